@@ -1,0 +1,3 @@
+from budget_planner.cli import main
+
+main()

@@ -1,0 +1,209 @@
+"""The round as data: year, deadline, units with their names and contacts, tables owed, 表四 presets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from budget_planner.errors import ConfigError
+from budget_planner.templates.spec import ALL_TABLES, load_specs
+from budget_planner.text import canonical, compact
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+DEFAULT_ROUND = "guangdong-2024"
+PLACEHOLDER = re.compile(r"各(地市|县区)根据工作内容拟设置的项目\d+|可加行")
+
+
+def is_placeholder(text: object) -> bool:
+    """A template's fill-in prompt (各地市根据工作内容拟设置的项目1, …可加行…), not a project."""
+    return bool(PLACEHOLDER.search(compact(text)))
+
+
+@dataclass(frozen=True)
+class Unit:
+    short_name: str
+    full_name: str
+    aliases: tuple[str, ...] = ()
+    contact: str = ""
+    phone: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.short_name, self.full_name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One pre-filled row of 表四: a standard project, or a placeholder row to fill."""
+
+    category: str
+    values: dict[str, str]
+
+    @property
+    def project(self) -> str:
+        return self.values.get("project", "")
+
+    @property
+    def placeholder(self) -> bool:
+        return is_placeholder(self.project) or is_placeholder(self.values.get("work_content", ""))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str
+    year: int
+    title: str
+    issuer: str
+    deadline: dt.date
+    unit_kind: str
+    units: tuple[Unit, ...]
+    requirements: dict[str, Requirement]
+    groups: dict[str, tuple[str, ...]]
+    presets: dict[str, tuple[Preset, ...]] = field(default_factory=dict)
+
+    @property
+    def deadline_end(self) -> dt.datetime:
+        """The deadline means the end of that day, Beijing time."""
+        return dt.datetime.combine(self.deadline, dt.time(23, 59, 59), BEIJING)
+
+    def unit(self, name: object) -> Unit | None:
+        """The unit a short name, full name or alias stands for (canonical, whitespace ignored)."""
+        return self._name_index().get(compact(name))
+
+    def find_unit_in(self, text: object) -> Unit | None:
+        """The unit named somewhere inside free text (a 填报单位 line, a file name), longest name first."""
+        haystack = compact(text)
+        if not haystack:
+            return None
+        exact = self.unit(haystack)
+        if exact:
+            return exact
+        for name, unit in self._names_longest_first():
+            if name and name in haystack:
+                return unit
+        return None
+
+    def requirement(self, unit: Unit | str) -> Requirement:
+        short = unit if isinstance(unit, str) else unit.short_name
+        for group, members in self.groups.items():
+            if short in members:
+                return self.requirements[group]
+        return self.requirements["default"]
+
+    def required_tables(self, unit: Unit | str) -> tuple[str, ...]:
+        return self.requirement(unit).required
+
+    def presets_for(self, table_id: str) -> tuple[Preset, ...]:
+        return self.presets.get(table_id, ())
+
+    @cache  # noqa: B019 - rounds are immutable and few
+    def _name_index(self) -> dict[str, Unit]:
+        index: dict[str, Unit] = {}
+        for unit in self.units:
+            for name in unit.names:
+                index.setdefault(compact(name), unit)
+        return index
+
+    @cache  # noqa: B019
+    def _names_longest_first(self) -> list[tuple[str, Unit]]:
+        return sorted(self._name_index().items(), key=lambda item: -len(item[0]))
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+def _requirements(raw: dict) -> tuple[dict[str, Requirement], dict[str, tuple[str, ...]]]:
+    requirements, groups = {}, {}
+    for name, item in raw.items():
+        for table in (*item.get("required", ()), *item.get("optional", ())):
+            if table not in ALL_TABLES:
+                raise ConfigError(
+                    f"轮次配置中的表名“{table}”无法识别，应为：{'、'.join(ALL_TABLES)}"
+                )
+        requirements[name] = Requirement(
+            tuple(item.get("required", ())), tuple(item.get("optional", ()))
+        )
+        if name != "default":
+            groups[name] = tuple(item.get("units", ()))
+    if "default" not in requirements:
+        raise ConfigError("轮次配置缺少 [requirements.default]（各单位默认须报送的表）")
+    return requirements, groups
+
+
+def _presets(raw: dict) -> dict[str, tuple[Preset, ...]]:
+    specs = load_specs()
+    presets = {}
+    for table_id, rows in raw.items():
+        spec = specs.table(table_id)
+        items = []
+        for row in rows:
+            category = spec.is_category(row.get("category", ""))
+            if category is None:
+                raise ConfigError(
+                    f"预设项目的类型“{row.get('category')}”不在{table_id}的类型列表中"
+                )
+            values = {k: canonical(v) for k, v in row.items() if k != "category"}
+            items.append(Preset(category=category, values=values))
+        presets[table_id] = tuple(items)
+    return presets
+
+
+def parse_round(data: dict) -> Round:
+    try:
+        units = tuple(
+            Unit(
+                short_name=canonical(u["short_name"]),
+                full_name=canonical(u["full_name"]),
+                aliases=tuple(canonical(a) for a in u.get("aliases", ())),
+                contact=u.get("contact", ""),
+                phone=str(u.get("phone", "")),
+            )
+            for u in data["units"]
+        )
+        requirements, groups = _requirements(data["requirements"])
+        deadline = data["deadline"]
+        if isinstance(deadline, str):
+            deadline = dt.date.fromisoformat(deadline)
+        return Round(
+            id=data["id"],
+            year=int(data["year"]),
+            title=data["title"],
+            issuer=data.get("issuer", ""),
+            deadline=deadline,
+            unit_kind=data.get("unit_kind", "单位"),
+            units=units,
+            requirements=requirements,
+            groups=groups,
+            presets=_presets(data.get("presets", {})),
+        )
+    except KeyError as exc:
+        raise ConfigError(f"轮次配置缺少必填项：{exc.args[0]}") from exc
+
+
+@cache
+def load_round(path: str | Path | None = None) -> Round:
+    """The round from a TOML file, or the shipped province round when no path is given."""
+    if path is None:
+        text = resources.files("budget_planner.templates.rounds").joinpath(f"{DEFAULT_ROUND}.toml")
+        return parse_round(tomllib.loads(text.read_text("utf-8")))
+    p = Path(path)
+    if not p.is_file():
+        shipped = resources.files("budget_planner.templates.rounds").joinpath(f"{p.stem}.toml")
+        if shipped.is_file():
+            return parse_round(tomllib.loads(shipped.read_text("utf-8")))
+        raise ConfigError(f"找不到轮次配置文件：{path}")
+    try:
+        return parse_round(tomllib.loads(p.read_text("utf-8")))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"轮次配置文件 {p.name} 不是有效的 TOML：{exc}") from exc

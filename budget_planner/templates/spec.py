@@ -1,0 +1,202 @@
+"""Typed, loaded-once view of ``tables.toml``: the table specs every other part reads."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+from budget_planner.text import canonical, compact
+
+BUDGET = "预算表"
+COLLECTION_TABLES = ("表一", "表二", "表三", "表四")
+ALL_TABLES = (*COLLECTION_TABLES, BUDGET)
+
+
+class ColumnKind(StrEnum):
+    SERIAL = "serial"
+    CATEGORY = "category"
+    TEXT = "text"
+    AMOUNT = "amount"
+    COUNT_AMOUNT = "count_amount"
+
+
+class Role(StrEnum):
+    NONE = ""
+    PROJECT_NAME = "project_name"
+    AMOUNT = "amount"
+    CATEGORY = "category"
+    TOTAL = "total"
+    PROVINCIAL = "provincial"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column (or one labelled field of the 预算表): everything known about it, once."""
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    kind: ColumnKind = ColumnKind.TEXT
+    required: bool = False
+    role: Role = Role.NONE
+    checks: tuple[str, ...] = ()
+    max_length: int | None = None
+    help: str = ""
+    width: int = 14
+    needs_note: bool = False
+
+    @property
+    def match_keys(self) -> tuple[str, ...]:
+        """The label and aliases in compact form, as a header cell is compared against them."""
+        return tuple(dict.fromkeys(compact(t) for t in (self.label, *self.aliases)))
+
+    @property
+    def is_amount(self) -> bool:
+        return self.kind is ColumnKind.AMOUNT
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One of the four collection tables (表一–表四)."""
+
+    id: str
+    key: str
+    number: str
+    subtitle: str
+    columns: tuple[Column, ...]
+    categories: tuple[str, ...] = ()
+    rows_per_category: int = 3
+    blank_rows: int = 10
+    has_presets: bool = False
+
+    def title(self, year: int) -> str:
+        return f"{year}年度知识产权项目需求征集表（{self.number}）"
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    def _by_role(self, role: Role) -> Column | None:
+        return next((c for c in self.columns if c.role is role), None)
+
+    @property
+    def amount_column(self) -> Column:
+        col = self._by_role(Role.AMOUNT)
+        assert col is not None
+        return col
+
+    @property
+    def project_column(self) -> Column:
+        col = self._by_role(Role.PROJECT_NAME)
+        assert col is not None
+        return col
+
+    @property
+    def category_column(self) -> Column | None:
+        return self._by_role(Role.CATEGORY)
+
+    def is_category(self, value: object) -> str | None:
+        """The list label a 类型 value stands for (whitespace ignored), or None."""
+        wanted = compact(value)
+        return next((c for c in self.categories if compact(c) == wanted), None)
+
+
+@dataclass(frozen=True)
+class BudgetSpec:
+    """The 项目支出预算明细表: a header block, funding sources, expense lines and a note."""
+
+    key: str
+    title: str
+    unit_label: str
+    header: tuple[Column, ...]
+    sources: tuple[Column, ...]
+    expenses: tuple[Column, ...]
+    note: Column
+
+    @property
+    def fields(self) -> tuple[Column, ...]:
+        return (*self.header, *self.sources, *self.expenses, self.note)
+
+    def field(self, key: str) -> Column:
+        for col in self.fields:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Specs:
+    version: str
+    tables: dict[str, TableSpec] = field(default_factory=dict)
+    budget: BudgetSpec | None = None
+    category_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def table(self, table_id: str) -> TableSpec:
+        return self.tables[table_id]
+
+
+def _column(key: str, raw: dict, default_kind: str = "text") -> Column:
+    return Column(
+        key=key,
+        label=canonical(raw["label"]),
+        aliases=tuple(canonical(a) for a in raw.get("aliases", ())),
+        kind=ColumnKind(raw.get("kind", default_kind)),
+        required=bool(raw.get("required", False)),
+        role=Role(raw.get("role", "")),
+        checks=tuple(raw.get("checks", ())),
+        max_length=raw.get("max_length"),
+        help=raw.get("help", ""),
+        width=int(raw.get("width", 14)),
+        needs_note=bool(raw.get("needs_note", False)),
+    )
+
+
+def _fields(items: list[dict], default_kind: str) -> tuple[Column, ...]:
+    return tuple(_column(item["key"], item, default_kind) for item in items)
+
+
+def parse_specs(data: dict) -> Specs:
+    lists = {name: tuple(canonical(c) for c in cats) for name, cats in data["categories"].items()}
+    columns = {key: _column(key, raw) for key, raw in data["columns"].items()}
+    tables = {}
+    for table_id, raw in data["tables"].items():
+        tables[table_id] = TableSpec(
+            id=table_id,
+            key=raw["key"],
+            number=raw["number"],
+            subtitle=raw["subtitle"],
+            columns=tuple(columns[k] for k in raw["columns"]),
+            categories=lists.get(raw.get("categories", ""), ()),
+            rows_per_category=int(raw.get("rows_per_category", 3)),
+            blank_rows=int(raw.get("blank_rows", 10)),
+            has_presets=bool(raw.get("has_presets", False)),
+        )
+    b = data["budget"]
+    budget = BudgetSpec(
+        key=b["key"],
+        title=b["title"],
+        unit_label=b["unit_label"],
+        header=_fields(b["header"], "text"),
+        sources=_fields(b["sources"], "amount"),
+        expenses=_fields(b["expenses"], "amount"),
+        note=_column(b["note"]["key"], b["note"]),
+    )
+    return Specs(version=data["spec_version"], tables=tables, budget=budget, category_lists=lists)
+
+
+@cache
+def load_specs() -> Specs:
+    """The shipped specs, parsed once per process."""
+    text = resources.files("budget_planner.templates").joinpath("tables.toml").read_text("utf-8")
+    return parse_specs(tomllib.loads(text))
+
+
+def budget_spec() -> BudgetSpec:
+    spec = load_specs().budget
+    assert spec is not None
+    return spec

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(scope="session")
+def province_round():
+    from budget_planner.templates.round import load_round
+
+    return load_round()
+
+
+@pytest.fixture(scope="session")
+def specs():
+    from budget_planner.templates.spec import load_specs
+
+    return load_specs()
