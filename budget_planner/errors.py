@@ -11,3 +11,12 @@ class ConfigError(BudgetPlannerError):
 
 class UsageError(BudgetPlannerError):
     """The caller asked for something that cannot be done (unknown unit, missing file)."""
+
+
+class UnreadableFile(BudgetPlannerError):
+    """A file that cannot be read at all; ``code`` is one of the file.* issue codes."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
