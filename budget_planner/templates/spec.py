@@ -130,11 +130,22 @@ class BudgetSpec:
 
 
 @dataclass(frozen=True)
+class ControlSpec:
+    """The control-number file: a unit column, an amount column, and what marks its 合计 row."""
+
+    title: str
+    unit: Column
+    amount: Column
+    total_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Specs:
     version: str
     tables: dict[str, TableSpec] = field(default_factory=dict)
     budget: BudgetSpec | None = None
     category_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    control: ControlSpec | None = None
 
     def table(self, table_id: str) -> TableSpec:
         return self.tables[table_id]
@@ -186,7 +197,22 @@ def parse_specs(data: dict) -> Specs:
         expenses=_fields(b["expenses"], "amount"),
         note=_column(b["note"]["key"], b["note"]),
     )
-    return Specs(version=data["spec_version"], tables=tables, budget=budget, category_lists=lists)
+    control = None
+    if "control" in data:
+        c = data["control"]
+        control = ControlSpec(
+            title=c["title"],
+            unit=_column(c["unit"]["key"], c["unit"]),
+            amount=_column(c["amount"]["key"], c["amount"], "amount"),
+            total_labels=tuple(canonical(t) for t in c.get("total_labels", ())),
+        )
+    return Specs(
+        version=data["spec_version"],
+        tables=tables,
+        budget=budget,
+        category_lists=lists,
+        control=control,
+    )
 
 
 @cache
@@ -198,5 +224,11 @@ def load_specs() -> Specs:
 
 def budget_spec() -> BudgetSpec:
     spec = load_specs().budget
+    assert spec is not None
+    return spec
+
+
+def control_spec() -> ControlSpec:
+    spec = load_specs().control
     assert spec is not None
     return spec

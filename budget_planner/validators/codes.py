@@ -63,6 +63,10 @@ CODES: dict[str, Code] = {
     "budget.other_without_note": Code(E, "其他相关费用未注明用途"),
     "budget.row_mismatch": Code(E, "预算表与需求表金额不符"),
     "budget.no_row": Code(W, "预算表找不到对应的需求表项目"),
+    # the control-number file (控制数)
+    "control.unit_unknown": Code(E, "控制数文件中的单位无法识别"),
+    "control.duplicate": Code(E, "控制数文件中单位重复"),
+    "control.unit_missing": Code(W, "控制数文件未列出该单位"),
     # the rules file adds rule.<name> codes at load time (see validators.rules)
 }
 
