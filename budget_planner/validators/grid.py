@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 from budget_planner.validators.report import Issue
@@ -28,7 +29,20 @@ class Formula:
     text: str
 
 
-CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | ErrorValue | Formula | None
+# Decimal: the evaluated result of a formula that came without a cached value (formula.evaluated)
+CellValue = (
+    str
+    | int
+    | float
+    | bool
+    | Decimal
+    | dt.datetime
+    | dt.date
+    | dt.time
+    | ErrorValue
+    | Formula
+    | None
+)
 
 
 def column_letter(col: int) -> str:
@@ -58,6 +72,8 @@ class SheetGrid:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     # problems found while extracting this sheet (formula.evaluated, cell.error_value …)
     issues: list[Issue] = field(default_factory=list)
+    # a Word table only: up to 6 non-empty paragraphs right above the table (title, 填报单位, 单位：万元)
+    preamble: list[str] = field(default_factory=list)
 
     @property
     def height(self) -> int:

@@ -1,0 +1,65 @@
+"""python-calamine → SheetGrid values: the one place that turns calamine's cells into grid values.
+
+Used for .xlsx/.xlsm and .xls alike. Values are anchored at A1 (calamine's ``skip_empty_area=False``),
+empty cells become None, trailing empty rows and columns are trimmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+
+import python_calamine as pc
+
+from budget_planner.validators.grid import CellValue, SheetGrid, Visibility
+
+
+def _visibility(value: pc.SheetVisibleEnum) -> Visibility:
+    # calamine's enum members are not hashable: compare, do not look up
+    if value == pc.SheetVisibleEnum.Visible:
+        return "visible"
+    if value == pc.SheetVisibleEnum.VeryHidden:
+        return "veryhidden"
+    return "hidden"
+
+
+def open_workbook(data: bytes) -> pc.CalamineWorkbook:
+    return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+def worksheets(book: pc.CalamineWorkbook) -> Iterator[tuple[str, Visibility]]:
+    """The workbook's worksheets in order, with their visibility; chart and macro sheets are skipped."""
+    for meta in book.sheets_metadata:
+        if meta.typ == pc.SheetTypeEnum.WorkSheet:
+            yield meta.name, _visibility(meta.visible)
+
+
+def _cell(value: object) -> CellValue:
+    if value == "":
+        return None
+    if isinstance(value, dt.timedelta):  # a duration ([h]:mm): a time of day when under a day
+        if dt.timedelta(0) <= value < dt.timedelta(days=1):
+            return (dt.datetime.min + value).time()
+        return str(value)
+    return value  # type: ignore[return-value]
+
+
+def _trim(rows: list[list[CellValue]]) -> list[list[CellValue]]:
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    for line in rows:
+        while line and line[-1] is None:
+            line.pop()
+    return rows
+
+
+def read_sheet(book: pc.CalamineWorkbook, name: str, visibility: Visibility) -> SheetGrid:
+    """One worksheet's values (anchored at A1) and merged ranges (1-based, inclusive)."""
+    sheet = book.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=False) if sheet.start is not None else []
+    values = _trim([[_cell(v) for v in line] for line in rows])
+    merged = [
+        (r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
+    ]
+    return SheetGrid(name=name, visibility=visibility, values=values, merged=merged)
