@@ -29,5 +29,5 @@ def check_container(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> 
     if not data:
         raise UnreadableFile("file.empty", "文件是空的（0 字节），请检查后重新上传。")
     if data[:4] == b"PK\x03\x04":
-        return Container("xlsx")
+        return Container("docx" if b"word/document.xml" in data else "xlsx")
     raise UnreadableFile("file.not_spreadsheet", "无法识别文件格式。")

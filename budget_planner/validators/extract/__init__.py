@@ -16,6 +16,10 @@ def extract(data: bytes, container: Container, limits: Limits = DEFAULT_LIMITS) 
         from budget_planner.validators.extract.xlsx import read_xlsx
 
         grid = read_xlsx(data, container.kind)
+    elif container.kind == "docx":
+        from budget_planner.validators.extract.docx import read_docx
+
+        grid = read_docx(data)
     else:
         raise NotImplementedError(container.kind)
     return grid

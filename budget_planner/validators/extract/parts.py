@@ -1,4 +1,4 @@
-"""Where an .xlsx keeps each worksheet: sheet name → part name, from the workbook and its relationships."""
+"""Where an OOXML package keeps its parts: the main document, and (.xlsx) each worksheet by name."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def _targets(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def workbook_part(zf: zipfile.ZipFile) -> str:
+def main_part(zf: zipfile.ZipFile) -> str:
     for rel_type, target in _targets(zf, "").values():
         if rel_type.endswith(_OFFICE_DOCUMENT):
             return target
@@ -53,7 +53,7 @@ def workbook_part(zf: zipfile.ZipFile) -> str:
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Each sheet's name → its XML part name, for the sheets whose part exists."""
-    book = workbook_part(zf)
+    book = main_part(zf)
     root = _read_xml(zf, book)
     if root is None:
         return {}
