@@ -1,0 +1,201 @@
+"""Amount cells as staff type them → exact Decimal 万元, with what was normalised said once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from budget_planner.money import plain
+from budget_planner.text import canonical, compact
+from budget_planner.validators.amounts import parse_amount, parse_count_amount
+from budget_planner.validators.grid import ErrorValue, Formula
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "issue"),
+    [
+        (50, D(50), None),
+        (50.0, D(50), None),
+        (0.3, D("0.3"), None),
+        (0.1 + 0.2, D("0.3"), None),  # Excel's binary noise is not a rounding
+        (1234.5, D("1234.5"), None),
+        (D("12.5"), D("12.5"), None),  # an evaluated formula
+        ("50", D(50), "amount.normalised"),  # a number stored as text
+        ("50.00", D(50), "amount.normalised"),
+        ("50万元", D(50), "amount.normalised"),
+        ("50 万元", D(50), "amount.normalised"),
+        ("50（万元）", D(50), "amount.normalised"),
+        ("５０", D(50), "amount.normalised"),
+        ("１２．５", D("12.5"), "amount.normalised"),
+        ("1,200", D(1200), "amount.normalised"),
+        ("1，200", D(1200), "amount.normalised"),
+        ("1,200.5万", D("1200.5"), "amount.normalised"),
+        ("￥50", D(50), "amount.normalised"),
+        ("¥ 50", D(50), "amount.normalised"),
+        ("1.2亿元", D(12000), "amount.normalised"),
+        ("-5", D(-5), "amount.normalised"),  # a negative is a value: the schema reports it
+        (" 50 ", D(50), "amount.normalised"),
+        ("500000元", D(50), "amount.in_yuan"),
+        ("12345元", D("1.2345"), "amount.in_yuan"),
+        ("0.123456", D("0.1235"), "amount.rounded"),
+        (1234.56789, D("1234.5679"), "amount.rounded"),
+        (D("0.00005"), D("0.0001"), "amount.rounded"),  # half-up
+        ("-", None, "amount.normalised"),
+        ("—", None, "amount.normalised"),
+        ("——", None, "amount.normalised"),
+        ("/", None, "amount.normalised"),
+        ("无", None, "amount.normalised"),
+        (None, None, None),
+        ("", None, None),
+        ("   ", None, None),
+        ("(5)", None, "amount.not_number"),  # accounting negatives are refused, not guessed
+        ("50%", None, "amount.not_number"),
+        ("约50万", None, "amount.not_number"),
+        ("待定", None, "amount.not_number"),
+        ("1,2", None, "amount.not_number"),
+        ("3e5", None, "amount.not_number"),
+        (True, None, "amount.not_number"),
+        (dt.datetime(2024, 3, 1), None, "amount.not_number"),
+        (dt.date(2024, 3, 1), None, "amount.not_number"),
+        (float("nan"), None, "amount.not_number"),
+        (ErrorValue("#DIV/0!"), None, "cell.error_value"),
+        (Formula("VLOOKUP(A1,B:C,2)"), None, None),  # reported by the extractor
+    ],
+)
+def test_amount_shapes(raw, value, issue):
+    parsed = parse_amount(raw)
+    assert (parsed.value, parsed.issue) == (value, issue)
+    if value is not None:
+        assert type(parsed.value) is Decimal
+
+
+def test_notes_say_what_changed_quoting_the_cell():
+    assert parse_amount("50万元").note == "“50万元”已去掉“万元”"
+    assert parse_amount("1，200").note == "“1，200”全角字符已转为半角，已去掉千位分隔符"
+    assert parse_amount("500000元").note == "“500000元”按元换算为 50 万元"
+    assert parse_amount("0.123456").note.endswith("四舍五入为 0.1235")
+    assert parse_amount("-").note == "“-”视为未填"
+    assert parse_amount("待定").note == "“待定”不是数字"
+    assert parse_amount(50).note == ""
+
+
+def test_word_cells_are_text_so_plain_numbers_are_not_a_normalisation():
+    assert parse_amount("50", numbers_are_text=True).issue is None
+    assert parse_amount("50.00", numbers_are_text=True).issue is None
+    assert parse_amount("50万元", numbers_are_text=True).issue == "amount.normalised"
+
+
+def test_ok_is_false_only_for_errors():
+    assert parse_amount("50万元").ok
+    assert not parse_amount("待定").ok
+    assert not parse_amount(ErrorValue("#REF!")).ok
+
+
+amounts = st.decimals(min_value=D("-99999999"), max_value=D("99999999"), places=4, allow_nan=False)
+
+
+def _shapes(d: Decimal) -> list[str]:
+    text = format(d, "f")
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, frac = digits.partition(".")
+    grouped = f"{int(whole):,}" + (f".{frac}" if frac else "")
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
+    return [
+        text,
+        f"{text}万元",
+        f"{text} 万元",
+        f"{text}万",
+        f"{text}（万元）",
+        f"{sign}{grouped}",
+        f"{sign}{grouped.replace(',', '，')}",
+        f"￥{text}",
+        full_width,
+        f" {text} ",
+    ]
+
+
+@given(amounts)
+def test_any_decimal_written_in_any_accepted_shape_parses_back_exactly(d):
+    for shape in _shapes(d):
+        parsed = parse_amount(shape)
+        assert parsed.value == d, shape
+        assert parsed.issue == "amount.normalised", shape
+
+
+@given(amounts.filter(lambda d: d >= 0))
+def test_yuan_text_is_read_as_ten_thousands(d):
+    yuan = (d * 10000).quantize(D(1))
+    parsed = parse_amount(f"{yuan}元")
+    assert parsed.value == yuan / 10000
+    assert parsed.issue == "amount.in_yuan"
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_floats_go_through_their_shortest_repr(f):
+    parsed = parse_amount(f)
+    assert parsed.value is not None
+    assert parsed.value.as_tuple().exponent >= -4
+    shown = D(format(f, ".15g"))
+    if shown.as_tuple().exponent >= -4:
+        assert parsed.value == shown  # what Excel shows, never the binary expansion
+        assert parsed.issue is None
+    else:
+        assert parsed.issue == "amount.rounded"
+
+
+@given(
+    st.decimals(min_value=0, max_value=10**6, places=4),
+    st.decimals(min_value=0, max_value=10**6, places=4),
+)
+def test_sums_of_floats_do_not_leak_binary_noise(a, b):
+    # a cell =A1+B1 caches the float sum; read back it is the decimal sum when that fits 15 digits
+    total = float(a) + float(b)
+    parsed = parse_amount(total)
+    if len((a + b).normalize().as_tuple().digits) <= 15:
+        assert parsed.value == a + b
+        assert plain(parsed.value) == plain(a + b)
+
+
+@given(st.text())
+def test_canonical_is_idempotent_and_compact_agrees(x):
+    assert canonical(canonical(x)) == canonical(x)
+    assert compact(canonical(x)) == compact(x)
+
+
+@given(st.one_of(st.text(), st.integers(), st.floats(), st.none(), st.booleans()))
+def test_never_raises(raw):
+    parsed = parse_amount(raw)
+    assert parsed.value is None or isinstance(parsed.value, Decimal)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3个×20万元", (3, D(20))),
+        ("3个*20万", (3, D(20))),
+        ("5个x10万元", (5, D(10))),
+        ("5个X10万元", (5, D(10))),
+        ("2项，每项25万元", (2, D(25))),
+        ("2项,每项25万元", (2, D(25))),
+        ("1个，50万元", (1, D(50))),
+        ("共3项，每项不超过20万元", (3, D(20))),
+        ("三个×20万元", (3, D(20))),
+        ("十二项，每项5万", (12, D(5))),
+        ("20万元×3个", (3, D(20))),
+        ("4家×12.5万元", (4, D("12.5"))),
+        ("３个×２０万元", (3, D(20))),
+        ("3 个 × 20 万元", (3, D(20))),
+        ("若干", None),
+        ("3个", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_count_and_unit_amount(text, expected):
+    assert parse_count_amount(text) == expected
