@@ -58,6 +58,24 @@ def a1(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+def parse_a1(cell: str | None) -> tuple[int, int] | None:
+    """The 1-based (row, column) of an A1 reference, "E12" → (12, 5); None when it is not one."""
+    letters = (cell or "").rstrip("0123456789")
+    digits = (cell or "")[len(letters) :]
+    if not letters or not digits or not letters.isalpha() or not letters.isascii():
+        return None
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(digits), col
+
+
+def row_of(cell: str | None) -> int | None:
+    """The row of an A1 reference: "E12" → 12."""
+    where = parse_a1(cell)
+    return where[0] if where else None
+
+
 @dataclass
 class SheetGrid:
     """One sheet (or one Word table) as values; ``values[r][c]`` is Excel row r+1, column c+1."""

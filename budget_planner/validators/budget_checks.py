@@ -1,0 +1,293 @@
+"""Checks of a 项目支出预算明细表 (seed 000 §三): header fields, sources, expense lines, notes, and its
+agreement with the table row it belongs to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from budget_planner.money import plain
+from budget_planner.project_key import ProjectKey, matches_row, project_key
+from budget_planner.templates.spec import COLLECTION_TABLES, Column, Role, budget_spec, load_specs
+from budget_planner.text import canonical, compact
+from budget_planner.validators.grid import SheetGrid, column_letter, row_of
+from budget_planner.validators.model import BudgetForm, ParsedTable, TableRow
+from budget_planner.validators.report import Issue
+
+_NUMBERING = re.compile(r"^[0-9一二三四五六七八九十]+[、.．]")
+_BRACKETED = re.compile(r"\([^()]*\)")
+_PUNCTUATION = re.compile(r"[\s:;,.、()\[\]《》“”\"'－—-]+")
+
+
+def short_label(col: Column) -> str:
+    """A line's label without its numbering and bracketed remark: 1、省局项目支出 → 省局项目支出."""
+    return _BRACKETED.sub("", _NUMBERING.sub("", canonical(col.label))).strip()
+
+
+def check_budget(table: ParsedTable, sheet: SheetGrid | None = None) -> list[Issue]:
+    """Every check of one 预算表 on its own (the table-row comparison needs the batch)."""
+    form = table.budget
+    if form is None:
+        return []
+    return [
+        *check_header(table, form),
+        *check_sources(table, form),
+        *check_expenses(table, form),
+        *check_notes(table, form, sheet),
+    ]
+
+
+def _issue(code: str, message: str, table: ParsedTable, form: BudgetForm, col: Column, value=None):
+    f = form.fields.get(col.key)
+    cell = f.cell if f is not None else None
+    return Issue(
+        code,
+        message,
+        sheet=table.sheet,
+        cell=cell,
+        row=row_of(cell),
+        column=short_label(col),
+        value=value,
+    )
+
+
+def _readable(form: BudgetForm, cols: Iterable[Column]) -> bool:
+    """No amount among ``cols`` was typed but could not be read (that cell has its own error)."""
+    for col in cols:
+        f = form.fields.get(col.key)
+        if f is not None and form.amount(col.key) is None and not _blank(f.raw):
+            return False
+    return True
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not canonical(raw))
+
+
+def _sum(form: BudgetForm, cols: Iterable[Column]) -> Decimal:
+    return sum((form.amount(c.key) or Decimal(0) for c in cols), Decimal(0))
+
+
+# ---------------------------------------------------------------- header block
+def resolve_table(text: object) -> str | None:
+    """The collection table a 所属表 value names: 表四, （四）, 四, or its subtitle."""
+    wanted = compact(text)
+    if not wanted:
+        return None
+    for table_id in COLLECTION_TABLES:
+        spec = load_specs().table(table_id)
+        names = {
+            compact(table_id),
+            compact(f"({spec.number})"),
+            spec.number,
+            compact(spec.subtitle),
+        }
+        if wanted in names or any(len(n) > 2 and n in wanted for n in names):
+            return table_id
+    return None
+
+
+def check_header(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
+    spec = budget_spec()
+    for col in spec.header:
+        if col.required and not form.text(col.key):
+            yield _issue("required.missing", f"“{col.label}”为必填项", table, form, col)
+    category = next((c for c in spec.header if c.role is Role.CATEGORY), None)
+    table_ref = next((c for c in spec.header if c.key == "table_ref"), None)
+    if category is None or table_ref is None or not form.text(category.key):
+        return
+    ref = resolve_table(form.text(table_ref.key))
+    if ref is not None and load_specs().table(ref).categories:
+        ref_spec = load_specs().table(ref)
+        given = form.text(category.key)
+        if ref_spec.is_category(given) is None:
+            yield _issue(
+                "category.unknown",
+                f"{category.label}“{given}”不在{ref}的列表中，应为：{'、'.join(ref_spec.categories)}",
+                table,
+                form,
+                category,
+                given,
+            )
+
+
+# ---------------------------------------------------------------- sources and expenses
+def _role(role: Role) -> Column:
+    return next(c for c in budget_spec().sources if c.role is role)
+
+
+def check_sources(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
+    """合计 = 省局项目支出 + 地方、部门配套 + 单位自筹 + 其他来源."""
+    total_col = _role(Role.TOTAL)
+    parts = [c for c in budget_spec().sources if c is not total_col]
+    stated = form.amount(total_col.key)
+    if stated is None or not _readable(form, parts):
+        return
+    summed = _sum(form, parts)
+    if stated != summed:
+        yield _issue(
+            "budget.sources_mismatch",
+            f"{short_label(total_col)} {plain(stated)} 与各项资金来源之和 {plain(summed)} 不符"
+            f"（差 {plain(stated - summed)}）",
+            table,
+            form,
+            total_col,
+            plain(stated),
+        )
+
+
+def check_expenses(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
+    """The expense lines of 省局拨款项目支出明细 add up to 省局项目支出."""
+    provincial_col = _role(Role.PROVINCIAL)
+    lines = budget_spec().expenses
+    provincial = form.amount(provincial_col.key)
+    if not _readable(form, (*lines, provincial_col)):
+        return
+    if provincial is None and all(form.amount(c.key) is None for c in lines):
+        return
+    stated = provincial or Decimal(0)
+    summed = _sum(form, lines)
+    if stated != summed:
+        yield _issue(
+            "budget.expenses_mismatch",
+            f"{short_label(provincial_col)} {plain(stated)} 与支出明细之和 {plain(summed)} 不符"
+            f"（差 {plain(stated - summed)}）",
+            table,
+            form,
+            provincial_col,
+            plain(stated),
+        )
+
+
+# ---------------------------------------------------------------- 其他相关费用（须注明）
+def _names(col: Column) -> set[str]:
+    """How a line may be named in a note: its label and aliases without numbering or remark."""
+    names = set()
+    for text in (col.label, *col.aliases):
+        name = compact(_BRACKETED.sub("", _NUMBERING.sub("", canonical(text))))
+        if name:
+            names.add(name)
+    return names
+
+
+def _label_says_more(text: object, col: Column) -> bool:
+    """Whether a label cell holds more than the line's own name (the note written into it)."""
+    rest = compact(_NUMBERING.sub("", canonical(text)))
+    rest = _BRACKETED.sub("", rest)
+    for name in sorted(_names(col), key=len, reverse=True):
+        rest = rest.replace(name, "", 1)
+    rest = rest.replace("须注明", "").replace("注明", "")
+    return bool(_PUNCTUATION.sub("", rest))
+
+
+def _row_texts(sheet: SheetGrid | None, cell: str | None) -> list[object]:
+    """The other text cells on the row of ``cell``: its label and 备注 as filed."""
+    row = row_of(cell)
+    if sheet is None or row is None or cell is None:
+        return []
+    letters = cell.rstrip("0123456789")
+    values = sheet.values[row - 1] if row <= sheet.height else []
+    out = []
+    for i, value in enumerate(values, 1):
+        if column_letter(i) != letters and isinstance(value, str) and canonical(value):
+            out.append(value)
+    return out
+
+
+def check_notes(table: ParsedTable, form: BudgetForm, sheet: SheetGrid | None) -> Iterator[Issue]:
+    """A line that needs a note (其他相关费用) and holds an amount > 0 says what it is for, in its
+    label or 备注 on its row, or in the 测算说明 naming it."""
+    note = canonical(form.text(budget_spec().note.key))
+    note_compact = compact(note)
+    for col in budget_spec().fields:
+        if not col.needs_note:
+            continue
+        amount = form.amount(col.key)
+        if amount is None or amount <= 0:
+            continue
+        f = form.fields.get(col.key)
+        if any(_label_says_more(t, col) for t in _row_texts(sheet, f.cell if f else None)):
+            continue
+        if any(name in note_compact for name in _names(col)):
+            continue
+        yield _issue(
+            "budget.other_without_note",
+            f"{short_label(col)} {plain(amount)} 万元未注明用途：请在该行注明，"
+            f"或在“{budget_spec().note.label}”中说明",
+            table,
+            form,
+            col,
+            plain(amount),
+        )
+
+
+# ---------------------------------------------------------------- against the table row
+def budget_key(table: ParsedTable) -> ProjectKey | None:
+    """The project key of a 预算表: (unit, 所属表, 类型, 项目名称); None without a table or name."""
+    form = table.budget
+    if form is None:
+        return None
+    spec = budget_spec()
+    ref = resolve_table(form.text("table_ref"))
+    name_col = next(c for c in spec.header if c.role is Role.PROJECT_NAME)
+    category_col = next((c for c in spec.header if c.role is Role.CATEGORY), None)
+    name = form.text(name_col.key)
+    if ref is None or not name:
+        return None
+    category = form.text(category_col.key) if category_col else ""
+    ref_spec = load_specs().table(ref)
+    category = ref_spec.is_category(category) or category
+    return project_key(table.unit, ref, category, name)
+
+
+def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow]) -> list[Issue]:
+    """Compare a 预算表's 省局项目支出 with the amount of the table row it belongs to.
+
+    ``table_rows`` are project rows of the unit's tables (with their keys). A mismatch is an error
+    at the 省局项目支出 cell; a table of that unit present without the project is ``budget.no_row``
+    (a warning); no table of that unit and kind at all says nothing.
+    """
+    key = budget_key(budget_table)
+    form = budget_table.budget
+    if key is None or form is None:
+        return []
+    same_table = [r for r in table_rows if r.key and (r.key.unit, r.key.table) == key[:2]]
+    if not same_table:
+        return []
+    matched = [r for r in same_table if matches_row(key, r.key)]  # type: ignore[arg-type]
+    name_col = next(c for c in budget_spec().header if c.role is Role.PROJECT_NAME)
+    if not matched:
+        name = form.text(name_col.key)
+        return [
+            _issue(
+                "budget.no_row",
+                f"{key.table}中找不到项目“{name}”，请核对项目名称是否与需求征集表一致",
+                budget_table,
+                form,
+                name_col,
+                name,
+            )
+        ]
+    provincial_col = _role(Role.PROVINCIAL)
+    provincial = form.amount(provincial_col.key)
+    if provincial is None:
+        return []
+    amount_key = load_specs().table(key.table).amount_column.key
+    amounts = [(r, r.value(amount_key)) for r in matched]
+    amounts = [(r, a) for r, a in amounts if isinstance(a, Decimal)]
+    if not amounts or any(a == provincial for _, a in amounts):
+        return []
+    row, amount = amounts[0]
+    where = row.cell(amount_key) or f"第 {row.excel_row} 行"
+    return [
+        _issue(
+            "budget.row_mismatch",
+            f"{short_label(provincial_col)} {plain(provincial)} 与{key.table} {where}"
+            f"“{form.text(name_col.key)}”的金额 {plain(amount)} 不符",
+            budget_table,
+            form,
+            provincial_col,
+            plain(provincial),
+        )
+    ]

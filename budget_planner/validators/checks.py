@@ -1,0 +1,294 @@
+"""Table rules of DESIGN §2 that look across cells: counts × amounts, stated totals, policy documents,
+shifted rows and numbers typed into text columns. Each returns Issues at the cell a user must fix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from budget_planner.money import plain
+from budget_planner.templates.spec import Column, ColumnKind, TableSpec
+from budget_planner.text import canonical
+from budget_planner.validators.amounts import parse_amount, parse_count_amount
+from budget_planner.validators.grid import CellValue, SheetGrid, a1, row_of
+from budget_planner.validators.model import ParsedTable, RowKind, TableRow
+from budget_planner.validators.report import Issue
+
+DOCUMENT = re.compile(r"《[^《》]+》")
+UPPER_BOUND = re.compile(r"不超过|不高于|最高|最多|以内")
+_SERIAL_LIKE = re.compile(r"[(（]?[0-9一二三四五六七八九十]{1,3}[)）.、]?")
+# codes that describe one cell of a row: on a shifted row they are consequences, not causes
+ROW_CELL_CODES = frozenset(
+    {
+        "required.missing",
+        "category.unknown",
+        "text.too_long",
+        "amount.not_number",
+        "amount.negative",
+        "amount.normalised",
+        "amount.in_yuan",
+        "amount.in_text_column",
+        "count_amount.mismatch",
+        "count_amount.unreadable",
+        "policy_basis.no_document",
+    }
+)
+
+
+def check_table(table: ParsedTable, spec: TableSpec, sheet: SheetGrid | None = None) -> list[Issue]:
+    """Every cross-cell check of one collection table (the schema checks single cells)."""
+    issues = [
+        *check_count_amount(table, spec),
+        *check_totals(table, spec),
+        *check_policy_basis(table, spec),
+        *check_numbers_in_text(table, spec),
+    ]
+    shifted = check_shifted_rows(table, spec, sheet)
+    return drop_consequences_of_shift([*issues, *shifted])
+
+
+def drop_consequences_of_shift(issues: list[Issue]) -> list[Issue]:
+    """On a row found shifted, keep ``row.shifted`` alone: the cell errors all follow from it."""
+    rows = {(i.sheet, i.row) for i in issues if i.code == "row.shifted"}
+    return [i for i in issues if i.code not in ROW_CELL_CODES or (i.sheet, i.row) not in rows]
+
+
+def _issue(code: str, message: str, table: ParsedTable, row: TableRow, col: Column, value=None):
+    return Issue(
+        code,
+        message,
+        sheet=table.sheet,
+        cell=row.cell(col.key),
+        row=row.excel_row,
+        column=col.label,
+        value=value,
+    )
+
+
+def _is_number(raw: object) -> bool:
+    if raw is None or isinstance(raw, bool):
+        return False
+    return parse_amount(raw).value is not None  # type: ignore[arg-type]
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not canonical(raw))
+
+
+# ---------------------------------------------------------------- 项目数及单项金额
+def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
+    cols = [c for c in spec.columns if c.kind is ColumnKind.COUNT_AMOUNT]
+    amount = spec.amount_column
+    for col in cols:
+        for row in table.project_rows:
+            text = row.value(col.key)
+            if not isinstance(text, str) or not text or row.cell(col.key) is None:
+                continue
+            parsed = parse_count_amount(text)
+            if parsed is None:
+                yield _issue(
+                    "count_amount.unreadable",
+                    f"无法从“{text}”读出项目数和单项金额，请按“3个×20万元”或“2项，每项25万元”填写",
+                    table,
+                    row,
+                    col,
+                    text,
+                )
+                continue
+            funding = row.value(amount.key)
+            if not isinstance(funding, Decimal):
+                continue
+            count, each = parsed
+            product = count * each
+            agrees = funding <= product if UPPER_BOUND.search(text) else funding == product
+            if not agrees:
+                yield _issue(
+                    "count_amount.mismatch",
+                    f"“{text}”合计 {plain(product)} 万元，与{amount.label} {plain(funding)} 不符",
+                    table,
+                    row,
+                    col,
+                    text,
+                )
+
+
+# ---------------------------------------------------------------- 合计 / 小计
+def _mismatch(
+    table: ParsedTable, row: TableRow, col: Column, stated: Decimal, summed: Decimal
+) -> Issue:
+    word = "合计" if row.kind is RowKind.TOTAL else "小计"
+    return _issue(
+        "total.mismatch",
+        f"{word} {plain(stated)} 与明细之和 {plain(summed)} 不符（差 {plain(stated - summed)}）",
+        table,
+        row,
+        col,
+        plain(stated),
+    )
+
+
+def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
+    """A stated 合计 equals all project rows; a 小计 the rows of its group.
+
+    A 小计 sums the project rows since the previous 小计 or the start of its 类型 group; where it sits
+    at the head of its group instead, the rows of its 类型 count. Nothing is said where an amount of
+    the rows it sums could not be read (that cell already has its error).
+    """
+    col = spec.amount_column
+    key = col.key
+
+    def readable(rows: list[TableRow]) -> bool:
+        return all(isinstance(r.value(key), Decimal) or _blank(r.fields[key].raw) for r in rows)
+
+    def total(rows: list[TableRow]) -> Decimal:
+        return sum((r.value(key) for r in rows if isinstance(r.value(key), Decimal)), Decimal(0))
+
+    projects = [r for r in table.project_rows if key in r.fields]
+    checked_cells: set[str | None] = set()
+    group: list[TableRow] = []
+    group_category: str | None = None
+    for row in table.rows:
+        if row.kind is RowKind.PROJECT and key in row.fields:
+            if group and row.category != group_category:
+                group = []
+            group.append(row)
+            group_category = row.category
+            continue
+        stated = row.value(key)
+        if row.kind is RowKind.TOTAL and isinstance(stated, Decimal):
+            checked_cells.add(row.cell(key))
+            if readable(projects) and stated != total(projects):
+                yield _mismatch(table, row, col, stated, total(projects))
+        elif row.kind is RowKind.SUBTOTAL:
+            if isinstance(stated, Decimal):
+                same_type = [r for r in projects if row.category and r.category == row.category]
+                candidates = [g for g in (group, same_type) if g and readable(g)]
+                if candidates and all(stated != total(g) for g in candidates):
+                    yield _mismatch(table, row, col, stated, total(candidates[-1]))
+            group = []
+    if (
+        table.stated_total is not None
+        and table.stated_total_cell not in checked_cells
+        and readable(projects)
+        and table.stated_total != total(projects)
+    ):
+        summed = total(projects)
+        yield Issue(
+            "total.mismatch",
+            f"合计 {plain(table.stated_total)} 与明细之和 {plain(summed)} 不符"
+            f"（差 {plain(table.stated_total - summed)}）",
+            sheet=table.sheet,
+            cell=table.stated_total_cell,
+            row=row_of(table.stated_total_cell),
+            column=col.label,
+            value=plain(table.stated_total),
+        )
+
+
+# ---------------------------------------------------------------- 政策依据
+def check_policy_basis(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
+    for col in (c for c in spec.columns if "cites_document" in c.checks):
+        for row in table.project_rows:
+            text = row.value(col.key)
+            if isinstance(text, str) and text and not DOCUMENT.search(text):
+                yield _issue(
+                    "policy_basis.no_document",
+                    f"“{col.label}”未写明政策文件名称，请用书名号《》标出文件",
+                    table,
+                    row,
+                    col,
+                    text if len(text) <= 40 else text[:40] + "…",
+                )
+
+
+# ---------------------------------------------------------------- numbers in text columns
+def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
+    """A bare number in a required text column (拟设置项目, 必要性, 绩效 …) is an amount gone astray."""
+    amount = spec.amount_column
+    for col in spec.columns:
+        if col.kind is not ColumnKind.TEXT or not col.required:
+            continue
+        for row in table.project_rows:
+            f = row.fields.get(col.key)
+            if f is None or _blank(f.raw) or not _is_number(f.raw):
+                continue
+            shown = (
+                canonical(f.raw)
+                if not isinstance(f.raw, int | float)
+                else plain(parse_amount(f.raw).value)
+            )
+            yield _issue(
+                "amount.in_text_column",
+                f"“{col.label}”填的是数字“{shown}”，应为文字；金额请填在“{amount.label}”列",
+                table,
+                row,
+                col,
+                shown,
+            )
+
+
+# ---------------------------------------------------------------- shifted rows
+def _serial_like(raw: CellValue) -> bool:
+    if _blank(raw) or isinstance(raw, int | float | Decimal):
+        return True
+    return bool(_SERIAL_LIKE.fullmatch(canonical(raw).replace(" ", "")))
+
+
+def check_shifted_rows(
+    table: ParsedTable, spec: TableSpec, sheet: SheetGrid | None = None
+) -> Iterator[Issue]:
+    """A row whose cells all sit one column to the right (or left) of their headers.
+
+    Evidence for a shift by ``s``: the amount column holds text while the column ``s`` away holds a
+    number, and one more sign points the same way: the 类型 sits ``s`` away from its column while its
+    own cell is no 类型, or the row spills past the table's last column (right) or the 序号 column
+    holds text (left). One sign alone is a typo, not a shift.
+    """
+    amount_col = table.columns.get(spec.amount_column.key)
+    if amount_col is None:
+        return
+    category = spec.category_column
+    category_col = table.columns.get(category.key) if category else None
+    serial_col = next(
+        (table.columns.get(c.key) for c in spec.columns if c.kind is ColumnKind.SERIAL), None
+    )
+    positions = {col: key for key, col in table.columns.items()}
+    last_col = max(table.columns.values())
+
+    for row in table.rows:
+        if row.kind not in (RowKind.PROJECT, RowKind.PRESET_UNUSED):
+            continue
+
+        def raw_at(col: int, row: TableRow = row) -> CellValue:
+            key = positions.get(col)
+            if key is not None and key in row.fields:
+                return row.fields[key].raw
+            return sheet.get(row.excel_row, col) if sheet is not None else None
+
+        own = raw_at(amount_col)
+        if _blank(own) or _is_number(own):
+            continue
+        for s in (1, -1):
+            if not _is_number(raw_at(amount_col + s)):
+                continue
+            signs = 0
+            if category_col is not None and spec.is_category(raw_at(category_col + s)):
+                signs += not spec.is_category(raw_at(category_col))
+            if s == 1 and sheet is not None and not _blank(sheet.get(row.excel_row, last_col + 1)):
+                signs += 1
+            if s == -1 and serial_col is not None and not _serial_like(raw_at(serial_col)):
+                signs += 1
+            if signs:
+                where, should = a1(row.excel_row, amount_col + s), a1(row.excel_row, amount_col)
+                side, back = ("右", "左") if s == 1 else ("左", "右")
+                yield Issue(
+                    "row.shifted",
+                    f"第 {row.excel_row} 行整行向{side}错位了一列（{spec.amount_column.label}在 {where}，"
+                    f"应在 {should}），请将该行内容向{back}移一列",
+                    sheet=table.sheet,
+                    cell=should,
+                    row=row.excel_row,
+                    column=spec.amount_column.label,
+                )
+                break

@@ -1,0 +1,298 @@
+"""The rules file (rules.toml): rules from the year's guides, each bound to a table, a condition and
+fields. Loaded and checked once; applied to a ParsedTable's project rows or its 预算表."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+
+from budget_planner.errors import ConfigError
+from budget_planner.money import plain
+from budget_planner.templates.spec import BUDGET, Column, Specs, load_specs
+from budget_planner.text import canonical, compact
+from budget_planner.validators.budget_checks import short_label
+from budget_planner.validators.codes import Severity
+from budget_planner.validators.grid import row_of
+from budget_planner.validators.model import Field, ParsedTable
+from budget_planner.validators.report import Issue
+
+KINDS = ("min_ratio", "max_period", "tier")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# a year and month: 2024年6月, 2024.06, 2024/6, 2024-06
+_YEAR_MONTH = re.compile(r"(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})")
+_SAME_YEAR_END = re.compile(r"^\D*?(?:至|到|~|-|—|－|–)+\s*(\d{1,2})\s*月")
+_PLACEHOLDERS = {
+    "min_ratio": ("label", "value", "base_label", "base", "ratio", "expected", "when"),
+    "max_period": ("label", "value", "months", "max_months"),
+    "tier": ("label", "value", "base_label", "base", "expected"),
+}
+
+
+@dataclass(frozen=True)
+class Tier:
+    low: Decimal
+    high: Decimal | None  # None: no upper bound
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str
+    table: str
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+    when_field: str | None = None
+    when_equals: tuple[str, ...] = ()
+    base: str | None = None
+    ratio: Decimal | None = None
+    max_months: int | None = None
+    unreadable_message: str = ""
+    tiers: tuple[Tier, ...] = ()
+
+    @property
+    def code(self) -> str:
+        return f"rule.{self.name}"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    specs: Specs
+
+    def for_table(self, table: str | None) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.table == table)
+
+    def column(self, table: str, key: str) -> Column:
+        if table == BUDGET:
+            assert self.specs.budget is not None
+            return self.specs.budget.field(key)
+        return self.specs.table(table).column(key)
+
+    def label(self, table: str, key: str) -> str:
+        col = self.column(table, key)
+        return short_label(col) if table == BUDGET else col.label
+
+
+# ---------------------------------------------------------------- loading and checking the file
+def _decimal(raw: object, what: str) -> Decimal:
+    try:
+        return Decimal(str(raw))
+    except InvalidOperation:
+        raise ConfigError(f"{what}“{raw}”不是数字") from None
+
+
+def _tiers(raw: object, where: str) -> tuple[Tier, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"{where}：tier 规则须给出 tiers（各档的 from、to、value）")
+    tiers = []
+    for item in raw:
+        low = _decimal(item.get("from"), f"{where} 档次下限")
+        high = _decimal(item["to"], f"{where} 档次上限") if "to" in item else None
+        tiers.append(Tier(low, high, _decimal(item.get("value"), f"{where} 档次金额")))
+    tiers.sort(key=lambda t: t.low)
+    for a, b in pairwise(tiers):
+        if a.high is None or a.high > b.low:
+            raise ConfigError(f"{where}：档次 {plain(a.low)}–{plain(a.high)} 与下一档重叠")
+    return tuple(tiers)
+
+
+def _rule(raw: dict, specs: Specs, seen: set[str]) -> Rule:
+    name = raw.get("name", "")
+    where = f"规则“{name or '（未命名）'}”"
+    if not _NAME.fullmatch(str(name)):
+        raise ConfigError(f"{where}：name 须为小写英文字母、数字和下划线")
+    if name in seen:
+        raise ConfigError(f"{where}：name 重复")
+    seen.add(name)
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise ConfigError(f"{where}：未知的规则类型“{kind}”，应为：{'、'.join(KINDS)}")
+    table = raw.get("table")
+    if table != BUDGET and table not in specs.tables:
+        raise ConfigError(f"{where}：未知的表“{table}”")
+    when = raw.get("when") or {}
+    equals = when.get("equals", ())
+    rule = Rule(
+        name=name,
+        kind=kind,
+        table=table,
+        field=raw.get("field", ""),
+        message=raw.get("message", ""),
+        severity=Severity(raw.get("severity", "error")),
+        when_field=when.get("field"),
+        when_equals=tuple(canonical(e) for e in ([equals] if isinstance(equals, str) else equals)),
+        base=raw.get("base"),
+        ratio=_decimal(raw["ratio"], f"{where} ratio") if "ratio" in raw else None,
+        max_months=int(raw["max_months"]) if "max_months" in raw else None,
+        unreadable_message=raw.get("unreadable_message", ""),
+        tiers=_tiers(raw.get("tiers"), where) if kind == "tier" else (),
+    )
+    if not rule.field or (kind != "max_period" and not rule.base):
+        raise ConfigError(f"{where}：缺少字段（field，及 {kind} 规则的 base）")
+    for key in filter(None, (rule.field, rule.base, rule.when_field)):
+        try:
+            RuleSet((), specs).column(table, key)
+        except KeyError:
+            raise ConfigError(f"{where}：{table}没有字段“{key}”") from None
+    if kind == "min_ratio" and rule.ratio is None:
+        raise ConfigError(f"{where}：min_ratio 规则须给出 ratio")
+    if kind == "max_period" and not rule.max_months:
+        raise ConfigError(f"{where}：max_period 规则须给出 max_months")
+    for template in (rule.message, rule.unreadable_message):
+        try:
+            template.format_map(dict.fromkeys(_PLACEHOLDERS[kind], ""))
+        except (KeyError, ValueError, IndexError) as exc:
+            raise ConfigError(f"{where}：提示文字中的占位符有误（{exc}）") from None
+    if not rule.message:
+        raise ConfigError(f"{where}：缺少提示文字 message")
+    return rule
+
+
+def parse_rules(data: Mapping, specs: Specs | None = None) -> RuleSet:
+    """A RuleSet from the rules file's data; ConfigError (in Chinese) on anything unknown."""
+    specs = specs or load_specs()
+    seen: set[str] = set()
+    try:
+        rules = tuple(_rule(dict(raw), specs, seen) for raw in data.get("rules", ()))
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"规则文件格式有误：{exc}") from None
+    return RuleSet(rules, specs)
+
+
+@cache
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    """The shipped rules file (or another), parsed and checked once per process."""
+    if path is None:
+        text = (
+            resources.files("budget_planner.validators").joinpath("rules.toml").read_text("utf-8")
+        )
+        name = "rules.toml"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"找不到规则文件：{path}")
+        text, name = p.read_text("utf-8"), p.name
+    try:
+        return parse_rules(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"规则文件 {name} 不是有效的 TOML：{exc}") from None
+
+
+# ---------------------------------------------------------------- periods
+def parse_period(text: object) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """((year, month), (year, month)) of 2024年6月至2025年12月, 2024.06-2025.12, 2024/6—2026/5 …"""
+    s = canonical(text)
+    found = [(int(m.group(1)), int(m.group(2)), m.end()) for m in _YEAR_MONTH.finditer(s)]
+    if len(found) == 1:
+        same_year = _SAME_YEAR_END.match(s[found[0][2] :])
+        if same_year:
+            found.append((found[0][0], int(same_year.group(1)), 0))
+    if len(found) != 2:
+        return None
+    (y1, m1, _), (y2, m2, _) = found
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12) or (y2, m2) < (y1, m1):
+        return None
+    return (y1, m1), (y2, m2)
+
+
+def months_spanned(start: tuple[int, int], end: tuple[int, int]) -> int:
+    """Whole months from start to end, both counted: 2024年6月至2026年5月 → 24."""
+    return (end[0] * 12 + end[1]) - (start[0] * 12 + start[1]) + 1
+
+
+# ---------------------------------------------------------------- applying
+def _records(table: ParsedTable) -> Iterator[Mapping[str, Field]]:
+    if table.budget is not None:
+        yield table.budget.fields
+    else:
+        for row in table.project_rows:
+            yield row.fields
+
+
+def _amount(fields: Mapping[str, Field], key: str | None) -> Decimal | None:
+    f = fields.get(key) if key else None
+    return f.value if f is not None and isinstance(f.value, Decimal) else None
+
+
+def _text(fields: Mapping[str, Field], key: str | None) -> str:
+    f = fields.get(key) if key else None
+    return canonical(f.value) if f is not None and f.value is not None else ""
+
+
+def apply_rules(table: ParsedTable, ruleset: RuleSet | None = None) -> list[Issue]:
+    """Every rule bound to the table's kind, on each project row (or on the 预算表)."""
+    ruleset = ruleset or load_rules()
+    issues: list[Issue] = []
+    for rule in ruleset.for_table(table.table):
+        for fields in _records(table):
+            if rule.when_field and compact(_text(fields, rule.when_field)) not in {
+                compact(e) for e in rule.when_equals
+            }:
+                continue
+            issues.extend(_apply(rule, ruleset, table, fields))
+    return issues
+
+
+def _apply(
+    rule: Rule, ruleset: RuleSet, table: ParsedTable, fields: Mapping[str, Field]
+) -> Iterator[Issue]:
+    assert table.table is not None
+    f = fields.get(rule.field)
+    if f is None:
+        return
+    values: dict[str, object] = {"label": ruleset.label(table.table, rule.field)}
+    if rule.base:
+        values["base_label"] = ruleset.label(table.table, rule.base)
+    code, severity, template = rule.code, rule.severity, rule.message
+    if rule.kind == "max_period":
+        text = _text(fields, rule.field)
+        if not text:
+            return
+        values.update(value=text, max_months=rule.max_months)
+        period = parse_period(text)
+        if period is None:
+            code, severity = f"{rule.code}.unreadable", Severity.WARNING
+            template = rule.unreadable_message or rule.message
+            values["months"] = "?"
+        else:
+            months = months_spanned(*period)
+            if months <= (rule.max_months or 0):
+                return
+            values["months"] = months
+    else:
+        base = _amount(fields, rule.base)
+        if base is None:
+            return
+        value = _amount(fields, rule.field) or Decimal(0)
+        if rule.kind == "min_ratio":
+            expected = (rule.ratio or Decimal(0)) * base
+            if value >= expected:
+                return
+            values.update(ratio=plain(rule.ratio), when=_text(fields, rule.when_field))
+        else:
+            tier = next(
+                (t for t in rule.tiers if t.low <= base and (t.high is None or base < t.high)), None
+            )
+            expected = tier.value if tier else Decimal(0)
+            if value == expected:
+                return
+        values.update(value=plain(value), base=plain(base), expected=plain(expected))
+    yield Issue(
+        code,
+        template.format_map(values),
+        sheet=table.sheet,
+        cell=f.cell,
+        row=row_of(f.cell),
+        column=values["label"],  # type: ignore[arg-type]
+        value=str(values["value"]),
+        severity=severity,
+    )
