@@ -38,7 +38,14 @@ STYLES: dict[str, dict[str, Any]] = {
     # the table
     "header": {**_BOX, "bold": True, "align": "center", "bg_color": HEADER_FILL},
     "preset": {**_BOX, "align": "left", "bg_color": PRESET_FILL},
-    "preset_category": {**_BOX, "bold": True, "align": "center", "bg_color": PRESET_FILL},
+    # a preset group runs over pages: its 类型 stands at the group's top, not lost mid-group
+    "preset_category": {
+        **_BOX,
+        "bold": True,
+        "align": "center",
+        "valign": "top",
+        "bg_color": PRESET_FILL,
+    },
     "prompt": {**_BOX, **_OPEN, "align": "left", "font_color": PROMPT_COLOUR},
     "input": {**_BOX, **_OPEN, "align": "left"},
     "input_center": {**_BOX, **_OPEN, "align": "center"},
