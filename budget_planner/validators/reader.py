@@ -1,0 +1,266 @@
+"""The reader: a WorkbookGrid → the tables it holds, each with its unit and typed, classified rows.
+
+``read_tables`` finds every table on the visible sheets in sheet order (several per workbook, and
+several stacked on one sheet), tells which table each is (``detect``), which unit filed it (``units``),
+and reads its rows (``rows``) or its 预算表 form (``budget_form``). What it normalised and what it
+could not read are issues on the table; the extractor's own issues (``grid.issues``, ``sheet.issues``)
+stay where they are, for the pipeline to add. A hidden sheet holding a table is reported, not read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from budget_planner.project_key import project_key
+from budget_planner.templates.round import Round
+from budget_planner.templates.spec import BUDGET, budget_spec, load_specs
+from budget_planner.validators import budget_form, detect, units
+from budget_planner.validators.grid import SheetGrid, WorkbookGrid
+from budget_planner.validators.model import ParsedTable, RowKind, TableRow
+from budget_planner.validators.report import Issue
+from budget_planner.validators.rows import read_rows
+
+FOOTER_ROWS = 8  # rows below a table searched for a 填报单位 line
+
+
+@dataclass
+class _Table:
+    """A table found on a sheet before its unit is known."""
+
+    sheet: SheetGrid
+    table: str | None
+    parsed: ParsedTable
+    line: units.UnitLine | None
+
+
+def read_tables(
+    grid: WorkbookGrid, name: str, round_: Round, expected_unit: str | None = None
+) -> list[ParsedTable]:
+    """Every table of a file, in sheet order; one table-less entry with the reason when none."""
+    meta = detect.read_metadata(grid)
+    words = grid.kind == "docx"
+    found: list[_Table] = []
+    hidden: list[Issue] = []
+    for sheet in grid.sheets:
+        if detect.is_own_sheet(sheet):
+            continue
+        if sheet.visibility != "visible":
+            what = _what_is_hidden(sheet, name, meta)
+            if what is not None:
+                hidden.append(_hidden_issue(sheet, what))
+            continue
+        found.extend(_read_sheet(sheet, name, meta, round_, words))
+    fallback_line = next((t.line for t in found if t.line is not None and t.line.name), None)
+    tables = []
+    for t in found:
+        line = t.line if t.line is not None and t.line.name else fallback_line
+        result = units.resolve_unit(
+            round_,
+            meta=meta,
+            line=line,
+            file_name=name,
+            expected=expected_unit,
+            sheet=t.sheet.name,
+        )
+        _set_unit(t.parsed, result.unit)
+        t.parsed.issues[:0] = result.issues
+        tables.append(t.parsed)
+    if not tables:
+        first = next((s.name for s in grid.sheets if s.visibility == "visible"), "")
+        unknown = ParsedTable(file=name, sheet=first, table=None, unit=None)
+        unknown.issues.append(
+            Issue(
+                code="table.unknown",
+                message="文件中没有找到可识别的需求征集表或预算表：请使用下发的模板，"
+                "或保留表头（序号、类型、主要工作内容、拟设置项目、金额等列）",
+            )
+        )
+        result = units.resolve_unit(
+            round_, meta=meta, line=None, file_name=name, expected=expected_unit, sheet=None
+        )
+        unknown.unit = result.unit
+        tables.append(unknown)
+    tables[0].issues.extend(hidden)
+    return tables
+
+
+# ---------------------------------------------------------------- one sheet
+
+
+def _read_sheet(
+    sheet: SheetGrid, name: str, meta: dict[str, str] | None, round_: Round, words: bool
+) -> list[_Table]:
+    if meta is not None and meta.get("table") == BUDGET:
+        budget = _read_budget(sheet, name, words)
+        if budget is not None:
+            return [budget]
+    out: list[_Table] = []
+    start = 1
+    while start <= sheet.height:
+        header = detect.find_header(sheet, start=start)
+        if header is None:
+            break
+        table, next_start = _read_table(sheet, header, start, name, meta, round_, words)
+        out.append(table)
+        if next_start is None or next_start <= start:
+            break
+        start = next_start
+    if not out:
+        budget = _read_budget(sheet, name, words)
+        if budget is not None:
+            out.append(budget)
+    return out
+
+
+def _read_table(
+    sheet: SheetGrid,
+    header: detect.HeaderMatch,
+    start: int,
+    name: str,
+    meta: dict[str, str] | None,
+    round_: Round,
+    words: bool,
+) -> tuple[_Table, int | None]:
+    table_id = detect.resolve(header, sheet, name, meta, start=start)
+    spec_id = table_id or header.tables[0]
+    spec = load_specs().table(spec_id)
+    columns = header.columns[spec_id]
+    parsed = ParsedTable(
+        file=name,
+        sheet=sheet.name,
+        table=table_id,
+        unit=None,
+        header_rows=header.rows,
+        columns=dict(columns),
+    )
+    if table_id is None:
+        parsed.issues.append(detect.ambiguous_issue(sheet, header))
+    missing = detect.missing_issue(sheet, spec_id, header)
+    if missing is not None:
+        parsed.issues.append(missing)
+    result = read_rows(
+        sheet,
+        spec,
+        columns,
+        header.first_data_row,
+        table=table_id or "",
+        unit=None,
+        round_=round_,
+        numbers_are_text=words,
+    )
+    parsed.rows = result.rows
+    parsed.stated_total = result.stated_total
+    parsed.stated_total_cell = result.stated_total_cell
+    parsed.issues.extend(result.issues)
+    line = units.find_unit_line(sheet, range(start, header.rows[0]))
+    if line is None and getattr(sheet, "preamble", None):
+        line = units.find_unit_in_preamble(sheet.preamble)
+    if line is None:
+        after = result.end_row + 1
+        stop = result.next_header or after + FOOTER_ROWS
+        line = units.find_unit_line(sheet, range(after, min(stop, sheet.height + 1)))
+    next_start = result.next_header
+    if next_start is None and result.end_row < sheet.height:
+        next_start = result.end_row + 1
+    return _Table(sheet, table_id, parsed, line), next_start
+
+
+def _read_budget(sheet: SheetGrid, name: str, words: bool) -> _Table | None:
+    labels = budget_form.find_labels(sheet)
+    if not budget_form.is_budget(labels):
+        return None
+    form, issues = budget_form.read_form(sheet, labels, numbers_are_text=words)
+    spec = budget_spec()
+    total = next(c for c in spec.sources if c.role.value == "total")
+    total_field = form.fields.get(total.key)
+    parsed = ParsedTable(
+        file=name,
+        sheet=sheet.name,
+        table=BUDGET,
+        unit=None,
+        budget=form,
+        stated_total=form.amount(total.key),
+        stated_total_cell=total_field.cell if total_field else None,
+        issues=issues,
+    )
+    first_row = min((r for r, _ in labels.places.values()), default=1)
+    parsed.rows = [TableRow(excel_row=first_row, kind=RowKind.PROJECT, fields=dict(form.fields))]
+    unit_field = form.fields.get("unit")
+    line = None
+    if unit_field is not None and form.text("unit"):
+        line = units.UnitLine(form.text("unit"), unit_field.cell, sheet.name)
+    return _Table(sheet, BUDGET, parsed, line)
+
+
+def _set_unit(parsed: ParsedTable, unit: str | None) -> None:
+    """Give the table and the keys of its rows their unit."""
+    parsed.unit = unit
+    if parsed.table == BUDGET and parsed.budget is not None:
+        row = parsed.rows[0]
+        row.key, row.category = budget_key(parsed.budget, unit)
+        return
+    for row in parsed.rows:
+        if row.key is not None:
+            row.key = row.key._replace(unit=unit or "")
+
+
+def budget_key(form, unit: str | None):
+    """(project key, 类型 as a list label when valid) of a 预算表: (unit, 所属表, 类型, 项目名称)."""
+    from budget_planner.validators.budget_checks import resolve_table
+
+    table_ref = form.text("table_ref")
+    ref = resolve_table(table_ref)
+    category = form.text("category")
+    if ref is not None and category:
+        category = load_specs().table(ref).is_category(category) or category
+    return project_key(
+        unit, ref or table_ref, category, form.text("project_name")
+    ), category or None
+
+
+# ---------------------------------------------------------------- hidden sheets
+
+
+def _what_is_hidden(sheet: SheetGrid, name: str, meta: dict[str, str] | None) -> str | None:
+    header = detect.find_header(sheet)
+    if header is not None:
+        return detect.resolve(header, sheet, name, meta) or "/".join(header.tables)
+    if budget_form.is_budget(budget_form.find_labels(sheet)):
+        return BUDGET
+    return None
+
+
+def _hidden_issue(sheet: SheetGrid, what: str) -> Issue:
+    return Issue(
+        code="sheet.hidden_ignored",
+        message=f"隐藏的工作表“{sheet.name}”中有{what}，未读取；如需报送，请取消隐藏或把它放到可见的工作表中",
+        sheet=sheet.name,
+        value=sheet.name,
+    )
+
+
+# ---------------------------------------------------------------- totals
+
+
+def summarise(parsed: ParsedTable) -> tuple[int, Decimal, dict[str, Decimal]]:
+    """(rows, total, totals_by_category) as DESIGN §5 reports them."""
+    if parsed.table == BUDGET:
+        total = budget_form.sources_total(parsed.budget) if parsed.budget else None
+        return 1, total if total is not None else Decimal(0), {}
+    rows = parsed.project_rows
+    spec = load_specs().table(parsed.table or "表一") if parsed.table != "" else None
+    if spec is None:
+        return len(rows), Decimal(0), {}
+    key = spec.amount_column.key
+    total = Decimal(0)
+    by_category: dict[str, Decimal] = {}
+    for row in rows:
+        amount = row.value(key)
+        if not isinstance(amount, Decimal):
+            continue
+        total += amount
+        category = spec.is_category(row.category) if spec.categories and row.category else None
+        if category is not None:
+            by_category[category] = by_category.get(category, Decimal(0)) + amount
+    return len(rows), total, {c: by_category[c] for c in spec.categories if c in by_category}

@@ -1,0 +1,498 @@
+"""The rows below a header → classified, typed ``TableRow``s (DESIGN §5).
+
+Merged text fills down its column, a blank 类型 takes the one above, amounts are typed with
+``parse_amount`` (what was normalised is an issue at its cell), an amount merged over several rows counts
+once. A row is a PROJECT when it names a project, carries an amount, or holds the text of one (a project
+row with its name forgotten is still a row, so validation can point at the blank); 小计/合计 rows,
+placeholders and 表四 presets not taken up are kept with their kind; spacers, repeated headers, a column
+numbering row and note lines are skipped. The table ends at a signature footer (填表人, 联系电话 …), at
+the header of another table, or after a long run of blank rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budget_planner import money
+from budget_planner.project_key import ProjectKey
+from budget_planner.templates.round import Round, is_placeholder
+from budget_planner.templates.spec import Column, ColumnKind, TableSpec
+from budget_planner.text import canonical, compact
+from budget_planner.validators import detect
+from budget_planner.validators.amounts import AmountParse, parse_amount
+from budget_planner.validators.grid import CellValue, ErrorValue, Formula, SheetGrid, column_letter
+from budget_planner.validators.model import Field, RowKind, TableRow
+from budget_planner.validators.report import Issue
+
+BLANK_RUN_END = 20  # this many blank rows in a row end the table
+# a footer line that ends the table (compact text starts with one of these)
+SIGNATURES = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "审核:",
+    "负责人",
+    "单位负责人",
+    "联系人",
+    "联系电话",
+    "电话:",
+    "填报日期",
+    "日期:",
+    "填报单位",
+    "报送日期",
+    "签字",
+    "盖章",
+)
+NOTES = ("注:", "注1", "说明:", "备注:", "附注", "填表说明")  # note lines: skipped, not rows
+_SIGNATURE_FIRST = frozenset(s[0] for s in SIGNATURES)
+_NOTE_FIRST = frozenset(s[0] for s in NOTES)
+_TOTAL_LABELS = ("合计", "总计", "共计", "累计")
+_LABEL_TAIL = re.compile(r"[:：]$|\(万元\)$|金额$")
+_ODD_SPACE = re.compile(r"[\t\n\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]|  ")
+_WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # as text.compact removes
+_TOTAL_MAX_LEN = 24
+
+
+def text_value(value: CellValue) -> str | None:
+    """A text cell in canonical form (None when blank); fast for text already canonical."""
+    if value is None:
+        return None
+    if type(value) is str:
+        s = value
+        if not s.isascii() and not unicodedata.is_normalized("NFKC", s):
+            s = unicodedata.normalize("NFKC", s)
+        s = canonical(s) if _ODD_SPACE.search(s) else s.strip()
+        return s or None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = parse_amount(value).value
+        return money.plain(number) if number is not None else canonical(value) or None
+    if isinstance(value, Formula):
+        return None
+    return canonical(value) or None
+
+
+def display(value: CellValue) -> str | None:
+    """A cell's value as shown in an issue."""
+    if value is None:
+        return None
+    if isinstance(value, Formula):
+        return "=" + value.text
+    if isinstance(value, ErrorValue | str):
+        return str(value)
+    return text_value(value)
+
+
+def total_label(value: CellValue) -> RowKind | None:
+    """TOTAL for 合计/总计 (合 计, 总计：…), SUBTOTAL for 小计 (and a group's own 合计), else None."""
+    if type(value) is not str or "计" not in value or len(value) > _TOTAL_MAX_LEN:
+        return None
+    label = _LABEL_TAIL.sub("", compact(value))
+    if "小计" in label:
+        return RowKind.SUBTOTAL
+    if label in _TOTAL_LABELS or label.startswith(_TOTAL_LABELS):
+        return RowKind.TOTAL
+    if label.endswith("合计") and len(label) <= 16:
+        return RowKind.SUBTOTAL
+    return None
+
+
+def _starts(value: CellValue, first: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    if type(value) is not str:
+        return False
+    stripped = value.lstrip()
+    if not stripped or unicodedata.normalize("NFKC", stripped[0]) not in first:
+        return False
+    return compact(value[:40]).startswith(prefixes)
+
+
+@dataclass
+class RowsResult:
+    rows: list[TableRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    stated_total: Decimal | None = None
+    stated_total_cell: str | None = None
+    end_row: int = 0  # the last row read (a footer's or another header's row excluded)
+    next_header: int | None = None  # where another table's header starts on this sheet, if it does
+
+
+@dataclass
+class _Col:
+    key: str
+    index: int  # 0-based
+    column: Column
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index + 1)
+
+
+class RowReader:
+    """Reads one table's body; one instance per table (holds the per-table lookups)."""
+
+    def __init__(
+        self,
+        sheet: SheetGrid,
+        spec: TableSpec,
+        columns: dict[str, int],
+        *,
+        table: str,
+        unit: str | None,
+        round_: Round,
+        numbers_are_text: bool = False,
+    ) -> None:
+        self.sheet, self.spec, self.table, self.unit = sheet, spec, table, unit
+        self.numbers_are_text = numbers_are_text
+        self.cols = [_Col(c.key, columns[c.key] - 1, c) for c in spec.columns if c.key in columns]
+        self.by_key = {c.key: c for c in self.cols}
+        self.amount = self.by_key.get(spec.amount_column.key)
+        self.project = self.by_key.get(spec.project_column.key)
+        cat = spec.category_column
+        self.category = self.by_key.get(cat.key) if cat else None
+        self.work = self.by_key.get("work_content")
+        # columns whose text makes a row a (half-filled) project row
+        self.content = [
+            c
+            for c in self.cols
+            if c.column.required and c.column.kind in (ColumnKind.TEXT, ColumnKind.COUNT_AMOUNT)
+        ]
+        self.width = max((c.index for c in self.cols), default=0) + 1
+        self.header_keys = {c.index: set(c.column.match_keys) for c in self.cols}
+        self.presets = (
+            {compact(p.project) for p in round_.presets_for(table) if not p.placeholder}
+            if spec.has_presets
+            else set()
+        )
+        self._cat_compact: dict[str, str] = {}
+        self._categories: dict[str, str] = {}
+
+    # ------------------------------------------------------------ merges
+
+    def _merges(self, first: int) -> tuple[dict[tuple[int, int], tuple[int, int]], dict[int, int]]:
+        """Fills for text cells under a vertical merge, and amount merges (first row → last row)."""
+        fills: dict[tuple[int, int], tuple[int, int]] = {}
+        amount_merges: dict[int, int] = {}
+        mapped = {c.index + 1 for c in self.cols}
+        amount_col = self.amount.index + 1 if self.amount else -1
+        for r0, c0, r1, _ in self.sheet.merged:
+            if r1 <= r0 or r1 < first or c0 not in mapped or r0 < first:
+                continue
+            if c0 == amount_col:
+                amount_merges[r0] = r1
+                continue
+            for r in range(r0 + 1, r1 + 1):
+                fills[(r, c0)] = (r0, c0)
+        return fills, amount_merges
+
+    # ------------------------------------------------------------ reading
+
+    def read(self, first: int) -> RowsResult:
+        sheet, result = self.sheet, RowsResult()
+        fills, amount_merges = self._merges(first)
+        merged_amount_rows: set[int] = set()
+        for r0, r1 in amount_merges.items():
+            merged_amount_rows.update(range(r0 + 1, r1 + 1))
+        category: str | None = None
+        blank_run = 0
+        totals: list[tuple[int, RowKind, str, object, str]] = []
+        last = first - 1
+        width = self.width
+        for r in range(first, sheet.height + 1):
+            line = sheet.values[r - 1]
+            cells = line[:width]
+            if all(v is None for v in cells):
+                if any(v is not None for v in line) and self._ends(line):
+                    break
+                blank_run += 1
+                if blank_run >= BLANK_RUN_END:
+                    break
+                continue
+            blank_run = 0
+            first_value = next(v for v in cells if v is not None)
+            if _starts(first_value, _SIGNATURE_FIRST, SIGNATURES) and self._is_footer(line):
+                break
+            if _starts(first_value, _NOTE_FIRST, NOTES) and not self._has_amount(line):
+                continue
+            if self._is_header(cells):
+                if self._other_header(r):
+                    result.next_header = r
+                    break
+                continue
+            if self._is_numbering(cells):
+                continue
+            kind = self._total_kind(cells)
+            row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
+            if kind is None:
+                row_kind = self._kind(row, line)
+                if self.category is not None:
+                    category = row.category
+                if row_kind is None:
+                    continue  # nothing but a 序号 or a 类型: an empty template row
+                row.kind = row_kind
+            else:
+                row.kind = kind
+                f = row.fields.get(self.amount.key) if self.amount else None
+                if f is not None:
+                    label = next((compact(v) for v in cells if total_label(v) is kind), "")
+                    totals.append((r, kind, label, f.value, f.cell))
+            row.key = self._key(row)
+            result.rows.append(row)
+            last = r
+        result.end_row = max(last, first - 1)
+        self._stated_total(totals, result)
+        return result
+
+    def _ends(self, line: list[CellValue]) -> bool:
+        first_value = next(v for v in line if v is not None)
+        return _starts(first_value, _SIGNATURE_FIRST, SIGNATURES)
+
+    def _is_footer(self, line: list[CellValue]) -> bool:
+        """A signature line: no amount, and no project name other than more signature text."""
+        if self._has_amount(line):
+            return False
+        if self.project is None or self.project.index >= len(line):
+            return True
+        name = line[self.project.index]
+        return _blank(name) or _starts(name, _SIGNATURE_FIRST, SIGNATURES)
+
+    def _has_amount(self, line: list[CellValue]) -> bool:
+        if self.amount is None or self.amount.index >= len(line):
+            return False
+        raw = line[self.amount.index]
+        return raw is not None and parse_amount(raw, numbers_are_text=True).value is not None
+
+    def _is_header(self, cells: list[CellValue]) -> bool:
+        """A header row repeated (page 2), or another table's header."""
+        if self.amount is not None and self.amount.index < len(cells):
+            amount = cells[self.amount.index]
+            if amount is not None and type(amount) is not str:
+                return False  # a number where the header has its label: a data row
+        strings = [(i, v) for i, v in enumerate(cells) if type(v) is str and len(v) <= 30]
+        if len(strings) < detect.MIN_COLUMNS:
+            return False
+        every = detect._index()[1]
+        hits = sum(1 for _, v in strings if detect.header_key(v) in every)
+        return hits >= detect.MIN_COLUMNS
+
+    def _other_header(self, r: int) -> bool:
+        """Whether the header at row r is another table's (then this table ends there)."""
+        match = detect.find_header(self.sheet, start=r, limit=1)
+        if match is None:
+            return False
+        return self.table not in match.tables
+
+    def _is_numbering(self, cells: list[CellValue]) -> bool:
+        """A row 1 2 3 … numbering the columns under the header."""
+        expected = None
+        count = 0
+        for v in cells:
+            if v is None:
+                continue
+            if type(v) is str:
+                v = v.strip()
+                if not v.isdigit():
+                    return False
+                n = int(v)
+            elif type(v) is int or (type(v) is float and v.is_integer()):
+                n = int(v)
+            else:
+                return False
+            if expected is None:
+                if n not in (0, 1):
+                    return False
+            elif n != expected:
+                return False
+            expected = n + 1
+            count += 1
+        return count >= detect.MIN_COLUMNS
+
+    def _total_kind(self, cells: list[CellValue]) -> RowKind | None:
+        for c in self.cols:
+            if c.column.kind is ColumnKind.AMOUNT or c.index >= len(cells):
+                continue
+            kind = total_label(cells[c.index])
+            if kind is not None:
+                return kind
+        return None
+
+    def _row(
+        self,
+        r: int,
+        line: list[CellValue],
+        fills: dict[tuple[int, int], tuple[int, int]],
+        category: str | None,
+        kind: RowKind | None,
+        amount_merges: dict[int, int],
+        issues: list[Issue],
+    ) -> TableRow:
+        fields: dict[str, Field] = {}
+        n = len(line)
+        row_category = category
+        for c in self.cols:
+            raw = line[c.index] if c.index < n else None
+            cell = f"{c.letter}{r}"
+            kind_ = c.column.kind
+            if kind_ is ColumnKind.AMOUNT:
+                parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
+                if parsed.issue is not None:
+                    issues.append(self._amount_issue(parsed, c, r, cell, raw))
+                if r in amount_merges:
+                    issues.append(self._merged_issue(c, r, amount_merges[r], cell, raw))
+                fields[c.key] = Field(raw, cell, parsed.value)
+                continue
+            value = text_value(raw)
+            if value is None and (r, c.index + 1) in fills:
+                top = fills[(r, c.index + 1)]
+                value = text_value(self.sheet.get(*top))
+            if kind_ is ColumnKind.CATEGORY:
+                if kind is not None:  # a 小计/合计 row: it belongs to no 类型 of its own
+                    value = None if total_label(raw) else value or category
+                    row_category = category if kind is RowKind.SUBTOTAL else None
+                else:
+                    value = self._category(value) if value is not None else category
+                    row_category = value
+            fields[c.key] = Field(raw, cell, value)
+        row = TableRow(excel_row=r, kind=RowKind.PROJECT, fields=fields, category=row_category)
+        return row
+
+    def _kind(self, row: TableRow, line: list[CellValue]) -> RowKind | None:
+        """PROJECT, PLACEHOLDER, PRESET_UNUSED, or None for a row with nothing of a project in it."""
+        name = row.value(self.project.key) if self.project else None
+        amount_field = row.fields.get(self.amount.key) if self.amount else None
+        amount = amount_field.value if amount_field else None
+        raw_amount = amount_field.raw if amount_field else None
+        tried = self._tried(amount, raw_amount)
+        if not tried and (
+            (name is not None and is_placeholder(name)) or self._placeholder_work(row)
+        ):
+            return RowKind.PLACEHOLDER
+        if self.presets and name is not None and not tried and self._compact(name) in self.presets:
+            return RowKind.PRESET_UNUSED
+        if name is not None or amount is not None or tried:
+            return RowKind.PROJECT
+        if any(c.index < len(line) and not _blank(line[c.index]) for c in self.content):
+            return RowKind.PROJECT  # a project's text without its name or amount
+        return None
+
+    def _category(self, text: str) -> str:
+        """The list label a 类型 text stands for, else the text as typed (cached: they repeat)."""
+        got = self._categories.get(text)
+        if got is None:
+            got = self.spec.is_category(text) or text
+            if len(self._categories) < 4096:
+                self._categories[text] = got
+        return got
+
+    @staticmethod
+    def _tried(amount: object, raw: CellValue) -> bool:
+        """Whether a row takes something up: a non-zero amount, or amount text that is not a number
+        (then the amount issue points at it) — but not a "-" or "无" meaning nothing."""
+        if amount is not None:
+            return amount != 0
+        if _blank(raw) or isinstance(raw, Formula):
+            return False
+        return parse_amount(raw).issue != "amount.normalised"
+
+    def _placeholder_work(self, row: TableRow) -> bool:
+        if self.work is None:
+            return False
+        work = row.fields.get(self.work.key)
+        return work is not None and work.raw is not None and is_placeholder(work.value)
+
+    def _key(self, row: TableRow) -> ProjectKey:
+        """project_key(unit, table, 类型, project name), from text already canonical."""
+        name = row.value(self.project.key) if self.project else None
+        category = row.category if self.category is not None else None
+        return ProjectKey(
+            self.unit or "",
+            self.table,
+            self._compact(category) if category else "",
+            self._compact(name) if isinstance(name, str) else "",
+        )
+
+    def _compact(self, text: str) -> str:
+        """compact() of text already canonical (cached: 类型 and preset names repeat)."""
+        got = self._cat_compact.get(text)
+        if got is None:
+            got = _WHITESPACE.sub("", text)
+            if len(self._cat_compact) < 4096:
+                self._cat_compact[text] = got
+        return got
+
+    # ------------------------------------------------------------ issues and totals
+
+    def _amount_issue(
+        self, parsed: AmountParse, c: _Col, r: int, cell: str, raw: CellValue
+    ) -> Issue:
+        label = c.column.label
+        if parsed.issue == "amount.not_number":
+            message = f"{label}{parsed.note}，请填写数字（单位：万元）"
+        elif parsed.issue == "cell.error_value":
+            message = f"{label}{parsed.note}，请改正公式或改填数字"
+        else:
+            message = f"{label}{parsed.note}"
+        return Issue(
+            code=parsed.issue or "amount.normalised",
+            message=message,
+            sheet=self.sheet.name,
+            cell=cell,
+            row=r,
+            column=label,
+            value=display(raw),
+        )
+
+    def _merged_issue(self, c: _Col, r0: int, r1: int, cell: str, raw: CellValue) -> Issue:
+        return Issue(
+            code="amount.merged",
+            message=f"{c.column.label}单元格合并了第{r0}–{r1}行，只计入第{r0}行一次；"
+            "请每个项目各填一个金额",
+            sheet=self.sheet.name,
+            cell=cell,
+            row=r0,
+            column=c.column.label,
+            value=display(raw),
+        )
+
+    def _stated_total(
+        self, totals: list[tuple[int, RowKind, str, object, str]], result: RowsResult
+    ) -> None:
+        grand = [t for t in totals if t[1] is RowKind.TOTAL]
+        if not grand:
+            return
+        named = [t for t in grand if t[2].startswith("总计")]
+        _, _, _, value, cell = (named or grand)[-1]
+        result.stated_total = value if isinstance(value, Decimal) else None
+        result.stated_total_cell = cell
+
+
+def _blank(raw: CellValue) -> bool:
+    return raw is None or (type(raw) is str and not raw.strip())
+
+
+def read_rows(
+    sheet: SheetGrid,
+    spec: TableSpec,
+    columns: dict[str, int],
+    first_row: int,
+    *,
+    table: str,
+    unit: str | None,
+    round_: Round,
+    numbers_are_text: bool = False,
+) -> RowsResult:
+    """Classify and type the rows of one table from ``first_row`` down."""
+    reader = RowReader(
+        sheet,
+        spec,
+        columns,
+        table=table,
+        unit=unit,
+        round_=round_,
+        numbers_are_text=numbers_are_text,
+    )
+    return reader.read(first_row)
