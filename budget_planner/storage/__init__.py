@@ -1,0 +1,69 @@
+"""Storage: SQLAlchemy 2 models, Alembic migrations and the repository functions (DESIGN §6).
+
+The only part of the package that imports SQLAlchemy and Alembic. SQLite (WAL, ``synchronous=FULL``)
+in the instance folder by default; PostgreSQL through ``DATABASE_URL`` (``postgresql://`` is taken
+as psycopg 3). Tables exist only through the migration in ``migrations/``.
+
+Set-up (``storage.db``)::
+
+    engine = make_engine(url: str | None, instance_dir: Path) -> Engine
+    upgrade(engine, revision="head");  downgrade(engine, revision="base")
+    Session = make_session_factory(engine)        # expire_on_commit=False
+
+The API (``storage.repository``; every function takes a ``Session`` first). ``scope`` is a required
+keyword: pass the acting user (the ``User`` model or any object with ``role`` and ``unit_id``); a
+unit account sees its own unit only, admin and finance every unit (``None`` also means every unit,
+an ``int`` one unit id). Out of scope, a single object reads as None, a list as empty, and a
+mutation raises ``NotFound``. ``user``/``actor`` is the acting user (any object with ``id``; its
+role and unit are re-read from the database); ``None`` is the command line. Every mutation commits
+as one transaction (whatever the session held before is committed first) or rolls back whole.
+
+Rounds::
+
+    load_round_into_db(s, round_: templates.round.Round, toml_text, *, actor=None) -> Round
+    open_round(s, round_id, *, actor=None) / close_round(...) -> Round
+    get_round(s, round_id) / current_round(s) -> Round | None;  list_rounds(s) -> list[Round]
+    config_of(round) -> templates.round.Round            # required tables, presets, deadline
+    units(s, round_id, *, scope) -> list[Unit];  find_unit(s, round_id, name, *, scope) -> Unit | None
+    set_control_number(s, round_id, unit_name, amount: Decimal, *, actor) -> ControlNumber
+    control_numbers(s, round_id, *, scope) -> dict[short_name, Decimal]
+
+Accounts (passwords hashed with werkzeug scrypt; one-time passwords from ``secrets``)::
+
+    create_user(s, username, password, role, unit=None, must_change_password=True, *, actor=None)
+    create_unit_accounts(s, round_id, *, actor=None) -> list[NewAccount(unit, full_name, username,
+        password)]                                      # usernames are the units' short names
+    reset_password(s, username, *, actor=None) -> str   # a new one-time password
+    check_password(user, password) -> bool
+    authenticate(s, username, password, *, detail="") -> User | None   # audits login / login.failed
+    change_password(s, user_id, new_password, *, current_password=None) -> User
+    set_active(s, username, active, *, actor) -> User;  get_user(s, username) -> User | None
+
+Uploads and review::
+
+    store_upload(s, *, round_id, unit_short_name, data, original_name, checked: list[Checked], user,
+                 on_behalf: bool | None = None, attachment: tuple[bytes, str] | None = None)
+        -> list[Version]
+    submit(s, version_id, user) -> Version           # UsageError (Chinese) when it has errors
+    review(s, version_id, user, decision: "approve" | "return", comment="") -> Review
+
+Queries (all with ``scope``)::
+
+    completeness(s, round_id, *, scope, now=None) -> Completeness | None
+    submissions(s, round_id, *, scope, unit_id=None) -> list[Submission]
+    get_submission(s, submission_id, *, scope) / get_version(s, version_id, *, scope)
+    versions_of(s, submission_id, *, scope) -> list[Version]
+    version_file(s, version_id, *, scope) -> (bytes, original_name) | None
+    attachment_file(s, attachment_id, *, scope) -> (bytes, original_name, mime) | None
+    project_rows(s, version_id, *, scope) -> list[ProjectRow]
+    counted_versions(s, round_id, *, scope) -> list[Counted(submission, version, reason, …)]
+    set_allocation(s, round_id, unit_name, key, amount | None, *, actor) -> Allocation | None
+    allocations(s, round_id, *, scope) -> dict[(short_name, key), Decimal]
+    rows_with_allocations(s, version_id, *, scope) -> list[AllocatedRow(row, allocated)]
+    audit(s, user, action, *, detail="", username=None, round_id=None, unit_id=None,
+          version_id=None) -> AuditLog                # the web's own events (logout, download)
+    audit_log(s, round_id=None, *, scope, actions=(), limit=None) -> list[AuditLog]
+
+Errors: ``NotFound`` (404), ``PermissionDenied`` (403), ``UsageError`` (a refused action, with a
+Chinese message), all ``BudgetPlannerError``.
+"""

@@ -1,0 +1,254 @@
+"""Accounts: hashed passwords, one-time passwords for new and reset accounts, sign-in with audit."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from budget_planner.errors import UsageError
+from budget_planner.storage.audit import Action, record
+from budget_planner.storage.db import write_transaction
+from budget_planner.storage.models import Role, Unit, User
+from budget_planner.storage.scope import Actor, load_actor, require_role
+from budget_planner.storage.types import utcnow
+from budget_planner.text import canonical
+
+PASSWORD_METHOD = "scrypt"  # werkzeug's scrypt (n=32768, r=8, p=1); tests may lower the cost
+MIN_PASSWORD_LENGTH = 8
+OTP_LENGTH = 12
+OTP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/I
+_DUMMY_HASH: str | None = None
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """A unit account created in bulk: what the admin hands over (the password is shown once)."""
+
+    unit: str  # the unit's short name
+    full_name: str
+    username: str
+    password: str
+
+
+def one_time_password() -> str:
+    return "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def check_password(user: User, password: str) -> bool:
+    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+
+
+def _clean_username(username: str) -> str:
+    name = canonical(username)
+    if not name or len(name) > 100 or any(c.isspace() for c in name):
+        raise UsageError("用户名不能为空、不能含空格，且不超过 100 个字符")
+    return name
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UsageError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+
+
+def get_user(session: Session, username: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.username == canonical(username)))
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role | str,
+    unit: Unit | None = None,
+    must_change_password: bool = True,
+    *,
+    actor: Actor | None = None,
+) -> User:
+    """A new account; a unit account needs its unit, admin and finance accounts have none."""
+    role = Role(role)
+    if (role is Role.UNIT) != (unit is not None):
+        raise UsageError("报送单位账号必须指定单位；管理员和财务账号不属于任何单位")
+    _check_new_password(password)
+    name = _clean_username(username)
+    with write_transaction(session):
+        user = load_actor(session, actor)
+        require_role(user, Role.ADMIN)
+        if get_user(session, name) is not None:
+            raise UsageError(f"用户名“{name}”已存在")
+        account = User(
+            username=name,
+            password_hash=hash_password(password),
+            role=role.value,
+            unit_id=unit.id if unit is not None else None,
+            must_change_password=must_change_password,
+            active=True,
+        )
+        session.add(account)
+        session.flush()
+        record(
+            session,
+            user,
+            Action.USER_CREATED,
+            unit_id=account.unit_id,
+            round_id=unit.round_id if unit is not None else None,
+            detail=f"{name}（{role.label}{'，' + unit.short_name if unit else ''}）",
+        )
+    return account
+
+
+def create_unit_accounts(
+    session: Session, round_id: str, *, actor: Actor | None = None
+) -> list[NewAccount]:
+    """An account for every unit of the round, named by its short name, with a one-time password.
+
+    A unit whose account already exists keeps its password (it is moved to this round's unit if it
+    belonged to an earlier round's) and is left out of the list; ``reset_password`` gives it a new one.
+    """
+    created: list[NewAccount] = []
+    with write_transaction(session):
+        user = load_actor(session, actor)
+        require_role(user, Role.ADMIN)
+        units = session.scalars(
+            sa.select(Unit).where(Unit.round_id == round_id).order_by(Unit.position, Unit.id)
+        ).all()
+        if not units:
+            raise UsageError(f"轮次 {round_id} 没有单位，请先导入轮次（budget-planner round load）")
+        for unit in units:
+            existing = get_user(session, unit.short_name)
+            if existing is not None:
+                if existing.role == Role.UNIT and existing.unit_id != unit.id:
+                    existing.unit_id = unit.id
+                    record(
+                        session,
+                        user,
+                        Action.USER_UPDATED,
+                        unit_id=unit.id,
+                        round_id=round_id,
+                        detail=f"{existing.username} 改属轮次 {round_id}",
+                    )
+                continue
+            password = one_time_password()
+            account = User(
+                username=unit.short_name,
+                password_hash=hash_password(password),
+                role=Role.UNIT.value,
+                unit_id=unit.id,
+                must_change_password=True,
+                active=True,
+            )
+            session.add(account)
+            record(
+                session,
+                user,
+                Action.USER_CREATED,
+                unit_id=unit.id,
+                round_id=round_id,
+                detail=f"{unit.short_name}（报送单位，一次性密码）",
+            )
+            created.append(NewAccount(unit.short_name, unit.full_name, unit.short_name, password))
+    return created
+
+
+def reset_password(session: Session, username: str, *, actor: Actor | None = None) -> str:
+    """A new one-time password for the account (to be changed at the next sign-in)."""
+    with write_transaction(session):
+        user = load_actor(session, actor)
+        require_role(user, Role.ADMIN)
+        account = get_user(session, username)
+        if account is None:
+            raise UsageError(f"没有用户名为“{canonical(username)}”的账号")
+        password = one_time_password()
+        account.password_hash = hash_password(password)
+        account.must_change_password = True
+        record(
+            session, user, Action.PASSWORD_RESET, unit_id=account.unit_id, detail=account.username
+        )
+    return password
+
+
+def change_password(
+    session: Session, user_id: int, new_password: str, *, current_password: str | None = None
+) -> User:
+    """The user's own new password; clears ``must_change_password``.
+
+    ``current_password`` is checked when given (a voluntary change); after a one-time password the
+    web may leave it out, the user having just signed in with it.
+    """
+    _check_new_password(new_password)
+    with write_transaction(session):
+        account = session.get(User, user_id)
+        if account is None or not account.active:
+            raise UsageError("账号不存在或已停用")
+        if current_password is not None and not check_password(account, current_password):
+            raise UsageError("当前密码不正确")
+        if check_password(account, new_password):
+            raise UsageError("新密码不能与原密码相同")
+        account.password_hash = hash_password(new_password)
+        account.must_change_password = False
+        record(session, account, Action.PASSWORD_CHANGED, unit_id=account.unit_id)
+    return account
+
+
+def authenticate(
+    session: Session, username: str, password: str, *, detail: str = ""
+) -> User | None:
+    """The account if the password is right (and the account active), else None; both audited.
+
+    ``detail`` is added to the entry (the web passes the client address). An unknown username
+    costs the same hashing time as a known one.
+    """
+    global _DUMMY_HASH
+    name = canonical(username)[:100]
+    with write_transaction(session):
+        account = get_user(session, name) if name else None
+        if account is None:
+            _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
+            check_password_hash(_DUMMY_HASH, password)
+            ok, reason = False, "用户名不存在"
+        elif not check_password(account, password):
+            ok, reason = False, "密码错误"
+        elif not account.active:
+            ok, reason = False, "账号已停用"
+        else:
+            ok, reason = True, ""
+        note = "；".join(t for t in (reason, detail) if t)
+        if ok and account is not None:
+            account.last_login_at = utcnow()
+            record(session, account, Action.LOGIN, unit_id=account.unit_id, detail=note)
+        else:
+            record(
+                session,
+                account,
+                Action.LOGIN_FAILED,
+                username=name or "（空）",
+                unit_id=account.unit_id if account is not None else None,
+                detail=note,
+            )
+    return account if ok else None
+
+
+def set_active(session: Session, username: str, active: bool, *, actor: Actor | None) -> User:
+    """Enable or disable an account (a disabled account cannot sign in)."""
+    with write_transaction(session):
+        user = load_actor(session, actor)
+        require_role(user, Role.ADMIN)
+        account = get_user(session, username)
+        if account is None:
+            raise UsageError(f"没有用户名为“{canonical(username)}”的账号")
+        account.active = active
+        record(
+            session,
+            user,
+            Action.USER_UPDATED,
+            unit_id=account.unit_id,
+            detail=f"{account.username} {'启用' if active else '停用'}",
+        )
+    return account

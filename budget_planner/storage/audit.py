@@ -1,0 +1,145 @@
+"""The audit log: who did what, when, to which unit and version. Entries are only ever added."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from budget_planner.storage.db import write_transaction
+from budget_planner.storage.models import AuditLog, User
+from budget_planner.storage.scope import Actor, as_scope
+from budget_planner.storage.types import utcnow
+
+
+class Action(StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login.failed"
+    LOGOUT = "logout"
+    PASSWORD_CHANGED = "password.changed"
+    PASSWORD_RESET = "password.reset"
+    USER_CREATED = "user.created"
+    USER_UPDATED = "user.updated"
+    ROUND_LOADED = "round.loaded"
+    ROUND_OPENED = "round.opened"
+    ROUND_CLOSED = "round.closed"
+    UPLOAD = "upload"
+    UPLOAD_ON_BEHALF = "upload.on_behalf"
+    UPLOAD_UNCHANGED = "upload.unchanged"
+    UPLOAD_REJECTED = "upload.rejected"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    CONTROL_NUMBER = "control_number.set"
+    ALLOCATION = "allocation.set"
+    DOWNLOAD = "download"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS.get(self.value, self.value)
+
+
+ACTION_LABELS = {
+    "login": "登录",
+    "login.failed": "登录失败",
+    "logout": "退出登录",
+    "password.changed": "修改密码",
+    "password.reset": "重置密码",
+    "user.created": "创建账号",
+    "user.updated": "修改账号",
+    "round.loaded": "导入轮次",
+    "round.opened": "开放征集",
+    "round.closed": "关闭征集",
+    "upload": "上传",
+    "upload.on_behalf": "代为上传",
+    "upload.unchanged": "重复上传（与最新版本相同）",
+    "upload.rejected": "上传未保存（无法识别的文件）",
+    "submit": "提交",
+    "approve": "审核通过",
+    "return": "退回修改",
+    "control_number.set": "设置控制数",
+    "allocation.set": "核定金额",
+    "download": "下载",
+}
+
+
+def record(
+    session: Session,
+    user: User | Actor | None,
+    action: Action | str,
+    *,
+    detail: str = "",
+    username: str | None = None,
+    round_id: str | None = None,
+    unit_id: int | None = None,
+    version_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> AuditLog:
+    """Add an entry to the session's current transaction (the caller commits).
+
+    What the session holds is flushed first, so the rows the entry refers to exist.
+    """
+    session.flush()
+    entry = AuditLog(
+        at=at or utcnow(),
+        user_id=user.id if user is not None else None,
+        username=username or (user.username if user is not None else "命令行"),
+        action=str(action),
+        round_id=round_id,
+        unit_id=unit_id,
+        version_id=version_id,
+        detail=detail,
+    )
+    session.add(entry)
+    return entry
+
+
+def audit(
+    session: Session,
+    user: User | Actor | None,
+    action: Action | str,
+    *,
+    detail: str = "",
+    username: str | None = None,
+    round_id: str | None = None,
+    unit_id: int | None = None,
+    version_id: int | None = None,
+) -> AuditLog:
+    """Write one entry in its own transaction (for the web's own events: logout, downloads).
+
+    ``user`` may be None with ``username`` naming who tried (a failed login).
+    """
+    with write_transaction(session):
+        entry = record(
+            session,
+            user,
+            action,
+            detail=detail,
+            username=username,
+            round_id=round_id,
+            unit_id=unit_id,
+            version_id=version_id,
+        )
+    return entry
+
+
+def audit_log(
+    session: Session,
+    round_id: str | None = None,
+    *,
+    scope: object,
+    actions: tuple[str, ...] = (),
+    limit: int | None = None,
+) -> list[AuditLog]:
+    """Entries, newest first; a unit account sees only the entries about its own unit."""
+    query = sa.select(AuditLog).where(as_scope(scope).filter(AuditLog.unit_id))
+    if round_id is not None:
+        query = query.where(AuditLog.round_id == round_id)
+    if actions:
+        query = query.where(AuditLog.action.in_(actions))
+    query = query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))

@@ -1,0 +1,118 @@
+"""Engines, sessions, migrations and the write-transaction rule.
+
+SQLite (the default, in the instance folder) runs in WAL mode with ``synchronous=FULL`` and foreign
+keys on; SQLAlchemy, not the sqlite3 module, emits BEGIN, so a write transaction can take the write
+lock up front (``BEGIN IMMEDIATE``) and never fails half-way on a stale read snapshot. PostgreSQL is
+reached through ``DATABASE_URL`` with psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_FILE = "budget_planner.sqlite3"
+BUSY_TIMEOUT_MS = 15_000
+MIGRATIONS = Path(__file__).with_name("migrations")
+_IMMEDIATE = "budget_planner_immediate"
+
+
+def resolve_url(url: str | None, instance_dir: Path) -> str:
+    """The URL given, else ``DATABASE_URL``, else SQLite in the instance folder (psycopg 3 for PG)."""
+    url = url or os.environ.get("DATABASE_URL") or ""
+    if not url:
+        return f"sqlite:///{Path(instance_dir).resolve() / SQLITE_FILE}"
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str | None = None, instance_dir: Path = Path("instance")) -> Engine:
+    resolved = resolve_url(url, instance_dir)
+    if resolved.startswith("sqlite"):
+        return _sqlite_engine(resolved, instance_dir)
+    return create_engine(resolved, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str, instance_dir: Path) -> Engine:
+    if url == f"sqlite:///{Path(instance_dir).resolve() / SQLITE_FILE}":
+        Path(instance_dir).mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN, not the sqlite3 module
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (a page renders what it just saved)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """One public mutation: its own transaction, committed at the end or rolled back on any error.
+
+    Whatever the session held before (a request's reads, say) is committed first, so the write
+    starts on a fresh transaction; on SQLite it takes the write lock at once (``BEGIN IMMEDIATE``).
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={_IMMEDIATE: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def alembic_config(connection: Any = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default): the only way tables are made."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

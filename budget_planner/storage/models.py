@@ -1,0 +1,305 @@
+"""The tables, as typed SQLAlchemy 2 models. The schema itself is made only by the Alembic migration.
+
+Names are English; statuses, roles and decisions are stored as short English codes whose Chinese
+labels live in the enums below. Money is ``Money`` (Decimal), times are ``UTCDateTime`` (aware).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from budget_planner.storage.types import CleanJSON, CleanText, Money, UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "未开放", "open": "征集中", "closed": "已关闭"}[self.value]
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    FINANCE = "finance"
+    UNIT = "unit"
+
+    @property
+    def label(self) -> str:
+        return {"admin": "管理员（省局）", "finance": "财务", "unit": "报送单位"}[self.value]
+
+
+class Status(StrEnum):
+    """Where a unit × table stands. ``MISSING`` is never stored: it is a cell with no submission."""
+
+    MISSING = "missing"
+    DRAFT = "draft"  # uploaded without errors, not yet submitted
+    ERRORS = "errors"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.MISSING: "未提交",
+    Status.DRAFT: "已上传未提交",
+    Status.ERRORS: "有错误",
+    Status.SUBMITTED: "已提交",
+    Status.RETURNED: "已退回",
+    Status.APPROVED: "已通过",
+}
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    RETURN = "return"
+
+    @property
+    def label(self) -> str:
+        return {"approve": "通过", "return": "退回修改"}[self.value]
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+    __table_args__ = (sa.CheckConstraint(_in("status", RoundStatus), name="status"),)
+
+    id: Mapped[str] = mapped_column(CleanText(64), primary_key=True)
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(CleanText(200))
+    issuer: Mapped[str] = mapped_column(CleanText(200), default="")
+    deadline: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(CleanText(16), default=RoundStatus.DRAFT.value)
+    config_toml: Mapped[str] = mapped_column(CleanText())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    units: Mapped[list[Unit]] = relationship(back_populates="round", order_by="Unit.position")
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    __table_args__ = (sa.UniqueConstraint("round_id", "short_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    short_name: Mapped[str] = mapped_column(CleanText(100))
+    full_name: Mapped[str] = mapped_column(CleanText(200))
+    contact: Mapped[str] = mapped_column(CleanText(100), default="")
+    phone: Mapped[str] = mapped_column(CleanText(100), default="")
+
+    round: Mapped[Round] = relationship(back_populates="units")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint(_in("role", Role), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(CleanText(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(CleanText(255))
+    role: Mapped[str] = mapped_column(CleanText(16))
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("units.id", ondelete="SET NULL"), index=True
+    )
+    must_change_password: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class Blob(Base):
+    """Uploaded bytes, whole and unchanged, shared by every version with the same SHA-256."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary(), deferred=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Submission(Base):
+    """One unit × table (× 项目名称 for a 预算表, in ``slot``): the thread its versions belong to."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "unit_id", "table_id", "slot"),
+        sa.CheckConstraint(_in("status", Status), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    table_id: Mapped[str] = mapped_column(CleanText(16))
+    slot: Mapped[str] = mapped_column(CleanText(200), default="")
+    status: Mapped[str] = mapped_column(CleanText(16), default=Status.DRAFT.value)
+    locked: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="submission", order_by="Version.number"
+    )
+
+
+class Version(Base):
+    __tablename__ = "versions"
+    __table_args__ = (sa.UniqueConstraint("submission_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    blob_sha256: Mapped[str] = mapped_column(sa.ForeignKey("blobs.sha256"), index=True)
+    original_name: Mapped[str] = mapped_column(CleanText(255))
+    sheet: Mapped[str | None] = mapped_column(CleanText(255))
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    uploaded_by_name: Mapped[str] = mapped_column(CleanText(100))
+    on_behalf: Mapped[bool] = mapped_column(default=False)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    document_modified: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    report_json: Mapped[dict[str, Any]] = mapped_column(CleanJSON())
+    has_errors: Mapped[bool]
+    total: Mapped[Decimal | None] = mapped_column(Money())
+    rows_count: Mapped[int] = mapped_column(default=0)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # the one that counts
+    after_approval: Mapped[bool] = mapped_column(default=False)
+
+    submission: Mapped[Submission] = relationship(back_populates="versions")
+    blob: Mapped[Blob] = relationship()
+    rows: Mapped[list[ProjectRow]] = relationship(order_by="ProjectRow.position")
+    attachments: Mapped[list[Attachment]] = relationship()
+    reviews: Mapped[list[Review]] = relationship(order_by="Review.at")
+
+
+class Attachment(Base):
+    """The stamped scan (盖章扫描件) sent with an upload."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("versions.id", ondelete="CASCADE"), index=True
+    )
+    blob_sha256: Mapped[str] = mapped_column(sa.ForeignKey("blobs.sha256"), index=True)
+    original_name: Mapped[str] = mapped_column(CleanText(255))
+    mime: Mapped[str] = mapped_column(CleanText(100))
+
+    blob: Mapped[Blob] = relationship()
+
+
+class ProjectRow(Base):
+    """One project row of a version (or the single project of a 预算表) with its project key."""
+
+    __tablename__ = "project_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("versions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    sheet: Mapped[str] = mapped_column(CleanText(255))
+    excel_row: Mapped[int | None]
+    amount_cell: Mapped[str | None] = mapped_column(CleanText(16))
+    category: Mapped[str] = mapped_column(CleanText(100), default="")
+    name: Mapped[str] = mapped_column(CleanText())
+    key: Mapped[str] = mapped_column(CleanText(), index=True)
+    amount: Mapped[Decimal | None] = mapped_column(Money())
+    values_json: Mapped[dict[str, Any]] = mapped_column(CleanJSON())
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    __table_args__ = (sa.CheckConstraint(_in("decision", Decision), name="decision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("versions.id", ondelete="CASCADE"), index=True
+    )
+    decision: Mapped[str] = mapped_column(CleanText(16))
+    comment: Mapped[str] = mapped_column(CleanText(), default="")
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    by_name: Mapped[str] = mapped_column(CleanText(100))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ControlNumber(Base):
+    """A unit's allocation ceiling for the round (下放资金控制数)."""
+
+    __tablename__ = "control_numbers"
+    __table_args__ = (sa.UniqueConstraint("round_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    by_name: Mapped[str] = mapped_column(CleanText(100))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Allocation(Base):
+    """The approved amount (核定金额) of one project, by project key: it survives resubmissions."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (sa.UniqueConstraint("round_id", "unit_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(CleanText(500))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    by_name: Mapped[str] = mapped_column(CleanText(100))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(CleanText(100))
+    action: Mapped[str] = mapped_column(CleanText(40), index=True)
+    round_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("rounds.id", ondelete="SET NULL"), index=True
+    )
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("units.id", ondelete="SET NULL"), index=True
+    )
+    version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("versions.id", ondelete="SET NULL")
+    )
+    detail: Mapped[str] = mapped_column(CleanText(), default="")

@@ -1,0 +1,203 @@
+"""Rounds and their units in the database: loading a round's TOML, opening and closing, control numbers."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from budget_planner.errors import UsageError
+from budget_planner.money import plain
+from budget_planner.storage import models
+from budget_planner.storage.audit import Action, record
+from budget_planner.storage.db import write_transaction
+from budget_planner.storage.models import ControlNumber, Role, RoundStatus, Unit
+from budget_planner.storage.scope import Actor, as_scope, load_actor, require_role
+from budget_planner.storage.types import utcnow
+from budget_planner.templates import round as round_config
+from budget_planner.text import canonical, compact
+
+
+def load_round_into_db(
+    session: Session,
+    round_: round_config.Round,
+    toml_text: str,
+    *,
+    actor: Actor | None = None,
+) -> models.Round:
+    """Create the round and its units, or bring them up to date; running it twice changes nothing.
+
+    Units are matched by short name; a unit missing from a newer configuration is kept (it may
+    hold submissions). The status of an existing round is left as it is.
+    """
+    with write_transaction(session):
+        user = load_actor(session, actor)
+        require_role(user, Role.ADMIN)
+        stored = session.get(models.Round, round_.id)
+        created = stored is None
+        if stored is None:
+            stored = models.Round(id=round_.id, status=RoundStatus.DRAFT.value)
+            session.add(stored)
+        stored.year = round_.year
+        stored.title = round_.title
+        stored.issuer = round_.issuer
+        stored.deadline = round_.deadline
+        stored.config_toml = toml_text
+        existing = {u.short_name: u for u in stored.units}
+        added = changed = 0
+        for position, unit in enumerate(round_.units):
+            row = existing.get(unit.short_name)
+            if row is None:
+                row = Unit(short_name=unit.short_name)
+                stored.units.append(row)
+                added += 1
+            before = (row.position, row.full_name, row.contact, row.phone)
+            row.position = position
+            row.full_name = unit.full_name
+            row.contact = unit.contact
+            row.phone = unit.phone
+            if row.id is not None and before != (
+                row.position,
+                row.full_name,
+                row.contact,
+                row.phone,
+            ):
+                changed += 1
+        if created or added or changed:
+            verb = "新建" if created else "更新"
+            record(
+                session,
+                user,
+                Action.ROUND_LOADED,
+                round_id=round_.id,
+                detail=f"{verb}轮次“{round_.title}”：新增 {added} 个单位，更新 {changed} 个单位",
+            )
+    return stored
+
+
+def _set_status(
+    session: Session, round_id: str, status: RoundStatus, action: Action, actor: Actor | None
+) -> models.Round:
+    with write_transaction(session):
+        user = load_actor(session, actor)
+        require_role(user, Role.ADMIN)
+        stored = session.get(models.Round, round_id)
+        if stored is None:
+            raise UsageError(f"找不到轮次 {round_id}，请先导入（budget-planner round load）")
+        if stored.status != status.value:
+            stored.status = status.value
+            record(session, user, action, round_id=round_id, detail=status.label)
+    return stored
+
+
+def open_round(session: Session, round_id: str, *, actor: Actor | None = None) -> models.Round:
+    return _set_status(session, round_id, RoundStatus.OPEN, Action.ROUND_OPENED, actor)
+
+
+def close_round(session: Session, round_id: str, *, actor: Actor | None = None) -> models.Round:
+    return _set_status(session, round_id, RoundStatus.CLOSED, Action.ROUND_CLOSED, actor)
+
+
+def get_round(session: Session, round_id: str) -> models.Round | None:
+    return session.get(models.Round, round_id)
+
+
+def list_rounds(session: Session) -> list[models.Round]:
+    query = sa.select(models.Round).order_by(
+        models.Round.year.desc(), models.Round.created_at.desc()
+    )
+    return list(session.scalars(query))
+
+
+def current_round(session: Session) -> models.Round | None:
+    """The open round (the newest if several are open), else the newest round."""
+    rounds = list_rounds(session)
+    return next((r for r in rounds if r.status == RoundStatus.OPEN), rounds[0] if rounds else None)
+
+
+def config_of(stored: models.Round) -> round_config.Round:
+    """The round's configuration (tables owed, presets, deadline) as loaded from its TOML."""
+    return _parse(stored.config_toml)
+
+
+@lru_cache(maxsize=16)
+def _parse(toml_text: str) -> round_config.Round:
+    return round_config.parse_round(tomllib.loads(toml_text))
+
+
+def units(session: Session, round_id: str, *, scope: object) -> list[Unit]:
+    """The round's units in configuration order, limited to the scope."""
+    query = (
+        sa.select(Unit)
+        .where(Unit.round_id == round_id, as_scope(scope).filter(Unit.id))
+        .order_by(Unit.position, Unit.id)
+    )
+    return list(session.scalars(query))
+
+
+def find_unit(session: Session, round_id: str, name: str, *, scope: object) -> Unit | None:
+    """A unit by short name, full name or (through the round's configuration) an alias."""
+    wanted = compact(name)
+    stored = get_round(session, round_id)
+    if stored is None or not wanted:
+        return None
+    configured = config_of(stored).unit(name)
+    short = configured.short_name if configured else canonical(name)
+    for unit in units(session, round_id, scope=scope):
+        if unit.short_name == short or compact(unit.full_name) == wanted:
+            return unit
+    return None
+
+
+def set_control_number(
+    session: Session,
+    round_id: str,
+    unit_name: str,
+    amount: Decimal,
+    *,
+    actor: Actor | None,
+) -> ControlNumber:
+    """Record (or change) a unit's control number (控制数, 万元)."""
+    if not isinstance(amount, Decimal) or amount < 0:
+        raise UsageError("控制数必须是不小于 0 的金额")
+    with write_transaction(session):
+        user = load_actor(session, actor)
+        require_role(user, Role.ADMIN, Role.FINANCE)
+        unit = find_unit(session, round_id, unit_name, scope=None)
+        if unit is None:
+            raise UsageError(f"轮次 {round_id} 中没有单位“{unit_name}”")
+        row = session.scalar(
+            sa.select(ControlNumber).where(
+                ControlNumber.round_id == round_id, ControlNumber.unit_id == unit.id
+            )
+        )
+        old = row.amount if row is not None else None
+        if row is None:
+            row = ControlNumber(round_id=round_id, unit_id=unit.id)
+            session.add(row)
+        row.amount = amount
+        row.by_name = user.username if user else "命令行"
+        row.at = utcnow()
+        record(
+            session,
+            user,
+            Action.CONTROL_NUMBER,
+            round_id=round_id,
+            unit_id=unit.id,
+            detail=f"{unit.short_name} 控制数：{plain(old) or '无'} → {plain(amount)} 万元",
+        )
+    return row
+
+
+def control_numbers(session: Session, round_id: str, *, scope: object) -> dict[str, Decimal]:
+    """Control numbers by unit short name, limited to the scope."""
+    query = (
+        sa.select(Unit.short_name, ControlNumber.amount)
+        .join(Unit, Unit.id == ControlNumber.unit_id)
+        .where(ControlNumber.round_id == round_id, as_scope(scope).filter(Unit.id))
+        .order_by(Unit.position)
+    )
+    return {name: amount for name, amount in session.execute(query)}

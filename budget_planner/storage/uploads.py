@@ -1,0 +1,349 @@
+"""Storing an upload: bytes by SHA-256, one numbered version per table found, in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from budget_planner.errors import UsageError
+from budget_planner.money import plain
+from budget_planner.project_key import project_key
+from budget_planner.storage.audit import Action, record
+from budget_planner.storage.db import write_transaction
+from budget_planner.storage.models import (
+    Attachment,
+    Blob,
+    ProjectRow,
+    Role,
+    Round,
+    RoundStatus,
+    Status,
+    Submission,
+    Unit,
+    Version,
+)
+from budget_planner.storage.rounds import find_unit
+from budget_planner.storage.scope import (
+    Actor,
+    NotFound,
+    Scope,
+    load_actor,
+    require_role,
+    require_unit_access,
+)
+from budget_planner.storage.types import strip_controls, utcnow
+from budget_planner.templates.spec import ALL_TABLES, BUDGET, budget_spec, load_specs
+from budget_planner.text import canonical, compact
+from budget_planner.validators.model import ParsedTable
+from budget_planner.validators.pipeline import Checked
+
+MAX_NAME = 255
+MAX_SLOT = 200
+MAX_AMOUNT = Decimal(10) ** 14  # Numeric(18, 4) holds up to 10^14 - 1 万元
+_MAGIC = (
+    (b"%PDF", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"PK\x03\x04", "application/zip"),
+)
+
+
+def clean_file_name(name: str) -> str:
+    """The original name as data: no directories, no control characters, at most 255 characters."""
+    base = PurePosixPath(strip_controls(str(name)).replace("\\", "/")).name.strip() or "未命名"
+    if len(base) > MAX_NAME:
+        suffix = PurePosixPath(base).suffix[:20]
+        base = base[: MAX_NAME - len(suffix)] + suffix
+    return base
+
+
+def sniff_mime(data: bytes) -> str:
+    return next(
+        (mime for magic, mime in _MAGIC if data.startswith(magic)), "application/octet-stream"
+    )
+
+
+def slot_of(table: ParsedTable | None, table_id: str) -> str:
+    """ "" for 表一–表四; a 预算表's 项目名称 (whitespace removed), one submission per project."""
+    if table_id != BUDGET or table is None or table.budget is None:
+        return ""
+    return compact(table.budget.text("project_name"))[:MAX_SLOT]
+
+
+def _insert(session: Session, model: type, **values: Any) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: two requests racing for the same row both succeed."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+
+
+def _ensure_blob(session: Session, data: bytes) -> str:
+    sha = hashlib.sha256(data).hexdigest()
+    _insert(session, Blob, sha256=sha, data=data, size=len(data), created_at=utcnow())
+    return sha
+
+
+def _locked_submission(
+    session: Session, round_id: str, unit_id: int, table_id: str, slot: str
+) -> Submission:
+    """The unit × table thread, created if new, locked (PostgreSQL row lock) until commit."""
+    _insert(
+        session,
+        Submission,
+        round_id=round_id,
+        unit_id=unit_id,
+        table_id=table_id,
+        slot=slot,
+        status=Status.DRAFT.value,
+        locked=False,
+        updated_at=utcnow(),
+    )
+    query = (
+        sa.select(Submission)
+        .where(
+            Submission.round_id == round_id,
+            Submission.unit_id == unit_id,
+            Submission.table_id == table_id,
+            Submission.slot == slot,
+        )
+        .with_for_update()
+    )
+    return session.scalars(query).one()
+
+
+def newest_version(session: Session, submission_id: int) -> Version | None:
+    query = (
+        sa.select(Version)
+        .where(Version.submission_id == submission_id)
+        .order_by(Version.number.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def _money(value: object) -> Decimal | None:
+    if isinstance(value, Decimal) and value.is_finite() and abs(value) < MAX_AMOUNT:
+        return value
+    return None
+
+
+def _json_value(value: object) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return plain(value) if value.is_finite() else str(value)
+    return str(value)
+
+
+def _project_rows(unit: str, table_id: str, table: ParsedTable) -> list[ProjectRow]:
+    """The rows that name a project, each with its project key (a 预算表 gives one)."""
+    if table_id == BUDGET:
+        form = table.budget
+        if form is None:
+            return []
+        name = form.text("project_name")
+        category = form.text("category")
+        owner = canonical(form.text("table_ref")) or BUDGET
+        total = form.fields.get(budget_spec().sources[0].key)
+        return [
+            ProjectRow(
+                position=0,
+                sheet=table.sheet,
+                excel_row=None,
+                amount_cell=total.cell if total is not None else None,
+                category=category,
+                name=name,
+                key=str(project_key(unit, owner, category, name)),
+                amount=_money(total.value if total is not None else None),
+                values_json={
+                    k: {"value": _json_value(f.value), "cell": f.cell}
+                    for k, f in form.fields.items()
+                },
+            )
+        ]
+    spec = load_specs().table(table_id)
+    rows = []
+    for position, row in enumerate(table.project_rows):
+        name = canonical(row.value(spec.project_column.key))
+        rows.append(
+            ProjectRow(
+                position=position,
+                sheet=table.sheet,
+                excel_row=row.excel_row,
+                amount_cell=row.cell(spec.amount_column.key),
+                category=row.category or "",
+                name=name,
+                key=str(project_key(unit, table_id, row.category, name)),
+                amount=_money(row.value(spec.amount_column.key)),
+                values_json={
+                    k: {"value": _json_value(f.value), "cell": f.cell}
+                    for k, f in row.fields.items()
+                },
+            )
+        )
+    return rows
+
+
+def _check_uploader(
+    session: Session, user: Actor | None, round_id: str, unit_name: str, on_behalf: bool | None
+) -> tuple[Any, Unit, bool]:
+    actor = load_actor(session, user)
+    require_role(actor, Role.ADMIN, Role.UNIT)
+    stored_round = session.get(Round, round_id)
+    if stored_round is None:
+        raise NotFound("轮次")
+    unit = find_unit(session, round_id, unit_name, scope=Scope.all_units())
+    if unit is None:
+        raise NotFound("单位")
+    require_unit_access(actor, unit.id)
+    behalf = actor is None or actor.role != Role.UNIT
+    if on_behalf is not None and on_behalf != behalf:
+        raise UsageError("只有管理员可以代为上传；单位账号只能上传本单位的文件")
+    if not behalf and stored_round.status != RoundStatus.OPEN:
+        raise UsageError(f"本轮征集{RoundStatus(stored_round.status).label}，暂不能上传")
+    return actor, unit, behalf
+
+
+def store_upload(
+    session: Session,
+    *,
+    round_id: str,
+    unit_short_name: str,
+    data: bytes,
+    original_name: str,
+    checked: Sequence[Checked],
+    user: Actor | None,
+    on_behalf: bool | None = None,
+    attachment: tuple[bytes, str] | None = None,
+) -> list[Version]:
+    """Keep one upload: its bytes, one version per table found, their reports and project rows.
+
+    All of it commits together or not at all. An upload whose bytes equal the newest version of
+    a unit × table answers with that version (A, B, A makes three versions; A, A makes one). An
+    upload to a table already approved is kept and flagged ``after_approval``; the approved version
+    still counts. A file with no recognisable table is not kept (the rejection is audited) and
+    gives an empty list. ``on_behalf`` is derived from the user's role (an admin uploading for a
+    unit); when given, it must agree.
+    """
+    name = clean_file_name(original_name)
+    with write_transaction(session):
+        actor, unit, behalf = _check_uploader(session, user, round_id, unit_short_name, on_behalf)
+        storable = [c for c in checked if c.table is not None and c.report.table in ALL_TABLES]
+        if not storable:
+            codes = sorted({i.code for c in checked for i in c.report.errors})
+            record(
+                session,
+                actor,
+                Action.UPLOAD_REJECTED,
+                round_id=round_id,
+                unit_id=unit.id,
+                detail=f"{name}：{'、'.join(codes) or '未找到可识别的表'}",
+            )
+            return []
+        sha = _ensure_blob(session, data)
+        scan = None
+        if attachment is not None:
+            scan_sha = _ensure_blob(session, attachment[0])
+            scan = (scan_sha, clean_file_name(attachment[1]), sniff_mime(attachment[0]))
+        now = utcnow()
+        versions: list[Version] = []
+        renewed: set[int] = set()
+        for item in storable:
+            table_id = str(item.report.table)
+            slot = slot_of(item.table, table_id)
+            submission = _locked_submission(session, round_id, unit.id, table_id, slot)
+            newest = newest_version(session, submission.id)
+            label = f"{table_id}{'“' + slot + '”' if slot else ''}"
+            if newest is not None and newest.blob_sha256 == sha and submission.id not in renewed:
+                _attach(session, newest, scan)
+                versions.append(newest)
+                record(
+                    session,
+                    actor,
+                    Action.UPLOAD_UNCHANGED,
+                    round_id=round_id,
+                    unit_id=unit.id,
+                    version_id=newest.id,
+                    detail=f"{label}：{name} 与第 {newest.number} 版相同，未新建版本",
+                )
+                continue
+            version = _new_version(
+                session, item, submission, newest, unit, sha, name, actor, behalf, now
+            )
+            _attach(session, version, scan)
+            renewed.add(submission.id)
+            versions.append(version)
+            state = "有错误" if version.has_errors else "无错误"
+            flag = "，在审核通过后上传" if version.after_approval else ""
+            record(
+                session,
+                actor,
+                Action.UPLOAD_ON_BEHALF if behalf else Action.UPLOAD,
+                round_id=round_id,
+                unit_id=unit.id,
+                version_id=version.id,
+                detail=f"{label}第 {version.number} 版：{name}（{state}{flag}）",
+            )
+    return versions
+
+
+def _new_version(
+    session: Session,
+    item: Checked,
+    submission: Submission,
+    newest: Version | None,
+    unit: Unit,
+    sha: str,
+    name: str,
+    actor: Any,
+    behalf: bool,
+    now: Any,
+) -> Version:
+    report = item.report
+    after_approval = submission.status == Status.APPROVED
+    modified = item.modified
+    if modified is not None and modified.tzinfo is None:
+        modified = modified.replace(tzinfo=now.tzinfo)
+    version = Version(
+        submission_id=submission.id,
+        number=newest.number + 1 if newest is not None else 1,
+        blob_sha256=sha,
+        original_name=name,
+        sheet=report.sheet,
+        uploaded_by_id=actor.id if actor is not None else None,
+        uploaded_by_name=actor.username if actor is not None else "命令行",
+        on_behalf=behalf,
+        uploaded_at=now,
+        document_modified=modified,
+        report_json=report.to_dict(),
+        has_errors=not report.ok,
+        total=_money(report.total),
+        rows_count=report.rows,
+        after_approval=after_approval,
+    )
+    assert item.table is not None
+    version.rows = _project_rows(unit.short_name, submission.table_id, item.table)
+    session.add(version)
+    if not after_approval:
+        submission.status = (Status.ERRORS if version.has_errors else Status.DRAFT).value
+    submission.updated_at = now
+    session.flush()
+    return version
+
+
+def _attach(session: Session, version: Version, scan: tuple[str, str, str] | None) -> None:
+    if scan is None:
+        return
+    sha, name, mime = scan
+    if any(a.blob_sha256 == sha for a in version.attachments):
+        return
+    version.attachments.append(Attachment(blob_sha256=sha, original_name=name, mime=mime))
+    session.flush()
