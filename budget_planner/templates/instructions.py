@@ -23,11 +23,14 @@ COLUMN_WIDTHS = (22, 9, 48, 48)
 AMOUNT_CHECK = "须为不小于0的数字（万元），最多4位小数，多出的位数四舍五入并提醒"
 
 
+Row = tuple[str, str, str, str]  # 栏目, 是否必填, 填写要求, 系统检查
+
+
 @dataclass(frozen=True)
 class Instructions:
     title: str
     notes: tuple[str, ...]
-    columns: tuple[tuple[str, str, str, str], ...]
+    columns: tuple[Row, ...]
 
 
 def _deadline(round_: Round) -> str:
@@ -55,17 +58,28 @@ def column_checks(col: Column, amount_label: str = "") -> str:
     return "；".join(parts) + "。" if parts else "—"
 
 
-def _column_rows(columns: Sequence[Column], amount_label: str) -> tuple[tuple[str, ...], ...]:
+def _column_rows(columns: Sequence[Column], amount_label: str) -> tuple[Row, ...]:
     return tuple(
         (c.label, "是" if c.required else "否", c.help, column_checks(c, amount_label))
         for c in columns
     )
 
 
-def _unit_note(unit: Unit | None, unit_label: str) -> str:
+def _unit_note(unit: Unit | None, unit_label: str, where: str) -> str:
     if unit:
         return f"{unit_label}已预填为“{unit.full_name}”。"
-    return f"请在“{unit_label}：”后填写本单位全称（可从下拉列表选择）。"
+    return f"请在{where}填写本单位全称（可从下拉列表选择）。"
+
+
+def _collapse(rows: Sequence[Row]) -> tuple[Row, ...]:
+    """Consecutive fields with the same requirements and checks share one row, labels one a line."""
+    out: list[Row] = []
+    for row in rows:
+        if out and out[-1][1:] == row[1:]:
+            out[-1] = (f"{out[-1][0]}\n{row[0]}", *row[1:])
+        else:
+            out.append(row)
+    return tuple(out)
 
 
 def table_instructions(
@@ -75,7 +89,7 @@ def table_instructions(
     notes = [
         f"本表为{spec.title(round_.year)}（{spec.subtitle}），请在工作表“{spec.id}”中填写。"
         "不要修改表头文字，不要增删或调换列，不要修改工作表名称；需要更多行时可插入行。",
-        _unit_note(unit, unit_label),
+        _unit_note(unit, unit_label, f"“{unit_label}：”后"),
         f"金额{money_unit}。“{amount.label}”只填数字（最多4位小数），不要带“万元”等文字，不能为负数。",
     ]
     category = spec.category_column
@@ -109,7 +123,7 @@ def budget_instructions(budget: BudgetSpec, round_: Round, unit: Unit | None) ->
     unit_label = budget.field("unit").label
     notes = [
         f"每个项目填写一份{budget.title}；有多个项目的，复制本文件（或本工作表）逐个填写。",
-        _unit_note(unit, unit_label),
+        _unit_note(unit, unit_label, f"“{unit_label}”一栏"),
         f"金额{budget.unit_label}，只填数字（最多4位小数），不要带“万元”等文字，不能为负数。",
         f"资金来源“{total.label}”为公式，自动等于{'、'.join(parts)}之和，请勿修改。",
         f"省局拨款项目支出明细各项之和须等于“{provincial.label}”；表下方的自动校验显示"
@@ -122,12 +136,21 @@ def budget_instructions(budget: BudgetSpec, round_: Round, unit: Unit | None) ->
         if c.needs_note
     ]
     notes.append(f"报送截止时间：{_deadline(round_)}。")
-    fields = [*budget.header, *budget.sources, *budget.expenses, budget.note]
-    rows = []
-    for c in fields:
-        help_text = c.help or ("自动计算，请勿修改。" if c.role is Role.TOTAL else "")
-        rows.append((c.label, "是" if c.required else "否", help_text, column_checks(c)))
+    rows: list[Row] = []
+    for block in (budget.header, budget.sources, budget.expenses, (budget.note,)):
+        rows += _collapse([_budget_row(c, budget, parts) for c in block])
     return Instructions(f"{budget.title}填表说明", tuple(notes), tuple(rows))
+
+
+def _budget_row(c: Column, budget: BudgetSpec, parts: Sequence[str]) -> Row:
+    help_text, checks = c.help, column_checks(c)
+    if c.role is Role.TOTAL:
+        help_text, checks = "自动计算，请勿修改。", f"须等于{'、'.join(parts)}之和。"
+    elif c.role is Role.PROVINCIAL:
+        checks += "须等于省局拨款项目支出明细各项之和，并与所属需求征集表中该项目的金额一致。"
+    elif c.needs_note:
+        checks += f"大于0时须在“{budget.note.label}”中注明用途。"
+    return (c.label, "是" if c.required else "否", help_text, checks)
 
 
 def write_instructions(workbook: Workbook, styles: Styles, doc: Instructions) -> None:
