@@ -1,0 +1,309 @@
+"""Consolidation: the counted versions' rows in one frame, exact totals, completeness.
+
+Amounts are summed as integer 元 (``Int64``) in the frame and turned back into Decimal 万元 at the
+edges (``money.from_yuan``); no float is involved. The province-wide total is the sum of 表一–表四:
+a 预算表 details a project of those tables, so its 合计 is reported apart and never added in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+import pandas as pd
+
+from budget_planner.aggregate.control import ControlNumbers
+from budget_planner.aggregate.reconcile import Reconciliation, reconcile
+from budget_planner.aggregate.versions import CountedVersion
+from budget_planner.money import from_yuan, to_yuan
+from budget_planner.project_key import project_key
+from budget_planner.templates.round import Round
+from budget_planner.templates.spec import ALL_TABLES, BUDGET, COLLECTION_TABLES, load_specs
+from budget_planner.validators.model import ParsedTable
+
+# the frame's fixed columns; each table's text columns follow under their spec keys
+BASE_COLUMNS = (
+    "unit",
+    "table",
+    "category",  # the 类型 list label, or None when the row has no valid 类型 (表二 has none)
+    "category_text",  # the 类型 as written (canonical), for display
+    "project",
+    "key",
+    "file",
+    "sheet",
+    "excel_row",
+    "cell",  # the amount's cell (or the 合计 cell of a 预算表)
+    "amount_yuan",
+    "version",
+    "flagged",
+)
+BUDGET_AMOUNT_KEYS = tuple(
+    c.key for c in (*load_specs().budget.sources, *load_specs().budget.expenses)
+)  # type: ignore[union-attr]
+
+
+class Status(StrEnum):
+    MISSING = "未提交"
+    ERRORS = "有错误"
+    SUBMITTED = "已提交"
+
+
+@dataclass(frozen=True)
+class CompletenessCell:
+    unit: str
+    table: str
+    required: bool
+    status: Status
+    versions: tuple[CountedVersion, ...] = ()  # the counted version(s); several 预算表 per unit
+
+    @property
+    def missing(self) -> bool:
+        return self.required and self.status is Status.MISSING
+
+
+@dataclass
+class Consolidation:
+    round: Round
+    counted: list[CountedVersion]
+    rows: pd.DataFrame
+    unit_totals: dict[str, dict[str, Decimal]]  # unit → table → total (tables it sent)
+    table_totals: dict[str, Decimal]  # every table of ALL_TABLES
+    category_totals: dict[str, dict[str, Decimal]]  # table → 类型 → total, spec order
+    unit_categories: dict[str, dict[str, Decimal]]  # unit → 类型 → total over 表一–表四
+    total: Decimal  # province-wide, 表一–表四
+    completeness: list[CompletenessCell]
+    control: ControlNumbers | None = None
+    reconciliation: Reconciliation | None = None
+    row_counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (unit, table) → rows
+
+    @property
+    def missing(self) -> list[tuple[str, str]]:
+        return [(c.unit, c.table) for c in self.completeness if c.missing]
+
+    @property
+    def flagged(self) -> list[CountedVersion]:
+        return [v for v in self.counted if v.flagged]
+
+    def unit_total(self, unit: str) -> Decimal:
+        """A unit's total over 表一–表四."""
+        tables = self.unit_totals.get(unit, {})
+        return sum((tables.get(t, Decimal(0)) for t in COLLECTION_TABLES), Decimal(0))
+
+    def table_rows(self, table: str) -> pd.DataFrame:
+        return self.rows[self.rows["table"] == table]
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _collection_records(version: CountedVersion, parsed: ParsedTable) -> list[dict]:
+    spec = load_specs().table(version.table)
+    amount_key, name_key = spec.amount_column.key, spec.project_column.key
+    category_key = spec.category_column.key if spec.category_column else None
+    text_keys = [c.key for c in spec.columns if c.key not in (amount_key, category_key)]
+    records = []
+    for row in parsed.project_rows:
+        amount = row.value(amount_key)
+        category = spec.is_category(row.category) if row.category else None
+        key = row.key or project_key(version.unit, version.table, category, row.value(name_key))
+        record = {
+            "unit": version.unit,
+            "table": version.table,
+            "category": category,
+            "category_text": row.category or None,
+            "project": _text(row.value(name_key)),
+            "key": str(key),
+            "file": version.file,
+            "sheet": parsed.sheet,
+            "excel_row": row.excel_row,
+            "cell": row.cell(amount_key) or f"{row.excel_row}",
+            "amount_yuan": to_yuan(amount) if isinstance(amount, Decimal) else None,
+            "version": version.version,
+            "flagged": version.flagged,
+        }
+        for k in text_keys:
+            record[k] = _text(row.value(k))
+        records.append(record)
+    return records
+
+
+def budget_project_key(version: CountedVersion) -> str:
+    """A counted 预算表's project key: its own (unit, 预算表, "", 项目名称), never a table row's."""
+    return str(project_key(version.unit, BUDGET, None, version.project))
+
+
+def _budget_record(version: CountedVersion, parsed: ParsedTable) -> dict:
+    form = parsed.budget
+    spec = load_specs().budget
+    assert spec is not None
+    record = {
+        "unit": version.unit,
+        "table": BUDGET,
+        "category": None,
+        "category_text": None,
+        "project": version.project or None,
+        "key": budget_project_key(version),
+        "file": version.file,
+        "sheet": parsed.sheet,
+        "excel_row": None,
+        "cell": None,
+        "amount_yuan": None,
+        "version": version.version,
+        "flagged": version.flagged,
+    }
+    if form is None:
+        return record
+    total_field = form.fields.get("total")
+    record["cell"] = total_field.cell if total_field else None
+    total = form.amount("total")
+    if total is None and version.report.total is not None:
+        total = version.report.total
+    record["amount_yuan"] = to_yuan(total) if total is not None else None
+    category = form.text("category")
+    for table_id in COLLECTION_TABLES:
+        label = load_specs().table(table_id).is_category(category)
+        if label:
+            record["category"] = label
+            break
+    record["category_text"] = category or None
+    for col in spec.header:
+        if col.key != "project_name":
+            record[col.key] = form.text(col.key) or None
+    for key in BUDGET_AMOUNT_KEYS:
+        if key == "total":
+            continue
+        amount = form.amount(key)
+        record[f"{key}_yuan"] = to_yuan(amount) if amount is not None else None
+    record["calculation_note"] = form.text("calculation_note") or None
+    return record
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    columns = list(BASE_COLUMNS)
+    for rec in records:
+        for k in rec:
+            if k not in columns:
+                columns.append(k)
+    data = {}
+    for col in columns:
+        values = [rec.get(col) for rec in records]
+        if col == "amount_yuan" or col.endswith("_yuan") or col in ("excel_row", "version"):
+            data[col] = pd.Series(values, dtype="Int64")
+        elif col == "flagged":
+            data[col] = pd.Series(values, dtype=bool)
+        else:
+            data[col] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data, columns=columns)
+
+
+def _decimal_map(series: pd.Series) -> dict:
+    return {k: from_yuan(int(v)) for k, v in series.items()}
+
+
+def _completeness(round_: Round, counted: Sequence[CountedVersion]) -> list[CompletenessCell]:
+    by_slot: dict[tuple[str, str], list[CountedVersion]] = {}
+    for v in counted:
+        by_slot.setdefault((v.unit, v.table), []).append(v)
+    cells = []
+    for unit in round_.units:
+        req = round_.requirement(unit)
+        owed = set(req.required) | set(req.optional)
+        for table in ALL_TABLES:
+            if table not in owed and (unit.short_name, table) not in by_slot:
+                continue
+            versions = tuple(by_slot.get((unit.short_name, table), ()))
+            if not versions:
+                status = Status.MISSING
+            elif any(v.flagged for v in versions):
+                status = Status.ERRORS
+            else:
+                status = Status.SUBMITTED
+            cells.append(
+                CompletenessCell(unit.short_name, table, table in req.required, status, versions)
+            )
+    return cells
+
+
+def consolidate(
+    round_: Round, counted: Sequence[CountedVersion], control: ControlNumbers | None = None
+) -> Consolidation:
+    """Consolidate the versions that count (the caller chooses them) into rows and totals."""
+    order = {u.short_name: i for i, u in enumerate(round_.units)}
+    counted = sorted(
+        counted,
+        key=lambda v: (order.get(v.unit, len(order)), ALL_TABLES.index(v.table), v.project),
+    )
+    records: list[dict] = []
+    for version in counted:
+        parsed = version.parsed
+        if parsed is None:
+            continue
+        if version.table == BUDGET:
+            records.append(_budget_record(version, parsed))
+        else:
+            records.extend(_collection_records(version, parsed))
+    rows = _frame(records)
+
+    collection = rows[rows["table"] != BUDGET]
+    by_unit_table = rows.groupby(["unit", "table"], sort=False)["amount_yuan"].sum()
+    unit_totals: dict[str, dict[str, Decimal]] = {}
+    for v in counted:  # every counted table appears, even with no rows
+        unit_totals.setdefault(v.unit, {})[v.table] = Decimal(0)
+    for (unit, table), yuan in by_unit_table.items():
+        unit_totals[unit][table] = from_yuan(int(yuan))
+    by_table = _decimal_map(rows.groupby("table", sort=False)["amount_yuan"].sum())
+    table_totals = {t: by_table.get(t, Decimal(0)) for t in ALL_TABLES}
+
+    category_totals: dict[str, dict[str, Decimal]] = {}
+    valid = rows[rows["category"].notna()]
+    sums = valid.groupby(["table", "category"], sort=False)["amount_yuan"].sum()
+    for table in ALL_TABLES:
+        if table == BUDGET:
+            cats = list(dict.fromkeys(c for t in COLLECTION_TABLES for c in _categories(t)))
+        else:
+            cats = list(_categories(table))
+        category_totals[table] = {
+            c: from_yuan(int(sums[(table, c)])) for c in cats if (table, c) in sums.index
+        }
+
+    unit_categories: dict[str, dict[str, Decimal]] = {}
+    pivot = collection.groupby(["unit", "category"], sort=False, dropna=False)["amount_yuan"].sum()
+    for (unit, category), yuan in pivot.items():
+        label = category if isinstance(category, str) else ""
+        unit_categories.setdefault(unit, {})[label] = from_yuan(int(yuan))
+
+    counts = rows.groupby(["unit", "table"], sort=False).size()
+    row_counts = {(u, t): int(n) for (u, t), n in counts.items()}
+    total = sum((table_totals[t] for t in COLLECTION_TABLES), Decimal(0))
+    result = Consolidation(
+        round=round_,
+        counted=list(counted),
+        rows=rows,
+        unit_totals=unit_totals,
+        table_totals=table_totals,
+        category_totals=category_totals,
+        unit_categories=unit_categories,
+        total=total,
+        completeness=_completeness(round_, counted),
+        control=control,
+        row_counts=row_counts,
+    )
+    result.reconciliation = reconcile(result)
+    return result
+
+
+def _categories(table: str) -> tuple[str, ...]:
+    return load_specs().table(table).categories
+
+
+def all_categories() -> tuple[str, ...]:
+    """Every 类型 of 表一–表四 in list order (表四's list first: it is the superset)."""
+    cats: dict[str, None] = {}
+    for table in ("表四", *COLLECTION_TABLES):
+        cats.update(dict.fromkeys(_categories(table)))
+    return tuple(cats)

@@ -1,0 +1,214 @@
+"""Which version of a unit × table counts in the offline CLI (DESIGN §5).
+
+A unit × table's files are ordered by the workbook's own modified time (document properties), then
+the file's modified time, then its name (then the sheet order inside a file); ``version`` is the
+1-based position. The newest counts (flagged when it has errors); the others are superseded, with the
+reason. 预算表 are kept per unit × 项目名称. Files with no unit, or no recognised table, are
+reported and never aggregated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from budget_planner.templates.round import BEIJING
+from budget_planner.templates.spec import BUDGET
+from budget_planner.text import canonical
+from budget_planner.validators.model import ParsedTable
+from budget_planner.validators.pipeline import Checked
+from budget_planner.validators.report import Report
+
+_OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """An aware UTC time; a naive time is taken as UTC (document properties are stored in UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def beijing(moment: dt.datetime | None) -> str:
+    """'2023-12-10 09:30' in Beijing time, '' when unknown."""
+    utc = as_utc(moment)
+    return "" if utc is None else utc.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One table of one file as the caller found it: the validation result and where it came from."""
+
+    checked: Checked
+    file: str  # how the file is shown to the user (the path as given)
+    file_time: dt.datetime | None = None  # the file system's modified time
+    position: int = 0  # the table's order inside its file
+
+    @property
+    def report(self) -> Report:
+        return self.checked.report
+
+    @property
+    def modified(self) -> dt.datetime | None:
+        return as_utc(self.checked.modified)
+
+    def order(self) -> tuple:
+        return (
+            self.modified or _OLDEST,
+            as_utc(self.file_time) or _OLDEST,
+            self.file,
+            self.position,
+        )
+
+
+class Slot(NamedTuple):
+    """What a version is a version of: (unit, table, project); project is "" except for 预算表."""
+
+    unit: str
+    table: str
+    project: str = ""
+
+
+def budget_project(table: ParsedTable | None) -> str:
+    """A 预算表's 项目名称 (canonical), "" when it has none."""
+    if table is None or table.budget is None:
+        return ""
+    return canonical(table.budget.text("project_name"))
+
+
+@dataclass
+class CountedVersion:
+    """The version of a unit × table (or unit × 预算表 project) that is aggregated."""
+
+    unit: str
+    table: str
+    checked: Checked
+    file: str
+    version: int = 1
+    versions: int = 1
+    project: str = ""
+    file_time: dt.datetime | None = None
+
+    @property
+    def report(self) -> Report:
+        return self.checked.report
+
+    @property
+    def parsed(self) -> ParsedTable | None:
+        return self.checked.table
+
+    @property
+    def modified(self) -> dt.datetime | None:
+        return as_utc(self.checked.modified)
+
+    @property
+    def flagged(self) -> bool:
+        """Counted although it has errors."""
+        return not self.report.ok
+
+    @property
+    def slot(self) -> Slot:
+        return Slot(self.unit, self.table, self.project)
+
+
+@dataclass
+class Superseded:
+    unit: str
+    table: str
+    project: str
+    file: str
+    version: int
+    reason: str
+    checked: Checked
+
+
+@dataclass
+class Unplaced:
+    """A table that cannot be aggregated: no unit, or no recognised table, or an unreadable file."""
+
+    file: str
+    reason: str
+    checked: Checked
+
+    @property
+    def table(self) -> str | None:
+        return self.checked.report.table
+
+    @property
+    def sheet(self) -> str | None:
+        return self.checked.report.sheet
+
+
+@dataclass
+class VersionChoice:
+    counted: list[CountedVersion] = field(default_factory=list)
+    superseded: list[Superseded] = field(default_factory=list)
+    unassigned: list[Unplaced] = field(default_factory=list)  # a table with no unit
+    unrecognised: list[Unplaced] = field(default_factory=list)  # no table, or unreadable
+
+
+def _why_newer(newer: Candidate, older: Candidate) -> str:
+    if newer.modified != older.modified:
+        if older.modified is None:
+            return f"文档修改时间 {beijing(newer.modified)}，本文件未记录文档修改时间"
+        return f"文档修改时间 {beijing(newer.modified)} 晚于本文件的 {beijing(older.modified)}"
+    newer_time, older_time = as_utc(newer.file_time), as_utc(older.file_time)
+    if newer_time != older_time:
+        if older_time is None:
+            return f"文件修改时间 {beijing(newer_time)}，本文件的修改时间未知"
+        return f"文件修改时间 {beijing(newer_time)} 晚于本文件的 {beijing(older_time)}"
+    if newer.file != older.file:
+        return "两者修改时间相同，按文件名排序在后"
+    return "同一文件中位置在后的工作表"
+
+
+def _unplaced_reason(report: Report) -> str:
+    if report.unreadable:
+        return "文件无法读取：" + "；".join(
+            i.message for i in report.errors if i.code.startswith("file.")
+        )
+    return "无法识别是哪一张表"
+
+
+def choose_versions(candidates: Iterable[Candidate]) -> VersionChoice:
+    """Group by unit × table (预算表 by unit × 项目名称), newest counts, the rest superseded."""
+    choice = VersionChoice()
+    slots: dict[Slot, list[Candidate]] = {}
+    for cand in candidates:
+        report = cand.report
+        if report.table is None or cand.checked.table is None:
+            choice.unrecognised.append(Unplaced(cand.file, _unplaced_reason(report), cand.checked))
+            continue
+        if not report.unit:
+            reason = "无法识别填报单位，未计入汇总"
+            choice.unassigned.append(Unplaced(cand.file, reason, cand.checked))
+            continue
+        project = budget_project(cand.checked.table) if report.table == BUDGET else ""
+        slots.setdefault(Slot(report.unit, report.table, project), []).append(cand)
+    for slot, group in slots.items():
+        group.sort(key=Candidate.order)
+        newest = group[-1]
+        choice.counted.append(
+            CountedVersion(
+                unit=slot.unit,
+                table=slot.table,
+                checked=newest.checked,
+                file=newest.file,
+                version=len(group),
+                versions=len(group),
+                project=slot.project,
+                file_time=newest.file_time,
+            )
+        )
+        for number, older in enumerate(group[:-1], start=1):
+            reason = f"被较新的版本取代：{newest.file}（第 {len(group)} 版；{_why_newer(newest, older)}）"
+            choice.superseded.append(
+                Superseded(
+                    slot.unit, slot.table, slot.project, older.file, number, reason, older.checked
+                )
+            )
+    return choice

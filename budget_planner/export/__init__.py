@@ -1,0 +1,1 @@
+"""Workbooks written for people: the consolidated workbook (and the safe-text helper every export uses)."""

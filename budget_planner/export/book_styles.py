@@ -1,0 +1,201 @@
+"""The consolidated workbook's look: formats, print setup, and how amounts are written.
+
+Amounts are exact Decimals (万元, at most 4 places) until the very cell write: an .xlsx cell holds a
+double, and xlsxwriter writes it with 16 significant digits, so ``float(Decimal)`` at this edge stores
+the exact decimal text (``1234.5678``) for any amount below 10^11 万元; nothing is summed in float.
+Totals are formulas (so they follow 核定金额 as finance fills it in) with the exact total as their
+cached value.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+from budget_planner.export.xlsx_safe import Styles, write_text
+
+FONT = "宋体"
+AMOUNT_FORMAT = '#,##0.00##;-#,##0.00##;"-"'
+SHARE_FORMAT = "0.00%"
+HEADER_FILL = "#D9E1F2"
+SUBTOTAL_FILL = "#F2F2F2"
+TOTAL_FILL = "#FFF2CC"
+BAD_FILL = "#FFC7CE"
+BAD_COLOUR = "#9C0006"
+WARN_FILL = "#FFEB9C"
+WARN_COLOUR = "#9C5700"
+GOOD_FILL = "#C6EFCE"
+GOOD_COLOUR = "#006100"
+MUTED_COLOUR = "#808080"
+FOOTER = "&L&A&C第 &P 页，共 &N 页&R打印时间：&D &T"
+A4 = 9
+
+_BASE: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+_BOX: dict[str, Any] = {**_BASE, "border": 1, "border_color": "#A6A6A6"}
+_MONEY: dict[str, Any] = {**_BOX, "align": "right", "num_format": AMOUNT_FORMAT}
+
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {**_BASE, "font_name": "黑体", "font_size": 16, "align": "left"},
+    "subtitle": {**_BASE, "font_size": 11, "bold": True},
+    "note": {**_BASE, "font_color": MUTED_COLOUR, "text_wrap": False},
+    "label": {**_BASE, "bold": True, "align": "right"},
+    "value": {**_BASE, "align": "left"},
+    "value_wrap": {**_BASE, "align": "left", "text_wrap": True},
+    "value_money": {**_BASE, "bold": True, "align": "left", "num_format": AMOUNT_FORMAT},
+    "header": {**_BOX, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL},
+    "text": {**_BOX, "align": "left", "text_wrap": True},
+    "text_center": {**_BOX, "align": "center"},
+    "money": _MONEY,
+    "share": {**_BOX, "align": "right", "num_format": SHARE_FORMAT},
+    "approved": {**_MONEY, "bg_color": "#FFFFFF", "locked": False},
+    "subtotal_text": {**_BOX, "bold": True, "bg_color": SUBTOTAL_FILL},
+    "subtotal_money": {**_MONEY, "bold": True, "bg_color": SUBTOTAL_FILL},
+    "total_text": {**_BOX, "bold": True, "bg_color": TOTAL_FILL},
+    "total_money": {**_MONEY, "bold": True, "bg_color": TOTAL_FILL},
+    "total_share": {
+        **_BOX,
+        "bold": True,
+        "align": "right",
+        "num_format": SHARE_FORMAT,
+        "bg_color": TOTAL_FILL,
+    },
+    "bad": {**_BOX, "align": "center", "bg_color": BAD_FILL, "font_color": BAD_COLOUR},
+    "bad_text": {
+        **_BOX,
+        "align": "left",
+        "text_wrap": True,
+        "bg_color": BAD_FILL,
+        "font_color": BAD_COLOUR,
+    },
+    "bad_money": {**_MONEY, "bg_color": BAD_FILL, "font_color": BAD_COLOUR},
+    "bad_share": {
+        **_BOX,
+        "align": "right",
+        "num_format": SHARE_FORMAT,
+        "bg_color": BAD_FILL,
+        "font_color": BAD_COLOUR,
+    },
+    "warn": {**_BOX, "align": "center", "bg_color": WARN_FILL, "font_color": WARN_COLOUR},
+    "warn_text": {
+        **_BOX,
+        "align": "left",
+        "text_wrap": True,
+        "bg_color": WARN_FILL,
+        "font_color": WARN_COLOUR,
+    },
+    "good": {**_BOX, "align": "center", "bg_color": GOOD_FILL, "font_color": GOOD_COLOUR},
+    "muted": {**_BOX, "align": "center", "font_color": MUTED_COLOUR},
+}
+
+
+def book_styles(workbook) -> Styles:
+    return Styles(workbook, STYLES)
+
+
+def number(amount: Decimal | None) -> float | None:
+    """The cell-write edge: an exact Decimal as the double an .xlsx cell holds (see module doc)."""
+    return None if amount is None else float(amount)
+
+
+def write_money(ws: Worksheet, row: int, col: int, amount: Decimal | None, fmt) -> None:
+    if amount is None:
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_number(row, col, float(amount), fmt)
+
+
+def write_total(ws: Worksheet, row: int, col: int, formula: str, amount: Decimal, fmt) -> None:
+    """A total as a formula, with the exact total as its cached value."""
+    ws.write_formula(row, col, formula, fmt, float(amount))
+
+
+def setup_sheet(
+    ws: Worksheet,
+    *,
+    widths: list[float],
+    last_row: int,
+    header_row: int | None = None,
+    landscape: bool = True,
+    freeze_cols: int = 0,
+) -> None:
+    """A4, fit to one page wide, header rows repeated on every page, page numbers in the footer."""
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer(FOOTER, {"margin": 0.25})
+    ws.print_area(0, 0, max(last_row, 0), len(widths) - 1)
+    if header_row is not None:
+        ws.repeat_rows(0, header_row)
+        ws.freeze_panes(header_row + 1, freeze_cols)
+
+
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+MAX_ROW_HEIGHT = 409  # Excel's limit
+
+
+def text_width(text: str) -> int:
+    """Display width in column units: a CJK character is two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def lines_needed(text: str, width: float) -> int:
+    room = max(int(width) - 1, 1)
+    return sum(max(1, -(-text_width(line) // room)) for line in text.split("\n"))
+
+
+class SheetWriter:
+    """Writes one sheet row by row: user text safely, amounts as numbers, and each row as tall as
+    its wrapped text needs (neither Excel nor LibreOffice re-measures rows when opening a file)."""
+
+    def __init__(self, ws: Worksheet, styles: Styles, widths: list[float]) -> None:
+        self.ws, self.styles, self.widths = ws, styles, widths
+        self._lines = 1
+
+    def text(self, row: int, col: int, value: object, style: str = "text", where: str = "") -> None:
+        write_text(self.ws, row, col, value, self.styles, style, where=where)
+        if value not in (None, "") and STYLES[style].get("text_wrap") and col < len(self.widths):
+            self._lines = max(self._lines, lines_needed(str(value), self.widths[col]))
+
+    def merged_text(
+        self, row: int, first: int, last: int, value: object, style: str = "text"
+    ) -> None:
+        """Text across the cells first..last of a row (merged), wrapped in their joint width."""
+        self.ws.merge_range(row, first, row, last, "", self.styles[style])
+        write_text(self.ws, row, first, value, self.styles, style)
+        if value not in (None, ""):
+            width = sum(self.widths[first : last + 1])
+            self._lines = max(self._lines, lines_needed(str(value), width))
+
+    def texts(self, row: int, values: list[object], style: str = "text", start: int = 0) -> None:
+        for col, value in enumerate(values, start=start):
+            self.text(row, col, value, style)
+
+    def money(self, row: int, col: int, amount: Decimal | None, style: str = "money") -> None:
+        write_money(self.ws, row, col, amount, self.styles[style])
+
+    def total(self, row: int, col: int, formula: str, amount: Decimal, style: str) -> None:
+        write_total(self.ws, row, col, formula, amount, self.styles[style])
+
+    def blank(self, row: int, col: int, style: str = "text") -> None:
+        self.ws.write_blank(row, col, None, self.styles[style])
+
+    def fill(self, row: int, style: str, first: int = 1, last: int | None = None) -> None:
+        """Blank styled cells across a row (a subtotal or total line)."""
+        for col in range(first, (len(self.widths) if last is None else last + 1)):
+            self.blank(row, col, style)
+
+    def end_row(self, row: int, level: int = 0) -> None:
+        """Size the row just written (call before writing the next one)."""
+        height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * self._lines + 3) if self._lines > 1 else None
+        if height is not None or level:
+            self.ws.set_row(row, height, None, {"level": level} if level else None)
+        self._lines = 1
