@@ -329,7 +329,7 @@ def test_instructions_sheet_is_generated_from_the_spec(blank, specs):
     joined = "\n".join(t for t in text if t)
     assert ws["A1"].value == "2024年度知识产权项目需求征集表（四）（下放地市审批权限部分）填表说明"
     rows = {
-        ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 5)]
+        str(ws.cell(r, 1).value).strip("“”"): [ws.cell(r, c).value for c in range(2, 5)]
         for r in range(1, ws.max_row + 1)
     }
     for col in spec.columns:

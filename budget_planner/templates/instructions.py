@@ -58,9 +58,15 @@ def column_checks(col: Column, amount_label: str = "") -> str:
     return "；".join(parts) + "。" if parts else "—"
 
 
+def _named(col: Column) -> str:
+    """A field named in quotes, as in the notes: a bare label here would make this sheet look like
+    the table itself to a reader matching labels (a 预算表 is recognised by its labels anywhere)."""
+    return f"“{col.label}”"
+
+
 def _column_rows(columns: Sequence[Column], amount_label: str) -> tuple[Row, ...]:
     return tuple(
-        (c.label, "是" if c.required else "否", c.help, column_checks(c, amount_label))
+        (_named(c), "是" if c.required else "否", c.help, column_checks(c, amount_label))
         for c in columns
     )
 
@@ -150,7 +156,7 @@ def _budget_row(c: Column, budget: BudgetSpec, parts: Sequence[str]) -> Row:
         checks += "须等于省局拨款项目支出明细各项之和，并与所属需求征集表中该项目的金额一致。"
     elif c.needs_note:
         checks += f"大于0时须在“{budget.note.label}”中注明用途。"
-    return (c.label, "是" if c.required else "否", help_text, checks)
+    return (_named(c), "是" if c.required else "否", help_text, checks)
 
 
 def write_instructions(workbook: Workbook, styles: Styles, doc: Instructions) -> None:
