@@ -17,7 +17,7 @@ import pandas as pd
 from budget_planner.aggregate.control import ControlNumbers
 from budget_planner.aggregate.reconcile import Reconciliation, reconcile
 from budget_planner.aggregate.versions import CountedVersion
-from budget_planner.money import from_yuan, to_yuan
+from budget_planner.money import to_yuan
 from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import ALL_TABLES, BUDGET, COLLECTION_TABLES, load_specs
@@ -172,7 +172,7 @@ def _budget_record(version: CountedVersion, parsed: ParsedTable) -> dict:
             break
     record["category_text"] = category or None
     for col in spec.header:
-        if col.key != "project_name":
+        if col.key not in ("project_name", "unit", "category"):  # those have their own columns
             record[col.key] = form.text(col.key) or None
     for key in BUDGET_AMOUNT_KEYS:
         if key == "total":
@@ -199,6 +199,12 @@ def _frame(records: list[dict]) -> pd.DataFrame:
         else:
             data[col] = pd.Series(values, dtype=object)
     return pd.DataFrame(data, columns=columns)
+
+
+def from_yuan(yuan: int) -> Decimal:
+    """Integer 元 → Decimal 万元 in plain form: 30, 12.3456, 0.1 (never 3E+1)."""
+    wan = Decimal(int(yuan)).scaleb(-4)
+    return wan.quantize(Decimal(1)) if wan == wan.to_integral_value() else wan.normalize()
 
 
 def _decimal_map(series: pd.Series) -> dict:

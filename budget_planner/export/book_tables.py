@@ -15,11 +15,10 @@ import pandas as pd
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
-from budget_planner.aggregate.consolidate import Consolidation
+from budget_planner.aggregate.consolidate import Consolidation, from_yuan
 from budget_planner.aggregate.reconcile import BudgetCheck
 from budget_planner.export.book_styles import SheetWriter, setup_sheet
 from budget_planner.export.xlsx_safe import Styles
-from budget_planner.money import from_yuan
 from budget_planner.templates.spec import BUDGET, ColumnKind, load_specs
 
 HEADER_ROW = 2
