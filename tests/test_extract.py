@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import docx
+import handmade
+import openpyxl
+import pytest
 import xlsxwriter
 
+from budget_planner.errors import UnreadableFile
 from budget_planner.validators.extract import read_workbook
+from budget_planner.validators.grid import ErrorValue, Formula
 
 
 def xlsx_bytes(build) -> bytes:
@@ -115,3 +121,160 @@ def test_docx_tables_become_sheets_with_merges_and_preamble():
     assert first.merged == [(2, 2, 4, 2), (5, 1, 5, 3)]
     assert second.preamble == ["填表人：张三"]
     assert second.values == [[None, "联系电话"]]
+
+
+def openpyxl_bytes(build) -> bytes:
+    book = openpyxl.Workbook()
+    build(book.active)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def test_formulas_without_cached_value_are_evaluated_or_reported():
+    # openpyxl writes formulas without a cached result, as many scripts and web exports do
+    def build(ws):
+        ws.title = "表四"
+        ws["D4"] = "金额"
+        for row, amount in zip(range(5, 10), [50, 20.5, 0.1, 0.2, 30], strict=True):
+            ws.cell(row, 5, amount)
+        ws["E10"] = "=SUM(E5:E9)"
+        ws["E11"] = "=E5+E6-E7"
+        ws["E12"] = "=VLOOKUP(D4,$A$1:$B$3,2,FALSE)"
+        ws["E13"] = "=SUM(E5:E9,E12)"  # depends on a formula we cannot evaluate
+        ws["E14"] = "=E7*2+E8/4"
+        ws["E15"] = "50"  # text that looks like a number
+        ws["E16"] = "=E15+1"
+        ws["E17"] = "=SUM(E5:E6,E15)"  # SUM skips text, as Excel does
+        ws["E18"] = "=E10/2"  # refers to another evaluated formula
+
+    sheet = read_workbook(openpyxl_bytes(build), "表四.xlsx").sheets[0]
+
+    assert sheet.get(10, 5) == Decimal("100.8")
+    assert sheet.get(11, 5) == Decimal("70.4")
+    assert sheet.get(12, 5) == Formula("VLOOKUP(D4,$A$1:$B$3,2,FALSE)")
+    assert sheet.get(13, 5) == Formula("SUM(E5:E9,E12)")
+    assert sheet.get(14, 5) == Decimal("0.25")
+    assert sheet.get(16, 5) == Formula("E15+1")
+    assert sheet.get(17, 5) == Decimal("70.5")
+    assert sheet.get(18, 5) == Decimal("50.4")
+    assert sheet.formulas[(10, 5)] == "SUM(E5:E9)"
+    assert [(i.code, i.cell) for i in sheet.issues] == [
+        ("formula.evaluated", "E10"),
+        ("formula.evaluated", "E11"),
+        ("formula.no_cached_value", "E12"),
+        ("formula.no_cached_value", "E13"),
+        ("formula.evaluated", "E14"),
+        ("formula.no_cached_value", "E16"),
+        ("formula.evaluated", "E17"),
+        ("formula.evaluated", "E18"),
+    ]
+    first, vlookup = sheet.issues[0], sheet.issues[2]
+    assert first.message == "公式 =SUM(E5:E9) 没有缓存值，已按公式计算为 100.8"
+    assert first.severity == "warning" and first.sheet == "表四" and first.row == 10
+    assert vlookup.message == (
+        "单元格 E12 的公式 =VLOOKUP(D4,$A$1:$B$3,2,FALSE) 没有计算结果，请在 Excel 中打开、保存后重新上传"
+    )
+    assert vlookup.severity == "error"
+
+
+def test_cached_formula_values_and_error_cells():
+    def build(book):
+        ws = book.add_worksheet("表一")
+        ws.write_number("D5", 30)
+        ws.write_number("D6", 20)
+        ws.write_formula("D7", "=SUM(D5:D6)", None, 50)
+        ws.write_formula("D8", "=D5/0", None, "#DIV/0!")
+        ws.write_formula("D9", "=#REF!+1", None, "#REF!")
+        ws.write_formula("D10", '=VLOOKUP("x",A1:B2,2,FALSE)', None, "#N/A")
+
+    sheet = read_workbook(xlsx_bytes(build), "表一.xlsx").sheets[0]
+
+    assert sheet.get(7, 4) == 50
+    assert sheet.formulas[(7, 4)] == "SUM(D5:D6)"
+    for row, text in ((8, "#DIV/0!"), (9, "#REF!"), (10, "#N/A")):
+        assert isinstance(sheet.get(row, 4), ErrorValue), row
+        assert sheet.get(row, 4) == text
+    assert sheet.issues == []  # cached results are read as they are
+
+
+def test_shared_formulas_are_moved_to_each_cell():
+    rows = (
+        '<row r="1"><c r="A1"><v>10</v></c><c r="B1"><v>2</v></c>'
+        '<c r="C1"><f t="shared" ref="C1:C3" si="0">A1*B1</f></c></row>'
+        '<row r="2"><c r="A2"><v>0.1</v></c><c r="B2"><v>3</v></c><c r="C2"><f t="shared" si="0"/></c></row>'
+        '<row r="3"><c r="A3"><v>7</v></c><c r="B3"><v>1</v></c>'
+        '<c r="C3"><f t="shared" si="0"/><v>7</v></c></row>'
+    )
+    sheet = read_workbook(handmade.xlsx(rows), "x.xlsx").sheets[0]
+
+    assert sheet.formulas == {(1, 3): "A1*B1", (2, 3): "A2*B2", (3, 3): "A3*B3"}
+    assert sheet.get(1, 3) == Decimal("20") and sheet.get(2, 3) == Decimal("0.3")
+    assert sheet.get(3, 3) == 7  # cached
+    assert [(i.code, i.cell) for i in sheet.issues] == [
+        ("formula.evaluated", "C1"),
+        ("formula.evaluated", "C2"),
+    ]
+
+
+def test_styled_empty_cells_and_dimension_are_not_data():
+    rows = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c><c r="B1"><v>5</v></c></row>'
+        '<row r="1048576"><c r="XFD1048576" s="1"/></row>'
+    )
+    sheet = read_workbook(handmade.xlsx(rows, dimension="A1:XFD1048576"), "x.xlsx").sheets[0]
+    assert sheet.values == [["序号", 5.0]]
+
+
+@pytest.mark.parametrize(
+    ("rows", "code", "fragment"),
+    [
+        (
+            '<row r="1"><c r="A1"><v>1</v></c><c r="XFE1"><v>1</v></c></row>',
+            "file.out_of_grid",
+            "XFE1",
+        ),
+        ('<row r="1048577"><c r="A1048577"><v>1</v></c></row>', "file.out_of_grid", "A1048577"),
+        (
+            '<row r="1"><c r="A1"><v>1</v></c><c r="ALM1"><v>2</v></c></row>',
+            "file.range_too_large",
+            "1001 列",
+        ),
+        (
+            '<row r="1"><c r="A1"><v>1</v></c></row><row r="200001"><c r="B200001"><v>2</v></c></row>',
+            "file.range_too_large",
+            "200001 行",
+        ),
+        # a namespace prefix and cells without r: still counted
+        (
+            '<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
+            '<x:row r="250000"><x:c r="A250000"><x:v>1</x:v></x:c></x:row>',
+            "file.range_too_large",
+            "250000 行",
+        ),
+    ],
+)
+def test_grid_caps(rows, code, fragment):
+    if "x:row" in rows:
+        data = handmade.xlsx(
+            "",
+            sheet_xml=f'<x:worksheet xmlns:x="{handmade.MAIN_NS}"><x:sheetData>{rows}</x:sheetData></x:worksheet>',
+        )
+    else:
+        data = handmade.xlsx(rows)
+    with pytest.raises(UnreadableFile) as caught:
+        read_workbook(data, "x.xlsx")
+    assert caught.value.code == code
+    assert fragment in caught.value.message
+    assert "请" in caught.value.message
+
+
+def test_cells_without_reference_are_counted_in_place():
+    # 1,200 empty cells then one value: the value sits in column 1201, a one-cell range
+    rows = (
+        '<row r="1">' + "<c/>" * 1200 + "<c><v>1</v></c></row>"
+        "<row>" + "<c/>" * 1199 + "<c><v>2</v></c></row>"
+    )
+    sheet = read_workbook(handmade.xlsx(rows), "x.xlsx").sheets[0]
+    assert sheet.get(1, 1201) == 1
+    assert sheet.get(2, 1200) == 2

@@ -14,6 +14,9 @@ Kind = Literal["xlsx", "xlsm", "xls", "docx"]
 @dataclass(frozen=True)
 class Limits:
     max_upload: int = 20 * MB
+    max_rows: int = 200_000
+    max_cols: int = 1_000
+    max_cells: int = 10_000_000
 
 
 DEFAULT_LIMITS = Limits()

@@ -15,7 +15,7 @@ def extract(data: bytes, container: Container, limits: Limits = DEFAULT_LIMITS) 
     if container.kind in ("xlsx", "xlsm"):
         from budget_planner.validators.extract.xlsx import read_xlsx
 
-        grid = read_xlsx(data, container.kind)
+        grid = read_xlsx(data, container.kind, limits)
     elif container.kind == "docx":
         from budget_planner.validators.extract.docx import read_docx
 

@@ -1,0 +1,184 @@
+"""A streaming scan of one worksheet's XML before calamine sees it: data extent, formulas, error cells.
+
+calamine aborts the whole process on a sheet with values in A1 and XFD1048576, so the grid caps are
+checked here first. Three passes, cheapest first:
+
+1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): a few
+   C-level regex searches prove that no cell lies beyond ``max_rows`` or in a column past what the
+   caps allow, without looking at each cell from Python;
+2. exact extent — when the bounds do not hold: the rows and columns of the cells holding a value
+   (a ``<v>``, ``<is>`` or ``<f>`` child) only; styled empty cells and ``<dimension>`` are not data;
+3. a cell-by-cell walk — when some cell has no ``r`` and its position must be counted.
+
+Formula and error cells are picked out in every pass (Python work only for those cells).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from functools import lru_cache
+
+from budget_planner.errors import UnreadableFile
+from budget_planner.validators.extract.sheetcells import (
+    MAX_COL,
+    MAX_ROW,
+    CellNotes,
+    SheetScan,
+    Walk,
+    col_number,
+    out_of_grid,
+)
+
+CHUNK = 4 * 1024 * 1024
+
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (<x:c …>)
+_CELL_OPEN = re.compile(rb"<" + _P + rb"c\b")
+_CELL_WITH_R = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=")
+# pass 1: anything unusual about the cell tags sends the sheet to pass 2
+_ODD_CELL = re.compile(rb'<c(?:[>/]|\s(?!r="))')
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,})')
+_FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_ERROR_TYPE = re.compile(rb't="e"')
+# pass 2: a cell holding a value: its reference, then (not self-closed) a <v>, <is> or <f> child
+_VALUE_REF = re.compile(
+    rb"<"
+    + _P
+    + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'][^>]*(?<!/)>\s*<"
+    + _P
+    + rb"(?:v|is|f)\b"
+)
+_NOTABLE = re.compile(rb"<" + _P + rb"f\b|\st\s*=\s*[\"']e[\"']")
+
+
+def _greater_than(n: int) -> bytes:
+    """A regex for decimal numbers (no sign) greater than n, or with a leading zero."""
+    s = str(n)
+    alts = [rb"0", rb"[1-9]\d{%d,}" % len(s)]
+    for i, digit in enumerate(s):
+        if digit != "9":
+            alts.append(s[:i].encode() + b"[%d-9]" % (int(digit) + 1) + rb"\d" * (len(s) - i - 1))
+    return b"(?:" + b"|".join(alts) + b")"
+
+
+@lru_cache(maxsize=8)
+def _row_beyond(max_rows: int) -> re.Pattern[bytes]:
+    return re.compile(rb'<c r="[A-Z]+' + _greater_than(max_rows) + rb'"')
+
+
+def _segments(stream) -> Iterator[bytes]:
+    """The XML in pieces of about CHUNK bytes, each cut just before a cell's opening tag."""
+    carry = b""
+    while True:
+        piece = stream.read(CHUNK)
+        if not piece:
+            if carry:
+                yield carry
+            return
+        buf = carry + piece
+        cut = _last_cell_start(buf)
+        if cut <= 0:
+            carry = buf
+            continue
+        yield buf[:cut]
+        carry = buf[cut:]
+
+
+def _last_cell_start(buf: bytes) -> int:
+    for window in (4096, 65536, len(buf)):
+        start = max(len(buf) - window, 0)
+        last = -1
+        for m in _CELL_OPEN.finditer(buf, start):
+            last = m.start()
+        if last >= 0:
+            return last
+        if start == 0:
+            break
+    return buf.rfind(b"<")
+
+
+class _NotUsual(Exception):
+    """Pass 1 cannot prove the bounds: run the exact pass."""
+
+
+class _NeedWalk(Exception):
+    """A cell without an r reference: positions must be counted cell by cell."""
+
+
+def _pass_bounds(seg: bytes, scan: SheetScan, notes: CellNotes, limits) -> None:
+    if _ODD_CELL.search(seg) or _PREFIXED_CELL.search(seg):
+        raise _NotUsual
+    if _row_beyond(limits.max_rows).search(seg):
+        raise _NotUsual
+    for letters in set(_WIDE_CELL.findall(seg)):
+        scan.col_bound = max(
+            scan.col_bound, col_number(letters) if len(letters) <= 3 else MAX_COL + 1
+        )
+    if scan.col_bound > limits.max_cols or limits.max_rows * scan.col_bound > limits.max_cells:
+        raise _NotUsual
+    if b"<f" in seg:
+        notes.cells_at(seg, (m.start() for m in _FORMULA_TAG.finditer(seg)), b'<c r="')
+    if b't="e"' in seg:
+        notes.cells_at(seg, (m.start() for m in _ERROR_TYPE.finditer(seg)), b'<c r="')
+
+
+def _pass_exact(seg: bytes, scan: SheetScan, notes: CellNotes, sheet: str) -> None:
+    refs = _VALUE_REF.findall(seg)
+    if refs:
+        letters = {w for w, _ in refs}
+        digits = [d for _, d in refs]
+        for word in letters:
+            if len(word) > 3 or col_number(word) > MAX_COL:
+                raise out_of_grid(sheet, word.decode("ascii") + "1")
+        if max(map(len, digits)) > 7:
+            raise out_of_grid(sheet, "A" + max(digits, key=len).decode("ascii"))
+        rows = list(map(int, digits))
+        row0, row1 = min(rows), max(rows)
+        if row0 < 1 or row1 > MAX_ROW:
+            raise out_of_grid(sheet, f"A{row0 if row0 < 1 else row1}")
+        cols = [col_number(w) for w in letters]
+        scan.include(row0, row1, min(cols), max(cols))
+    if len(_CELL_OPEN.findall(seg)) != len(_CELL_WITH_R.findall(seg)):
+        raise _NeedWalk
+    if _NOTABLE.search(seg):
+        notes.cells_at(seg, (m.start() for m in _NOTABLE.finditer(seg)), None)
+
+
+def scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits) -> SheetScan:
+    """Scan a worksheet part; raise file.out_of_grid / file.range_too_large before any parser runs."""
+    scan = SheetScan()
+    notes = CellNotes(scan, sheet)
+    try:
+        with zf.open(part) as stream:
+            for seg in _segments(stream):
+                _pass_bounds(seg, scan, notes, limits)
+        return scan
+    except _NotUsual:
+        pass
+    scan = SheetScan()
+    notes = CellNotes(scan, sheet)
+    try:
+        with zf.open(part) as stream:
+            for seg in _segments(stream):
+                _pass_exact(seg, scan, notes, sheet)
+    except _NeedWalk:
+        scan = SheetScan()
+        walk = Walk(sheet, scan)
+        with zf.open(part) as stream:
+            for seg in _segments(stream):
+                walk.feed(seg)
+    _check_extent(scan, sheet, limits)
+    return scan
+
+
+def _check_extent(scan: SheetScan, sheet: str, limits) -> None:
+    rows, cols = scan.height, scan.width
+    if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
+        raise UnreadableFile(
+            "file.range_too_large",
+            f"工作表“{sheet}”的数据分布在 {rows} 行、{cols} 列的范围内"
+            f"（上限 {limits.max_rows} 行、{limits.max_cols} 列），多半是远处的单元格里误填了内容。"
+            "请删除表格以外多余的行和列（或把数据复制到新工作簿）后重新上传。",
+        )
