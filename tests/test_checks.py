@@ -139,6 +139,17 @@ def test_subtotal_at_the_head_of_its_group(specs):
     assert list(check_totals(table, specs.table("表四"))) == []
 
 
+def test_total_that_skipped_a_number_typed_as_text(specs):
+    # Excel's =SUM skips "30" typed as text: the sheet shows 小计 10 while the rows hold 40
+    rows = [t4_row(CREATE, amount=10), t4_row(amount="30"), total_row(10, "小计")]
+    table = make_table("表四", rows, kinds={2: RowKind.SUBTOTAL})
+    table.rows[0].fields["amount"].raw = 10  # a numeric cell; the second stays text
+    [issue] = check_totals(table, specs.table("表四"))
+    assert issue.message == (
+        "小计 10 与明细之和 40 不符（差 -30）：有金额以文本形式填写，Excel 求和时不计入，请改为数字"
+    )
+
+
 def test_total_not_checked_over_an_unreadable_amount(specs):
     rows = [t4_row(CREATE, amount="10"), t4_row(amount="十万"), total_row("99")]
     table = make_table("表四", rows, kinds={2: RowKind.TOTAL})

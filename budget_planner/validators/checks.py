@@ -114,17 +114,36 @@ def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
 
 
 # ---------------------------------------------------------------- 合计 / 小计
-def _mismatch(
-    table: ParsedTable, row: TableRow, col: Column, stated: Decimal, summed: Decimal
-) -> Issue:
-    word = "合计" if row.kind is RowKind.TOTAL else "小计"
-    return _issue(
+def _sum(rows: list[TableRow], key: str) -> Decimal:
+    return sum((r.value(key) for r in rows if isinstance(r.value(key), Decimal)), Decimal(0))
+
+
+def _total_issue(
+    table: ParsedTable,
+    cell: str | None,
+    word: str,
+    col: Column,
+    stated: Decimal,
+    rows: list[TableRow],
+) -> Issue | None:
+    """total.mismatch when ``stated`` is not the sum of ``rows``; None when it is."""
+    summed = _sum(rows, col.key)
+    if stated == summed:
+        return None
+    message = (
+        f"{word} {plain(stated)} 与明细之和 {plain(summed)} 不符（差 {plain(stated - summed)}）"
+    )
+    typed_as_numbers = [r for r in rows if not isinstance(r.fields[col.key].raw, str)]
+    if len(typed_as_numbers) < len(rows) and _sum(typed_as_numbers, col.key) == stated:
+        message += "：有金额以文本形式填写，Excel 求和时不计入，请改为数字"
+    return Issue(
         "total.mismatch",
-        f"{word} {plain(stated)} 与明细之和 {plain(summed)} 不符（差 {plain(stated - summed)}）",
-        table,
-        row,
-        col,
-        plain(stated),
+        message,
+        sheet=table.sheet,
+        cell=cell,
+        row=row_of(cell),
+        column=col.label,
+        value=plain(stated),
     )
 
 
@@ -141,49 +160,41 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     def readable(rows: list[TableRow]) -> bool:
         return all(isinstance(r.value(key), Decimal) or _blank(r.fields[key].raw) for r in rows)
 
-    def total(rows: list[TableRow]) -> Decimal:
-        return sum((r.value(key) for r in rows if isinstance(r.value(key), Decimal)), Decimal(0))
-
     projects = [r for r in table.project_rows if key in r.fields]
+    found: list[Issue | None] = []
     checked_cells: set[str | None] = set()
     group: list[TableRow] = []
-    group_category: str | None = None
     for row in table.rows:
         if row.kind is RowKind.PROJECT and key in row.fields:
-            if group and row.category != group_category:
+            if group and row.category != group[-1].category:
                 group = []
             group.append(row)
-            group_category = row.category
             continue
         stated = row.value(key)
         if row.kind is RowKind.TOTAL and isinstance(stated, Decimal):
             checked_cells.add(row.cell(key))
-            if readable(projects) and stated != total(projects):
-                yield _mismatch(table, row, col, stated, total(projects))
+            if readable(projects):
+                found.append(_total_issue(table, row.cell(key), "合计", col, stated, projects))
         elif row.kind is RowKind.SUBTOTAL:
-            if isinstance(stated, Decimal):
-                same_type = [r for r in projects if row.category and r.category == row.category]
-                candidates = [g for g in (group, same_type) if g and readable(g)]
-                if candidates and all(stated != total(g) for g in candidates):
-                    yield _mismatch(table, row, col, stated, total(candidates[-1]))
+            same_type = [r for r in projects if row.category and r.category == row.category]
+            candidates = [g for g in (group, same_type) if g and readable(g)]
+            if isinstance(stated, Decimal) and candidates:
+                issues = [
+                    _total_issue(table, row.cell(key), "小计", col, stated, g) for g in candidates
+                ]
+                if all(issues):
+                    found.append(issues[-1])
             group = []
+    stated_total = table.stated_total
     if (
-        table.stated_total is not None
+        stated_total is not None
         and table.stated_total_cell not in checked_cells
         and readable(projects)
-        and table.stated_total != total(projects)
     ):
-        summed = total(projects)
-        yield Issue(
-            "total.mismatch",
-            f"合计 {plain(table.stated_total)} 与明细之和 {plain(summed)} 不符"
-            f"（差 {plain(table.stated_total - summed)}）",
-            sheet=table.sheet,
-            cell=table.stated_total_cell,
-            row=row_of(table.stated_total_cell),
-            column=col.label,
-            value=plain(table.stated_total),
+        found.append(
+            _total_issue(table, table.stated_total_cell, "合计", col, stated_total, projects)
         )
+    yield from (i for i in found if i is not None)
 
 
 # ---------------------------------------------------------------- 政策依据
