@@ -21,6 +21,7 @@ is a formula, ``F("=1+2", 3)`` one with a cached value. ``SPACER`` is a blank ro
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -166,6 +167,21 @@ def _number(value: object) -> Decimal | None:
     if isinstance(value, F) and isinstance(value.cached, int | float | Decimal):
         return _number(value.cached)
     return None
+
+
+def _lenient(value: object) -> Decimal:
+    """An amount as a person reads it (50万元, ５０, 1,200 → numbers); anything else 0."""
+    number = _number(value)
+    if number is not None:
+        return number
+    if not isinstance(value, str):
+        return Decimal(0)
+    text = unicodedata.normalize("NFKC", value).replace(",", "").replace(" ", "")
+    text = text.removesuffix("万元").removesuffix("万").lstrip("¥")
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return Decimal(0)
 
 
 def _sum_formula(layout: Layout, col: int, first: int, last: int) -> F:
@@ -426,7 +442,8 @@ class Submission:
         return F("+".join(refs), int(cached) if cached == cached.to_integral() else float(cached))
 
     def _typed_total(self, lay: Layout, col: int) -> object:
-        total = sum((_number(lay.cells.get((r, col))) or Decimal(0) for r in lay.rows), Decimal(0))
+        """What a person types as the 合计: the true sum, text amounts included."""
+        total = sum((_lenient(lay.cells.get((r, col))) for r in lay.rows), Decimal(0))
         return int(total) if total == total.to_integral() else float(total)
 
     # ------------------------------------------------------------ writing

@@ -180,7 +180,18 @@ def find_header(sheet: SheetGrid, start: int = 1, limit: int = SCAN_ROWS) -> Hea
         below = singles.get(r + 1)
         if double and score(double) > max(score(single), score(below), score(best)):
             best = double
+    if best is not None and len(best.rows) == 1:
+        _merged_down(best, sheet)
     return best
+
+
+def _merged_down(header: HeaderMatch, sheet: SheetGrid) -> None:
+    """A header whose cells are all merged down over the next row occupies both rows."""
+    r = header.rows[0]
+    cols = {c for columns in header.columns.values() for c in columns.values()}
+    down = {c0 for r0, c0, r1, c1 in sheet.merged if r0 == r and r1 == r + 1 and c0 == c1}
+    if cols and cols <= down:
+        header.rows = (r, r + 1)
 
 
 # ---------------------------------------------------------------- telling 表一 from 表三
