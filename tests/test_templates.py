@@ -206,6 +206,18 @@ def test_every_category_of_table_four_has_empty_rows_to_fill(blank, specs):
     assert list(empty_by_category) == list(spec.categories)
     assert all(n >= 2 for n in empty_by_category.values())
     assert empty_by_category["知识产权高水平服务"] == spec.rows_per_category
+    # 填表说明: "select a group's last white row and insert" — the row above it, whose format the
+    # new row takes, must be an empty open row too, or the inserted row would come out locked
+    group_ends = [
+        r
+        for r in range(FIRST_BODY_ROW, total_row(ws))
+        if merged_value(ws, r + 1, 2) != merged_value(ws, r, 2) or r + 1 == total_row(ws)
+    ]
+    assert len(group_ends) == len(spec.categories)
+    for end in group_ends:
+        for r in (end - 1, end):
+            assert ws.cell(r, project).value is None
+            assert all(ws.cell(r, c).protection.locked is False for c in range(3, 10))
 
 
 def test_table_four_locks_preset_text_and_opens_input_cells(qingyuan, specs, province_round):
@@ -348,5 +360,5 @@ def test_instructions_sheet_is_generated_from_the_spec(blank, specs):
 def test_instructions_of_table_one_explain_groups_not_presets(blank):
     ws = blank["表一"]["填表说明"]
     joined = "\n".join(str(ws.cell(r, 1).value) for r in range(1, ws.max_row + 1))
-    assert "插入行" in joined and "灰色底纹" not in joined
+    assert "选中该组最后一行白色空行，右键“插入”整行" in joined and "灰色底纹" not in joined
     assert "项目数及单项金额" in joined and "经费安排(万元)" in joined

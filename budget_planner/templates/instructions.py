@@ -16,6 +16,7 @@ from budget_planner.templates.layout import row_height
 from budget_planner.templates.round import Round, Unit
 from budget_planner.templates.sheet_setup import FORM_PROTECTION, protect, setup_print
 from budget_planner.templates.spec import BudgetSpec, Column, ColumnKind, Role, TableSpec
+from budget_planner.templates.table_writer import TOTAL_LABEL
 
 SHEET_NAME = "填表说明"
 COLUMN_HEADERS = ("栏目", "是否必填", "填写要求", "系统检查")
@@ -92,17 +93,20 @@ def table_instructions(
     spec: TableSpec, round_: Round, unit: Unit | None, unit_label: str, money_unit: str
 ) -> Instructions:
     amount = spec.amount_column
+    group = "该组" if spec.category_column is not None else "表格"
     notes = [
         f"本表为{spec.title(round_.year)}（{spec.subtitle}），请在工作表“{spec.id}”中填写。"
-        "不要修改表头文字，不要增删或调换列，不要修改工作表名称；需要更多行时可插入行。",
+        "不要修改表头文字，不要增删或调换列，不要修改工作表名称。",
         _unit_note(unit, unit_label, f"“{unit_label}：”后"),
         f"金额{money_unit}。“{amount.label}”只填数字（最多4位小数），不要带“万元”等文字，不能为负数。",
+        f"需要更多行时，选中{group}最后一行白色空行，右键“插入”整行：新行沿用上一行的格式，"
+        f"可直接填写，并计入“{TOTAL_LABEL}”。",
     ]
     category = spec.category_column
     if category is not None:
         notes.append(
-            f"“{category.label}”已按下拉列表分组，每组只在第一行写明（合并单元格）；"
-            "本组需要更多行时，在该组中间插入行，新行仍属于该类型。"
+            f"“{category.label}”已按下拉列表分组，每组只在第一行写明（合并单元格），"
+            "组内各行都属于该类型。"
         )
     if spec.has_presets:
         notes.append(
@@ -111,7 +115,7 @@ def table_instructions(
             "灰色字体的“…拟设置的项目N”为提示文字，请改为本单位拟设置的项目，并补全该行。"
         )
     notes += [
-        f"“合计”行为自动求和公式，等于上方各行“{amount.label}”之和，请勿修改。",
+        f"“{TOTAL_LABEL}”行为自动求和公式，等于上方各行“{amount.label}”之和，请勿修改。",
         f"报送截止时间：{_deadline(round_)}。报送后系统逐格检查，问题定位到单元格（如 E12），"
         "检查内容见下表。",
     ]
