@@ -1,0 +1,72 @@
+"""The app factory: configuration, extensions, blueprints, error pages."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from budget_planner.web import config as site_config
+
+csrf = CSRFProtect()
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+
+def _instance_dir(test_config: Mapping[str, Any] | None) -> Path:
+    given = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("BUDGET_PLANNER_INSTANCE")
+    return Path(given or "instance").resolve()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    instance = _instance_dir(test_config)
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance))
+    app.config.from_mapping(site_config.build(instance, test_config))
+
+    from budget_planner.web import (
+        admin,
+        auth,
+        dashboard,
+        db,
+        downloads,
+        errors,
+        formatting,
+        review,
+        uploads,
+    )
+
+    db.init_app(app)
+    csrf.init_app(app)
+    auth.login_manager.init_app(app)
+    formatting.register(app)
+    errors.register(app)
+    for blueprint in (
+        auth.bp,
+        dashboard.bp,
+        downloads.bp,
+        uploads.bp,
+        review.bp,
+        admin.bp,
+    ):
+        app.register_blueprint(blueprint)
+
+    @app.after_request
+    def _headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

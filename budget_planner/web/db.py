@@ -1,0 +1,36 @@
+"""The database for the site: one engine per app, one session per request, closed on teardown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from budget_planner.storage import db as storage_db
+
+EXTENSION = "budget_planner.db"
+
+
+def init_app(app: Flask) -> None:
+    engine = storage_db.make_engine(app.config.get("DATABASE_URL"), Path(app.instance_path))
+    if app.config.get("AUTO_MIGRATE", True):
+        storage_db.upgrade(engine)
+    app.extensions[EXTENSION] = {
+        "engine": engine,
+        "sessions": storage_db.make_session_factory(engine),
+    }
+    app.teardown_appcontext(_close)
+
+
+def session() -> Session:
+    """The request's session (created on first use)."""
+    if "db" not in g:
+        g.db = current_app.extensions[EXTENSION]["sessions"]()
+    return g.db
+
+
+def _close(_exc: BaseException | None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()

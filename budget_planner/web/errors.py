@@ -1,0 +1,70 @@
+"""One error handler: a Chinese page for people, a fixed JSON body under /api/."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from budget_planner.errors import BudgetPlannerError
+from budget_planner.storage.scope import NotFound, PermissionDenied
+
+TITLES = {
+    400: "请求无效",
+    401: "请先登录",
+    403: "无权访问",
+    404: "页面不存在",
+    405: "不支持的操作",
+    413: "上传内容过大",
+    500: "服务器内部错误",
+}
+
+
+def _message(status: int, error: Exception) -> str:
+    if isinstance(error, CSRFError):
+        return "页面已过期或缺少安全校验码，请返回上一页，刷新后重新提交。"
+    if isinstance(error, BudgetPlannerError):
+        return str(error)
+    limit_mb = (request.max_content_length or 0) // (1024 * 1024)
+    return {
+        400: "请求的内容不完整或格式不对，请返回上一页重试。",
+        401: "请先登录后再访问。",
+        403: "您的账号没有权限进行此操作。",
+        404: "您访问的页面或文件不存在，或不属于您的单位。",
+        405: "此页面不支持该操作，请从页面上的按钮进入。",
+        413: f"一次上传的文件合计不能超过 {limit_mb} MB，请分批上传或压缩扫描件。",
+    }.get(status, "服务器处理时出错，请稍后重试；如仍出错请联系省局管理员。")
+
+
+def render_error(error: Exception):
+    if isinstance(error, HTTPException):
+        status = error.code or 500
+    elif isinstance(error, NotFound):
+        status = 404
+    elif isinstance(error, PermissionDenied):
+        status = 403
+    elif isinstance(error, BudgetPlannerError):
+        status = 400
+    else:
+        status = 500
+    title = TITLES.get(status, "出错了")
+    message = _message(status, error)
+    if request.path.startswith("/api/"):
+        body = {"error": {"status": status, "title": title, "message": message}}
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException | BudgetPlannerError):
+        return render_error(error)
+    if current_app.testing and not current_app.config.get("ERROR_PAGES_IN_TESTS"):
+        raise error  # a test sees the traceback; people see the Chinese page
+    current_app.logger.exception("未处理的异常：%s %s", request.method, request.path)
+    return render_error(InternalServerError())
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(BudgetPlannerError, render_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,60 @@
+"""Jinja filters: Beijing time, amounts in 万元, status colours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import Flask
+
+from budget_planner.money import plain
+from budget_planner.storage.models import Decision, RoundStatus, Status
+from budget_planner.templates.round import BEIJING
+
+# the statuses of a unit × table (storage's labels), in the order of a round, with their CSS class
+STATUSES = {
+    "未提交": "s-missing",
+    "有错误": "s-errors",
+    "已上传未提交": "s-draft",
+    "已提交": "s-submitted",
+    "已退回": "s-returned",
+    "已通过": "s-approved",
+}
+ROLE_NAMES = {"admin": "省局管理员", "finance": "财务", "unit": "报送单位"}
+
+
+def beijing(value: dt.datetime | None, with_seconds: bool = False) -> str:
+    """A moment in Beijing time; naive values are taken as UTC (as the database stores them)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone(BEIJING)
+    return local.strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
+
+
+def wan(value: Decimal | int | str | None) -> str:
+    """万元 with thousands separators and no trailing zeros: 1,234.5; blank for None."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value))
+    text = plain(amount) or "0"
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    whole = f"{int(whole):,}"
+    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+
+
+def status_class(status: str | None) -> str:
+    return STATUSES.get(status or "", "s-missing")
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(beijing, "beijing")
+    app.add_template_filter(wan, "wan")
+    app.add_template_filter(status_class, "status_class")
+    app.add_template_global(ROLE_NAMES, "ROLE_NAMES")
+    app.add_template_global(STATUSES, "STATUSES")
+    app.add_template_global({s.value: s.label for s in RoundStatus}, "ROUND_STATUS")
+    app.add_template_global({s.value: s.label for s in Status}, "STATUS_LABELS")
+    app.add_template_global({d.value: d.label for d in Decision}, "DECISIONS")

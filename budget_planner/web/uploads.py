@@ -1,0 +1,164 @@
+"""Upload several files at once (and a stamped scan), see every problem by cell at once, submit a
+clean version. Unit accounts upload for their own unit; admin uploads on a unit's behalf (admin.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from budget_planner.errors import UsageError
+from budget_planner.storage import models, repository
+from budget_planner.storage.types import utcnow
+from budget_planner.storage.uploads import clean_file_name
+from budget_planner.templates.spec import ALL_TABLES
+from budget_planner.web import db, rounds, validation
+from budget_planner.web.access import ADMIN, UNIT, roles, user
+from budget_planner.web.forms import ActionForm, UploadForm
+
+bp = Blueprint("uploads", __name__)
+
+SCAN_TYPES = (  # the stamped scan: PDF or an image, told by its first bytes
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+
+
+@dataclass
+class TableResult:
+    report: dict[str, Any]
+    version: models.Version | None = None
+    new: bool = True  # False: the same bytes as the newest version, answered with that version
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [i for i in self.report["issues"] if i["severity"] == "error"]
+
+
+@dataclass
+class FileResult:
+    name: str
+    tables: list[TableResult] = field(default_factory=list)
+
+    @property
+    def stored(self) -> bool:
+        return any(t.version is not None for t in self.tables)
+
+
+def scan_kind(data: bytes) -> str | None:
+    return next((kind for magic, kind in SCAN_TYPES if data.startswith(magic)), None)
+
+
+def _attachment(form: UploadForm) -> tuple[bytes, str] | None:
+    storage = form.attachment.data
+    if not storage or not storage.filename:
+        return None
+    data = storage.read()
+    if not data or scan_kind(data) is None:
+        form.attachment.errors = [
+            *form.attachment.errors,
+            "盖章扫描件须为 PDF 或图片（JPG、PNG、TIFF）",
+        ]
+        return None
+    return data, clean_file_name(storage.filename)
+
+
+def _results(checked, versions: list[models.Version], started: dt.datetime) -> list[TableResult]:
+    """Each table found with the version it was stored as (versions come in the order of the
+    storable tables: those recognised as one of the round's tables)."""
+    pending = iter(versions)
+    results = []
+    for item in checked:
+        storable = item.table is not None and item.report.table in ALL_TABLES and versions
+        version = next(pending, None) if storable else None
+        results.append(
+            TableResult(
+                report=item.report.to_dict(),
+                version=version,
+                new=version is None or version.uploaded_at >= started,
+            )
+        )
+    return results
+
+
+def receive(form: UploadForm, unit_name: str) -> list[FileResult] | None:
+    """Validate the chosen files together, then store each; None when nothing could be taken."""
+    stored, config = rounds.required()
+    scan = _attachment(form)
+    if form.attachment.errors:
+        return None
+    files = [(f.read(), clean_file_name(f.filename)) for f in form.chosen_files()]
+    checked_all = validation.check_batch(files, config, unit_name)
+    session = db.session()
+    results = []
+    for (data, name), checked in zip(files, checked_all, strict=True):
+        started = utcnow()
+        versions = repository.store_upload(
+            session,
+            round_id=stored.id,
+            unit_short_name=unit_name,
+            data=data,
+            original_name=name,
+            checked=checked,
+            user=user(),
+            attachment=scan,
+        )
+        results.append(FileResult(name, _results(checked, versions, started)))
+    return results
+
+
+def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
+    """The upload form, or after a POST the result of every file (shared with admin.upload)."""
+    results = None
+    if form.validate_on_submit():
+        if not unit_name:
+            form.unit.errors = ["请选择代为上传的单位"]
+        else:
+            try:
+                results = receive(form, unit_name)
+            except UsageError as exc:
+                flash(str(exc), "error")
+    stored, config = rounds.required()
+    return render_template(
+        "uploads/index.html",
+        form=form,
+        results=results,
+        on_behalf=on_behalf,
+        unit_name=unit_name,
+        stored=stored,
+        required=config.required_tables(unit_name) if unit_name else (),
+        submit_form=ActionForm(),
+    )
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@roles(UNIT, ADMIN)
+def index():
+    if user().is_admin:
+        return redirect(url_for("admin.upload"))
+    form = UploadForm()
+    del form.unit  # a unit account uploads for its own unit only
+    return upload_page(form, user().unit_name, on_behalf=False)
+
+
+@bp.route("/versions/<int:version_id>/submit", methods=["POST"])
+@roles(UNIT, ADMIN)
+def submit(version_id: int):
+    session = db.session()
+    if repository.get_version(session, version_id, scope=user()) is None:
+        abort(404)
+    try:
+        version = repository.submit(session, version_id, user())
+    except UsageError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            f"已提交：{version.submission.table_id}第 {version.number} 版，等待省局审核。",
+            "success",
+        )
+    return redirect(url_for("review.version", version_id=version_id))
