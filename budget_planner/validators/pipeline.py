@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from budget_planner.errors import UnreadableFile
 from budget_planner.templates.round import Round
-from budget_planner.templates.spec import BUDGET, Role, TableSpec, budget_spec, load_specs
+from budget_planner.templates.spec import BUDGET, load_specs
+from budget_planner.validators.budget_checks import budget_row_mismatch, check_budget
+from budget_planner.validators.checks import check_table, drop_consequences_of_shift
 from budget_planner.validators.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.model import ParsedTable
+from budget_planner.validators.reader import read_tables, summarise
 from budget_planner.validators.report import Issue, Report, sort_issues
+from budget_planner.validators.rules import apply_rules
 
 Parse = Callable[[bytes, str], WorkbookGrid]
 CORRUPT = "文件已损坏，无法读取：请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
@@ -79,8 +82,6 @@ def validate_bytes(
 
 # ---------------------------------------------------------------- reading
 def _read(upload: Upload, round_: Round, parse: Parse | None) -> _File:
-    from budget_planner.validators.reader import read_tables
-
     if parse is None:
         from budget_planner.validators.worker import parse_workbook as parse
     try:
@@ -111,10 +112,6 @@ def _sheet(f: _File, name: str) -> SheetGrid | None:
 
 def _check_batch(files: list[_File], tables: list[ParsedTable]) -> dict[int, list[Issue]]:
     """Issues found by validation, by ``id()`` of the table they belong to."""
-    from budget_planner.validators.budget_checks import budget_row_mismatch, check_budget
-    from budget_planner.validators.checks import check_table
-    from budget_planner.validators.rules import apply_rules
-
     specs = load_specs()
     found: dict[int, list[Issue]] = {id(t): [] for t in tables}
     by_type: dict[str, list[ParsedTable]] = {}
@@ -169,54 +166,19 @@ def _checked(f: _File, found: dict[int, list[Issue]]) -> list[Checked]:
 
 def _tidy(issues: list[Issue]) -> list[Issue]:
     """Each issue once; on a shifted row only the shift; sorted by sheet, row and column."""
-    from budget_planner.validators.checks import drop_consequences_of_shift
-
     return sort_issues(drop_consequences_of_shift(list(dict.fromkeys(issues))))
 
 
 def _report(name: str, t: ParsedTable, issues: list[Issue]) -> Report:
-    report = Report(file=name, table=t.table, unit=t.unit, sheet=t.sheet, issues=issues)
-    specs = load_specs()
-    if t.table == BUDGET:
-        report.rows = 1
-        report.stated_total, report.total = _budget_totals(t)
-    elif t.table in specs.tables:
-        spec = specs.table(t.table)
-        rows = t.project_rows
-        report.rows = len(rows)
-        report.total, report.totals_by_category = _totals(spec, t)
-        report.stated_total = t.stated_total
-    else:
-        report.rows = len(t.project_rows)
-        report.stated_total = t.stated_total
+    """The DESIGN §5 report of one table; rows and totals as the reader sums them."""
+    report = Report(
+        file=name,
+        table=t.table,
+        unit=t.unit,
+        sheet=t.sheet,
+        stated_total=t.stated_total,
+        issues=issues,
+    )
+    if t.table is not None or t.project_rows:
+        report.rows, report.total, report.totals_by_category = summarise(t)
     return report
-
-
-def _totals(spec: TableSpec, t: ParsedTable) -> tuple[Decimal, dict[str, Decimal]]:
-    key = spec.amount_column.key
-    total = Decimal(0)
-    by_category: dict[str, Decimal] = {}
-    for row in t.project_rows:
-        amount = row.value(key)
-        if not isinstance(amount, Decimal):
-            continue
-        total += amount
-        category = spec.is_category(row.category) if spec.categories and row.category else None
-        if category is not None:
-            by_category[category] = by_category.get(category, Decimal(0)) + amount
-    ordered = {c: by_category[c] for c in spec.categories if c in by_category}
-    return total, ordered
-
-
-def _budget_totals(t: ParsedTable) -> tuple[Decimal | None, Decimal | None]:
-    """(the 合计 cell, the sum of the sources): a 预算表's stated total and total."""
-    form = t.budget
-    if form is None:
-        return t.stated_total, t.stated_total
-    total_col = next(c for c in budget_spec().sources if c.role is Role.TOTAL)
-    stated = form.amount(total_col.key)
-    if stated is None:
-        stated = t.stated_total
-    parts = [form.amount(c.key) for c in budget_spec().sources if c is not total_col]
-    known = [p for p in parts if p is not None]
-    return stated, (sum(known, Decimal(0)) if known else stated)
