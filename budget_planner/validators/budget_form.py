@@ -26,7 +26,6 @@ SCAN_ROWS = 120
 SCAN_COLS = 12
 MIN_LINES = 6  # labels of sources and expense lines a sheet must hold to be a 预算表
 _NUMBERING = re.compile(r"^(\d+|[一二三四五六七八九十]+)[、.]|^\(\d+\)")
-_NOTE_BELOW = 3  # rows below its label where the 测算说明 may stand
 
 
 @dataclass
@@ -179,12 +178,21 @@ def read_form(sheet: SheetGrid, labels: BudgetLabels, *, numbers_are_text: bool 
 
 
 def _below(sheet: SheetGrid, r: int, c: int) -> tuple[int, int] | None:
-    for rr in range(r + 1, min(sheet.height, r + _NOTE_BELOW) + 1):
-        line = sheet.values[rr - 1]
-        for cc, v in enumerate(line, 1):
-            if cc >= c and text_value(v):
-                return rr, cc
+    """The 测算说明 written in the row right under its label (not past the next label)."""
+    rr = _merge_bottom(sheet, r, c) + 1
+    if rr > sheet.height:
+        return None
+    for cc, v in enumerate(sheet.values[rr - 1], 1):
+        if cc >= c and text_value(v):
+            return None if type(v) is str and _index().get(_strip(compact(v))) else (rr, cc)
     return None
+
+
+def _merge_bottom(sheet: SheetGrid, r: int, c: int) -> int:
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= r <= r1 and c0 <= c <= c1:
+            return r1
+    return r
 
 
 def _amount_issue(sheet: SheetGrid, col: Column, cell: str, row: int, raw, parsed) -> Issue:
