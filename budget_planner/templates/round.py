@@ -26,6 +26,8 @@ def is_placeholder(text: object) -> bool:
 
 @dataclass(frozen=True)
 class Unit:
+    """A reporting unit; names are kept as written (matching compares them with ``compact``)."""
+
     short_name: str
     full_name: str
     aliases: tuple[str, ...] = ()
@@ -163,9 +165,9 @@ def parse_round(data: dict) -> Round:
     try:
         units = tuple(
             Unit(
-                short_name=canonical(u["short_name"]),
-                full_name=canonical(u["full_name"]),
-                aliases=tuple(canonical(a) for a in u.get("aliases", ())),
+                short_name=u["short_name"].strip(),
+                full_name=u["full_name"].strip(),
+                aliases=tuple(a.strip() for a in u.get("aliases", ())),
                 contact=u.get("contact", ""),
                 phone=str(u.get("phone", "")),
             )
