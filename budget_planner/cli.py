@@ -61,6 +61,35 @@ def templates(out_dir: Path, units: tuple[str, ...], round_file: Path | None) ->
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="只在标准输出打印 JSON 报告（一个数组）")
+@click.option(
+    "--annotate",
+    "annotate_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="把每个文件标注问题后写到该目录：<文件名>-标注.xlsx",
+)
+@click.option("--unit", "unit", default=None, help="报送单位（简称或全称），文件中无法识别时使用")
+@ROUND_OPTION
+def validate(
+    files: tuple[Path, ...],
+    as_json: bool,
+    annotate_dir: Path | None,
+    unit: str | None,
+    round_file: Path | None,
+) -> None:
+    """校验报送文件，逐个单元格指出问题。退出码：0 无错误，1 有错误，2 用法错误或文件无法读取。"""
+    from budget_planner.validators.command import run
+    from budget_planner.validators.terminal import render
+
+    outcome = run(files, _load_round(round_file), unit=unit, annotate_dir=annotate_dir)
+    click.echo(outcome.json() if as_json else render(outcome.reports), nl=as_json)
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    sys.exit(outcome.exit_code)
+
+
+@main.command()
 def demo() -> None:
     """在内置示例上运行主流程，输出到 ./demo-out。"""
     from budget_planner.demo import run_demo
