@@ -54,7 +54,7 @@ def test_templates_for_a_unit_by_short_or_full_name(tmp_path):
     )
     wb = load(tmp_path / "2024年度知识产权项目需求征集表（四）-清远市.xlsx")
     assert metadata.parse(metadata_pairs(wb))["unit"] == "清远市"
-    assert wb["表四"]["C3"].value == "清远市市场监督管理局(知识产权局)"
+    assert wb["表四"]["C3"].value == "清远市市场监督管理局（知识产权局）"
 
 
 def test_an_unknown_unit_is_a_usage_error_in_chinese(tmp_path):

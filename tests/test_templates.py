@@ -281,7 +281,7 @@ def test_metadata_sheet_is_very_hidden_and_names_table_and_unit(qingyuan, blank,
     assert wb.sheetnames[-1] == "bp_meta" and wb["bp_meta"].sheet_state == "veryHidden"
     meta = metadata.parse(metadata_pairs(wb))
     assert meta["table"] == table and meta["unit"] == "清远市"
-    assert meta["unit_full_name"] == "清远市市场监督管理局(知识产权局)"
+    assert meta["unit_full_name"] == "清远市市场监督管理局（知识产权局）"
     assert (meta["round"], meta["year"], meta["spec_version"]) == (
         "guangdong-2024",
         "2024",
