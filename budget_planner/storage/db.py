@@ -74,10 +74,12 @@ def write_transaction(session: Session) -> Iterator[Session]:
     """One public mutation: its own transaction, committed at the end or rolled back on any error.
 
     Whatever the session held before (a request's reads, say) is committed first, so the write
-    starts on a fresh transaction; on SQLite it takes the write lock at once (``BEGIN IMMEDIATE``).
+    starts on a fresh transaction (and reloads what it reads); on SQLite it takes the write lock at
+    once (``BEGIN IMMEDIATE``).
     """
     if session.in_transaction():
         session.commit()
+    session.expire_all()  # read everything afresh inside the write transaction
     session.connection(execution_options={_IMMEDIATE: True})
     try:
         yield session

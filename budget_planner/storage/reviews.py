@@ -35,7 +35,12 @@ def _locked(session: Session, version_id: int) -> tuple[Version, Submission]:
     version = session.get(Version, version_id)
     if version is None:
         raise NotFound("版本")
-    query = sa.select(Submission).where(Submission.id == version.submission_id).with_for_update()
+    query = (
+        sa.select(Submission)
+        .where(Submission.id == version.submission_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     return version, session.scalars(query).one()
 
 

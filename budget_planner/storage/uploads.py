@@ -115,6 +115,7 @@ def _locked_submission(
             Submission.slot == slot,
         )
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return session.scalars(query).one()
 
