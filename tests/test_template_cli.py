@@ -44,7 +44,7 @@ def test_templates_for_a_unit_by_short_or_full_name(tmp_path):
         "--unit",
         "清远市",
         "--unit",
-        "清远市市场监督管理局（知识产权局）",  # the same unit, full-width brackets: written once
+        "清远市市场监督管理局(知识产权局)",  # the same unit, half-width brackets: written once
         "--unit",
         "韶关",
     )
@@ -105,7 +105,8 @@ def test_demo_writes_blank_and_personalised_templates(tmp_path, capsys):
     assert sorted(p.name for p in written) == names == sorted(BLANK + personal("清远市"))
     out = capsys.readouterr().out
     assert (
-        "已生成空白模板 5 个" in out and "清远市市场监督管理局(知识产权局)的个性化模板 5 个" in out
+        "已生成空白模板 5 个" in out
+        and "清远市市场监督管理局（知识产权局）的个性化模板 5 个" in out
     )
 
 
