@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -95,6 +97,239 @@ def demo() -> None:
     from budget_planner.demo import run_demo
 
     run_demo(Path("demo-out"))
+
+
+# ---------------------------------------------------------------- database and accounts (storage)
+
+DB_OPTIONS = (
+    click.option(
+        "--instance",
+        "instance_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("instance"),
+        show_default=True,
+        help="实例目录（默认 SQLite 数据库所在位置）。",
+    ),
+    click.option(
+        "--database-url",
+        envvar="DATABASE_URL",
+        default=None,
+        help="数据库地址，如 postgresql://用户@主机/库名；默认读取环境变量 DATABASE_URL，"
+        "未设置时使用实例目录中的 SQLite。",
+    ),
+)
+
+
+def _db_options(command):
+    for option in reversed(DB_OPTIONS):
+        command = option(command)
+    return command
+
+
+@contextmanager
+def _database(instance_dir: Path, database_url: str | None) -> Iterator:
+    """A session on a database migrated to the newest schema; the engine is closed afterwards."""
+    from budget_planner.storage.db import make_engine, make_session_factory, upgrade
+
+    engine = make_engine(database_url, instance_dir)
+    try:
+        upgrade(engine)
+        with make_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _round_toml(round_file: Path | None) -> str:
+    from importlib import resources
+
+    from budget_planner.templates.round import DEFAULT_ROUND
+
+    if round_file is not None and round_file.is_file():
+        return round_file.read_text("utf-8")
+    stem = round_file.stem if round_file is not None else DEFAULT_ROUND
+    return (
+        resources.files("budget_planner.templates.rounds")
+        .joinpath(f"{stem}.toml")
+        .read_text("utf-8")
+    )
+
+
+def _stored_round_id(session, round_file: Path | None) -> str:
+    from budget_planner.errors import UsageError
+    from budget_planner.storage.rounds import get_round
+
+    round_ = _load_round(round_file)
+    if get_round(session, round_.id) is None:
+        raise UsageError(f"数据库中还没有轮次 {round_.id}：请先运行 budget-planner round load")
+    return round_.id
+
+
+@main.group()
+def db() -> None:
+    """数据库维护。"""
+
+
+@db.command("upgrade")
+@_db_options
+def db_upgrade(instance_dir: Path, database_url: str | None) -> None:
+    """把数据库结构升级到最新版本（首次运行时建表）。"""
+    from budget_planner.storage.db import current_revision
+
+    with _database(instance_dir, database_url) as session:
+        engine = session.get_bind()
+        click.echo(f"数据库已是最新结构（版本 {current_revision(engine)}）：{engine.url!r}")
+
+
+@main.group("round")
+def round_group() -> None:
+    """征集轮次：导入、开放、关闭。"""
+
+
+@round_group.command("load")
+@ROUND_OPTION
+@click.option("--open", "open_now", is_flag=True, help="导入后立即开放征集。")
+@_db_options
+def round_load(
+    round_file: Path | None, open_now: bool, instance_dir: Path, database_url: str | None
+) -> None:
+    """按轮次配置创建轮次及其单位；重复运行只更新有变化的内容。"""
+    from budget_planner.storage.models import RoundStatus
+    from budget_planner.storage.rounds import load_round_into_db, open_round
+
+    round_ = _load_round(round_file)
+    with _database(instance_dir, database_url) as session:
+        stored = load_round_into_db(session, round_, _round_toml(round_file))
+        if open_now:
+            stored = open_round(session, stored.id)
+        status = RoundStatus(stored.status).label
+        click.echo(f"轮次 {stored.id}“{stored.title}”：{len(stored.units)} 个单位，{status}")
+
+
+def _round_status_command(name: str, verb: str):
+    @round_group.command(name, help=f"{verb}征集（默认轮次为内置的广东省 2024 年度）。")
+    @ROUND_OPTION
+    @_db_options
+    def command(round_file: Path | None, instance_dir: Path, database_url: str | None) -> None:
+        from budget_planner.storage import rounds
+
+        with _database(instance_dir, database_url) as session:
+            round_id = _stored_round_id(session, round_file)
+            getattr(rounds, f"{name}_round")(session, round_id)
+            click.echo(f"轮次 {round_id} 已{verb}征集")
+
+    return command
+
+
+_round_status_command("open", "开放")
+_round_status_command("close", "关闭")
+
+
+@main.group()
+def accounts() -> None:
+    """账号管理：为各单位批量开户、添加账号、重置密码。"""
+
+
+@accounts.command("create")
+@ROUND_OPTION
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="把账号和一次性密码写入该 Excel 文件（不在屏幕上显示密码）。",
+)
+@_db_options
+def accounts_create(
+    round_file: Path | None, out_file: Path | None, instance_dir: Path, database_url: str | None
+) -> None:
+    """为轮次中的每个单位创建账号（用户名为单位简称）并生成一次性密码。"""
+    from budget_planner.storage.accounts import create_unit_accounts
+
+    with _database(instance_dir, database_url) as session:
+        round_id = _stored_round_id(session, round_file)
+        created = create_unit_accounts(session, round_id)
+        total = len(_round_units(session, round_id))
+    skipped = total - len(created)
+    if out_file is not None and created:
+        from budget_planner.export.accounts import write_accounts
+
+        try:
+            write_accounts(
+                out_file, created, title=f"{_load_round(round_file).title}：报送单位账号"
+            )
+            click.echo(f"已创建 {len(created)} 个账号，账号和一次性密码已写入 {out_file}")
+            created = []
+        except OSError as exc:  # the accounts exist now: never lose their passwords
+            click.echo(f"无法写入 {out_file}（{exc.strerror}），账号和一次性密码如下：", err=True)
+    if created:
+        click.echo("单位\t用户名\t一次性密码")
+        for account in created:
+            click.echo(f"{account.unit}\t{account.username}\t{account.password}")
+        click.echo(f"已创建 {len(created)} 个账号", err=True)
+    elif total == skipped:
+        click.echo("没有需要新建的账号", err=True)
+    if skipped:
+        click.echo(
+            f"另有 {skipped} 个单位已有账号，未改动；如需新密码请用 budget-planner accounts reset 用户名",
+            err=True,
+        )
+
+
+def _round_units(session, round_id: str) -> list:
+    from budget_planner.storage.rounds import units
+
+    return units(session, round_id, scope=None)
+
+
+@accounts.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "finance", "unit"]),
+    required=True,
+    help="角色：admin 管理员（省局）、finance 财务、unit 报送单位。",
+)
+@click.option("--unit", "unit_name", default=None, help="报送单位账号所属单位（简称或全称）。")
+@ROUND_OPTION
+@_db_options
+def accounts_add(
+    username: str,
+    role: str,
+    unit_name: str | None,
+    round_file: Path | None,
+    instance_dir: Path,
+    database_url: str | None,
+) -> None:
+    """添加一个账号并显示其一次性密码（首次登录须修改）。"""
+    from budget_planner.errors import UsageError
+    from budget_planner.storage.accounts import create_user, one_time_password
+    from budget_planner.storage.rounds import find_unit
+
+    if (role == "unit") != (unit_name is not None):
+        raise UsageError("报送单位账号须用 --unit 指定单位；管理员和财务账号不能指定单位")
+    with _database(instance_dir, database_url) as session:
+        unit = None
+        if unit_name is not None:
+            round_id = _stored_round_id(session, round_file)
+            unit = find_unit(session, round_id, unit_name, scope=None)
+            if unit is None:
+                raise UsageError(f"轮次 {round_id} 中没有单位“{unit_name}”")
+        password = one_time_password()
+        account = create_user(session, username, password, role, unit)
+        click.echo(f"已创建账号 {account.username}，一次性密码：{password}")
+
+
+@accounts.command("reset")
+@click.argument("username")
+@_db_options
+def accounts_reset(username: str, instance_dir: Path, database_url: str | None) -> None:
+    """为账号生成新的一次性密码（登录后须修改）。"""
+    from budget_planner.storage.accounts import reset_password
+
+    with _database(instance_dir, database_url) as session:
+        password = reset_password(session, username)
+        click.echo(f"账号 {username} 的新一次性密码：{password}")
 
 
 if __name__ == "__main__":  # pragma: no cover
