@@ -140,11 +140,9 @@ class TableSheetWriter:
     # ------------------------------------------------------------------ above the table
     def _heading(self, title: str, subtitle: str, last_col: int) -> None:
         ws, st = self.ws, self.styles
-        ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, "", st["title"])
-        ws.write_string(TITLE_ROW, 0, title, st["title"])
+        merge_text(ws, TITLE_ROW, 0, last_col, title, st["title"])
         ws.set_row(TITLE_ROW, 34)
-        ws.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last_col, "", st["subtitle"])
-        ws.write_string(SUBTITLE_ROW, 0, subtitle, st["subtitle"])
+        merge_text(ws, SUBTITLE_ROW, 0, last_col, subtitle, st["subtitle"])
         ws.set_row(SUBTITLE_ROW, 24)
 
     def _unit_line(self, unit: Unit | None, unit_names: Sequence[str]) -> None:
