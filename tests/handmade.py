@@ -68,7 +68,8 @@ def zip_bytes(parts: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFL
 def cfb(streams: dict[str, bytes]) -> bytes:
     """A version-3 compound file (512-byte sectors) holding the given root-level streams.
 
-    Every stream is stored in regular sectors (padded to 4096 bytes, so no mini stream is needed).
+    Every stream is padded with zeros to at least 4096 bytes and stored in regular sectors, so no
+    mini stream is needed.
     """
     sector = 512
     end, free, fat_sect = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
@@ -110,7 +111,7 @@ def cfb(streams: dict[str, bytes]) -> bytes:
     entries = [entry("Root Entry", 5, end, 0, child=1 if names else free)]
     for i, name in enumerate(names):
         nxt = i + 2 if i + 1 < len(names) else free
-        entries.append(entry(name, 2, starts[i], len(streams[name]), right=nxt))
+        entries.append(entry(name, 2, starts[i], len(blobs[i]), right=nxt))
     directory = b"".join(entries).ljust(dir_sectors * sector, b"\0")
 
     header = (

@@ -1,28 +1,45 @@
 """Reading an uploaded file into a WorkbookGrid: the container gate first, then the right extractor.
 
-``read_workbook`` runs in-process; the web server and the CLI go through
-``budget_planner.validators.worker.parse_workbook``, which runs the extractors in a guarded worker.
+``read_workbook`` runs in this process; the web server and the CLI go through
+``budget_planner.validators.worker.parse_workbook``, which runs ``extract`` in a guarded worker.
 """
 
 from __future__ import annotations
 
+from budget_planner.errors import UnreadableFile
+from budget_planner.validators import gate_messages as msg
 from budget_planner.validators.gate import DEFAULT_LIMITS, Container, Limits, check_container
 from budget_planner.validators.grid import WorkbookGrid
+from budget_planner.validators.report import Issue
+
+MACROS_IGNORED = "文件中含有宏（VBA），宏已忽略，只读取单元格中的数据。"
 
 
 def extract(data: bytes, container: Container, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
     """Run the extractor for a file that already passed the gate (this is what the worker runs)."""
+    try:
+        grid = _extract(data, container, limits)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a parser's own error on a file the gate let through
+        raise UnreadableFile("file.corrupt", msg.CORRUPT) from exc
+    if container.macros:
+        grid.issues.append(Issue("file.macros_ignored", MACROS_IGNORED))
+    return grid
+
+
+def _extract(data: bytes, container: Container, limits: Limits) -> WorkbookGrid:
     if container.kind in ("xlsx", "xlsm"):
         from budget_planner.validators.extract.xlsx import read_xlsx
 
-        grid = read_xlsx(data, container.kind, limits)
-    elif container.kind == "docx":
+        return read_xlsx(data, container.kind, limits)
+    if container.kind == "docx":
         from budget_planner.validators.extract.docx import read_docx
 
-        grid = read_docx(data)
-    else:
-        raise NotImplementedError(container.kind)
-    return grid
+        return read_docx(data)
+    from budget_planner.validators.extract.xls import read_xls
+
+    return read_xls(data)
 
 
 def read_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
