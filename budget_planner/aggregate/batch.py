@@ -94,7 +94,7 @@ class Aggregation:
         if self.consolidation.flagged:
             return EXIT_ERRORS
         unplaced = [*self.choice.unassigned, *self.choice.unrecognised]
-        if any(not u.checked.report.ok for u in unplaced):
+        if any(not u.ok for u in unplaced):
             return EXIT_ERRORS
         if self.control is not None and not self.control.ok:
             return EXIT_ERRORS

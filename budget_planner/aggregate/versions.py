@@ -19,7 +19,7 @@ from budget_planner.templates.spec import BUDGET
 from budget_planner.text import canonical
 from budget_planner.validators.model import ParsedTable
 from budget_planner.validators.pipeline import Checked
-from budget_planner.validators.report import Report
+from budget_planner.validators.report import Issue, Report
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -133,6 +133,20 @@ class Unplaced:
     file: str
     reason: str
     checked: Checked
+    issue: Issue | None = None  # what aggregation adds: a table with no unit cannot be placed
+
+    @property
+    def issues(self) -> list[Issue]:
+        own = self.checked.report.issues
+        return (
+            [*own, self.issue]
+            if self.issue and self.issue.code not in {i.code for i in own}
+            else own
+        )
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.is_error for i in self.issues)
 
     @property
     def table(self) -> str | None:
@@ -185,7 +199,13 @@ def choose_versions(candidates: Iterable[Candidate]) -> VersionChoice:
             continue
         if not report.unit:
             reason = "无法识别填报单位，未计入汇总"
-            choice.unassigned.append(Unplaced(cand.file, reason, cand.checked))
+            issue = Issue(
+                "unit.unknown",
+                "无法识别填报单位：请在表上方写明“填报单位：…”或在文件名中写明单位，"
+                "本文件未计入汇总",
+                sheet=report.sheet,
+            )
+            choice.unassigned.append(Unplaced(cand.file, reason, cand.checked, issue))
             continue
         project = budget_project(cand.checked.table) if report.table == BUDGET else ""
         slots.setdefault(Slot(report.unit, report.table, project), []).append(cand)

@@ -78,7 +78,7 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
     Returns the first and last row of the unit lines (for the chart)."""
     rec = cons.reconciliation
     assert rec is not None
-    widths = [14.0, 22.0, 13.0, 13.0, 13.0, 13.0, 14.0, 34.0]
+    widths = [14.0, 22.0, 14.0, 14.0, 13.0, 13.0, 14.0, 36.0]
     ws = wb.add_worksheet(RECONCILE_SHEET)
     sheet = SheetWriter(ws, styles, widths)
     ws.write_string(0, 0, f"{cons.round.title} · 预算核对", styles["title"])
@@ -91,9 +91,10 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
     header = 2
     sheet.texts(
         header,
-        ["单位", "控制数", "申请金额（表四）", "差额", "占控制数比例", "是否超出", "表四文件"],
+        ["单位", "控制数", "申请金额（表四）", "差额", "占控制数比例", "是否超出"],
         "header",
     )
+    sheet.merged_text(header, 6, 7, "表四文件", "header")
     sheet.end_row(header)
     files = {v.unit: v.file for v in cons.counted if v.table == CONTROLLED_TABLE}
     first = row = header + 1
@@ -117,7 +118,9 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
                 float(u.share) if u.share is not None else "",
             )
             sheet.text(row, 5, "超出" if over else "未超出", "bad" if over else "good")
-        sheet.text(row, 6, files.get(u.unit, "未提交"), "text" if u.has_request else "muted")
+        sheet.merged_text(
+            row, 6, 7, files.get(u.unit, "未提交"), "text" if u.has_request else "muted"
+        )
         sheet.end_row(row)
         row += 1
     last = row - 1
@@ -148,7 +151,9 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
 
     sheet.text(row, 0, "全省按表、按类型（占控制数合计）", "subtitle")
     row += 1
-    sheet.texts(row, ["表/类型", "", "申请金额", "占控制数合计比例"], "header")
+    sheet.merged_text(row, 0, 1, "表/类型", "header")
+    sheet.texts(row, ["申请金额", "占控制数合计比例"], "header", start=2)
+    sheet.end_row(row)
     row += 1
     for line in [*rec.by_table, *rec.by_category]:
         label = (
@@ -164,7 +169,7 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
         row += 1
     row = _budget_checks(sheet, cons, row + 1)
     row = _unbudgeted(sheet, cons, row + 1)
-    setup_sheet(ws, widths=widths, last_row=row, header_row=header, freeze_cols=1)
+    setup_sheet(ws, widths=widths, last_row=row, header_row=header, repeat=False)
     return first, last
 
 
@@ -183,6 +188,7 @@ def _budget_checks(sheet: SheetWriter, cons: Consolidation, row: int) -> int:
         "问题",
     ]
     sheet.texts(row, headers, "header")
+    sheet.end_row(row)
     row += 1
     if not rec.budgets:
         sheet.text(row, 0, "无", "muted")
@@ -211,7 +217,8 @@ def _unbudgeted(sheet: SheetWriter, cons: Consolidation, row: int) -> int:
     rec = cons.reconciliation
     sheet.text(row, 0, f"未附预算表的需求表项目（{len(rec.unbudgeted)} 项）", "subtitle")
     row += 1
-    sheet.texts(row, ["单位", "项目", "表", "类型", "金额", "位置", "", "来源文件"], "header")
+    sheet.texts(row, ["单位", "项目", "表", "类型", "金额", "位置"], "header")
+    sheet.merged_text(row, 6, 7, "来源文件", "header")
     row += 1
     for item in rec.unbudgeted:
         where = f"{item.file} {item.sheet}!{item.cell}"
@@ -221,8 +228,7 @@ def _unbudgeted(sheet: SheetWriter, cons: Consolidation, row: int) -> int:
         sheet.text(row, 3, item.category or "", where=where)
         sheet.money(row, 4, item.amount)
         sheet.text(row, 5, f"{item.sheet}!{item.cell or ''}")
-        sheet.blank(row, 6)
-        sheet.text(row, 7, item.file)
+        sheet.merged_text(row, 6, 7, item.file)
         sheet.end_row(row)
         row += 1
     return row
@@ -240,7 +246,7 @@ class ProblemSource:
 
 
 def write_problems_sheet(wb: Workbook, styles: Styles, sources: Sequence[ProblemSource]) -> int:
-    widths = [8.0, 10.0, 22.0, 9.0, 9.0, 7.0, 6.0, 18.0, 12.0, 14.0, 44.0]
+    widths = [8.0, 10.0, 22.0, 9.0, 9.0, 7.0, 6.0, 24.0, 12.0, 14.0, 44.0]
     ws = wb.add_worksheet("问题汇总")
     sheet = SheetWriter(ws, styles, widths)
     count = sum(len(s.issues) for s in sources)
@@ -274,7 +280,7 @@ def write_problems_sheet(wb: Workbook, styles: Styles, sources: Sequence[Problem
                 issue.column or "", issue.value or "", issue.message,
             ]  # fmt: skip
             for col, value in enumerate(values):
-                style = "text_center" if col in (0, 3, 5) else "text"
+                style = "text_center" if col in (0, 3, 5, 7) else "text"
                 if col == 6:
                     style = "bad" if issue.is_error else "warn"
                 sheet.text(row, col, value, style, where=where)

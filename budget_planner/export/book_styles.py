@@ -120,8 +120,11 @@ def setup_sheet(
     header_row: int | None = None,
     landscape: bool = True,
     freeze_cols: int = 0,
+    repeat: bool = True,
 ) -> None:
-    """A4, fit to one page wide, header rows repeated on every page, page numbers in the footer."""
+    """A4, fit to one page wide, page numbers in the footer; the header rows (title to
+    ``header_row``) repeated on every page and frozen on screen, unless ``repeat`` is off (a sheet of
+    several sections with headers of their own)."""
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.set_paper(A4)
@@ -133,7 +136,7 @@ def setup_sheet(
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.set_footer(FOOTER, {"margin": 0.25})
     ws.print_area(0, 0, max(last_row, 0), len(widths) - 1)
-    if header_row is not None:
+    if header_row is not None and repeat:
         ws.repeat_rows(0, header_row)
         ws.freeze_panes(header_row + 1, freeze_cols)
 

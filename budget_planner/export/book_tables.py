@@ -24,7 +24,7 @@ from budget_planner.templates.spec import BUDGET, ColumnKind, load_specs
 HEADER_ROW = 2
 APPROVED = "核定金额"
 TRAILING = (APPROVED, "文件校验", "来源文件", "位置")
-TRAILING_WIDTHS = [11.0, 7.0, 18.0, 9.0]
+TRAILING_WIDTHS = [11.0, 7.0, 18.0, 10.0]
 
 
 def _yuan(value: object) -> Decimal | None:
@@ -34,7 +34,9 @@ def _yuan(value: object) -> Decimal | None:
 def _width(kind: ColumnKind, spec_width: int) -> float:
     if kind is ColumnKind.AMOUNT:
         return 11.0
-    return float(min(spec_width, 20))
+    if kind is ColumnKind.CATEGORY:
+        return 12.0
+    return float(min(spec_width, 24))
 
 
 def _approved_sum(approved: Mapping[str, Decimal], keys: pd.Series) -> Decimal:

@@ -98,7 +98,7 @@ def problem_sources(
     for u in unplaced:
         report = u.checked.report
         label = _table_label(report.table)
-        sources.append(ProblemSource(report.unit or "", label, u.file, NOT_COUNTED, report.issues))
+        sources.append(ProblemSource(report.unit or "", label, u.file, NOT_COUNTED, u.issues))
     if cons.control is not None:
         control = cons.control
         sources.append(
