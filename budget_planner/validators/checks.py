@@ -17,6 +17,8 @@ from budget_planner.validators.report import Issue
 
 DOCUMENT = re.compile(r"《[^《》]+》")
 UPPER_BOUND = re.compile(r"不超过|不高于|最高|最多|以内")
+_NUMBER_START = frozenset("+-.¥￥＋－．RMB人0123456789０１２３４５６７８９")
+_NUMBER_TEXT_MAX = 32
 _SERIAL_LIKE = re.compile(r"[(（]?[0-9一二三四五六七八九十]{1,3}[)）.、]?")
 # codes that describe one cell of a row: on a shifted row they are consequences, not causes
 ROW_CELL_CODES = frozenset(
@@ -67,8 +69,13 @@ def _issue(code: str, message: str, table: ParsedTable, row: TableRow, col: Colu
 
 
 def _is_number(raw: object) -> bool:
+    """Whether a cell holds one number (50, "50万元", "1,200"); most text fails the cheap look first."""
     if raw is None or isinstance(raw, bool):
         return False
+    if isinstance(raw, str):
+        head = raw.lstrip()[:1]
+        if len(raw) > _NUMBER_TEXT_MAX or not head or head not in _NUMBER_START:
+            return False
     return parse_amount(raw).value is not None  # type: ignore[arg-type]
 
 
@@ -222,7 +229,7 @@ def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue
             continue
         for row in table.project_rows:
             f = row.fields.get(col.key)
-            if f is None or _blank(f.raw) or not _is_number(f.raw):
+            if f is None or not _is_number(f.raw):
                 continue
             shown = (
                 canonical(f.raw)

@@ -45,15 +45,14 @@ def _column_schema(spec: TableSpec, col: Column) -> tuple[pa.Column, tuple[str, 
     checks: list[tuple[pa.Check, str]] = []
     if col.kind is ColumnKind.AMOUNT:
         checks.append((pa.Check.ge(0), "amount.negative"))
-        dtype: object = "Int64"
     else:
-        dtype = object
         if col.kind is ColumnKind.CATEGORY and spec.categories:
             checks.append((pa.Check.isin(list(spec.categories)), "category.unknown"))
         if col.max_length:
             checks.append((pa.Check.str_length(max_value=col.max_length), "text.too_long"))
+    # no dtype check: build_frame sets the dtypes (object text, Int64 元) and nothing coerces
     column = pa.Column(
-        dtype, nullable=not col.required, checks=[c for c, _ in checks], coerce=False, name=col.key
+        None, nullable=not col.required, checks=[c for c, _ in checks], coerce=False, name=col.key
     )
     return column, tuple(code for _, code in checks)
 
@@ -68,7 +67,7 @@ def table_schema(spec: TableSpec) -> TableSchema:
         columns[col.key], codes[col.key] = _column_schema(spec, col)
     schema = pa.DataFrameSchema(
         columns,
-        index=pa.Index(int, unique=True),
+        index=pa.Index(None, unique=True),
         strict=True,
         coerce=False,
         name=spec.id,

@@ -10,7 +10,7 @@ from budget_planner.validators.codes import Severity
 from budget_planner.validators.report import Report
 
 SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "提醒"}
-_COLUMNS = (("严重程度", 8), ("单元格", 8), ("列", 18))
+_COLUMNS = (("严重程度", 10), ("单元格", 9), ("列", 20))
 
 
 def width(text: str) -> int:
