@@ -10,7 +10,7 @@ from budget_planner.storage import repository
 from budget_planner.storage.audit import ACTION_LABELS
 from budget_planner.web import db, queries, rounds, uploads
 from budget_planner.web.access import ADMIN, roles, user
-from budget_planner.web.forms import ActionForm, UploadForm
+from budget_planner.web.forms import ActionForm, UploadForm, choice
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 300
@@ -81,8 +81,8 @@ def upload():
     """Upload on a unit's behalf (what arrived by e-mail); audited as 代为上传."""
     _stored, config = rounds.required()
     form = UploadForm()
-    form.unit.choices = [("", "（请选择单位）")] + [
-        (u.short_name, u.short_name) for u in config.units
+    form.unit.choices = [choice("", "（请选择单位）")] + [
+        choice(u.short_name, u.short_name) for u in config.units
     ]
     if request.method == "GET" and request.args.get("unit"):
         form.unit.data = request.args["unit"]

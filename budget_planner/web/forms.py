@@ -9,6 +9,16 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Val
 
 MIN_PASSWORD = 8
 
+try:  # WTForms 3.3 declares options as SelectChoice (tuples are deprecated there)
+    from wtforms import SelectChoice as _SelectChoice
+except ImportError:  # pragma: no cover - older WTForms takes tuples
+    _SelectChoice = None
+
+
+def choice(value: str, label: str):
+    """One option of a select or radio field, in the form this WTForms version wants."""
+    return _SelectChoice(value, label) if _SelectChoice is not None else (value, label)
+
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
@@ -54,7 +64,7 @@ class UploadForm(FlaskForm):
 class ReviewForm(FlaskForm):
     decision = RadioField(
         "审核意见",
-        choices=[("approve", "通过"), ("return", "退回修改")],
+        choices=[choice("approve", "通过"), choice("return", "退回修改")],
         validators=[InputRequired("请选择通过或退回修改")],
     )
     comment = TextAreaField("说明（退回时必填，填报单位可见）", validators=[Length(max=2000)])

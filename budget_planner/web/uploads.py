@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
@@ -93,7 +93,9 @@ def receive(form: UploadForm, unit_name: str) -> list[FileResult] | None:
     if form.attachment.errors:
         return None
     files = [(f.read(), clean_file_name(f.filename)) for f in form.chosen_files()]
-    checked_all = validation.check_batch(files, config, unit_name)
+    checked_all = validation.check_batch(
+        files, config, unit_name, current_app.config.get("VALIDATION_PARSE")
+    )
     session = db.session()
     results = []
     for (data, name), checked in zip(files, checked_all, strict=True):

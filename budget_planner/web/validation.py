@@ -9,15 +9,18 @@ from typing import Any
 from budget_planner.templates.round import Round
 from budget_planner.validators.annotate import annotate, annotated_name
 from budget_planner.validators.codes import Severity
-from budget_planner.validators.pipeline import Checked, Upload, validate_uploads
+from budget_planner.validators.pipeline import Checked, Parse, Upload, validate_uploads
 from budget_planner.validators.report import Issue, Report
 
 
 def check_batch(
-    files: Sequence[tuple[bytes, str]], config: Round, unit: str
+    files: Sequence[tuple[bytes, str]], config: Round, unit: str, parse: Parse | None = None
 ) -> list[list[Checked]]:
-    """One upload's files validated together (a 预算表 is checked against its table row)."""
-    return validate_uploads([Upload(data, name, unit) for data, name in files], config)
+    """One upload's files validated together (a 预算表 is checked against its table row).
+
+    ``parse`` is the pipeline's (None: the guarded parse worker)."""
+    uploads = [Upload(data, name, unit) for data, name in files]
+    return validate_uploads(uploads, config, parse=parse)
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -1,0 +1,175 @@
+"""``budget-planner demo``: a SQLite database in the instance folder holding the example round, demo
+accounts, and the example submissions of ``examples/`` uploaded, submitted and reviewed so that the
+dashboard shows every status. The database is made afresh each time (``demo.sqlite3``, never the
+instance's real ``budget_planner.sqlite3``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from budget_planner.storage import db as storage_db
+from budget_planner.storage import models, repository
+from budget_planner.templates.round import DEFAULT_ROUND, Round, load_round
+from budget_planner.validators.pipeline import Upload, validate_uploads
+
+DEMO_FILE = "demo.sqlite3"
+DEMO_PASSWORD = "demo2024"
+ADMIN, FINANCE = "admin", "finance"
+# units with a demo account (username = the short name)
+DEMO_UNITS = ("清远市", "韶关市", "河源市", "梅州市")
+SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx"}
+RETURN_COMMENT = "请补充各项目的绩效目标（项目绩效列），并核对金额后重新提交。"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str  # 省局管理员 / 财务 / 报送单位
+    username: str
+    password: str
+    unit: str = ""
+
+
+@dataclass
+class DemoInfo:
+    instance_dir: Path
+    database_url: str
+    round_id: str
+    round_title: str
+    accounts: list[DemoAccount] = field(default_factory=list)
+    files: int = 0
+    statuses: dict[str, list[str]] = field(default_factory=dict)  # 状态 → "清远市 表四" …
+    notes: list[str] = field(default_factory=list)
+
+
+def examples_dir() -> Path:
+    """``examples/`` beside the package (an editable install, a checkout), else in the cwd."""
+    beside = Path(__file__).resolve().parents[2] / "examples"
+    return beside if beside.is_dir() else Path("examples")
+
+
+def _fresh_database(instance_dir: Path) -> str:
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    path = instance_dir / DEMO_FILE
+    for stale in (path, path.with_name(DEMO_FILE + "-wal"), path.with_name(DEMO_FILE + "-shm")):
+        stale.unlink(missing_ok=True)
+    return f"sqlite:///{path.resolve()}"
+
+
+def _accounts(session, round_id: str) -> tuple[list[DemoAccount], dict[str, models.User]]:
+    made = [
+        DemoAccount("省局管理员", ADMIN, DEMO_PASSWORD),
+        DemoAccount("财务", FINANCE, DEMO_PASSWORD),
+    ]
+    repository.create_user(session, ADMIN, DEMO_PASSWORD, "admin", must_change_password=False)
+    repository.create_user(session, FINANCE, DEMO_PASSWORD, "finance", must_change_password=False)
+    users = {}
+    for short in DEMO_UNITS:
+        unit = repository.find_unit(session, round_id, short, scope=None)
+        if unit is None:
+            continue
+        users[short] = repository.create_user(
+            session, short, DEMO_PASSWORD, "unit", unit=unit, must_change_password=False
+        )
+        made.append(DemoAccount("报送单位", short, DEMO_PASSWORD, short))
+    return made, users
+
+
+def _control_numbers(session, round_: Round, files: list[Path], info: DemoInfo) -> None:
+    from budget_planner.aggregate.control import read_control
+
+    for path in files:
+        control = read_control(path.read_bytes(), path.name, round_)
+        for unit, amount in control.amounts.items():
+            repository.set_control_number(session, round_.id, unit, amount, actor=None)
+        info.notes.append(f"控制数：{path.name}（{len(control.amounts)} 个单位）")
+
+
+def _upload_examples(
+    session, round_: Round, files: list[Path], users: dict[str, models.User], info: DemoInfo
+) -> list[models.Version]:
+    """Each example file uploaded by its unit's demo account, or by admin on the unit's behalf."""
+    admin = repository.get_user(session, ADMIN)
+    payloads = [(p.read_bytes(), p.name) for p in files]
+    checked_all = validate_uploads([Upload(d, n) for d, n in payloads], round_)
+    stored: list[models.Version] = []
+    for (data, name), checked in zip(payloads, checked_all, strict=True):
+        unit = next((c.report.unit for c in checked if c.report.unit), None)
+        if unit is None:
+            info.notes.append(f"未导入：{name}（无法识别填报单位）")
+            continue
+        uploader = users.get(unit, admin)
+        stored += repository.store_upload(
+            session,
+            round_id=round_.id,
+            unit_short_name=unit,
+            data=data,
+            original_name=name,
+            checked=checked,
+            user=uploader,
+        )
+        info.files += 1
+    return stored
+
+
+def _walk_statuses(session, versions: list[models.Version]) -> None:
+    """Clean 表四 versions, in unit order: the first approved, the second returned with a comment,
+    the rest submitted; every other clean version submitted. Versions with errors stay as they are."""
+    admin = repository.get_user(session, ADMIN)
+    clean = [v for v in versions if not v.has_errors]
+    table_four = [v for v in clean if v.submission.table_id == "表四"]
+    for version in clean:
+        owner = session.get(models.User, version.uploaded_by_id) or admin
+        repository.submit(session, version.id, owner)
+    for position, version in enumerate(table_four):
+        if position == 0:
+            repository.review(session, version.id, admin, "approve")
+        elif position == 1:
+            repository.review(session, version.id, admin, "return", RETURN_COMMENT)
+
+
+def _summary(session, round_id: str, info: DemoInfo) -> None:
+    matrix = repository.completeness(session, round_id, scope=None)
+    assert matrix is not None
+    found: dict[str, list[str]] = defaultdict(list)
+    for row in matrix.rows:
+        for table, cell in row.cells.items():
+            if cell.submission_id is not None:
+                found[cell.label].append(f"{row.short_name}{table}")
+    info.statuses = dict(found)
+
+
+def prepare_demo(instance_dir: Path, examples: Path | None = None) -> DemoInfo:
+    """Make the demo database afresh and fill it; returns what to print (URL, accounts)."""
+    instance_dir = Path(instance_dir).resolve()
+    url = _fresh_database(instance_dir)
+    engine = storage_db.make_engine(url, instance_dir)
+    storage_db.upgrade(engine)
+    session = storage_db.make_session_factory(engine)()
+    try:
+        round_ = load_round()
+        toml_text = (
+            resources.files("budget_planner.templates.rounds")
+            .joinpath(f"{DEFAULT_ROUND}.toml")
+            .read_text("utf-8")
+        )
+        repository.load_round_into_db(session, round_, toml_text)
+        repository.open_round(session, round_.id)
+        info = DemoInfo(instance_dir, url, round_.id, round_.title)
+        info.accounts, users = _accounts(session, round_.id)
+        folder = examples or examples_dir()
+        found = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+        controls = [p for p in found if "控制数" in p.name]
+        submissions = [p for p in found if p.suffix.lower() in SUFFIXES and p not in controls]
+        _control_numbers(session, round_, controls, info)
+        versions = _upload_examples(session, round_, submissions, users, info)
+        _walk_statuses(session, versions)
+        _summary(session, round_.id, info)
+        if not found:
+            info.notes.append(f"没有找到示例文件（{folder}）：站点中暂无报送数据")
+        return info
+    finally:
+        session.close()
+        engine.dispose()

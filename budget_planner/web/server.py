@@ -1,0 +1,65 @@
+"""Serving the site with waitress: ``budget-planner serve`` and ``budget-planner demo``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+from budget_planner.web.app import create_app
+from budget_planner.web.demo import DemoInfo, prepare_demo
+
+THREADS = 8
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def serve(app: Flask, host: str, port: int) -> None:
+    from waitress import serve as waitress_serve
+
+    shown = f"[{host}]" if ":" in host else host
+    _say(f"站点地址：http://{shown}:{port}/    （按 Ctrl+C 停止）")
+    waitress_serve(app, host=host, port=port, threads=THREADS, ident="budget_planner")
+
+
+def serve_site(host: str, port: int, instance_dir: Path, database_url: str | None) -> None:
+    app = create_app({"INSTANCE_PATH": str(instance_dir), "DATABASE_URL": database_url})
+    if app.config["SESSION_COOKIE_SECURE"]:
+        _say(
+            "提示：登录 Cookie 仅通过 HTTPS 发送，请经 HTTPS 反向代理访问；"
+            "仅在本机试用时可设置环境变量 SESSION_COOKIE_SECURE=0。"
+        )
+    serve(app, host, port)
+
+
+def describe(info: DemoInfo, url: str) -> str:
+    lines = [
+        f"演示数据已准备好：{info.round_title}（{info.round_id}），导入示例文件 {info.files} 个",
+        f"数据库：{info.database_url}",
+    ]
+    for status, cells in info.statuses.items():
+        lines.append(f"  {status}：{'、'.join(cells)}")
+    lines += [f"  {note}" for note in info.notes]
+    lines += ["", f"请在浏览器中打开 {url}  ，用以下演示账号登录：", ""]
+    lines.append(f"  {'角色':<6}{'用户名':<10}密码")
+    for account in info.accounts:
+        role = account.role + (f"（{account.unit}）" if account.unit else "")
+        lines.append(f"  {role:<12}{account.username:<10}{account.password}")
+    return "\n".join(lines)
+
+
+def run_demo(port: int, instance_dir: Path) -> None:
+    info = prepare_demo(instance_dir)
+    url = f"http://127.0.0.1:{port}/"
+    print(describe(info, url), flush=True)
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(info.instance_dir),
+            "DATABASE_URL": info.database_url,
+            "SESSION_COOKIE_SECURE": False,  # plain http on this machine only
+        }
+    )
+    serve(app, "127.0.0.1", port)
