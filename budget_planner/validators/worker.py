@@ -1,0 +1,297 @@
+"""Parsing in guarded worker processes: a memory limit, a time limit, and a pool that survives them.
+
+python-calamine aborts the whole process (SIGABRT) on some hostile files and openpyxl can grow to
+gigabytes, so the parsers run in a small pool of reused worker processes, each with RLIMIT_AS set.
+The container gate runs here in the caller's process (cheap, standard library only); only a file
+that passed it is sent to a worker. A worker that dies, runs out of memory or overruns its time is
+killed and replaced, and that one file gets an UnreadableFile; the caller's process never dies.
+
+A worker is a fresh interpreter (``python -c``, started with ``subprocess``: no fork of the threaded
+web server, no re-import of its main module) talking over a pair of pipes. The pool is created
+lazily, reused, safe to call from several threads, and closed by ``shutdown()`` (or at exit).
+``BUDGET_PLANNER_INPROCESS=1`` (or ``inprocess=True``) parses in the calling process instead, for tests
+and benchmarks.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from budget_planner.errors import UnreadableFile
+from budget_planner.validators.gate import DEFAULT_LIMITS, Container, Limits, check_container
+from budget_planner.validators.grid import WorkbookGrid
+
+MB = 1024 * 1024
+MEMORY_LIMIT = 1024 * MB  # RLIMIT_AS of a worker
+BASE_TIMEOUT = 5.0  # seconds for a typical file …
+TIMEOUT_PER_MB = 1.0  # … plus this much per MB uploaded
+INPROCESS_ENV = "BUDGET_PLANNER_INPROCESS"
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_START = (
+    "import sys; from budget_planner.validators.worker import serve; serve(*map(int, sys.argv[1:]))"
+)
+
+DIED = (
+    "读取文件时解析程序异常退出，文件可能已损坏或结构异常。"
+    "请在 Excel 中打开，把表格复制到新工作簿、另存为 .xlsx 后重新上传。"
+)
+OUT_OF_MEMORY = (
+    "文件内容过大或结构异常，读取时超出了内存限制。"
+    "请删除多余的工作表、行列和图片，另存为 .xlsx 后重新上传；仍不行请分成几个文件上传。"
+)
+
+
+def timeout_for(size: int) -> float:
+    """The kill limit for a file of ``size`` bytes: 5 s plus 1 s per MB."""
+    return BASE_TIMEOUT + TIMEOUT_PER_MB * size / MB
+
+
+def _timed_out(seconds: float) -> UnreadableFile:
+    return UnreadableFile(
+        "file.timeout",
+        f"读取文件超时（超过 {seconds:.0f} 秒），文件可能过大或结构异常。"
+        "请删除多余的工作表和行列、另存为 .xlsx 后重新上传；仍超时请分成几个文件上传。",
+    )
+
+
+def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
+    """A worker's life: set the memory limit, then parse file after file until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an aborting parser leaves no core file
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    import budget_planner.validators.extract.docx
+    import budget_planner.validators.extract.xlsx  # noqa: F401  (warm up before the first file)
+    from budget_planner.validators.extract import extract
+
+    conn = _Duplex(read_fd, write_fd)
+
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        data, container, limits, before = task
+        try:
+            if before is not None:
+                before()  # a test hook (a crash, a stall)
+            reply: tuple[Any, ...] = ("ok", extract(data, container, limits))
+        except UnreadableFile as exc:
+            reply = ("unreadable", exc.code, exc.message)
+        except MemoryError:
+            reply = ("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire")
+        del data, task
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire"))
+        if reply[-1] == "retire":  # after a MemoryError the process is not to be trusted
+            return
+
+
+class _Duplex:
+    """Two one-way pipes used as one connection (pickled messages, length-prefixed)."""
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self.reader = Connection(read_fd, writable=False)
+        self.writer = Connection(write_fd, readable=False)
+
+    def send(self, obj: object) -> None:
+        self.writer.send(obj)
+
+    def recv(self) -> Any:
+        return self.reader.recv()
+
+    def poll(self, timeout: float) -> bool:
+        return self.reader.poll(timeout)
+
+    @property
+    def closed(self) -> bool:
+        return self.reader.closed or self.writer.closed
+
+    def close(self) -> None:
+        self.reader.close()
+        self.writer.close()
+
+
+class _Worker:
+    def __init__(self, memory_limit: int) -> None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        env = {**os.environ, "RUST_BACKTRACE": "0"}  # a parser abort prints one line, not a trace
+        # the worker imports this same budget_planner, installed or not
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
+        args = [str(to_child_r), str(from_child_w), str(memory_limit)]
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-P", "-c", _START, *args],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env=env,
+            )
+        except BaseException:
+            os.close(to_child_w)
+            os.close(from_child_r)
+            raise
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.conn = _Duplex(from_child_r, to_child_w)
+
+    def run(self, task: tuple, timeout: float) -> WorkbookGrid:
+        try:
+            self.conn.send(task)
+            ready = self.conn.poll(timeout)
+            reply = self.conn.recv() if ready else None
+        except (EOFError, OSError) as exc:  # the worker died (SIGABRT, SIGKILL, out of memory)
+            self.kill()
+            raise UnreadableFile("file.corrupt", DIED) from exc
+        if reply is None:
+            self.kill()
+            raise _timed_out(timeout)
+        if reply[0] == "ok":
+            return reply[1]
+        if reply[-1] == "retire":
+            self.kill()
+        raise UnreadableFile(reply[1], reply[2])
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None and not self.conn.closed
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.conn.close()
+
+
+class ParsePool:
+    """At most ``size`` workers, started on demand and reused; thread-safe."""
+
+    def __init__(self, size: int | None = None, memory_limit: int = MEMORY_LIMIT) -> None:
+        self.size = size or min(4, os.cpu_count() or 1)
+        self.memory_limit = memory_limit
+        self._slots = threading.BoundedSemaphore(self.size)
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._closed = False
+
+    def _take(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the parse pool has been shut down")
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive:
+                    self._busy.add(worker)
+                    return worker
+                worker.kill()
+        worker = _Worker(self.memory_limit)
+        with self._lock:
+            self._busy.add(worker)
+        return worker
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+            if worker.alive and not self._closed:
+                self._idle.append(worker)
+                return
+        worker.stop()
+
+    def parse(
+        self,
+        data: bytes,
+        container: Container,
+        limits: Limits = DEFAULT_LIMITS,
+        timeout: float | None = None,
+        before: Callable[[], object] | None = None,
+    ) -> WorkbookGrid:
+        """Extract a file that passed the gate in a worker; ``before`` is a test hook run first."""
+        seconds = timeout if timeout is not None else timeout_for(len(data))
+        with self._slots:
+            worker = self._take()
+            try:
+                return worker.run((data, container, limits, before), seconds)
+            finally:
+                self._give_back(worker)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.stop()
+
+    @property
+    def pids(self) -> list[int]:
+        """The process ids of the live workers (for tests and monitoring)."""
+        with self._lock:
+            return sorted(w.process.pid for w in [*self._idle, *self._busy] if w.alive)
+
+
+_pool: ParsePool | None = None
+_pool_lock = threading.Lock()
+
+
+def default_pool() -> ParsePool:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ParsePool()
+            atexit.register(shutdown)
+        return _pool
+
+
+def shutdown() -> None:
+    """Stop the default pool's workers (a later parse starts a new pool)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown()
+
+
+def parse_workbook(
+    data: bytes,
+    name: str,
+    *,
+    timeout: float | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    inprocess: bool | None = None,
+) -> WorkbookGrid:
+    """Gate the file here, then extract it in a worker (or in this process when asked to)."""
+    container = check_container(data, name, limits)
+    if inprocess is None:
+        inprocess = os.environ.get(INPROCESS_ENV, "") not in ("", "0")
+    if inprocess:
+        from budget_planner.validators.extract import extract
+
+        return extract(data, container, limits)
+    return default_pool().parse(data, container, limits, timeout)

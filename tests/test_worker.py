@@ -1,0 +1,167 @@
+"""The parse worker pool: files are parsed in reused worker processes, and a worker's crash, stall or
+memory blow-up becomes that one file's error while the pool goes on."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import handmade
+import pytest
+
+from budget_planner.errors import UnreadableFile
+from budget_planner.validators import worker
+from budget_planner.validators.gate import check_container
+from budget_planner.validators.worker import ParsePool, parse_workbook, timeout_for
+
+SHEET = '<row r="1"><c r="A1" t="inlineStr"><is><t>金额</t></is></c></row><row r="2"><c r="A2"><v>50</v></c></row>'
+GOOD = handmade.xlsx(SHEET)
+# values in A1 and XFD1048576: python-calamine aborts the whole process on this 2 KB file
+ATTACK = handmade.xlsx(
+    '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    dimension="A1:XFD1048576",
+)
+CALAMINE_ON_ATTACK = functools.partial(
+    exec,
+    "import io, python_calamine\n"
+    f"book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO({ATTACK!r}))\n"
+    "book.get_sheet_by_index(0).to_python()",
+)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    p = ParsePool(size=2)
+    yield p
+    p.shutdown()
+
+
+def parse(pool: ParsePool, data: bytes = GOOD, **kwargs):
+    return pool.parse(data, check_container(data, "表四.xlsx"), **kwargs)
+
+
+def assert_good(grid) -> None:
+    assert grid.sheets[0].get(1, 1) == "金额"
+    assert grid.sheets[0].get(2, 1) == 50
+
+
+def test_files_are_parsed_in_a_reused_worker(pool):
+    assert_good(parse(pool))
+    first = pool.pids
+    assert_good(parse(pool))
+    assert pool.pids == first and 1 <= len(first) <= 2
+    assert os.getpid() not in first
+
+
+def test_a_worker_that_aborts_fails_only_that_file(pool):
+    assert_good(parse(pool))
+    before = pool.pids
+    with pytest.raises(UnreadableFile) as caught:
+        parse(pool, before=os.abort)
+    assert caught.value.code == "file.corrupt"
+    assert "另存为 .xlsx 后重新上传" in caught.value.message
+    assert_good(parse(pool))  # the next file is read normally, by a new worker
+    assert pool.pids != before
+
+
+def test_calamine_abort_on_the_attack_file_is_contained(pool):
+    with pytest.raises(UnreadableFile) as caught:
+        parse(pool, before=CALAMINE_ON_ATTACK)  # calamine itself, past our scan: SIGABRT
+    assert caught.value.code == "file.corrupt"
+    assert_good(parse(pool))
+
+
+def test_the_attack_file_is_refused_before_calamine_sees_it(pool):
+    parse(pool)
+    before = pool.pids
+    with pytest.raises(UnreadableFile) as caught:
+        parse(pool, ATTACK)
+    assert caught.value.code == "file.range_too_large"
+    assert "1048576 行、16384 列" in caught.value.message
+    assert pool.pids == before  # refused by the scan, no crash: the worker lives on
+
+
+def test_a_stalled_worker_is_killed_at_the_time_limit(pool):
+    start = time.monotonic()
+    with pytest.raises(UnreadableFile) as caught:
+        parse(pool, before=functools.partial(time.sleep, 60), timeout=0.5)
+    assert time.monotonic() - start < 5
+    assert caught.value.code == "file.timeout"
+    assert "超时" in caught.value.message and "分成几个文件" in caught.value.message
+    assert_good(parse(pool))
+
+
+def test_a_worker_over_its_memory_limit_fails_only_that_file():
+    small = ParsePool(size=1, memory_limit=512 * 1024 * 1024)
+    try:
+        with pytest.raises(UnreadableFile) as caught:
+            parse(small, before=functools.partial(bytearray, 1024 * 1024 * 1024))
+        assert caught.value.code == "file.corrupt"
+        assert "内存限制" in caught.value.message
+        assert_good(parse(small))
+    finally:
+        small.shutdown()
+
+
+def test_several_threads_share_the_pool(pool):
+    with ThreadPoolExecutor(max_workers=6) as threads:
+        grids = list(threads.map(lambda _: parse(pool), range(12)))
+    for grid in grids:
+        assert_good(grid)
+    assert 1 <= len(pool.pids) <= 2
+
+
+def test_shutdown_stops_the_workers():
+    own = ParsePool(size=1)
+    parse(own)
+    (pid,) = own.pids
+    own.shutdown()
+    assert own.pids == []
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(RuntimeError):
+        parse(own)
+
+
+def test_parse_workbook_gates_in_the_caller_and_parses_in_the_default_pool():
+    try:
+        with pytest.raises(UnreadableFile) as caught:
+            parse_workbook(b"", "表四.xlsx")
+        assert caught.value.code == "file.empty"
+        assert worker._pool is None  # refused by the gate: no worker was started
+        assert_good(parse_workbook(GOOD, "表四.xlsx"))
+        assert worker._pool is not None and len(worker._pool.pids) == 1
+    finally:
+        worker.shutdown()
+    assert worker._pool is None
+
+
+def test_in_process_mode(monkeypatch):
+    monkeypatch.setenv(worker.INPROCESS_ENV, "1")
+    grid = parse_workbook(GOOD, "表四.xlsx")
+    assert_good(grid)
+    assert worker._pool is None
+    assert_good(parse_workbook(GOOD, "表四.xlsx", inprocess=True))
+
+
+def test_time_limit_grows_with_the_file():
+    assert timeout_for(0) == 5.0
+    assert timeout_for(3 * 1024 * 1024) == 8.0
+
+
+def test_the_caller_survives_a_crash_in_a_thread(pool):
+    errors: list[str] = []
+
+    def crash() -> None:
+        try:
+            parse(pool, before=os.abort)
+        except UnreadableFile as exc:
+            errors.append(exc.code)
+
+    thread = threading.Thread(target=crash)
+    thread.start()
+    thread.join(timeout=30)
+    assert errors == ["file.corrupt"]
