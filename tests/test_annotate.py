@@ -191,3 +191,33 @@ def test_a_word_table_comes_back_as_its_grid():
     assert ws["C2"].data_type == "s" and ws["C2"].quotePrefix
     assert ws["D2"].fill.fgColor.rgb == RED and ws["D2"].comment.text == "【错误】金额不能为负数"
     assert str(ws.merged_cells) == "B2:B3"
+
+
+def test_an_xls_comes_back_as_xlsx_with_the_same_marks(province_round):
+    import xlwt
+
+    from budget_planner.validators.extract import read_workbook
+    from budget_planner.validators.pipeline import validate_bytes
+
+    rows = [
+        project(
+            "知识产权高质量创造", "专利导航服务基地培育建设项目", 50, performance="形成报告1份"
+        ),
+        project(None, "高价值专利培育布局中心建设", -5, performance="培育项目2个"),
+    ]
+    sub = Submission("表四", rows=rows, quirks=frozenset({"title", "unit_line"}), sheet="表四")
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("表四")
+    for (r, c), value in sub.layout.cells.items():
+        ws.write(r - 1, c - 1, value)
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    result = validate_bytes(data, "清远市-表四.xls", province_round, parse=read_workbook)
+    amount = sub.layout.cell(1, "amount")
+    assert [(i.code, i.cell) for i in result[0].report.errors] == [("amount.negative", amount)]
+    wb = open_xlsx(annotate(data, "清远市-表四.xls", result))
+    assert wb.sheetnames == ["表四", LIST_SHEET]
+    assert wb["表四"][amount].value == -5
+    assert wb["表四"][amount].comment.text == "【错误】金额不能为负数"
+    assert wb["表四"][sub.layout.cell(0, "project")].value == "专利导航服务基地培育建设项目"

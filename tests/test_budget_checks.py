@@ -188,3 +188,59 @@ def test_budget_whose_project_is_not_in_the_table():
 def test_no_table_of_that_unit_says_nothing():
     table, _ = navigation_budget()
     assert budget_row_mismatch(table, t4_rows("60", unit="韶关市")) == []
+
+
+# ---------------------------------------------------------------- the issued 预算表, filled in
+def filled_budget_template(other: float, note: str) -> bytes:
+    """The issued 预算表 of 清远市 filled with openpyxl: sources, expense lines and the 测算说明."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from budget_planner.templates.round import load_round
+    from budget_planner.templates.spec import budget_spec
+    from budget_planner.templates.writer import write_table_template
+
+    wb = load_workbook(io.BytesIO(write_table_template(load_round(), "预算表", "清远市")))
+    ws = wb.worksheets[0]
+    by_label = {
+        c.value: c.row for row in ws.iter_rows(max_col=3) for c in row if isinstance(c.value, str)
+    }
+    spec = budget_spec()
+    header = {
+        "project_name": "专利导航服务基地培育建设项目",
+        "table_ref": "表四",
+        "category": "知识产权高质量创造",
+        "project_kind": "专利导航",
+        "period": "2024年3月至2025年2月",
+    }
+    for col in spec.header:
+        if col.key in header:
+            ws.cell(by_label[col.label], 3).value = header[col.key]
+    amounts = {"provincial": 50, "local_matching": 10, "service_fee": 45 - other, "training": 5}
+    amounts["other_expenses"] = other
+    for col in (*spec.sources, *spec.expenses):
+        if col.key in amounts:
+            ws.cell(by_label[col.label], 4).value = amounts[col.key]
+    ws.cell(by_label[spec.note.label], 3).value = note
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_issued_template_with_other_expenses(province_round):
+    from budget_planner.validators.extract import read_workbook
+    from budget_planner.validators.pipeline import validate_bytes
+
+    def codes(data):
+        [checked] = validate_bytes(data, "清远市-预算表.xlsx", province_round, parse=read_workbook)
+        assert (checked.report.table, checked.report.total) == ("预算表", 60)
+        # (the template's own check formulas =IF(…) have no cached value when openpyxl saves it:
+        # the reader's formula.* findings, not the 预算表's)
+        return [(i.code, i.cell) for i in checked.report.errors if i.code.startswith("budget.")]
+
+    plain_note = "知识产权服务费40万元：产业专利导航分析；培训费5万元。"
+    assert codes(filled_budget_template(5, plain_note)) == [("budget.other_without_note", "D23")]
+    noted = plain_note + "其他相关费用5万元：成果汇编印刷。"
+    assert codes(filled_budget_template(5, noted)) == []
+    assert codes(filled_budget_template(0, plain_note)) == []

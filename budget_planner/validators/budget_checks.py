@@ -11,7 +11,7 @@ from budget_planner.money import plain
 from budget_planner.project_key import ProjectKey, matches_row, project_key
 from budget_planner.templates.spec import COLLECTION_TABLES, Column, Role, budget_spec, load_specs
 from budget_planner.text import canonical, compact
-from budget_planner.validators.grid import SheetGrid, column_letter, row_of
+from budget_planner.validators.grid import SheetGrid, parse_a1, row_of
 from budget_planner.validators.model import BudgetForm, ParsedTable, TableRow
 from budget_planner.validators.report import Issue
 
@@ -172,27 +172,23 @@ def _names(col: Column) -> set[str]:
 
 
 def _label_says_more(text: object, col: Column) -> bool:
-    """Whether a label cell holds more than the line's own name (the note written into it)."""
+    """Whether a label cell holds more than the line's own name and remark (须注明): its note."""
     rest = compact(_NUMBERING.sub("", canonical(text)))
+    remarks = _BRACKETED.findall(compact(canonical(col.label)))
     rest = _BRACKETED.sub("", rest)
-    for name in sorted(_names(col), key=len, reverse=True):
-        rest = rest.replace(name, "", 1)
-    rest = rest.replace("须注明", "").replace("注明", "")
+    for name in sorted({*_names(col), *(r.strip("()") for r in remarks)}, key=len, reverse=True):
+        rest = rest.replace(name, "")
     return bool(_PUNCTUATION.sub("", rest))
 
 
-def _row_texts(sheet: SheetGrid | None, cell: str | None) -> list[object]:
+def _row_texts(sheet: SheetGrid | None, cell: str | None) -> list[str]:
     """The other text cells on the row of ``cell``: its label and 备注 as filed."""
-    row = row_of(cell)
-    if sheet is None or row is None or cell is None:
+    where = parse_a1(cell)
+    if sheet is None or where is None or where[0] > sheet.height:
         return []
-    letters = cell.rstrip("0123456789")
-    values = sheet.values[row - 1] if row <= sheet.height else []
-    out = []
-    for i, value in enumerate(values, 1):
-        if column_letter(i) != letters and isinstance(value, str) and canonical(value):
-            out.append(value)
-    return out
+    row, col = where
+    values = sheet.values[row - 1]
+    return [v for i, v in enumerate(values, 1) if i != col and isinstance(v, str) and canonical(v)]
 
 
 def check_notes(table: ParsedTable, form: BudgetForm, sheet: SheetGrid | None) -> Iterator[Issue]:
