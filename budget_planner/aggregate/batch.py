@@ -164,7 +164,7 @@ def run_aggregate(
     if control_path is not None:
         if not control_path.is_file():
             raise UsageError(f"找不到控制数文件“{control_path}”")
-        control = read_control(control_path.read_bytes(), control_path.name, round_)
+        control = read_control(control_path.read_bytes(), control_path.name, round_, parse=parse)
     results: list[list[Checked]] = []
     for start in range(0, len(files), CHUNK):
         chunk = files[start : start + CHUNK]

@@ -21,6 +21,7 @@ from budget_planner.templates.spec import ControlSpec, control_spec
 from budget_planner.text import canonical, compact
 from budget_planner.validators.amounts import parse_amount
 from budget_planner.validators.grid import CellValue, a1
+from budget_planner.validators.pipeline import Parse
 from budget_planner.validators.report import Issue, Report
 
 HEADER_SEARCH_ROWS = 30
@@ -78,13 +79,13 @@ def is_csv(name: str) -> bool:
     return PurePath(name).suffix.lower() in (".csv", ".txt")
 
 
-def _sheets(data: bytes, name: str) -> list[tuple[str, list[list[CellValue]]]]:
+def _sheets(data: bytes, name: str, parse: Parse | None) -> list[tuple[str, list[list[CellValue]]]]:
     """(sheet name, rows) of every visible sheet; a CSV is one sheet named after the file."""
     if is_csv(name):
         return [(PurePath(name).stem, _csv_rows(data, name))]
-    from budget_planner.validators.extract import read_workbook
-
-    grid = read_workbook(data, name)
+    if parse is None:  # the container gate, then the guarded parse worker, as for every upload
+        from budget_planner.validators.worker import parse_workbook as parse
+    grid = parse(data, name)
     return [(s.name, s.values) for s in grid.sheets if s.visibility == "visible"]
 
 
@@ -108,10 +109,14 @@ def _is_total_label(text: str, spec: ControlSpec) -> bool:
     return any(text.startswith(compact(label)) for label in spec.total_labels)
 
 
-def read_control(data: bytes, name: str, round_: Round) -> ControlNumbers:
-    """Read a control-number file (.xlsx or .csv). Raises UnreadableFile when it cannot be read."""
+def read_control(
+    data: bytes, name: str, round_: Round, *, parse: Parse | None = None
+) -> ControlNumbers:
+    """Read a control-number file (.xlsx or .csv). Raises UnreadableFile when it cannot be read.
+
+    ``parse`` turns workbook bytes into a grid: by default the guarded parse worker."""
     spec = control_spec()
-    sheets = _sheets(data, name)
+    sheets = _sheets(data, name, parse)
     for sheet, rows in sheets:
         found = _find_header(rows, spec)
         if found is not None:

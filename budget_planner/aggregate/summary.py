@@ -51,7 +51,14 @@ def _budget_entry(cons: Consolidation, versions: list[CountedVersion]) -> dict[s
             i.code == "budget.row_mismatch" for i in check.issues
         )
         projects[v.project] = entry
-    return {"total": _money(total), "rows": len(versions), "projects": projects}
+    return {
+        "total": _money(total),
+        "rows": len(versions),
+        "version": None,  # one per project, below
+        "file": None,
+        "files": [v.file for v in versions],
+        "projects": projects,
+    }
 
 
 def _units(cons: Consolidation) -> dict[str, Any]:
