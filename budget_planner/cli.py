@@ -92,6 +92,66 @@ def validate(
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="汇总表（.xlsx）写到这里",
+)
+@click.option(
+    "--control",
+    "control_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="控制数文件（.xlsx 或 .csv，列：单位、控制数）",
+)
+@click.option("--json", "as_json", is_flag=True, help="只在标准输出打印汇总 JSON")
+@ROUND_OPTION
+def aggregate(
+    paths: tuple[Path, ...],
+    out_file: Path,
+    control_file: Path | None,
+    as_json: bool,
+    round_file: Path | None,
+) -> None:
+    """校验并汇总一批报送文件（可给文件夹），写出汇总表并与控制数核对。
+
+    同一单位同一张表有多个文件时取最新版本。退出码：0 无错误，1 计入汇总的文件有错误，
+    2 用法错误或文件无法读取；超出控制数不影响退出码。
+    """
+    from budget_planner.aggregate.batch import LONG_BATCH, collect_files, run_aggregate
+
+    round_ = _load_round(round_file)
+    count = len(collect_files(paths, skip=out_file))
+    show = count > 1 and (sys.stderr.isatty() or count >= LONG_BATCH)
+    with click.progressbar(
+        length=count, label="校验报送文件", file=sys.stderr if show else _Null()
+    ) as bar:
+        result = run_aggregate(
+            paths, round_, out_file, control_path=control_file, progress=bar.update
+        )
+    click.echo(result.json() if as_json else result.text())
+    if as_json:
+        click.echo(f"汇总表已写出：{result.written}", err=True)
+    sys.exit(result.exit_code)
+
+
+class _Null:
+    """A stream that swallows the progress bar of a short batch."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+@main.command()
 def demo() -> None:
     """在内置示例上运行主流程，输出到 ./demo-out。"""
     from budget_planner.demo import run_demo
