@@ -8,6 +8,7 @@ import time
 import zipfile
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from builders import Submission, project
@@ -265,3 +266,56 @@ def test_an_unreadable_control_file_exits_2(tmp_path):
     result = invoke(good, "--out", tmp_path / "汇总.xlsx", "--control", control)
     assert result.exit_code == 2
     assert result.stderr.startswith("错误：")
+
+
+def test_a_control_workbook_inside_the_folder_is_not_taken_for_a_submission(tmp_path):
+    write(tmp_path / "in" / "清远市-表四.xlsx", clean_t4("清远市", 50))
+    control = write(tmp_path / "in" / "控制数.xlsx", control_workbook({"清远市": Decimal(60)}))
+    out = tmp_path / "in" / "汇总.xlsx"
+    first = invoke(tmp_path / "in", "--out", out, "--control", control, "--json")
+    again = invoke(tmp_path / "in", "--out", out, "--control", control, "--json")
+    for result in (first, again):  # the second run does not read the first run's workbook
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert [f["file"] for f in data["files"]] == [str(tmp_path / "in" / "清远市-表四.xlsx")]
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DEMO_FILES = [
+    "广州市-表四.xlsx", "深圳市-表四.xlsx", "深圳市-表一.xlsx", "佛山市-表四.xlsx", "佛山市-表二.xlsx",
+    "东莞市-表四.xlsx", "东莞市-表四（旧版）.xlsx", "湛江市-表四.xlsx", "湛江市-表三.xlsx",
+    "肇庆市-表四.xlsx", "肇庆市-预算表-知识产权联盟及专利池建设项目.xlsx", "控制数.csv",
+]  # fmt: skip
+
+
+def test_the_demo_round_in_examples(tmp_path):
+    """The README's tour: aggregate examples/ against its control numbers."""
+    for name in DEMO_FILES:
+        assert (EXAMPLES / name).stat().st_size < 30_000, name
+    result = invoke(
+        EXAMPLES, "--control", EXAMPLES / "控制数.csv", "--out", tmp_path / "汇总.xlsx", "--json"
+    )
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1  # 河源市's 表一 carries planted errors
+    assert data["over"] == ["深圳市"]
+    shenzhen = next(r for r in data["reconciliation"] if r["unit"] == "深圳市")
+    assert (shenzhen["control"], shenzhen["requested"], shenzhen["difference"]) == (
+        "300",
+        "337.5",
+        "37.5",
+    )
+    dongguan = data["units"]["东莞市"]["表四"]
+    assert (Path(dongguan["file"]).name, dongguan["version"], dongguan["total"]) == (
+        "东莞市-表四.xlsx",
+        2,
+        "175",
+    )
+    assert [Path(s["file"]).name for s in data["superseded"]] == ["东莞市-表四（旧版）.xlsx"]
+    assert data["unrecognised"] == [] and data["unassigned"] == []
+    assert (
+        data["units"]["肇庆市"]["预算表"]["projects"]["知识产权联盟及专利池建设项目"][
+            "row_mismatch"
+        ]
+        is False
+    )
+    assert data["control_file"]["ok"] is True

@@ -46,16 +46,20 @@ def _wanted(path: Path) -> bool:
     )
 
 
-def collect_files(paths: Sequence[Path], skip: Path | None = None) -> list[InputFile]:
+def collect_files(
+    paths: Sequence[Path], skip: Path | Sequence[Path | None] | None = None
+) -> list[InputFile]:
     """The files named, and those in the folders named (recursively, sorted); no duplicates.
 
-    Folders skip Excel lock files (~$…), annotated copies (…-标注.xlsx) and ``skip`` (the output)."""
+    Folders skip Excel lock files (~$…), annotated copies (…-标注.xlsx) and ``skip`` (the output
+    workbook, the control-number file)."""
     found: dict[Path, InputFile] = {}
-    skipped = skip.resolve() if skip is not None else None
+    skips = [skip] if isinstance(skip, Path) else list(skip or ())
+    skipped = {p.resolve() for p in skips if p is not None}
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and _wanted(child) and child.resolve() != skipped:
+                if child.is_file() and _wanted(child) and child.resolve() not in skipped:
                     found.setdefault(child.resolve(), InputFile(child, str(child)))
         elif path.is_file():
             found.setdefault(path.resolve(), InputFile(path, str(path)))
@@ -159,7 +163,7 @@ def run_aggregate(
 
     if out.is_dir():
         raise UsageError(f"--out 应是一个 .xlsx 文件名，而“{out}”是文件夹")
-    files = collect_files(paths, skip=out)
+    files = collect_files(paths, skip=[out, control_path])
     control = None
     if control_path is not None:
         if not control_path.is_file():
