@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from budget_planner.project_key import project_key
 from budget_planner.templates.spec import load_specs
 from budget_planner.text import canonical
+from budget_planner.validators.cells import text_value, total_label
 from budget_planner.validators.grid import ErrorValue, Formula, SheetGrid
 from budget_planner.validators.model import RowKind
-from budget_planner.validators.rows import read_rows, text_value, total_label
+from budget_planner.validators.rows import read_rows
 
 D = Decimal
 T4 = [

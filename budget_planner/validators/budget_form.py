@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from budget_planner.templates.spec import BudgetSpec, Column, ColumnKind, budget_spec, load_specs
+from budget_planner.templates.spec import BudgetSpec, ColumnKind, budget_spec, load_specs
 from budget_planner.text import compact
 from budget_planner.validators.amounts import parse_amount
+from budget_planner.validators.cells import amount_issue, text_value
 from budget_planner.validators.grid import SheetGrid, a1
 from budget_planner.validators.model import BudgetForm, Field
 from budget_planner.validators.report import Issue
-from budget_planner.validators.rows import display, text_value
 
 SCAN_ROWS = 120
 SCAN_COLS = 12
@@ -160,7 +160,8 @@ def read_form(sheet: SheetGrid, labels: BudgetLabels, *, numbers_are_text: bool 
             parsed = parse_amount(raw, numbers_are_text=numbers_are_text)
             cell = a1(*where)
             if parsed.issue is not None:
-                issues.append(_amount_issue(sheet, col, cell, where[0], raw, parsed))
+                label = _NUMBERING.sub("", col.label)
+                issues.append(amount_issue(sheet.name, label, parsed, where[0], cell, raw))
             form.fields[col.key] = Field(raw, cell, parsed.value)
             continue
         if col.key in labels.inline:
@@ -193,20 +194,6 @@ def _merge_bottom(sheet: SheetGrid, r: int, c: int) -> int:
         if r0 <= r <= r1 and c0 <= c <= c1:
             return r1
     return r
-
-
-def _amount_issue(sheet: SheetGrid, col: Column, cell: str, row: int, raw, parsed) -> Issue:
-    label = _NUMBERING.sub("", col.label)
-    suffix = "，请填写数字（单位：万元）" if parsed.issue == "amount.not_number" else ""
-    return Issue(
-        code=parsed.issue,
-        message=f"{label}{parsed.note}{suffix}",
-        sheet=sheet.name,
-        cell=cell,
-        row=row,
-        column=label,
-        value=display(raw),
-    )
 
 
 def sources_total(form: BudgetForm) -> Decimal | None:

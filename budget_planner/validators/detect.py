@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from budget_planner.templates import metadata
 from budget_planner.templates.spec import COLLECTION_TABLES, TableSpec, load_specs
@@ -21,9 +21,9 @@ from budget_planner.validators.grid import SheetGrid, WorkbookGrid, a1
 from budget_planner.validators.report import Issue
 
 SCAN_ROWS = 30
-MIN_COLUMNS = (
-    3  # a header names at least this many of a table's columns, one of them its name or amount
-)
+# a header names at least this many of a table's columns, one of them its name or amount
+MIN_COLUMNS = 3
+HEADER_MAX_LEN = 40  # a longer cell is never a header
 
 # words that name one table in a title, sheet or file name, beyond its number and subtitle
 _KEYWORDS = {"表一": ("保留省局",), "表三": ("专利代办处", "保护中心", "代办处")}
@@ -65,9 +65,17 @@ def _index() -> tuple[dict[str, dict[str, tuple[str, ...]]], frozenset[str]]:
 
 
 def header_key(value: object) -> str:
-    """A header cell as compared: compact, without a required-marker (``*``, ``(必填)``)."""
-    if not isinstance(value, str):
+    """A header cell as compared: compact, without a required-marker (``*``, ``(必填)``).
+
+    Long text is never a header ("" at once: a sentence costs far more to canonicalise).
+    """
+    if type(value) is not str or len(value) > HEADER_MAX_LEN:
         return ""
+    return _header_key(value)
+
+
+@lru_cache(maxsize=8192)
+def _header_key(value: str) -> str:
     return _MARKS.sub("", compact(value))
 
 
@@ -110,15 +118,24 @@ def _spec(table_id: str) -> TableSpec:
     return load_specs().table(table_id)
 
 
+@cache
+def _shape(table_id: str) -> tuple[frozenset[str], int]:
+    """(the keys of a table's name and amount columns, its number of columns)."""
+    spec = _spec(table_id)
+    return frozenset({spec.project_column.key, spec.amount_column.key}), len(spec.columns)
+
+
 def _match(cells: list[tuple[int, tuple[str, ...]]], rows: tuple[int, ...]) -> HeaderMatch | None:
+    every = _index()[1]
+    if sum(1 for _, cands in cells if any(c in every for c in cands)) < MIN_COLUMNS:
+        return None
     results = []
     for table_id in COLLECTION_TABLES:
         found, matched, foreign = _fit(cells, table_id)
-        spec = _spec(table_id)
-        key_cols = {spec.project_column.key, spec.amount_column.key}
+        key_cols, width = _shape(table_id)
         if matched < MIN_COLUMNS or not key_cols & found.keys():
             continue
-        missing = len(spec.columns) - matched
+        missing = width - matched
         results.append((matched - foreign, -missing, table_id, found))
     if not results:
         return None

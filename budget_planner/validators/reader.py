@@ -9,6 +9,7 @@ stay where they are, for the pipeline to add. A hidden sheet holding a table is 
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,6 +39,19 @@ def read_tables(
     grid: WorkbookGrid, name: str, round_: Round, expected_unit: str | None = None
 ) -> list[ParsedTable]:
     """Every table of a file, in sheet order; one table-less entry with the reason when none."""
+    # many small objects and no cycles: the cyclic collector would rescan them again and again
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_tables(grid, name, round_, expected_unit)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_tables(
+    grid: WorkbookGrid, name: str, round_: Round, expected_unit: str | None
+) -> list[ParsedTable]:
     meta = detect.read_metadata(grid)
     words = grid.kind == "docx"
     found: list[_Table] = []

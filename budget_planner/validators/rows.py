@@ -12,103 +12,40 @@ the header of another table, or after a long run of blank rows.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
-from budget_planner import money
 from budget_planner.project_key import ProjectKey
 from budget_planner.templates.round import Round, is_placeholder
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec
-from budget_planner.text import canonical, compact
+from budget_planner.text import compact
 from budget_planner.validators import detect
-from budget_planner.validators.amounts import AmountParse, parse_amount
-from budget_planner.validators.grid import CellValue, ErrorValue, Formula, SheetGrid, column_letter
+from budget_planner.validators.amounts import parse_amount
+from budget_planner.validators.cells import (
+    amount_issue,
+    blank,
+    display,
+    is_note,
+    is_signature,
+    text_value,
+    total_label,
+)
+from budget_planner.validators.grid import CellValue, Formula, SheetGrid, column_letter
 from budget_planner.validators.model import Field, RowKind, TableRow
 from budget_planner.validators.report import Issue
 
 BLANK_RUN_END = 20  # this many blank rows in a row end the table
-# a footer line that ends the table (compact text starts with one of these)
-SIGNATURES = (
-    "填表人",
-    "填报人",
-    "制表人",
-    "审核人",
-    "审核:",
-    "负责人",
-    "单位负责人",
-    "联系人",
-    "联系电话",
-    "电话:",
-    "填报日期",
-    "日期:",
-    "填报单位",
-    "报送日期",
-    "签字",
-    "盖章",
-)
-NOTES = ("注:", "注1", "说明:", "备注:", "附注", "填表说明")  # note lines: skipped, not rows
-_SIGNATURE_FIRST = frozenset(s[0] for s in SIGNATURES)
-_NOTE_FIRST = frozenset(s[0] for s in NOTES)
-_TOTAL_LABELS = ("合计", "总计", "共计", "累计")
-_LABEL_TAIL = re.compile(r"[:：]$|\(万元\)$|金额$")
-_ODD_SPACE = re.compile(r"[\t\n\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]|  ")
-_WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # as text.compact removes
-_TOTAL_MAX_LEN = 24
+_WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
+_TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
+_CACHED_TEXT = 64  # texts up to this length are canonicalised once per table
+_MISSING = object()
 
 
-def text_value(value: CellValue) -> str | None:
-    """A text cell in canonical form (None when blank); fast for text already canonical."""
-    if value is None:
-        return None
-    if type(value) is str:
-        s = value
-        if not s.isascii() and not unicodedata.is_normalized("NFKC", s):
-            s = unicodedata.normalize("NFKC", s)
-        s = canonical(s) if _ODD_SPACE.search(s) else s.strip()
-        return s or None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        number = parse_amount(value).value
-        return money.plain(number) if number is not None else canonical(value) or None
-    if isinstance(value, Formula):
-        return None
-    return canonical(value) or None
-
-
-def display(value: CellValue) -> str | None:
-    """A cell's value as shown in an issue."""
-    if value is None:
-        return None
-    if isinstance(value, Formula):
-        return "=" + value.text
-    if isinstance(value, ErrorValue | str):
-        return str(value)
-    return text_value(value)
-
-
-def total_label(value: CellValue) -> RowKind | None:
-    """TOTAL for 合计/总计 (合 计, 总计：…), SUBTOTAL for 小计 (and a group's own 合计), else None."""
-    if type(value) is not str or "计" not in value or len(value) > _TOTAL_MAX_LEN:
-        return None
-    label = _LABEL_TAIL.sub("", compact(value))
-    if "小计" in label:
-        return RowKind.SUBTOTAL
-    if label in _TOTAL_LABELS or label.startswith(_TOTAL_LABELS):
-        return RowKind.TOTAL
-    if label.endswith("合计") and len(label) <= 16:
-        return RowKind.SUBTOTAL
-    return None
-
-
-def _starts(value: CellValue, first: frozenset[str], prefixes: tuple[str, ...]) -> bool:
-    if type(value) is not str:
-        return False
-    stripped = value.lstrip()
-    if not stripped or unicodedata.normalize("NFKC", stripped[0]) not in first:
-        return False
-    return compact(value[:40]).startswith(prefixes)
+@cache
+def preset_names(round_: Round, table: str) -> frozenset[str]:
+    """The round's standard projects of a table (compact), placeholders left out."""
+    return frozenset(compact(p.project) for p in round_.presets_for(table) if not p.placeholder)
 
 
 @dataclass
@@ -126,10 +63,15 @@ class _Col:
     key: str
     index: int  # 0-based
     column: Column
+    letter: str = ""
+    kind: int = _TEXT
 
-    @property
-    def letter(self) -> str:
-        return column_letter(self.index + 1)
+    def __post_init__(self) -> None:
+        self.letter = column_letter(self.index + 1)
+        if self.column.kind is ColumnKind.AMOUNT:
+            self.kind = _AMOUNT
+        elif self.column.kind is ColumnKind.CATEGORY:
+            self.kind = _CATEGORY
 
 
 class RowReader:
@@ -163,13 +105,10 @@ class RowReader:
         ]
         self.width = max((c.index for c in self.cols), default=0) + 1
         self.header_keys = {c.index: set(c.column.match_keys) for c in self.cols}
-        self.presets = (
-            {compact(p.project) for p in round_.presets_for(table) if not p.placeholder}
-            if spec.has_presets
-            else set()
-        )
+        self.presets = preset_names(round_, table) if spec.has_presets else frozenset()
         self._cat_compact: dict[str, str] = {}
         self._categories: dict[str, str] = {}
+        self._texts: dict[str, str | None] = {}  # short texts repeat (类型, preset names)
 
     # ------------------------------------------------------------ merges
 
@@ -194,9 +133,6 @@ class RowReader:
     def read(self, first: int) -> RowsResult:
         sheet, result = self.sheet, RowsResult()
         fills, amount_merges = self._merges(first)
-        merged_amount_rows: set[int] = set()
-        for r0, r1 in amount_merges.items():
-            merged_amount_rows.update(range(r0 + 1, r1 + 1))
         category: str | None = None
         blank_run = 0
         totals: list[tuple[int, RowKind, str, object, str]] = []
@@ -205,8 +141,8 @@ class RowReader:
         for r in range(first, sheet.height + 1):
             line = sheet.values[r - 1]
             cells = line[:width]
-            if all(v is None for v in cells):
-                if any(v is not None for v in line) and self._ends(line):
+            if cells.count(None) == len(cells):
+                if line.count(None) != len(line) and self._ends(line):
                     break
                 blank_run += 1
                 if blank_run >= BLANK_RUN_END:
@@ -214,9 +150,9 @@ class RowReader:
                 continue
             blank_run = 0
             first_value = next(v for v in cells if v is not None)
-            if _starts(first_value, _SIGNATURE_FIRST, SIGNATURES) and self._is_footer(line):
+            if is_signature(first_value) and self._is_footer(line):
                 break
-            if _starts(first_value, _NOTE_FIRST, NOTES) and not self._has_amount(line):
+            if is_note(first_value) and not self._has_amount(line):
                 continue
             if self._is_header(cells):
                 if self._other_header(r):
@@ -249,7 +185,7 @@ class RowReader:
 
     def _ends(self, line: list[CellValue]) -> bool:
         first_value = next(v for v in line if v is not None)
-        return _starts(first_value, _SIGNATURE_FIRST, SIGNATURES)
+        return is_signature(first_value)
 
     def _is_footer(self, line: list[CellValue]) -> bool:
         """A signature line: no amount, and no project name other than more signature text."""
@@ -258,7 +194,7 @@ class RowReader:
         if self.project is None or self.project.index >= len(line):
             return True
         name = line[self.project.index]
-        return _blank(name) or _starts(name, _SIGNATURE_FIRST, SIGNATURES)
+        return blank(name) or is_signature(name)
 
     def _has_amount(self, line: list[CellValue]) -> bool:
         if self.amount is None or self.amount.index >= len(line):
@@ -312,12 +248,12 @@ class RowReader:
         return count >= detect.MIN_COLUMNS
 
     def _total_kind(self, cells: list[CellValue]) -> RowKind | None:
-        for c in self.cols:
-            if c.column.kind is ColumnKind.AMOUNT or c.index >= len(cells):
-                continue
-            kind = total_label(cells[c.index])
-            if kind is not None:
-                return kind
+        """TOTAL or SUBTOTAL when a short text cell of the row says 合计/小计."""
+        for v in cells:
+            if type(v) is str and "计" in v:
+                kind = total_label(v)
+                if kind is not None:
+                    return kind
         return None
 
     def _row(
@@ -333,23 +269,31 @@ class RowReader:
         fields: dict[str, Field] = {}
         n = len(line)
         row_category = category
+        suffix = str(r)
+        texts = self._texts
         for c in self.cols:
             raw = line[c.index] if c.index < n else None
-            cell = f"{c.letter}{r}"
-            kind_ = c.column.kind
-            if kind_ is ColumnKind.AMOUNT:
+            cell = c.letter + suffix
+            if c.kind == _AMOUNT:
                 parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
                 if parsed.issue is not None:
-                    issues.append(self._amount_issue(parsed, c, r, cell, raw))
+                    label = c.column.label
+                    issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
                 if r in amount_merges:
                     issues.append(self._merged_issue(c, r, amount_merges[r], cell, raw))
                 fields[c.key] = Field(raw, cell, parsed.value)
                 continue
-            value = text_value(raw)
-            if value is None and (r, c.index + 1) in fills:
-                top = fills[(r, c.index + 1)]
-                value = text_value(self.sheet.get(*top))
-            if kind_ is ColumnKind.CATEGORY:
+            if raw is None:
+                value = None
+            elif type(raw) is str and len(raw) <= _CACHED_TEXT:
+                value = texts.get(raw, _MISSING)
+                if value is _MISSING:
+                    value = texts[raw] = text_value(raw)
+            else:
+                value = text_value(raw)
+            if value is None and fills and (r, c.index + 1) in fills:
+                value = text_value(self.sheet.get(*fills[(r, c.index + 1)]))
+            if c.kind == _CATEGORY:
                 if kind is not None:  # a 小计/合计 row: it belongs to no 类型 of its own
                     value = None if total_label(raw) else value or category
                     row_category = category if kind is RowKind.SUBTOTAL else None
@@ -357,8 +301,7 @@ class RowReader:
                     value = self._category(value) if value is not None else category
                     row_category = value
             fields[c.key] = Field(raw, cell, value)
-        row = TableRow(excel_row=r, kind=RowKind.PROJECT, fields=fields, category=row_category)
-        return row
+        return TableRow(excel_row=r, kind=RowKind.PROJECT, fields=fields, category=row_category)
 
     def _kind(self, row: TableRow, line: list[CellValue]) -> RowKind | None:
         """PROJECT, PLACEHOLDER, PRESET_UNUSED, or None for a row with nothing of a project in it."""
@@ -375,7 +318,7 @@ class RowReader:
             return RowKind.PRESET_UNUSED
         if name is not None or amount is not None or tried:
             return RowKind.PROJECT
-        if any(c.index < len(line) and not _blank(line[c.index]) for c in self.content):
+        if any(c.index < len(line) and not blank(line[c.index]) for c in self.content):
             return RowKind.PROJECT  # a project's text without its name or amount
         return None
 
@@ -394,7 +337,7 @@ class RowReader:
         (then the amount issue points at it) — but not a "-" or "无" meaning nothing."""
         if amount is not None:
             return amount != 0
-        if _blank(raw) or isinstance(raw, Formula):
+        if blank(raw) or isinstance(raw, Formula):
             return False
         return parse_amount(raw).issue != "amount.normalised"
 
@@ -426,26 +369,6 @@ class RowReader:
 
     # ------------------------------------------------------------ issues and totals
 
-    def _amount_issue(
-        self, parsed: AmountParse, c: _Col, r: int, cell: str, raw: CellValue
-    ) -> Issue:
-        label = c.column.label
-        if parsed.issue == "amount.not_number":
-            message = f"{label}{parsed.note}，请填写数字（单位：万元）"
-        elif parsed.issue == "cell.error_value":
-            message = f"{label}{parsed.note}，请改正公式或改填数字"
-        else:
-            message = f"{label}{parsed.note}"
-        return Issue(
-            code=parsed.issue or "amount.normalised",
-            message=message,
-            sheet=self.sheet.name,
-            cell=cell,
-            row=r,
-            column=label,
-            value=display(raw),
-        )
-
     def _merged_issue(self, c: _Col, r0: int, r1: int, cell: str, raw: CellValue) -> Issue:
         return Issue(
             code="amount.merged",
@@ -468,10 +391,6 @@ class RowReader:
         _, _, _, value, cell = (named or grand)[-1]
         result.stated_total = value if isinstance(value, Decimal) else None
         result.stated_total_cell = cell
-
-
-def _blank(raw: CellValue) -> bool:
-    return raw is None or (type(raw) is str and not raw.strip())
 
 
 def read_rows(
