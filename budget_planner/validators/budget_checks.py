@@ -11,6 +11,7 @@ from budget_planner.money import plain
 from budget_planner.project_key import ProjectKey, matches_row, project_key
 from budget_planner.templates.spec import COLLECTION_TABLES, Column, Role, budget_spec, load_specs
 from budget_planner.text import canonical, compact
+from budget_planner.validators.cells import blank
 from budget_planner.validators.grid import SheetGrid, parse_a1, row_of
 from budget_planner.validators.model import BudgetForm, ParsedTable, TableRow
 from budget_planner.validators.report import Issue
@@ -56,13 +57,9 @@ def _readable(form: BudgetForm, cols: Iterable[Column]) -> bool:
     """No amount among ``cols`` was typed but could not be read (that cell has its own error)."""
     for col in cols:
         f = form.fields.get(col.key)
-        if f is not None and form.amount(col.key) is None and not _blank(f.raw):
+        if f is not None and form.amount(col.key) is None and not blank(f.raw):
             return False
     return True
-
-
-def _blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not canonical(raw))
 
 
 def _sum(form: BudgetForm, cols: Iterable[Column]) -> Decimal:

@@ -11,13 +11,15 @@ from budget_planner.money import plain
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec
 from budget_planner.text import canonical
 from budget_planner.validators.amounts import parse_amount, parse_count_amount
+from budget_planner.validators.cells import blank
 from budget_planner.validators.grid import CellValue, SheetGrid, a1, row_of
 from budget_planner.validators.model import ParsedTable, RowKind, TableRow
 from budget_planner.validators.report import Issue
 
 DOCUMENT = re.compile(r"《[^《》]+》")
 UPPER_BOUND = re.compile(r"不超过|不高于|最高|最多|以内")
-_NUMBER_START = frozenset("+-.¥￥＋－．RMB人0123456789０１２３４５６７８９")
+# the first character of a number written as text (\uff0b is the full-width plus)
+_NUMBER_START = frozenset("+-.¥￥\uff0b－．RMB人0123456789０１２３４５６７８９")
 _NUMBER_TEXT_MAX = 32
 _SERIAL_LIKE = re.compile(r"[(（]?[0-9一二三四五六七八九十]{1,3}[)）.、]?")
 # codes that describe one cell of a row: on a shifted row they are consequences, not causes
@@ -77,10 +79,6 @@ def _is_number(raw: object) -> bool:
         if len(raw) > _NUMBER_TEXT_MAX or not head or head not in _NUMBER_START:
             return False
     return parse_amount(raw).value is not None  # type: ignore[arg-type]
-
-
-def _blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not canonical(raw))
 
 
 # ---------------------------------------------------------------- 项目数及单项金额
@@ -165,7 +163,7 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     key = col.key
 
     def readable(rows: list[TableRow]) -> bool:
-        return all(isinstance(r.value(key), Decimal) or _blank(r.fields[key].raw) for r in rows)
+        return all(isinstance(r.value(key), Decimal) or blank(r.fields[key].raw) for r in rows)
 
     projects = [r for r in table.project_rows if key in r.fields]
     found: list[Issue | None] = []
@@ -248,7 +246,7 @@ def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue
 
 # ---------------------------------------------------------------- shifted rows
 def _serial_like(raw: CellValue) -> bool:
-    if _blank(raw) or isinstance(raw, int | float | Decimal):
+    if blank(raw) or isinstance(raw, int | float | Decimal):
         return True
     return bool(_SERIAL_LIKE.fullmatch(canonical(raw).replace(" ", "")))
 
@@ -285,7 +283,7 @@ def check_shifted_rows(
             return sheet.get(row.excel_row, col) if sheet is not None else None
 
         own = raw_at(amount_col)
-        if _blank(own) or _is_number(own):
+        if blank(own) or _is_number(own):
             continue
         for s in (1, -1):
             if not _is_number(raw_at(amount_col + s)):
@@ -293,7 +291,7 @@ def check_shifted_rows(
             signs = 0
             if category_col is not None and spec.is_category(raw_at(category_col + s)):
                 signs += not spec.is_category(raw_at(category_col))
-            if s == 1 and sheet is not None and not _blank(sheet.get(row.excel_row, last_col + 1)):
+            if s == 1 and sheet is not None and not blank(sheet.get(row.excel_row, last_col + 1)):
                 signs += 1
             if s == -1 and serial_col is not None and not _serial_like(raw_at(serial_col)):
                 signs += 1

@@ -21,6 +21,7 @@ import pandera.pandas as pa
 from budget_planner.money import plain, to_yuan
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec
 from budget_planner.text import canonical
+from budget_planner.validators.cells import blank
 from budget_planner.validators.model import ParsedTable, TableRow
 from budget_planner.validators.report import Issue
 
@@ -112,10 +113,6 @@ def build_frame(ts: TableSchema, rows: Iterable[TableRow]) -> pd.DataFrame:
     return pd.DataFrame(data, index=index)
 
 
-def _blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not canonical(raw))
-
-
 def _shown(text: str) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
 
@@ -130,11 +127,11 @@ def _issue(
     label = col.label
     value = row.value(col.key)
     if code == "required.missing":
-        if not _blank(f.raw):  # something is there but unreadable: the reader reported it
+        if not blank(f.raw):  # something is there but unreadable: the reader reported it
             return None
         message, shown = f"“{label}”为必填项", None
     elif code == "category.unknown":
-        if _blank(f.raw):  # inherited from the group's first row, reported there
+        if blank(f.raw):  # inherited from the group's first row, reported there
             return None
         shown = _text(value) or canonical(f.raw)
         message = f"{label}“{shown}”不在列表中，应为：{'、'.join(ts.spec.categories)}"
