@@ -34,7 +34,6 @@ FILLS = {
     Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
     Severity.WARNING: PatternFill("solid", fgColor="FFEB9C"),
 }
-SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "提醒"}
 AUTHOR = "budget_planner 校验"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\n", "\r")
 _CELL_LIMIT = 32767
@@ -168,7 +167,7 @@ def _mark(wb: Workbook, issues: list[Issue]) -> None:
         cell = wb[sheet][ref]
         worst = Severity.ERROR if any(i.is_error for i in found) else Severity.WARNING
         cell.fill = FILLS[worst]
-        text = "\n".join(f"【{SEVERITY_TEXT[i.severity]}】{i.message}" for i in found)  # type: ignore[index]
+        text = "\n".join(f"【{i.severity.label}】{i.message}" for i in found)  # type: ignore[union-attr]
         if cell.comment is not None and cell.comment.text:
             text = f"{cell.comment.text}\n{text}"
         text = ILLEGAL_CHARACTERS_RE.sub("", text)
@@ -193,7 +192,7 @@ def _problem_list(wb: Workbook, issues: list[Issue]) -> None:
         r = n + 1
         severity = issue.severity or code(issue.code).severity
         ws.cell(r, 1).value = n
-        ws.cell(r, 2).value = SEVERITY_TEXT[severity]
+        ws.cell(r, 2).value = severity.label
         ws.cell(r, 2).fill = FILLS[severity]
         ws.cell(r, 3).value = code(issue.code).title
         write_text(ws.cell(r, 4), issue.sheet or "")

@@ -10,6 +10,11 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
+    @property
+    def label(self) -> str:
+        """How a user reads it: 错误 / 提醒."""
+        return "错误" if self is Severity.ERROR else "提醒"
+
 
 class Code(NamedTuple):
     severity: Severity

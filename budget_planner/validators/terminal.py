@@ -6,10 +6,8 @@ import unicodedata
 from collections.abc import Sequence
 
 from budget_planner.money import plain
-from budget_planner.validators.codes import Severity
 from budget_planner.validators.report import Report
 
-SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "提醒"}
 _COLUMNS = (("严重程度", 10), ("单元格", 9), ("列", 20))
 
 
@@ -65,7 +63,7 @@ def render(reports: Sequence[Report]) -> str:
             lines.append(f"  {mark} {errors} 个错误，{warnings} 个提醒")
             lines.append("  " + "".join(fit(t, w) for t, w in _COLUMNS) + "问题")
             for issue in report.issues:
-                sev = SEVERITY_TEXT[issue.severity]  # type: ignore[index]
+                sev = issue.severity.label  # type: ignore[union-attr]
                 cells = (sev, issue.cell or "—", issue.column or "—")
                 row = "".join(fit(t, w) for t, (_, w) in zip(cells, _COLUMNS, strict=True))
                 lines.append(f"  {row}{issue.message}")
