@@ -214,6 +214,8 @@ def broken(**changes):
             "重叠",
         ),
         ({"tiers": [{"from": "五十", "value": "1"}]}, "不是数字"),
+        ({"feild": "subsidy_amount"}, "未知的设置项 feild"),
+        ({"severity": "fatal"}, "severity 应为 error 或 warning"),
     ],
 )
 def test_bad_rules_file_is_a_config_error_in_chinese(changes, says):

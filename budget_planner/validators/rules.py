@@ -28,6 +28,10 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 # a year and month: 2024年6月, 2024.06, 2024/6, 2024-06
 _YEAR_MONTH = re.compile(r"(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})")
 _SAME_YEAR_END = re.compile(r"^\D*?(?:至|到|~|-|—|－|–)+\s*(\d{1,2})\s*月")
+_KEYS = frozenset(
+    {"name", "kind", "table", "severity", "when", "field", "base", "ratio", "max_months", "tiers"}
+    | {"message", "unreadable_message", "source"}
+)
 _PLACEHOLDERS = {
     "min_ratio": ("label", "value", "base_label", "base", "ratio", "expected", "when"),
     "max_period": ("label", "value", "months", "max_months"),
@@ -119,6 +123,11 @@ def _rule(raw: dict, specs: Specs, seen: set[str]) -> Rule:
     table = raw.get("table")
     if table != BUDGET and table not in specs.tables:
         raise ConfigError(f"{where}：未知的表“{table}”")
+    unknown = sorted(set(raw) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}：未知的设置项 {'、'.join(unknown)}")
+    if raw.get("severity", "error") not in (Severity.ERROR, Severity.WARNING):
+        raise ConfigError(f"{where}：severity 应为 error 或 warning")
     when = raw.get("when") or {}
     equals = when.get("equals", ())
     rule = Rule(
