@@ -9,6 +9,7 @@ from builders import (
     DEFAULT_QUIRKS,
     DEFAULT_TAKEN,
     MERGE_UP,
+    F,
     Submission,
     project,
     subsidy,
@@ -241,3 +242,22 @@ def test_rows_count_and_total_include_negatives_and_skip_unreadable(province_rou
     (t,) = read(Submission("表四", rows=rows).xlsx(), "清远市.xlsx", province_round)
     assert summarise(t) == (3, D("7.5"), {"知识产权管理": D("7.5")})
     assert issues(t) == [("amount.normalised", "E6"), ("amount.not_number", "E7")]
+
+
+@pytest.mark.parametrize("engine", ["openpyxl", "xlsxwriter"])
+def test_formulas_merged_amounts_and_a_numbering_row(province_round, engine):
+    rows = [
+        project("知识产权管理", "项目甲", F("20+30", 50)),  # an amount typed as a formula
+        project(None, "项目乙", 40),
+        project(None, "项目丙", MERGE_UP),  # 40 merged over 项目乙 and 项目丙
+        project(None, "项目丁", 2.5),
+    ]
+    quirks = DEFAULT_QUIRKS | {"numbering_row", "category_every_row", "total_formula"}
+    sub = Submission("表四", rows=rows, quirks=quirks)
+    (t,) = read(sub.xlsx(engine), "清远市-表四.xlsx", province_round)
+    assert [r.excel_row for r in t.project_rows] == [6, 7, 8, 9]  # the numbering row 5 skipped
+    assert [r.value("amount") for r in t.project_rows] == [D(50), D(40), None, D("2.5")]
+    assert summarise(t) == (4, D("92.5"), {"知识产权管理": D("92.5")})
+    # openpyxl leaves the SUM uncached: the extractor evaluates it; xlsxwriter caches 92.5
+    assert (t.stated_total, t.stated_total_cell) == (D("92.5"), "E10")
+    assert issues(t) == [("amount.merged", "E7")]

@@ -96,6 +96,8 @@ def text_value(value: CellValue) -> str | None:
             s = s.replace("\r\n", "\n").replace("\r", "\n")
             s = _NEWLINES.sub("\n", _LINE_SPACES.sub("\n", _SPACE_LIKE.sub(" ", s)))
         return s.strip() or None
+    if type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # a 序号 or a number typed in a text column: 1.0 → "1"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int | float | Decimal):
