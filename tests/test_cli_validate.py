@@ -303,3 +303,12 @@ def test_examples_validate_as_the_readme_says():
     ]
     assert [r["total"] for r in reports] == ["195.5", "137.5", "234.5", "55", "60"]
     assert result.exit_code == 1
+
+
+def test_round_option(tmp_path):
+    path = write(tmp_path, "清远市-表四.xlsx", clean_table_four().xlsx())
+    missing = run("--round", tmp_path / "没有的轮次.toml", path)
+    assert missing.exit_code == 2 and "找不到轮次配置文件" in missing.stderr
+    # the county round of 衡阳市 has no 清远市: the file's unit cannot be told there
+    [report] = json.loads(run("--json", "--round", "hengyang-2024", path).stdout)
+    assert report["unit"] is None
