@@ -8,6 +8,7 @@ admin, finance, two accounts of 清远市 (qingyuan, qingyuan2) and one of 韶�
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import TestResponse, encode_multipart
 
 ROUND_ID = "guangdong-2024"
 PASSWORD = "secret-pass-1"
@@ -119,18 +121,26 @@ class SiteClient:
         files: list[tuple[bytes, str]],
         attachment: tuple[bytes, str] | None = None,
         unit: str | None = None,
+        token: bool = True,
     ) -> TestResponse:
-        """Post the upload form (admin: on behalf of ``unit``)."""
-        import io
-
-        data: dict = {"files": [(io.BytesIO(d), n) for d, n in files]}
+        """Post the upload form (admin: on behalf of ``unit``) as a browser encodes it."""
+        fields: list[tuple[str, object]] = [
+            ("files", FileStorage(io.BytesIO(d), filename=n)) for d, n in files
+        ]
         if attachment is not None:
-            data["attachment"] = (io.BytesIO(attachment[0]), attachment[1])
+            fields.append(("attachment", FileStorage(io.BytesIO(attachment[0]), attachment[1])))
         url = "/upload"
         if unit is not None:
-            data["unit"] = unit
+            fields.append(("unit", unit))
             url = "/admin/upload"
-        return self.post(url, data, content_type="multipart/form-data")
+        if token:
+            fields.append(("csrf_token", self.csrf()))
+        # encoded in memory: the test client's own temporary file is left open when the site
+        # refuses the body unread (413)
+        boundary, body = encode_multipart(MultiDict(fields))
+        return self.http.post(
+            url, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+        )
 
 
 class Site:

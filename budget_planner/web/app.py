@@ -45,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         formatting,
         review,
+        rounds,
         uploads,
     )
 
@@ -62,6 +63,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         admin.bp,
     ):
         app.register_blueprint(blueprint)
+
+    @app.context_processor
+    def _site_round():
+        from flask_login import current_user
+
+        return {"site_round": rounds.current() if current_user.is_authenticated else None}
 
     @app.after_request
     def _headers(response):

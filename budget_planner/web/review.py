@@ -13,7 +13,7 @@ from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
 from budget_planner.web import db
 from budget_planner.web.access import ADMIN, roles, user
-from budget_planner.web.forms import ActionForm, ReviewForm
+from budget_planner.web.forms import ReviewForm
 
 bp = Blueprint("review", __name__)
 
@@ -83,7 +83,6 @@ def version(version_id: int):
         is_newest=newest.id == found.id,
         reviews=_reviews(submission),
         review_form=ReviewForm(),
-        submit_form=ActionForm(),
     )
 
 

@@ -16,7 +16,7 @@ from budget_planner.storage.uploads import clean_file_name
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.web import db, rounds, validation
 from budget_planner.web.access import ADMIN, UNIT, roles, user
-from budget_planner.web.forms import ActionForm, UploadForm
+from budget_planner.web.forms import UploadForm
 
 bp = Blueprint("uploads", __name__)
 
@@ -134,7 +134,6 @@ def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
         unit_name=unit_name,
         stored=stored,
         required=config.required_tables(unit_name) if unit_name else (),
-        submit_form=ActionForm(),
     )
 
 

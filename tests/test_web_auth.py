@@ -1,0 +1,195 @@
+"""Signing in and out, CSRF on every form, cookies, the secret key, one-time passwords, error pages."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+
+import pytest
+from webclient import PASSWORD, ROUND_ID, Site, make_app, populate, site_config, table4
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    return make_app(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def site(app):
+    return Site(app)
+
+
+def audit(app, *actions: str) -> list[tuple[str, str, str]]:
+    """(action, username, detail) of the audit log, oldest first."""
+    from budget_planner.storage import repository
+    from budget_planner.web import db
+
+    with app.app_context():
+        entries = repository.audit_log(db.session(), None, scope=None, actions=actions)
+        return [(e.action, e.username, e.detail) for e in reversed(entries)]
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def test_login_success_and_failure_are_audited(app, site):
+    browser = site.anonymous()
+    wrong = browser.login("qingyuan", "not-the-password")
+    assert wrong.status_code == 200 and "用户名或密码不正确" in text(wrong)
+    nobody = browser.login("nobody", "whatever-1")
+    assert nobody.status_code == 200
+    right = browser.login("qingyuan")
+    assert right.status_code == 302 and right.headers["Location"] == "/"
+    assert browser.get("/").status_code == 200
+    logged = audit(app, "login", "login.failed")
+    assert [(a, u) for a, u, _ in logged] == [
+        ("login.failed", "qingyuan"),
+        ("login.failed", "nobody"),
+        ("login", "qingyuan"),
+    ]
+    assert "密码错误" in logged[0][2] and "用户名不存在" in logged[1][2]
+
+
+def test_a_post_without_the_csrf_token_is_refused_with_a_chinese_page(app, site):
+    world = populate(site)
+    refused = site.anonymous().post(
+        "/login", {"username": "admin", "password": PASSWORD}, token=False
+    )
+    assert refused.status_code == 400
+    assert "页面已过期或缺少安全校验码" in text(refused)
+    unit = site["qingyuan"]
+    version = world.version_id["清远市"]
+    refused = unit.post(f"/versions/{version}/submit", token=False)
+    assert refused.status_code == 400 and "安全校验码" in text(refused)
+    forged = unit.post(f"/versions/{version}/submit", {"csrf_token": "forged"}, token=False)
+    assert forged.status_code == 400
+    assert "已上传未提交" in text(unit.get(f"/versions/{version}"))  # not submitted
+    assert audit(app, "submit") == []
+
+
+def test_session_cookie_is_httponly_and_lax_and_secure_outside_tests(tmp_path, monkeypatch):
+    browser = Site(make_app(tmp_path / "a", monkeypatch)).anonymous()
+    response = browser.login("admin")
+    (cookie,) = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    from budget_planner.web import create_app
+
+    live = create_app(site_config(tmp_path / "b", TESTING=False))
+    assert live.config["SESSION_COOKIE_SECURE"] is True
+    assert live.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert live.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")
+    plain_http = create_app(site_config(tmp_path / "c", TESTING=False))
+    assert plain_http.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_the_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    from budget_planner.web import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app(site_config(tmp_path))
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.read_text().strip() == first.config["SECRET_KEY"]
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    again = create_app(site_config(tmp_path))
+    assert again.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app(site_config(tmp_path / "env")).config["SECRET_KEY"] == "from-the-environment"
+    assert not (tmp_path / "env" / "instance" / "secret_key").exists()
+
+
+def test_a_one_time_password_must_be_changed_first(app, site):
+    page = site["admin"].post("/admin/accounts")
+    assert page.status_code == 200
+    rows = re.findall(r"<td>(\S+?)</td><td>(\S+?)</td><td class=\"mono\">(\S+?)</td>", page.text)
+    accounts = {unit: (username, password) for unit, username, password in rows}
+    assert len(accounts) == 21  # usernames are the short names; the fixtures' are not
+    username, one_time = accounts["广州市"]
+    assert username == "广州市"
+    browser = site.anonymous()
+    signed_in = browser.login(username, one_time)
+    assert signed_in.headers["Location"] == "/password"
+    assert browser.get("/").headers["Location"] == "/password"
+    assert browser.get("/templates").headers["Location"] == "/password"
+    form = {"current": "wrong-one", "new": "my-own-pass-1", "confirm": "my-own-pass-1"}
+    assert "当前密码不正确" in text(browser.post("/password", form))
+    short = {"current": one_time, "new": "short", "confirm": "short"}
+    assert "新密码至少 8 位" in text(browser.post("/password", short))
+    changed = browser.post("/password", {**form, "current": one_time})
+    assert changed.headers["Location"] == "/"
+    assert browser.get("/").status_code == 200
+    assert site.anonymous().login(username, one_time).status_code == 200  # the old one is gone
+    assert site.anonymous().login(username, "my-own-pass-1").headers["Location"] == "/"
+    assert ("password.changed", "广州市") in [(a, u) for a, u, _ in audit(app, "password.changed")]
+
+
+def test_a_reset_signs_out_the_accounts_open_sessions(app, site):
+    unit = site["qingyuan"]
+    assert unit.get("/").status_code == 200
+    from budget_planner.storage import repository
+    from budget_planner.web import db
+
+    with app.app_context():
+        account = repository.get_user(db.session(), "qingyuan")
+    page = site["admin"].post(f"/admin/accounts/{account.id}/reset")
+    one_time = re.search(r'<td class="mono">(\S+)</td>', page.text).group(1)
+    assert unit.get("/").headers["Location"].startswith("/login")
+    assert site.anonymous().login("qingyuan", one_time).headers["Location"] == "/password"
+    assert ("password.reset", "admin", "qingyuan") in audit(app, "password.reset")
+
+
+def test_after_login_only_a_path_on_this_site_is_followed(site):
+    browser = site.anonymous()
+    outside = browser.post(
+        "/login?next=https://example.com/steal", {"username": "admin", "password": PASSWORD}
+    )
+    assert outside.headers["Location"] == "/"
+    browser = site.anonymous()
+    asked = browser.get("/templates")
+    assert asked.headers["Location"] == "/login?next=/templates"
+    back = browser.post("/login?next=/templates", {"username": "admin", "password": PASSWORD})
+    assert back.headers["Location"] == "/templates"
+
+
+def test_logout_ends_the_session_and_is_audited(app, site):
+    unit = site["shaoguan"]
+    assert unit.logout().headers["Location"] == "/login"
+    assert unit.get("/").headers["Location"].startswith("/login")
+    assert [(a, u) for a, u, _ in audit(app, "logout")] == [("logout", "shaoguan")]
+
+
+def test_an_upload_over_20_mb_gets_a_chinese_413_page(app, site):
+    assert app.config["MAX_CONTENT_LENGTH"] == 20 * 1024 * 1024
+    big = table4() + b"\0" * (20 * 1024 * 1024)
+    response = site["qingyuan"].upload([(big, "清远市-表四.xlsx")])
+    assert response.status_code == 413
+    assert "上传内容过大" in text(response) and "不能超过 20 MB" in text(response)
+    assert audit(app, "upload", "upload.rejected") == []
+
+
+def test_unknown_pages_and_server_errors_get_chinese_pages(tmp_path, monkeypatch):
+    app = make_app(tmp_path, monkeypatch, ERROR_PAGES_IN_TESTS=True)
+
+    def broken():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/broken", "broken", broken)
+    browser = Site(app)["finance"]
+    missing = browser.get("/no/such/page")
+    assert missing.status_code == 404 and "页面不存在" in text(missing)
+    failed = browser.get("/broken")
+    assert failed.status_code == 500
+    assert "服务器内部错误" in text(failed) and "boom" not in failed.text
+    assert "Traceback" not in failed.text
+
+
+def test_pages_carry_security_headers_and_no_external_assets(site):
+    page = site["admin"].get("/")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page.text)
+    assert ROUND_ID
