@@ -521,9 +521,9 @@ def table4_rows(
     taken: dict[str, object] | None = None,
     own: dict[str, list[dict[str, object]]] | None = None,
 ) -> list[dict[str, object]]:
-    """表四 as the issued template has it, filled in: presets (``taken`` gives amounts by project),
-    placeholders replaced by the unit's ``own`` rows of that 类型 (kept as text when none), and the
-    类型 without presets holding the unit's own rows, if any."""
+    """表四 as the issued template has it, filled in: presets (``taken`` gives amounts by project,
+    and those get a 项目绩效), placeholders replaced by the unit's ``own`` rows of that 类型 (kept as
+    text when none), and the 类型 without presets holding the unit's own rows, if any."""
     round_ = round_ or load_round()
     taken = {} if taken is None else taken
     own = {k: list(v) for k, v in (own or {}).items()}
@@ -539,6 +539,8 @@ def table4_rows(
                 continue
             row: dict[str, object] = {"category": preset.category, **preset.values}
             row["amount"] = taken.get(preset.project)
+            if row["amount"] is not None:  # a preset taken up gets its 项目绩效 too
+                row["performance"] = "完成年度目标任务"
             rows.append(row)
         rows.extend(extra)
         if not mine and not extra:
