@@ -132,3 +132,13 @@ def test_account_rules(db, loaded):
     with pytest.raises(repo.PermissionDenied):
         repo.create_user(db, "冒充管理员", "足够长的密码abc1", Role.ADMIN, actor=unit_user)
     assert db.query(User).count() == 2
+
+
+def test_the_web_records_its_own_events(db, loaded):
+    repo.create_unit_accounts(db, loaded)
+    user = repo.get_user(db, "清远市")
+    entry = repo.audit(db, user, repo.Action.LOGOUT, detail="来自 10.0.0.7")
+    assert (entry.user_id, entry.username, entry.action) == (user.id, "清远市", "logout")
+    [stored] = repo.audit_log(db, scope=user, actions=("logout",))
+    assert (stored.detail, stored.at.utcoffset().total_seconds()) == ("来自 10.0.0.7", 0)
+    assert repo.Action("login.failed").label == "登录失败"

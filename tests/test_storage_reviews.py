@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from test_storage_support import store, upload_table4
+from builders import make_table, subsidy
+from test_storage_support import store, upload_table4, validate
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import repository as repo
@@ -140,9 +141,8 @@ def test_completeness_matrix(db, world):
 
 
 def test_optional_tables_appear_once_uploaded(db, world):
-    data, checked = upload_table4({"专利导航项目": 50})
-    checked[0].report.table = "表二"
-    store(db, world, data, checked)
+    data = make_table("表二", rows=[subsidy("专利奖配套奖励", 30)])
+    store(db, world, data, validate(data, "清远市-表二.xlsx"), name="清远市-表二.xlsx")
     matrix = repo.completeness(db, world.round_id, scope=world.admin)
     assert matrix.optional_tables == ("表二",)
     qingyuan = next(r for r in matrix.rows if r.short_name == "清远市")

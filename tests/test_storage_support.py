@@ -23,7 +23,8 @@ from budget_planner.storage import accounts
 from budget_planner.storage.db import make_engine, make_session_factory, upgrade
 from budget_planner.storage.models import Base, Role, Unit, User
 from budget_planner.templates.round import load_round
-from budget_planner.validators.pipeline import Checked
+from budget_planner.validators.extract import read_workbook
+from budget_planner.validators.pipeline import Checked, validate_bytes
 from budget_planner.validators.report import Issue, Report
 
 CHEAP_HASH = (
@@ -143,10 +144,8 @@ def checked_table4(
     file: str = "清远市-表四.xlsx",
     issues: list[Issue] | None = None,
 ) -> list[Checked]:
-    """What validation hands on for a 表四: the parsed rows and a report in the DESIGN §5 shape.
-
-    Built by hand until ``validators.pipeline.validate_bytes`` lands; a negative amount gets the
-    ``amount.negative`` error at its cell, as the validator reports it.
+    """A hand-built validation result for a 表四 (for what no real workbook can hold, such as
+    control characters); a negative amount gets ``amount.negative`` at its cell, as validation does.
     """
     table = make_table("表四", rows, unit=unit, file=file)
     found = list(issues or [])
@@ -179,12 +178,17 @@ def checked_table4(
     return [Checked(report=report, table=table)]
 
 
+def validate(data: bytes, name: str, unit: str = "清远市") -> list[Checked]:
+    """What the validation pipeline says about a file (parsed in-process)."""
+    return validate_bytes(data, name, load_round(), unit, parse=read_workbook)
+
+
 def upload_table4(
     projects: dict[str, object], *, unit: str = "清远市", file: str = "清远市-表四.xlsx"
 ) -> tuple[bytes, list[Checked]]:
-    """A real 表四 workbook (tests/builders.py) and what validation says about it."""
-    rows = table4_rows(projects)
-    return make_table4(unit, rows), checked_table4(rows, unit=unit, file=file)
+    """A real 表四 workbook (tests/builders.py) and what the validation pipeline says about it."""
+    data = make_table4(unit, table4_rows(projects))
+    return data, validate(data, file, unit)
 
 
 def store(

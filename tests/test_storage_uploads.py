@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
+import builders
 import pytest
 import sqlalchemy as sa
-from test_storage_support import checked_table4, store, table4_rows, upload_table4
+from test_storage_support import checked_table4, store, table4_rows, upload_table4, validate
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import repository as repo
@@ -132,12 +133,24 @@ def test_bytes_are_shared_by_sha256_across_units(db, world):
 
 
 def test_one_workbook_with_two_tables_makes_two_versions_on_one_blob(db, world):
-    data, table4 = upload_table4({"专利导航项目": 50})
-    table2 = checked_table4(table4_rows({"x": 1}))
-    table2[0].report.table = "表二"
-    versions = store(db, world, data, table4 + table2)
-    assert [(v.submission.table_id, v.number) for v in versions] == [("表四", 1), ("表二", 1)]
+    data = builders.workbook(
+        [
+            builders.Submission(
+                "表四", rows=table4_rows({"专利导航项目": 50}), sheet="表四"
+            ).layout,
+            builders.Submission(
+                "表二", rows=[builders.subsidy("专利奖配套奖励", 30)], sheet="表二"
+            ).layout,
+        ]
+    )
+    versions = store(db, world, data, validate(data, "清远市报送.xlsx"), name="清远市报送.xlsx")
+    assert [(v.submission.table_id, v.sheet, v.number, v.total) for v in versions] == [
+        ("表四", "表四", 1, Decimal(50)),
+        ("表二", "表二", 1, Decimal(30)),
+    ]
     assert len({v.blob_sha256 for v in versions}) == 1 and counts(db)["blobs"] == 1
+    key = repo.project_rows(db, versions[1].id, scope=world.qingyuan)[0].key
+    assert key == "清远市|表二||专利奖配套奖励"
 
 
 def test_upload_after_approval_is_kept_and_flagged(db, world):
@@ -200,13 +213,12 @@ def test_finance_does_not_upload(db, world):
 
 
 def test_a_file_without_a_recognisable_table_is_not_kept(db, world):
-    checked = checked_table4(table4_rows({"x": 1}))
-    checked[0].report.table = None
-    checked[0].report.issues.append(Issue("table.unknown", "无法识别是哪一张表"))
-    assert store(db, world, b"not a workbook", checked, name="说明.docx") == []
+    checked = validate(b"\xd5\xe2\xca\xc7\xcb\xb5\xc3\xf7", "说明.xlsx")
+    assert store(db, world, b"\xd5\xe2\xca\xc7\xcb\xb5\xc3\xf7", checked, name="说明.xlsx") == []
     assert counts(db)["blobs"] == 0
     [entry] = repo.audit_log(db, world.round_id, scope=world.admin, actions=("upload.rejected",))
-    assert entry.detail == "说明.docx：table.unknown"
+    assert entry.detail == f"说明.xlsx：{checked[0].report.issues[0].code}"
+    assert entry.detail.startswith("说明.xlsx：file.")
 
 
 def test_the_original_name_is_data_without_path_or_controls(db, world):
@@ -276,45 +288,24 @@ def test_an_allocation_names_its_own_unit(db, world):
 
 
 def test_a_budget_form_is_kept_per_project_name(db, world):
-    from parsed_tables import make_budget
+    def budget(name: str, self_raised: int) -> bytes:
+        return builders.make_budget({"project_name": name, "self_raised": self_raised})
 
-    from budget_planner.validators.pipeline import Checked
-    from budget_planner.validators.report import Report
-
-    def budget(name: str, total: int) -> list[Checked]:
-        table, _grid = make_budget(
-            {
-                "project_name": name,
-                "table_ref": "表四",
-                "category": "知识产权高质量创造",
-                "total": total,
-            }
-        )
-        return [
-            Checked(
-                Report(
-                    file="预算表.xlsx",
-                    table="预算表",
-                    unit="清远市",
-                    sheet="预算表",
-                    rows=1,
-                    total=Decimal(total),
-                ),
-                table,
-            )
-        ]
-
-    a = store(db, world, b"budget A", budget("专利 导航项目", 50))[0]
-    b = store(db, world, b"budget B", budget("商标品牌培育", 20))[0]
-    c = store(db, world, b"budget C", budget("专利导航项目", 60))[0]
-    assert [(v.submission.slot, v.number) for v in (a, b, c)] == [
-        ("专利导航项目", 1),
-        ("商标品牌培育", 1),
-        ("专利导航项目", 2),
+    stored = []
+    for name, self_raised in (("专利 导航项目", 150), ("商标品牌培育", 150), ("专利导航项目", 160)):
+        data = budget(name, self_raised)
+        checked = validate(data, "清远市-预算表.xlsx")
+        assert checked[0].report.ok, checked[0].report.to_dict()
+        stored += store(db, world, data, checked, name="清远市-预算表.xlsx")
+    assert [(v.submission.table_id, v.submission.slot, v.number) for v in stored] == [
+        ("预算表", "专利导航项目", 1),
+        ("预算表", "商标品牌培育", 1),
+        ("预算表", "专利导航项目", 2),
     ]
-    [row] = repo.project_rows(db, c.id, scope=world.qingyuan)
+    [row] = repo.project_rows(db, stored[2].id, scope=world.qingyuan)
     assert (row.key, row.amount, row.amount_cell) == (
         "清远市|表四|知识产权高质量创造|专利导航项目",
-        Decimal(60),
-        "C10",
+        Decimal(210),
+        "D10",
     )
+    assert row.values_json["provincial"] == {"value": "50", "cell": "D11"}

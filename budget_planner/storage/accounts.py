@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from budget_planner.errors import UsageError
 from budget_planner.storage.audit import Action, record
@@ -39,11 +38,19 @@ def one_time_password() -> str:
 
 
 def hash_password(password: str) -> str:
+    from werkzeug.security import generate_password_hash
+
     return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
+def _matches(password_hash: str, password: str) -> bool:
+    from werkzeug.security import check_password_hash
+
+    return bool(password_hash) and check_password_hash(password_hash, password)
+
+
 def check_password(user: User, password: str) -> bool:
-    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+    return _matches(user.password_hash, password)
 
 
 def _clean_username(username: str) -> str:
@@ -211,7 +218,7 @@ def authenticate(
         account = get_user(session, name) if name else None
         if account is None:
             _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
-            check_password_hash(_DUMMY_HASH, password)
+            _matches(_DUMMY_HASH, password)
             ok, reason = False, "用户名不存在"
         elif not check_password(account, password):
             ok, reason = False, "密码错误"

@@ -79,9 +79,12 @@ def record(
 ) -> AuditLog:
     """Add an entry to the session's current transaction (the caller commits).
 
-    What the session holds is flushed first, so the rows the entry refers to exist.
+    What the session holds is flushed first, so the rows the entry refers to exist. An entry by a
+    unit account is about its unit unless told otherwise.
     """
     session.flush()
+    if unit_id is None and user is not None and getattr(user, "role", None) == "unit":
+        unit_id = user.unit_id  # what a unit account does concerns its unit
     entry = AuditLog(
         at=at or utcnow(),
         user_id=user.id if user is not None else None,
