@@ -59,7 +59,7 @@ def xlsx(
 
 def zip_bytes(parts: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression) as zf:
+    with zipfile.ZipFile(buf, "w", compression, compresslevel=1) as zf:
         for name, content in parts.items():
             zf.writestr(name, content)
     return buf.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import docx
@@ -14,7 +15,9 @@ import xlsxwriter
 
 from budget_planner.errors import UnreadableFile
 from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.grid import ErrorValue, Formula
+from budget_planner.validators.extract.sheetscan import scan_sheet
+from budget_planner.validators.gate import DEFAULT_LIMITS, check_container
+from budget_planner.validators.grid import ErrorValue, Formula, column_letter
 
 
 def xlsx_bytes(build) -> bytes:
@@ -278,3 +281,43 @@ def test_cells_without_reference_are_counted_in_place():
     sheet = read_workbook(handmade.xlsx(rows), "x.xlsx").sheets[0]
     assert sheet.get(1, 1201) == 1
     assert sheet.get(2, 1200) == 2
+
+
+def big_sheet(rows: int, cols: int = 10) -> str:
+    letters = [column_letter(c) for c in range(1, cols + 1)]
+    cells = "".join(f'<c r="{x}{{r}}"><v>{{r}}.{i}</v></c>' for i, x in enumerate(letters))
+    return "".join(
+        f'<row r="{r}" spans="1:{cols}">' + cells.format(r=r) + "</row>" for r in range(1, rows + 1)
+    )
+
+
+@pytest.fixture(scope="module")
+def hundred_thousand_rows(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("big") / "十万行.xlsx"
+    # styled empty cells far out and a huge <dimension> are formatting, not data
+    tail = '<row r="1048576" s="1" customFormat="1"><c r="XFD1048576" s="1"/></row>'
+    path.write_bytes(handmade.xlsx(big_sheet(100_000) + tail, dimension="A1:XFD1048576"))
+    return path.read_bytes()
+
+
+def test_a_100000_row_file_passes_the_gate_and_the_caps(hundred_thousand_rows):
+    container = check_container(hundred_thousand_rows, "十万行.xlsx")
+    with zipfile.ZipFile(io.BytesIO(hundred_thousand_rows)) as zf:
+        scan = scan_sheet(zf, "xl/worksheets/sheet1.xml", "Sheet1", DEFAULT_LIMITS)
+    assert container.kind == "xlsx"
+    assert (scan.height, scan.width) == (100_000, 10)  # the exact pass ran (a styled row far out)
+
+
+def test_the_caps_pass_cheaply_for_a_usual_sheet():
+    data = xlsx_bytes(lambda book: book.add_worksheet("表四").write_number("J2000", 1))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        scan = scan_sheet(zf, "xl/worksheets/sheet1.xml", "表四", DEFAULT_LIMITS)
+    assert scan.height == 0  # proven by the bounds pass, without the cell-by-cell extent
+
+
+@pytest.mark.slow
+def test_a_100000_row_file_is_read_whole(hundred_thousand_rows):
+    sheet = read_workbook(hundred_thousand_rows, "十万行.xlsx").sheets[0]
+    assert sheet.height == 100_000
+    assert sheet.get(100_000, 10) == 100000.9
+    assert sheet.get(1, 1) == 1.0

@@ -35,14 +35,16 @@ def worksheets(book: pc.CalamineWorkbook) -> Iterator[tuple[str, Visibility]]:
             yield meta.name, _visibility(meta.visible)
 
 
-def _cell(value: object) -> CellValue:
-    if value == "":
-        return None
-    if isinstance(value, dt.timedelta):  # a duration ([h]:mm): a time of day when under a day
-        if dt.timedelta(0) <= value < dt.timedelta(days=1):
-            return (dt.datetime.min + value).time()
-        return str(value)
-    return value  # type: ignore[return-value]
+def _duration(value: dt.timedelta) -> CellValue:
+    """A duration ([h]:mm): a time of day when under a day, else its text."""
+    if dt.timedelta(0) <= value < dt.timedelta(days=1):
+        return (dt.datetime.min + value).time()
+    return str(value)
+
+
+def _row(line: list) -> list[CellValue]:
+    """calamine's row with empty cells as None (and the rare duration as a time)."""
+    return [None if v == "" else _duration(v) if type(v) is dt.timedelta else v for v in line]
 
 
 def _trim(rows: list[list[CellValue]]) -> list[list[CellValue]]:
@@ -58,7 +60,7 @@ def read_sheet(book: pc.CalamineWorkbook, name: str, visibility: Visibility) -> 
     """One worksheet's values (anchored at A1) and merged ranges (1-based, inclusive)."""
     sheet = book.get_sheet_by_name(name)
     rows = sheet.to_python(skip_empty_area=False) if sheet.start is not None else []
-    values = _trim([[_cell(v) for v in line] for line in rows])
+    values = _trim([_row(line) for line in rows])
     merged = [
         (r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
     ]

@@ -37,7 +37,7 @@ _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (<x:c …>)
 _CELL_OPEN = re.compile(rb"<" + _P + rb"c\b")
 _CELL_WITH_R = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=")
 # pass 1: anything unusual about the cell tags sends the sheet to pass 2
-_ODD_CELL = re.compile(rb'<c(?:[>/]|\s(?!r="))')
+_ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r=")')
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,})')
 _FORMULA_TAG = re.compile(rb"<f[\s>/]")
@@ -50,6 +50,7 @@ _VALUE_REF = re.compile(
     + _P
     + rb"(?:v|is|f)\b"
 )
+_USUAL_VALUE_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*+(?<!/)>\s*+<[vfi]')
 _NOTABLE = re.compile(rb"<" + _P + rb"f\b|\st\s*=\s*[\"']e[\"']")
 
 
@@ -65,7 +66,9 @@ def _greater_than(n: int) -> bytes:
 
 @lru_cache(maxsize=8)
 def _row_beyond(max_rows: int) -> re.Pattern[bytes]:
-    return re.compile(rb'<c r="[A-Z]+' + _greater_than(max_rows) + rb'"')
+    # possessive letters and a look at the digit count first: most cells fail in a step or two
+    digits = len(str(max_rows))
+    return re.compile(rb'<c r="[A-Z]++(?=0|\d{%d})' % digits + _greater_than(max_rows) + rb'"')
 
 
 def _segments(stream) -> Iterator[bytes]:
@@ -99,78 +102,100 @@ def _last_cell_start(buf: bytes) -> int:
     return buf.rfind(b"<")
 
 
-class _NotUsual(Exception):
-    """Pass 1 cannot prove the bounds: run the exact pass."""
+class _Escalate(Exception):
+    """This pass cannot settle the sheet: run the next one."""
 
 
-class _NeedWalk(Exception):
-    """A cell without an r reference: positions must be counted cell by cell."""
+class _Run:
+    """One pass over one sheet: what it found so far."""
+
+    def __init__(self, sheet: str, limits) -> None:
+        self.sheet, self.limits = sheet, limits
+        self.scan = SheetScan()
+        self.notes = CellNotes(self.scan, sheet)
+        self.walk = Walk(sheet, self.scan)
 
 
-def _pass_bounds(seg: bytes, scan: SheetScan, notes: CellNotes, limits) -> None:
+def _pass_bounds(seg: bytes, run: _Run) -> None:
+    """Pass 1: prove no cell lies past the caps, for usual cell tags; the extent stays unknown."""
+    scan, limits = run.scan, run.limits
     if _ODD_CELL.search(seg) or _PREFIXED_CELL.search(seg):
-        raise _NotUsual
+        raise _Escalate
     if _row_beyond(limits.max_rows).search(seg):
-        raise _NotUsual
+        raise _Escalate
     for letters in set(_WIDE_CELL.findall(seg)):
         scan.col_bound = max(
             scan.col_bound, col_number(letters) if len(letters) <= 3 else MAX_COL + 1
         )
     if scan.col_bound > limits.max_cols or limits.max_rows * scan.col_bound > limits.max_cells:
-        raise _NotUsual
+        raise _Escalate
+    _usual_notes(seg, run.notes)
+
+
+def _usual_notes(seg: bytes, notes: CellNotes) -> None:
     if b"<f" in seg:
         notes.cells_at(seg, (m.start() for m in _FORMULA_TAG.finditer(seg)), b'<c r="')
     if b't="e"' in seg:
         notes.cells_at(seg, (m.start() for m in _ERROR_TYPE.finditer(seg)), b'<c r="')
 
 
-def _pass_exact(seg: bytes, scan: SheetScan, notes: CellNotes, sheet: str) -> None:
-    refs = _VALUE_REF.findall(seg)
-    if refs:
-        letters = {w for w, _ in refs}
-        digits = [d for _, d in refs]
-        for word in letters:
-            if len(word) > 3 or col_number(word) > MAX_COL:
-                raise out_of_grid(sheet, word.decode("ascii") + "1")
-        if max(map(len, digits)) > 7:
-            raise out_of_grid(sheet, "A" + max(digits, key=len).decode("ascii"))
-        rows = list(map(int, digits))
-        row0, row1 = min(rows), max(rows)
-        if row0 < 1 or row1 > MAX_ROW:
-            raise out_of_grid(sheet, f"A{row0 if row0 < 1 else row1}")
-        cols = [col_number(w) for w in letters]
-        scan.include(row0, row1, min(cols), max(cols))
+def _include_refs(refs: list[tuple[bytes, bytes]], scan: SheetScan, sheet: str) -> None:
+    if not refs:
+        return
+    letters = {w for w, _ in refs}
+    digits = [d for _, d in refs]
+    for word in letters:
+        if len(word) > 3 or col_number(word) > MAX_COL:
+            raise out_of_grid(sheet, word.decode("ascii") + "1")
+    if max(map(len, digits)) > 7:
+        raise out_of_grid(sheet, "A" + max(digits, key=len).decode("ascii"))
+    rows = list(map(int, digits))
+    row0, row1 = min(rows), max(rows)
+    if row0 < 1 or row1 > MAX_ROW:
+        raise out_of_grid(sheet, f"A{row0 if row0 < 1 else row1}")
+    cols = [col_number(w) for w in letters]
+    scan.include(row0, row1, min(cols), max(cols))
+
+
+def _pass_usual_extent(seg: bytes, run: _Run) -> None:
+    """Pass 2: the exact extent of the value cells, for usual cell tags."""
+    if _ODD_CELL.search(seg) or _PREFIXED_CELL.search(seg):
+        raise _Escalate
+    _include_refs(_USUAL_VALUE_REF.findall(seg), run.scan, run.sheet)
+    _usual_notes(seg, run.notes)
+
+
+def _pass_any_extent(seg: bytes, run: _Run) -> None:
+    """Pass 3: the same for any cell tags (prefixes, quotes, attribute order), every cell with r."""
+    _include_refs(_VALUE_REF.findall(seg), run.scan, run.sheet)
     if len(_CELL_OPEN.findall(seg)) != len(_CELL_WITH_R.findall(seg)):
-        raise _NeedWalk
+        raise _Escalate
     if _NOTABLE.search(seg):
-        notes.cells_at(seg, (m.start() for m in _NOTABLE.finditer(seg)), None)
+        run.notes.cells_at(seg, (m.start() for m in _NOTABLE.finditer(seg)), None)
+
+
+def _pass_walk(seg: bytes, run: _Run) -> None:
+    """Pass 4: cell by cell, counting the positions of cells without r."""
+    run.walk.feed(seg)
+
+
+_PASSES = (_pass_bounds, _pass_usual_extent, _pass_any_extent, _pass_walk)
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits) -> SheetScan:
     """Scan a worksheet part; raise file.out_of_grid / file.range_too_large before any parser runs."""
-    scan = SheetScan()
-    notes = CellNotes(scan, sheet)
-    try:
-        with zf.open(part) as stream:
-            for seg in _segments(stream):
-                _pass_bounds(seg, scan, notes, limits)
-        return scan
-    except _NotUsual:
-        pass
-    scan = SheetScan()
-    notes = CellNotes(scan, sheet)
-    try:
-        with zf.open(part) as stream:
-            for seg in _segments(stream):
-                _pass_exact(seg, scan, notes, sheet)
-    except _NeedWalk:
-        scan = SheetScan()
-        walk = Walk(sheet, scan)
-        with zf.open(part) as stream:
-            for seg in _segments(stream):
-                walk.feed(seg)
-    _check_extent(scan, sheet, limits)
-    return scan
+    for step in _PASSES:
+        run = _Run(sheet, limits)
+        try:
+            with zf.open(part) as stream:
+                for seg in _segments(stream):
+                    step(seg, run)
+        except _Escalate:
+            continue
+        if step is not _pass_bounds:
+            _check_extent(run.scan, sheet, limits)
+        return run.scan
+    raise AssertionError("the walk always settles")
 
 
 def _check_extent(scan: SheetScan, sheet: str, limits) -> None:
