@@ -17,6 +17,15 @@ PERFORMANCE = "完成年度目标任务，形成工作报告1份"
 BASIS = "《广东省知识产权保护和运用“十四五”规划》"
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _parse_pool():
+    """The command parses in the default worker pool: stop it when this module is done."""
+    from budget_planner.validators import worker
+
+    yield
+    worker.shutdown()
+
+
 def run(*args: object):
     result = CliRunner().invoke(main, ["validate", *map(str, args)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
