@@ -142,3 +142,11 @@ def test_the_web_records_its_own_events(db, loaded):
     [stored] = repo.audit_log(db, scope=user, actions=("logout",))
     assert (stored.detail, stored.at.utcoffset().total_seconds()) == ("来自 10.0.0.7", 0)
     assert repo.Action("login.failed").label == "登录失败"
+
+
+def test_accounts_are_listed_admin_finance_then_units_in_order(db, loaded):
+    repo.create_unit_accounts(db, loaded)
+    repo.create_user(db, "财务", "足够长的密码abc1", Role.FINANCE)
+    repo.create_user(db, "省局", "足够长的密码abc1", Role.ADMIN)
+    names = [u.username for u in repo.list_users(db)]
+    assert names[:4] == ["省局", "财务", "广州市", "深圳市"] and len(names) == 23

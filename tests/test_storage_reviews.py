@@ -186,3 +186,14 @@ def test_loading_a_round_twice_changes_nothing(db, world):
     assert len(repo.audit_log(db, scope=world.admin)) == before
     assert repo.current_round(db).id == "guangdong-2024"
     assert repo.config_of(stored).required_tables("清远市") == ("表四",)
+
+
+def test_a_round_and_its_text_must_agree(db, world):
+    from test_storage_support import shipped_toml
+
+    from budget_planner.templates.round import load_round
+
+    with pytest.raises(UsageError, match="轮次配置文本描述的是 hengyang-2024，不是 guangdong-2024"):
+        repo.load_round_into_db(db, load_round(), shipped_toml("hengyang-2024"))
+    with pytest.raises(UsageError, match="轮次配置文本无法读取"):
+        repo.load_round_into_db(db, load_round(), "id = ")

@@ -38,6 +38,7 @@ Accounts (passwords hashed with werkzeug scrypt; one-time passwords from ``secre
     authenticate(s, username, password, *, detail="") -> User | None   # audits login / login.failed
     change_password(s, user_id, new_password, *, current_password=None) -> User
     set_active(s, username, active, *, actor) -> User;  get_user(s, username) -> User | None
+    list_users(s) -> list[User]                       # admin, finance, then units in order
 
 Uploads and review::
 
@@ -53,6 +54,7 @@ Queries (all with ``scope``)::
     submissions(s, round_id, *, scope, unit_id=None) -> list[Submission]
     get_submission(s, submission_id, *, scope) / get_version(s, version_id, *, scope)
     versions_of(s, submission_id, *, scope) -> list[Version]
+    upload_siblings(s, version_id, *, scope) -> list[Version]   # the tables of the same upload
     version_file(s, version_id, *, scope) -> (bytes, original_name) | None
     attachment_file(s, attachment_id, *, scope) -> (bytes, original_name, mime) | None
     project_rows(s, version_id, *, scope) -> list[ProjectRow]

@@ -69,6 +69,17 @@ def get_user(session: Session, username: str) -> User | None:
     return session.scalar(sa.select(User).where(User.username == canonical(username)))
 
 
+def list_users(session: Session) -> list[User]:
+    """Every account: admin, then finance, then the units' in their round's order."""
+    order = sa.case({Role.ADMIN.value: 0, Role.FINANCE.value: 1}, value=User.role, else_=2)
+    query = (
+        sa.select(User)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .order_by(order, Unit.round_id, Unit.position, User.username)
+    )
+    return list(session.scalars(query))
+
+
 def create_user(
     session: Session,
     username: str,

@@ -98,6 +98,26 @@ def attachment_file(
     return (bytes(row[0]), row[1], row[2]) if row else None
 
 
+def upload_siblings(session: Session, version_id: int, *, scope: object) -> list[Version]:
+    """Every version stored from the same upload as this one (one workbook holding 表一–表四 gives
+    four), in the order they were stored; empty when the version is out of scope."""
+    version = get_version(session, version_id, scope=scope)
+    if version is None:
+        return []
+    query = (
+        sa.select(Version)
+        .join(Submission, Submission.id == Version.submission_id)
+        .where(
+            Version.blob_sha256 == version.blob_sha256,
+            Version.uploaded_at == version.uploaded_at,
+            Submission.unit_id == version.submission.unit_id,
+            as_scope(scope).filter(Submission.unit_id),
+        )
+        .order_by(Version.id)
+    )
+    return list(session.scalars(query))
+
+
 def project_rows(session: Session, version_id: int, *, scope: object) -> list[ProjectRow]:
     query = (
         sa.select(ProjectRow)

@@ -14,6 +14,7 @@ from budget_planner.storage.accounts import (
     create_unit_accounts,
     create_user,
     get_user,
+    list_users,
     one_time_password,
     reset_password,
     set_active,
@@ -37,6 +38,7 @@ from budget_planner.storage.queries import (
     get_version,
     project_rows,
     submissions,
+    upload_siblings,
     version_file,
     versions_of,
 )
@@ -89,6 +91,7 @@ __all__ = [
     "get_user",
     "get_version",
     "list_rounds",
+    "list_users",
     "load_round_into_db",
     "one_time_password",
     "open_round",
@@ -104,6 +107,7 @@ __all__ = [
     "submissions",
     "submit",
     "units",
+    "upload_siblings",
     "version_file",
     "versions_of",
 ]

@@ -9,7 +9,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from budget_planner.errors import UsageError
+from budget_planner.errors import ConfigError, UsageError
 from budget_planner.money import plain
 from budget_planner.storage import models
 from budget_planner.storage.audit import Action, record
@@ -33,6 +33,12 @@ def load_round_into_db(
     Units are matched by short name; a unit missing from a newer configuration is kept (it may
     hold submissions). The status of an existing round is left as it is.
     """
+    try:
+        described = _parse(toml_text).id
+    except (tomllib.TOMLDecodeError, ConfigError) as exc:
+        raise UsageError(f"轮次配置文本无法读取：{exc}") from exc
+    if described != round_.id:
+        raise UsageError(f"轮次配置文本描述的是 {described}，不是 {round_.id}")
     with write_transaction(session):
         user = load_actor(session, actor)
         require_role(user, Role.ADMIN)
