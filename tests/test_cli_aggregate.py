@@ -23,6 +23,15 @@ ROUND = load_round()
 COLLECTION = ("表一", "表二", "表三", "表四")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _stop_parse_workers():
+    """Leave no default parse pool behind for the tests that follow."""
+    yield
+    from budget_planner.validators.worker import shutdown
+
+    shutdown()
+
+
 def invoke(*args: object):
     return CliRunner().invoke(main, ["aggregate", *map(str, args)])
 

@@ -12,6 +12,15 @@ from budget_planner.aggregate.control import read_control
 from budget_planner.errors import UnreadableFile
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _stop_parse_workers():
+    """Leave no default parse pool behind for the tests that follow."""
+    yield
+    from budget_planner.validators.worker import shutdown
+
+    shutdown()
+
+
 def xlsx(rows: list[list[object]], title: str = "Sheet1") -> bytes:
     book = Workbook()
     ws = book.active
