@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import zipfile
 from decimal import Decimal
 
@@ -12,9 +13,11 @@ import handmade
 import openpyxl
 import pytest
 import xlsxwriter
+import xlwt
 
 from budget_planner.errors import UnreadableFile
 from budget_planner.validators.extract import read_workbook
+from budget_planner.validators.extract.biff import last_saved
 from budget_planner.validators.extract.sheetscan import scan_sheet
 from budget_planner.validators.gate import DEFAULT_LIMITS, check_container
 from budget_planner.validators.grid import ErrorValue, Formula, column_letter
@@ -321,3 +324,58 @@ def test_a_100000_row_file_is_read_whole(hundred_thousand_rows):
     assert sheet.height == 100_000
     assert sheet.get(100_000, 10) == 100000.9
     assert sheet.get(1, 1) == 1.0
+
+
+def test_xls_values_merges_visibility_and_error_cells():
+    book = xlwt.Workbook()
+    ws = book.add_sheet("表四")
+    ws.write(0, 0, "2024年度知识产权项目需求征集表（四）")
+    ws.write_merge(3, 5, 1, 1, "知识产权管理")
+    ws.write(3, 4, 50)
+    ws.write(4, 4, 20.5)
+    ws.write(5, 6, "440300199001011234")
+    ws.row(6).set_cell_error(4, "#DIV/0!")
+    ws.row(7).set_cell_error(4, 0x2A)  # #N/A
+    book.add_sheet("下拉列表").visibility = 1
+    book.add_sheet("bp_meta").visibility = 2
+    buf = io.BytesIO()
+    book.save(buf)
+
+    grid = read_workbook(buf.getvalue(), "清远市-表四.xls")
+
+    assert grid.kind == "xls"
+    assert [(s.name, s.visibility) for s in grid.sheets] == [
+        ("表四", "visible"),
+        ("下拉列表", "hidden"),
+        ("bp_meta", "veryhidden"),
+    ]
+    sheet = grid.sheets[0]
+    assert sheet.get(1, 1) == "2024年度知识产权项目需求征集表（四）"
+    assert sheet.get(4, 2) == "知识产权管理" and sheet.get(5, 2) is None
+    assert sheet.merged == [(4, 2, 6, 2)]
+    assert sheet.get(4, 5) == 50 and sheet.get(5, 5) == 20.5
+    assert sheet.get(6, 7) == "440300199001011234"
+    assert isinstance(sheet.get(7, 5), ErrorValue) and sheet.get(7, 5) == "#DIV/0!"
+    assert sheet.get(8, 5) == ErrorValue("#N/A")
+
+
+def test_xls_last_saved_time_from_summary_information():
+    saved = dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.UTC)
+    ticks = (saved - dt.datetime(1601, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1) * 10
+    prop = struct.pack("<IQ", 0x40, ticks)
+    section = struct.pack("<II", 16 + len(prop), 1) + struct.pack("<II", 0x0D, 16) + prop
+    stream = struct.pack("<HHI", 0xFFFE, 0, 0) + b"\0" * 16 + struct.pack("<I", 1)
+    stream += bytes.fromhex("E0859FF2F94F6810AB9108002B27B3D9") + struct.pack("<I", 48) + section
+    data = handmade.cfb({"\x05SummaryInformation": stream, "Workbook": b"\x09\x08"})
+    assert last_saved(data) == saved
+
+
+def test_macro_enabled_workbook_is_read_with_a_warning():
+    data = handmade.xlsx(
+        '<row r="1"><c r="A1"><v>7</v></c></row>', extra_parts={"xl/vbaProject.bin": b"\xcc\x61"}
+    )
+    grid = read_workbook(data, "清远市-表四.xlsm")
+    assert grid.kind == "xlsm"
+    assert grid.sheets[0].get(1, 1) == 7
+    assert [(i.code, i.severity) for i in grid.issues] == [("file.macros_ignored", "warning")]
+    assert "宏已忽略" in grid.issues[0].message

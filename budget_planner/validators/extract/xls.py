@@ -1,15 +1,28 @@
-"""Extraction of .xls (BIFF, Excel 97–2003) with python-calamine: values, merged ranges, visibility.
+"""Extraction of .xls (BIFF, Excel 97–2003): values, merged ranges and visibility with
+python-calamine; error cells and the last-saved time from the file's own records (biff.py).
 
-calamine does not say which .xls cells hold formulas; cached results are read as values.
+calamine does not say which .xls cells hold formulas; their cached results are read as values.
 """
 
 from __future__ import annotations
 
 from budget_planner.validators.extract import calamine_grid
-from budget_planner.validators.grid import WorkbookGrid
+from budget_planner.validators.extract.biff import error_cells, last_saved
+from budget_planner.validators.grid import ErrorValue, SheetGrid, WorkbookGrid
+
+
+def _put_errors(sheet: SheetGrid, cells: dict[tuple[int, int], str]) -> None:
+    for (row, col), text in cells.items():
+        while len(sheet.values) < row:
+            sheet.values.append([])
+        line = sheet.values[row - 1]
+        while len(line) < col:
+            line.append(None)
+        line[col - 1] = ErrorValue(text)
 
 
 def read_xls(data: bytes) -> WorkbookGrid:
+    errors = error_cells(data)
     book = calamine_grid.open_workbook(data)
     try:
         sheets = [
@@ -18,4 +31,6 @@ def read_xls(data: bytes) -> WorkbookGrid:
         ]
     finally:
         book.close()
-    return WorkbookGrid(kind="xls", sheets=sheets)
+    for sheet in sheets:
+        _put_errors(sheet, errors.get(sheet.name, {}))
+    return WorkbookGrid(kind="xls", sheets=sheets, modified=last_saved(data))
