@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from decimal import Decimal
@@ -221,3 +222,12 @@ def test_text_longer_than_a_cell_holds_is_an_error_not_cut(province_round, tmp_p
     with pytest.raises(CellTextTooLong) as caught:
         write_consolidated(tmp_path / "x.xlsx", cons)
     assert "32767" in str(caught.value) and "清远市-表四.xlsx Sheet1!E5" in str(caught.value)
+
+
+def test_written_to_a_stream_for_a_download(province_round):
+    cons, _ = small_round(province_round)
+    stream = io.BytesIO()
+    assert write_consolidated(stream, cons) is stream
+    wb = load_workbook(io.BytesIO(stream.getvalue()), data_only=True)
+    assert wb.sheetnames == SHEETS
+    assert wb["表四"].cell(find_row(wb["表四"], 1, "总计"), 6).value == 150.5001

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from budget_planner.aggregate.consolidate import Consolidation, Status
 from budget_planner.aggregate.versions import Superseded, Unplaced, beijing
@@ -35,7 +36,7 @@ COUNTED, SUPERSEDED, NOT_COUNTED, CONTROL_FILE = "计入汇总", "已被取代",
 
 
 def write_consolidated(
-    path: str | Path,
+    target: str | Path | BinaryIO,
     cons: Consolidation,
     *,
     superseded: Sequence[Superseded] = (),
@@ -44,16 +45,18 @@ def write_consolidated(
     approved: Mapping[str, Decimal] | None = None,
     made_at: dt.datetime | None = None,
     constant_memory: bool | None = None,
-) -> Path:
-    """Write the consolidated workbook. ``approved``: 核定金额 by project key (``str(ProjectKey)``)."""
-    path = Path(path)
+) -> Path | BinaryIO:
+    """Write the consolidated workbook to a path or a binary stream (returned).
+
+    ``approved``: 核定金额 by project key (``str(ProjectKey)``), as finance recorded them."""
+    target = Path(target) if isinstance(target, str) else target
     if constant_memory is None:
         constant_memory = len(cons.rows) > CONSTANT_MEMORY_ROWS
     made_at = made_at or dt.datetime.now(BEIJING)
     approved = approved or {}
     unplaced = [*unassigned, *unrecognised]
     sources = problem_sources(cons, superseded, unplaced)
-    wb = new_workbook(path, constant_memory=constant_memory)
+    wb = new_workbook(target, constant_memory=constant_memory)
     wb.set_properties(
         {
             "title": f"{cons.round.title}汇总表",
@@ -73,7 +76,7 @@ def write_consolidated(
     write_chart_sheet(wb, styles, cons, ChartData(unit_rows, label_row, total_row, (1, last_cat)))
     write_problems_sheet(wb, styles, sources)
     wb.close()
-    return path
+    return target
 
 
 def _table_label(table: str | None, project: str = "") -> str:

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -27,17 +27,19 @@ class CellTextTooLong(BudgetPlannerError):
     """A text longer than an Excel cell holds: cutting it would change what the user wrote."""
 
 
-def new_workbook(path: str | Path, *, constant_memory: bool = False) -> Workbook:
-    """An xlsxwriter workbook that never turns text into formulas or links."""
-    return xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "constant_memory": constant_memory,
-        },
-    )
+def new_workbook(target: str | Path | BinaryIO, *, constant_memory: bool = False) -> Workbook:
+    """An xlsxwriter workbook that never turns text into formulas or links.
+
+    ``target`` is a path, or a binary stream (e.g. ``io.BytesIO`` for a web download)."""
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "constant_memory": constant_memory,
+    }
+    if isinstance(target, str | Path):
+        return xlsxwriter.Workbook(str(target), options)
+    return xlsxwriter.Workbook(target, {**options, "in_memory": True, "constant_memory": False})
 
 
 def needs_quote_prefix(text: str) -> bool:
