@@ -117,7 +117,10 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
                 styles["bad_share" if over else "share"],
                 float(u.share) if u.share is not None else "",
             )
-            sheet.text(row, 5, "超出" if over else "未超出", "bad" if over else "good")
+            verdict = ("超出", "bad") if over else ("未超出", "good")
+            if not u.has_request:
+                verdict = ("未提交表四", "muted")
+            sheet.text(row, 5, *verdict)
         sheet.merged_text(
             row, 6, 7, files.get(u.unit, "未提交"), "text" if u.has_request else "muted"
         )

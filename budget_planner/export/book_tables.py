@@ -24,7 +24,7 @@ from budget_planner.templates.spec import BUDGET, ColumnKind, load_specs
 HEADER_ROW = 2
 APPROVED = "核定金额"
 TRAILING = (APPROVED, "文件校验", "来源文件", "位置")
-TRAILING_WIDTHS = [11.0, 7.0, 18.0, 10.0]
+TRAILING_WIDTHS = [11.0, 7.0, 18.0, 11.0]
 
 
 def _yuan(value: object) -> Decimal | None:

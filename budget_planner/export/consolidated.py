@@ -206,7 +206,7 @@ def _write_readme(wb, styles: Styles, cons, superseded, unplaced, sources, made_
 
 
 def _write_completeness(wb, styles: Styles, cons: Consolidation) -> None:
-    widths = [10.0, 11.0, 11.0, 11.0, 17.0, 11.0, 12.0, 18.0, 34.0]
+    widths = [10.0, 11.0, 11.0, 11.0, 17.0, 11.0, 12.0, 24.0, 42.0]
     ws = wb.add_worksheet("完成情况")
     sheet = SheetWriter(ws, styles, widths)
     round_ = cons.round
