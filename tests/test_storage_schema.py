@@ -92,6 +92,13 @@ def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(tmp_path, monkeypatc
     }
 
 
+def test_a_sqlite_url_gets_its_folder(tmp_path):
+    eng = storage_db.make_engine(f"sqlite:///{tmp_path}/deploy/data/bp.sqlite3", tmp_path)
+    storage_db.upgrade(eng)
+    eng.dispose()
+    assert (tmp_path / "deploy" / "data" / "bp.sqlite3").is_file()
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [

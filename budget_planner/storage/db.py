@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_FILE = "budget_planner.sqlite3"
@@ -42,8 +42,9 @@ def make_engine(url: str | None = None, instance_dir: Path = Path("instance")) -
 
 
 def _sqlite_engine(url: str, instance_dir: Path) -> Engine:
-    if url == f"sqlite:///{Path(instance_dir).resolve() / SQLITE_FILE}":
-        Path(instance_dir).mkdir(parents=True, exist_ok=True)
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
