@@ -8,6 +8,7 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import handmade
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from budget_planner.errors import UnreadableFile
 from budget_planner.validators import worker
 from budget_planner.validators.gate import check_container
+from budget_planner.validators.grid import ErrorValue
 from budget_planner.validators.worker import ParsePool, parse_workbook, timeout_for
 
 SHEET = '<row r="1"><c r="A1" t="inlineStr"><is><t>金额</t></is></c></row><row r="2"><c r="A2"><v>50</v></c></row>'
@@ -165,3 +167,18 @@ def test_the_caller_survives_a_crash_in_a_thread(pool):
     thread.start()
     thread.join(timeout=30)
     assert errors == ["file.corrupt"]
+
+
+def test_typed_cells_and_issues_come_back_from_the_worker(pool):
+    rows = (
+        '<row r="5"><c r="E5"><v>30</v></c></row><row r="6"><c r="E6"><v>0.1</v></c></row>'
+        '<row r="7"><c r="E7"><f>SUM(E5:E6)</f></c></row>'
+        '<row r="8"><c r="E8" t="e"><f>E5/0</f><v>#DIV/0!</v></c></row>'
+    )
+    data = handmade.xlsx(rows, extra_parts={"xl/vbaProject.bin": b"\xcc"})
+    grid = pool.parse(data, check_container(data, "表四.xlsm"))
+    sheet = grid.sheets[0]
+    assert sheet.get(7, 5) == Decimal("30.1")
+    assert isinstance(sheet.get(8, 5), ErrorValue) and sheet.get(8, 5) == "#DIV/0!"
+    assert [(i.code, i.cell) for i in sheet.issues] == [("formula.evaluated", "E7")]
+    assert [i.code for i in grid.issues] == ["file.macros_ignored"]

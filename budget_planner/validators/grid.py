@@ -85,10 +85,10 @@ class SheetGrid:
     values: list[list[CellValue]] = field(default_factory=list)
     # merged ranges as (first_row, first_col, last_row, last_col), 1-based inclusive
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    # formula text of cells known to hold a formula, 1-based (row, col); may be empty where the
-    # parser cannot tell cheaply, but always covers the cells whose value is a Formula
+    # formula text (without the leading "=") of cells known to hold a formula, 1-based (row, col):
+    # every formula of an .xlsx/.xlsm (shared ones moved to each cell); none for .xls and .docx
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    # problems found while extracting this sheet (formula.evaluated, cell.error_value …)
+    # problems found while extracting this sheet (formula.evaluated, formula.no_cached_value)
     issues: list[Issue] = field(default_factory=list)
     # a Word table only: up to 6 non-empty paragraphs right above the table (title, 填报单位, 单位：万元)
     preamble: list[str] = field(default_factory=list)
