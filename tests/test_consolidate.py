@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from aggregate_helpers import budget_file, error, table_file
 
-from budget_planner.aggregate.consolidate import Status, consolidate
+from budget_planner.aggregate.completeness import Status
+from budget_planner.aggregate.consolidate import consolidate
 from budget_planner.aggregate.versions import choose_versions
 
 T4 = "表四"

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 
 import pandas as pd
 
+from budget_planner.aggregate.completeness import CompletenessCell, completeness_cells
 from budget_planner.aggregate.control import ControlNumbers
 from budget_planner.aggregate.reconcile import Reconciliation, reconcile
 from budget_planner.aggregate.versions import CountedVersion
@@ -42,25 +42,6 @@ BASE_COLUMNS = (
 BUDGET_AMOUNT_KEYS = tuple(
     c.key for c in (*load_specs().budget.sources, *load_specs().budget.expenses)
 )  # type: ignore[union-attr]
-
-
-class Status(StrEnum):
-    MISSING = "未提交"
-    ERRORS = "有错误"
-    SUBMITTED = "已提交"
-
-
-@dataclass(frozen=True)
-class CompletenessCell:
-    unit: str
-    table: str
-    required: bool
-    status: Status
-    versions: tuple[CountedVersion, ...] = ()  # the counted version(s); several 预算表 per unit
-
-    @property
-    def missing(self) -> bool:
-        return self.required and self.status is Status.MISSING
 
 
 @dataclass
@@ -211,30 +192,6 @@ def _decimal_map(series: pd.Series) -> dict:
     return {k: from_yuan(int(v)) for k, v in series.items()}
 
 
-def _completeness(round_: Round, counted: Sequence[CountedVersion]) -> list[CompletenessCell]:
-    by_slot: dict[tuple[str, str], list[CountedVersion]] = {}
-    for v in counted:
-        by_slot.setdefault((v.unit, v.table), []).append(v)
-    cells = []
-    for unit in round_.units:
-        req = round_.requirement(unit)
-        owed = set(req.required) | set(req.optional)
-        for table in ALL_TABLES:
-            if table not in owed and (unit.short_name, table) not in by_slot:
-                continue
-            versions = tuple(by_slot.get((unit.short_name, table), ()))
-            if not versions:
-                status = Status.MISSING
-            elif any(v.flagged for v in versions):
-                status = Status.ERRORS
-            else:
-                status = Status.SUBMITTED
-            cells.append(
-                CompletenessCell(unit.short_name, table, table in req.required, status, versions)
-            )
-    return cells
-
-
 def consolidate(
     round_: Round, counted: Sequence[CountedVersion], control: ControlNumbers | None = None
 ) -> Consolidation:
@@ -295,7 +252,7 @@ def consolidate(
         category_totals=category_totals,
         unit_categories=unit_categories,
         total=total,
-        completeness=_completeness(round_, counted),
+        completeness=completeness_cells(round_, counted),
         control=control,
         row_counts=row_counts,
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xlsxwriter.utility import xl_range, xl_range_abs, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from budget_planner.aggregate.consolidate import Consolidation, all_categories
@@ -19,17 +19,6 @@ from budget_planner.validators.report import Issue, sort_issues
 UNCATEGORISED = "未分类"
 PIVOT_SHEET = "单位×类型"
 RECONCILE_SHEET = "预算核对"
-CHART_FONT = {"name": "宋体", "size": 9}
-
-
-@dataclass(frozen=True)
-class ChartData:
-    """Where the charts find their data."""
-
-    unit_rows: tuple[int, int]  # first and last unit line on 预算核对
-    category_row: int  # the 类型 labels on 单位×类型
-    category_total_row: int  # their totals
-    category_cols: tuple[int, int]
 
 
 def write_pivot_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> tuple[int, int, int]:
@@ -295,52 +284,3 @@ def write_problems_sheet(wb: Workbook, styles: Styles, sources: Sequence[Problem
         ws.write_string(row, 0, "没有发现问题。", styles["note"])
     setup_sheet(ws, widths=widths, last_row=max(row, 3), header_row=2)
     return count
-
-
-def write_chart_sheet(wb: Workbook, styles: Styles, cons: Consolidation, data: ChartData) -> None:
-    """Requested vs control number by unit (clustered column) and the split by 类型 (bar)."""
-    ws = wb.add_worksheet("图表")
-    ws.write_string(0, 0, f"{cons.round.title} · 图表（单位：万元）", styles["title"])
-    first, last = data.unit_rows
-    names = f"='{RECONCILE_SHEET}'!{xl_range_abs(first, 0, last, 0)}"
-    column = wb.add_chart({"type": "column"})
-    if cons.control is not None:
-        column.add_series({
-            "name": "控制数", "categories": names,
-            "values": f"='{RECONCILE_SHEET}'!{xl_range_abs(first, 1, last, 1)}",
-            "fill": {"color": "#A6A6A6"}, "gap": 80,
-        })  # fmt: skip
-    column.add_series({
-        "name": "申请金额（表四）", "categories": names,
-        "values": f"='{RECONCILE_SHEET}'!{xl_range_abs(first, 2, last, 2)}",
-        "fill": {"color": "#4472C4"}, "gap": 80,
-    })  # fmt: skip
-    column.set_title(
-        {"name": "各单位表四申请金额与控制数", "name_font": {**CHART_FONT, "size": 12}}
-    )
-    column.set_x_axis({"num_font": {**CHART_FONT, "rotation": -45}})
-    column.set_y_axis({"num_format": "#,##0", "num_font": CHART_FONT,
-                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})  # fmt: skip
-    column.set_legend({"position": "top", "font": CHART_FONT})
-    column.set_size({"width": 900, "height": 340})
-    ws.insert_chart(2, 0, column)
-    label_row, c1, c2 = data.category_row, *data.category_cols
-    bar = wb.add_chart({"type": "bar"})
-    bar.add_series({
-        "name": "申请金额",
-        "categories": f"='{PIVOT_SHEET}'!{xl_range_abs(label_row, c1, label_row, c2)}",
-        "values": f"='{PIVOT_SHEET}'!{xl_range_abs(data.category_total_row, c1, data.category_total_row, c2)}",
-        "fill": {"color": "#ED7D31"}, "gap": 60,
-        "data_labels": {"value": True, "num_format": "#,##0.##", "font": CHART_FONT},
-    })  # fmt: skip
-    bar.set_title(
-        {"name": "全省申请金额按类型（表一至表四）", "name_font": {**CHART_FONT, "size": 12}}
-    )
-    bar.set_y_axis({"reverse": True, "num_font": CHART_FONT})
-    bar.set_x_axis({"num_format": "#,##0", "num_font": CHART_FONT,
-                    "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})  # fmt: skip
-    bar.set_legend({"none": True})
-    bar.set_size({"width": 900, "height": 340})
-    ws.insert_chart(21, 0, bar)
-    setup_sheet(ws, widths=[8.43] * 14, last_row=39)
-    ws.fit_to_pages(1, 1)

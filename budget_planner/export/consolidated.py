@@ -14,12 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
-from budget_planner.aggregate.consolidate import Consolidation, Status
+from budget_planner.aggregate.completeness import Status
+from budget_planner.aggregate.consolidate import Consolidation
 from budget_planner.aggregate.versions import Superseded, Unplaced, beijing
+from budget_planner.export.book_charts import ChartData, write_chart_sheet
 from budget_planner.export.book_checks import (
-    ChartData,
     ProblemSource,
-    write_chart_sheet,
     write_pivot_sheet,
     write_problems_sheet,
     write_reconcile_sheet,

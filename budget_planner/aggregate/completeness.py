@@ -1,0 +1,56 @@
+"""Completeness: which units sent which tables of the round, and which required ones are missing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from budget_planner.aggregate.versions import CountedVersion
+from budget_planner.templates.round import Round
+from budget_planner.templates.spec import ALL_TABLES
+
+
+class Status(StrEnum):
+    MISSING = "未提交"
+    ERRORS = "有错误"
+    SUBMITTED = "已提交"
+
+
+@dataclass(frozen=True)
+class CompletenessCell:
+    unit: str
+    table: str
+    required: bool
+    status: Status
+    versions: tuple[CountedVersion, ...] = ()  # the counted version(s); several 预算表 per unit
+
+    @property
+    def missing(self) -> bool:
+        return self.required and self.status is Status.MISSING
+
+
+def completeness_cells(round_: Round, counted: Sequence[CountedVersion]) -> list[CompletenessCell]:
+    """One cell per unit × table it owes (required or optional) or sent; only required ones can be
+    missing."""
+    by_slot: dict[tuple[str, str], list[CountedVersion]] = {}
+    for v in counted:
+        by_slot.setdefault((v.unit, v.table), []).append(v)
+    cells = []
+    for unit in round_.units:
+        req = round_.requirement(unit)
+        owed = set(req.required) | set(req.optional)
+        for table in ALL_TABLES:
+            if table not in owed and (unit.short_name, table) not in by_slot:
+                continue
+            versions = tuple(by_slot.get((unit.short_name, table), ()))
+            if not versions:
+                status = Status.MISSING
+            elif any(v.flagged for v in versions):
+                status = Status.ERRORS
+            else:
+                status = Status.SUBMITTED
+            cells.append(
+                CompletenessCell(unit.short_name, table, table in req.required, status, versions)
+            )
+    return cells
