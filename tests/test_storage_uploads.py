@@ -90,7 +90,7 @@ def test_versions_are_numbered_without_gaps_even_after_a_failure(db, world, monk
     c, checked_c = upload_table4({"专利导航项目": 70})
     store(db, world, a, checked_a)
     with monkeypatch.context() as m:
-        m.setattr(uploads, "_project_rows", _boom)
+        m.setattr(uploads, "project_rows_of", _boom)
         with pytest.raises(RuntimeError):
             store(db, world, b, checked_b)
     store(db, world, c, checked_c)
@@ -107,7 +107,7 @@ def test_an_upload_is_one_transaction(db, world, monkeypatch):
     """A failure after the bytes are written leaves nothing: no blob, version, row or audit entry."""
     data, checked = upload_table4({"专利导航项目": 50})
     audit_before = db.scalar(sa.select(sa.func.count()).select_from(AuditLog))
-    monkeypatch.setattr(uploads, "_project_rows", _boom)
+    monkeypatch.setattr(uploads, "project_rows_of", _boom)
     with pytest.raises(RuntimeError, match="磁盘"):
         store(db, world, data, checked, attachment=(b"%PDF-1.7 scan", "盖章扫描件.pdf"))
     assert counts(db) == {

@@ -26,13 +26,10 @@ from budget_planner.storage.allocations import (
     set_allocation,
 )
 from budget_planner.storage.audit import Action, audit, audit_log
+from budget_planner.storage.completeness import Cell, Completeness, UnitRow, completeness
 from budget_planner.storage.queries import (
-    Cell,
-    Completeness,
     Counted,
-    UnitRow,
     attachment_file,
-    completeness,
     counted_versions,
     get_submission,
     get_version,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from decimal import Decimal
-from pathlib import PurePosixPath
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,14 +11,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from budget_planner.errors import UsageError
-from budget_planner.money import plain
-from budget_planner.project_key import project_key
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.models import (
     Attachment,
     Blob,
-    ProjectRow,
     Role,
     Round,
     RoundStatus,
@@ -28,6 +23,13 @@ from budget_planner.storage.models import (
     Submission,
     Unit,
     Version,
+)
+from budget_planner.storage.records import (
+    clean_file_name,
+    money_or_none,
+    project_rows_of,
+    slot_of,
+    sniff_mime,
 )
 from budget_planner.storage.rounds import find_unit
 from budget_planner.storage.scope import (
@@ -38,45 +40,9 @@ from budget_planner.storage.scope import (
     require_role,
     require_unit_access,
 )
-from budget_planner.storage.types import strip_controls, utcnow
-from budget_planner.templates.spec import ALL_TABLES, BUDGET, budget_spec, load_specs
-from budget_planner.text import canonical, compact
-from budget_planner.validators.model import ParsedTable
+from budget_planner.storage.types import utcnow
+from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.validators.pipeline import Checked
-
-MAX_NAME = 255
-MAX_SLOT = 200
-MAX_AMOUNT = Decimal(10) ** 14  # Numeric(18, 4) holds up to 10^14 - 1 万元
-_MAGIC = (
-    (b"%PDF", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"PK\x03\x04", "application/zip"),
-)
-
-
-def clean_file_name(name: str) -> str:
-    """The original name as data: no directories, no control characters, at most 255 characters."""
-    base = PurePosixPath(strip_controls(str(name)).replace("\\", "/")).name.strip() or "未命名"
-    if len(base) > MAX_NAME:
-        suffix = PurePosixPath(base).suffix[:20]
-        base = base[: MAX_NAME - len(suffix)] + suffix
-    return base
-
-
-def sniff_mime(data: bytes) -> str:
-    return next(
-        (mime for magic, mime in _MAGIC if data.startswith(magic)), "application/octet-stream"
-    )
-
-
-def slot_of(table: ParsedTable | None, table_id: str) -> str:
-    """ "" for 表一–表四; a 预算表's 项目名称 (whitespace removed), one submission per project."""
-    if table_id != BUDGET or table is None or table.budget is None:
-        return ""
-    return compact(table.budget.text("project_name"))[:MAX_SLOT]
 
 
 def _insert(session: Session, model: type, **values: Any) -> None:
@@ -128,69 +94,6 @@ def newest_version(session: Session, submission_id: int) -> Version | None:
         .limit(1)
     )
     return session.scalars(query).first()
-
-
-def _money(value: object) -> Decimal | None:
-    if isinstance(value, Decimal) and value.is_finite() and abs(value) < MAX_AMOUNT:
-        return value
-    return None
-
-
-def _json_value(value: object) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Decimal):
-        return plain(value) if value.is_finite() else str(value)
-    return str(value)
-
-
-def _project_rows(unit: str, table_id: str, table: ParsedTable) -> list[ProjectRow]:
-    """The rows that name a project, each with its project key (a 预算表 gives one)."""
-    if table_id == BUDGET:
-        form = table.budget
-        if form is None:
-            return []
-        name = form.text("project_name")
-        category = form.text("category")
-        owner = canonical(form.text("table_ref")) or BUDGET
-        total = form.fields.get(budget_spec().sources[0].key)
-        return [
-            ProjectRow(
-                position=0,
-                sheet=table.sheet,
-                excel_row=None,
-                amount_cell=total.cell if total is not None else None,
-                category=category,
-                name=name,
-                key=str(project_key(unit, owner, category, name)),
-                amount=_money(total.value if total is not None else None),
-                values_json={
-                    k: {"value": _json_value(f.value), "cell": f.cell}
-                    for k, f in form.fields.items()
-                },
-            )
-        ]
-    spec = load_specs().table(table_id)
-    rows = []
-    for position, row in enumerate(table.project_rows):
-        name = canonical(row.value(spec.project_column.key))
-        rows.append(
-            ProjectRow(
-                position=position,
-                sheet=table.sheet,
-                excel_row=row.excel_row,
-                amount_cell=row.cell(spec.amount_column.key),
-                category=row.category or "",
-                name=name,
-                key=str(project_key(unit, table_id, row.category, name)),
-                amount=_money(row.value(spec.amount_column.key)),
-                values_json={
-                    k: {"value": _json_value(f.value), "cell": f.cell}
-                    for k, f in row.fields.items()
-                },
-            )
-        )
-    return rows
 
 
 def _check_uploader(
@@ -326,12 +229,12 @@ def _new_version(
         document_modified=modified,
         report_json=report.to_dict(),
         has_errors=not report.ok,
-        total=_money(report.total),
+        total=money_or_none(report.total),
         rows_count=report.rows,
         after_approval=after_approval,
     )
     assert item.table is not None
-    version.rows = _project_rows(unit.short_name, submission.table_id, item.table)
+    version.rows = project_rows_of(unit.short_name, submission.table_id, item.table)
     session.add(version)
     if not after_approval:
         submission.status = (Status.ERRORS if version.has_errors else Status.DRAFT).value

@@ -1,0 +1,143 @@
+"""The completeness matrix: units × tables owed, with status, overdue and the contacts for reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from budget_planner.storage.models import Round, Status, Submission, Version
+from budget_planner.storage.queries import counted_for, versions_by_submission
+from budget_planner.storage.rounds import config_of, units
+from budget_planner.storage.scope import as_scope
+from budget_planner.storage.types import utcnow
+from budget_planner.templates.spec import ALL_TABLES
+
+_RANK = {
+    Status.MISSING: 0,
+    Status.ERRORS: 1,
+    Status.RETURNED: 2,
+    Status.DRAFT: 3,
+    Status.SUBMITTED: 4,
+    Status.APPROVED: 5,
+}
+DONE = (Status.SUBMITTED, Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One unit × table: its status (the least advanced of a 预算表's projects), the newest version."""
+
+    table: str
+    required: bool
+    status: Status
+    overdue: bool = False
+    submission_id: int | None = None
+    version_number: int | None = None
+    projects: int = 0  # threads behind the cell (several for 预算表)
+    after_approval: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+
+@dataclass
+class UnitRow:
+    unit_id: int
+    short_name: str
+    full_name: str
+    contact: str
+    phone: str
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> list[str]:
+        """Required tables with nothing uploaded."""
+        return [t for t, c in self.cells.items() if c.required and c.status is Status.MISSING]
+
+    @property
+    def outstanding(self) -> list[str]:
+        """Required tables not yet submitted or approved (what a reminder asks for)."""
+        return [t for t, c in self.cells.items() if c.required and c.status not in DONE]
+
+
+@dataclass
+class Completeness:
+    round_id: str
+    deadline: dt.datetime  # the end of the deadline day, Beijing time
+    tables: tuple[str, ...]  # required of some unit, in table order
+    optional_tables: tuple[str, ...]  # not required, but uploaded by some unit
+    rows: list[UnitRow]
+
+    @property
+    def missing_count(self) -> int:
+        return sum(len(r.missing) for r in self.rows)
+
+
+def completeness(
+    session: Session, round_id: str, *, scope: object, now: dt.datetime | None = None
+) -> Completeness | None:
+    """Units (in scope) × tables with status; only required tables count as missing or overdue."""
+    stored = session.get(Round, round_id)
+    if stored is None:
+        return None
+    config = config_of(stored)
+    now = now or utcnow()
+    overdue_now = now > config.deadline_end
+    grouped = versions_by_submission(session, round_id, scope)
+    threads: dict[tuple[int, str], list[Submission]] = defaultdict(list)
+    query = (
+        sa.select(Submission)
+        .where(Submission.round_id == round_id, as_scope(scope).filter(Submission.unit_id))
+        .options(selectinload(Submission.unit))
+    )
+    for submission in session.scalars(query):
+        threads[(submission.unit_id, submission.table_id)].append(submission)
+    rows, required_any, present = [], set(), set()
+    for unit in units(session, round_id, scope=scope):
+        required = set(config.required_tables(unit.short_name))
+        required_any |= required
+        row = UnitRow(unit.id, unit.short_name, unit.full_name, unit.contact, unit.phone)
+        for table in ALL_TABLES:
+            found = threads.get((unit.id, table), [])
+            if table not in required and not found:
+                continue
+            present.add(table)
+            row.cells[table] = _cell(table, table in required, found, grouped, overdue_now)
+        rows.append(row)
+    ordered = tuple(t for t in ALL_TABLES if t in required_any)
+    optional = tuple(t for t in ALL_TABLES if t in present and t not in required_any)
+    return Completeness(round_id, config.deadline_end, ordered, optional, rows)
+
+
+def _cell(
+    table: str,
+    required: bool,
+    found: list[Submission],
+    grouped: dict[int, list[Version]],
+    overdue_now: bool,
+) -> Cell:
+    if not found:
+        return Cell(table, required, Status.MISSING, overdue=required and overdue_now)
+    worst = min(found, key=lambda s: _RANK[Status(s.status)])
+    status = Status(worst.status)
+    versions = grouped.get(worst.id, [])
+    return Cell(
+        table,
+        required,
+        status,
+        overdue=required and overdue_now and status not in DONE,
+        submission_id=worst.id,
+        version_number=versions[-1].number if versions else None,
+        projects=len(found),
+        after_approval=any(_waiting_after_approval(s, grouped.get(s.id, [])) for s in found),
+    )
+
+
+def _waiting_after_approval(submission: Submission, versions: list[Version]) -> bool:
+    counted = counted_for(submission, versions)
+    return counted is not None and counted.newer_after_approval
