@@ -182,3 +182,15 @@ def test_typed_cells_and_issues_come_back_from_the_worker(pool):
     assert isinstance(sheet.get(8, 5), ErrorValue) and sheet.get(8, 5) == "#DIV/0!"
     assert [(i.code, i.cell) for i in sheet.issues] == [("formula.evaluated", "E7")]
     assert [i.code for i in grid.issues] == ["file.macros_ignored"]
+
+
+def test_warm_starts_idle_workers():
+    own = ParsePool(size=2)
+    try:
+        own.warm(2)
+        started = own.pids
+        assert len(started) == 2
+        assert_good(parse(own))
+        assert own.pids == started  # the file went to a warm worker
+    finally:
+        own.shutdown()

@@ -242,6 +242,18 @@ class ParsePool:
             finally:
                 self._give_back(worker)
 
+    def warm(self, count: int = 1) -> None:
+        """Start up to ``count`` idle workers now (a web server does this at start-up)."""
+        with self._lock:
+            missing = min(count, self.size) - len(self._idle) - len(self._busy)
+        for _ in range(max(missing, 0)):
+            worker = _Worker(self.memory_limit)
+            with self._lock:
+                if self._closed:
+                    worker.stop()
+                    return
+                self._idle.append(worker)
+
     def shutdown(self) -> None:
         with self._lock:
             self._closed = True
@@ -261,12 +273,15 @@ _pool_lock = threading.Lock()
 
 
 def default_pool() -> ParsePool:
+    """The process-wide pool, created on first use (and again after ``shutdown()``)."""
     global _pool
     with _pool_lock:
         if _pool is None:
             _pool = ParsePool()
-            atexit.register(shutdown)
         return _pool
+
+
+atexit.register(lambda: shutdown())
 
 
 def shutdown() -> None:
