@@ -38,7 +38,7 @@ from budget_planner.validators.report import Issue
 BLANK_RUN_END = 20  # this many blank rows in a row end the table
 _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
 _TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
-_CACHED_TEXT = 64  # texts up to this length are canonicalised once per table
+_TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
 _MISSING = object()
 
 
@@ -91,6 +91,7 @@ class RowReader:
         self.sheet, self.spec, self.table, self.unit = sheet, spec, table, unit
         self.numbers_are_text = numbers_are_text
         self.cols = [_Col(c.key, columns[c.key] - 1, c) for c in spec.columns if c.key in columns]
+        self._plan = [(c.key, c.index, c.letter, c.kind, c) for c in self.cols]
         self.by_key = {c.key: c for c in self.cols}
         self.amount = self.by_key.get(spec.amount_column.key)
         self.project = self.by_key.get(spec.project_column.key)
@@ -271,36 +272,38 @@ class RowReader:
         row_category = category
         suffix = str(r)
         texts = self._texts
-        for c in self.cols:
-            raw = line[c.index] if c.index < n else None
-            cell = c.letter + suffix
-            if c.kind == _AMOUNT:
+        for key, index, letter, how, c in self._plan:
+            raw = line[index] if index < n else None
+            cell = letter + suffix
+            if how == _AMOUNT:
                 parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
                 if parsed.issue is not None:
                     label = c.column.label
                     issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
                 if r in amount_merges:
                     issues.append(self._merged_issue(c, r, amount_merges[r], cell, raw))
-                fields[c.key] = Field(raw, cell, parsed.value)
+                fields[key] = Field(raw, cell, parsed.value)
                 continue
             if raw is None:
                 value = None
-            elif type(raw) is str and len(raw) <= _CACHED_TEXT:
+                if fills and (r, index + 1) in fills:
+                    value = text_value(self.sheet.get(*fills[(r, index + 1)]))
+            elif type(raw) is str:
                 value = texts.get(raw, _MISSING)
                 if value is _MISSING:
-                    value = texts[raw] = text_value(raw)
+                    value = text_value(raw)
+                    if len(texts) < _TEXT_CACHE:
+                        texts[raw] = value
             else:
                 value = text_value(raw)
-            if value is None and fills and (r, c.index + 1) in fills:
-                value = text_value(self.sheet.get(*fills[(r, c.index + 1)]))
-            if c.kind == _CATEGORY:
+            if how == _CATEGORY:
                 if kind is not None:  # a 小计/合计 row: it belongs to no 类型 of its own
                     value = None if total_label(raw) else value or category
                     row_category = category if kind is RowKind.SUBTOTAL else None
                 else:
                     value = self._category(value) if value is not None else category
                     row_category = value
-            fields[c.key] = Field(raw, cell, value)
+            fields[key] = Field(raw, cell, value)
         return TableRow(excel_row=r, kind=RowKind.PROJECT, fields=fields, category=row_category)
 
     def _kind(self, row: TableRow, line: list[CellValue]) -> RowKind | None:
