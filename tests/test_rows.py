@@ -342,3 +342,12 @@ def test_total_labels():
     assert total_label("知识产权管理小计") is RowKind.SUBTOTAL
     assert total_label("统计分析平台建设") is None
     assert total_label(42) is None
+
+
+def test_an_error_value_in_a_text_column_is_an_error_never_a_blank(province_round):
+    sheet = grid([line(1, "知识产权管理", ErrorValue("#N/A"), "项目甲", 5)])
+    result = read(sheet, province_round)
+    assert result.rows[0].value("work_content") is None
+    assert [(i.code, i.cell, i.column, i.value) for i in result.issues] == [
+        ("cell.error_value", "C4", "主要工作内容", "#N/A")
+    ]

@@ -46,9 +46,8 @@ class AmountParse(NamedTuple):
     """
 
     value: Decimal | None
-    issue: str | None = (
-        None  # amount.normalised / .rounded / .in_yuan / .not_number, cell.error_value
-    )
+    # amount.normalised / .rounded / .in_yuan / .not_number, cell.error_value, or None
+    issue: str | None = None
     note: str = ""  # what was normalised or why it failed, in Chinese, quoting the cell
 
     @property

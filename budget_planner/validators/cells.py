@@ -186,3 +186,18 @@ def amount_issue(sheet: str, label: str, parsed, row: int, cell: str, raw: CellV
         column=label,
         value=display(raw),
     )
+
+
+def error_issue(sheet: str, label: str, row: int, cell: str, raw: CellValue):
+    """An Excel error value (#N/A, #REF! …) in a text column: an error, never a blank."""
+    from budget_planner.validators.report import Issue
+
+    return Issue(
+        code="cell.error_value",
+        message=f"{label}单元格为错误值 {raw}，请改正公式或改填内容",
+        sheet=sheet,
+        cell=cell,
+        row=row,
+        column=label,
+        value=str(raw),
+    )

@@ -83,13 +83,7 @@ def _read_tables(
     if not tables:
         first = next((s.name for s in grid.sheets if s.visibility == "visible"), "")
         unknown = ParsedTable(file=name, sheet=first, table=None, unit=None)
-        unknown.issues.append(
-            Issue(
-                code="table.unknown",
-                message="文件中没有找到可识别的需求征集表或预算表：请使用下发的模板，"
-                "或保留表头（序号、类型、主要工作内容、拟设置项目、金额等列）",
-            )
-        )
+        unknown.issues.append(_unknown_issue())
         result = units.resolve_unit(
             round_, meta=meta, line=None, file_name=name, expected=expected_unit, sheet=None
         )
@@ -231,6 +225,15 @@ def budget_key(form, unit: str | None):
     return project_key(
         unit, ref or table_ref, category, form.text("project_name")
     ), category or None
+
+
+def _unknown_issue() -> Issue:
+    labels = "、".join(c.label for c in load_specs().table("表四").columns[:5])
+    return Issue(
+        code="table.unknown",
+        message="文件中没有找到可识别的需求征集表或预算表：请使用下发的模板，"
+        f"或保留表头（{labels}等列）",
+    )
 
 
 # ---------------------------------------------------------------- hidden sheets

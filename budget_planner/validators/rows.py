@@ -26,12 +26,13 @@ from budget_planner.validators.cells import (
     amount_issue,
     blank,
     display,
+    error_issue,
     is_note,
     is_signature,
     text_value,
     total_label,
 )
-from budget_planner.validators.grid import CellValue, Formula, SheetGrid, column_letter
+from budget_planner.validators.grid import CellValue, ErrorValue, Formula, SheetGrid, column_letter
 from budget_planner.validators.model import Field, RowKind, TableRow
 from budget_planner.validators.report import Issue
 
@@ -294,6 +295,9 @@ class RowReader:
                     value = text_value(raw)
                     if len(texts) < _TEXT_CACHE:
                         texts[raw] = value
+            elif type(raw) is ErrorValue:
+                value = None
+                issues.append(error_issue(self.sheet.name, c.column.label, r, cell, raw))
             else:
                 value = text_value(raw)
             if how == _CATEGORY:
