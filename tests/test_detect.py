@@ -139,6 +139,10 @@ def test_table_one_or_three_undecidable_is_ambiguous_but_still_read(province_rou
     assert codes(t) == [("table.ambiguous", "Sheet1", None)]
     assert len(t.project_rows) == 2  # the rows are read all the same
     assert t.issues[0].row == sub.layout.header_rows[0]
+    assert t.issues[0].message == (
+        "表头与表一、表三都相符，无法区分是哪一张表：请在标题中注明“（一）保留省局部分”"
+        "或“（三）支持专利代办处和省知识产权保护中心开展工作”，或用下发的模板填报"
+    )
 
 
 def test_missing_required_columns_are_named(province_round):

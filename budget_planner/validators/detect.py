@@ -288,10 +288,12 @@ def is_own_sheet(sheet: SheetGrid) -> bool:
 
 
 def ambiguous_issue(sheet: SheetGrid, header: HeaderMatch) -> Issue:
+    tables = [_spec(t) for t in header.tables]
+    titles = "或".join(f"“（{s.number}）{s.subtitle}”" for s in tables)
     return Issue(
         code="table.ambiguous",
-        message="表头与表一、表三都相符，无法区分是哪一张表：请在标题中注明“（一）保留省局部分”"
-        "或“（三）支持专利代办处和省知识产权保护中心开展工作”，或用下发的模板填报",
+        message=f"表头与{'、'.join(header.tables)}都相符，无法区分是哪一张表："
+        f"请在标题中注明{titles}，或用下发的模板填报",
         sheet=sheet.name,
         row=header.rows[0],
     )
