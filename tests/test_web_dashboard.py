@@ -108,7 +108,7 @@ def test_headline_totals_and_the_chart(tmp_path, monkeypatch):
     # 80 (清远市) + 70 (韶关市) + 30 (河源市, with errors) + 15 (梅州市) + 200 (广州市)
     assert "表四申报合计 395 万元" in shown
     assert "控制数合计 · 超出单位 160 万元 · 超出 1 个" in shown
-    assert "必报表已通过 / 已提交 1 / 1 共 21" in shown
+    assert "必报表（共 21 张） 1 已通过 · 1 待审核" in shown
     assert "必报表未上传 16 张" in shown
     assert "表四 5 395" in shown  # the per-table totals: 5 units, 395 万元
     assert "其中 1 处仅有带错误的版本" in shown

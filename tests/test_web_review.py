@@ -66,8 +66,9 @@ def test_return_resubmit_approve_and_an_upload_after_approval(app, site):
     comment = "专利导航项目金额偏高，请核减后重新提交。"
     admin.post(f"/versions/{first}/review", {"decision": "return", "comment": comment})
     assert matrix_cell(unit.get("/"), "清远市") == "已退回"
-    seen = text(unit.get(f"/versions/{first}"))
-    assert "省局退回修改意见" in seen and comment in seen
+    returned = unit.get(f"/versions/{first}")
+    assert "省局退回修改意见" in text(returned) and comment in text(returned)
+    assert "提交此版本" not in returned.text  # a returned version is fixed and uploaded again
 
     # the unit fixes the file and submits again: the change shows against version 1
     unit.upload([(table4(first=40), "清远市-表四.xlsx")])

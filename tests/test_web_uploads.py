@@ -247,3 +247,18 @@ def test_a_unit_downloads_its_personalised_templates(app, site):
     assert name in names and "项目支出预算明细表-清远市.xlsx" in names
     admin_pick = site["admin"].get("/templates/表四.xlsx?unit=韶关市")
     assert quote("-韶关市.xlsx") in admin_pick.headers["Content-Disposition"]
+
+
+def test_the_site_parses_in_the_worker_pool(tmp_path, monkeypatch):
+    """The default path: files are parsed in the guarded worker processes, not in the site's."""
+    from budget_planner.validators import worker
+
+    app = make_app(tmp_path, monkeypatch, VALIDATION_PARSE=None)
+    unit = Site(app)["qingyuan"]
+    try:
+        page = unit.upload([(table4(), "清远市-表四.xlsx"), (b"PK\x03\x04broken", "坏文件.xlsx")])
+        assert worker.default_pool().pids  # worker processes did the parsing
+    finally:
+        worker.shutdown()
+    assert "没有发现错误" in text(page) and "第 1 版" in text(page)
+    assert "文件未保存" in text(page) and cells(page)[0][0] == "坏文件.xlsx"

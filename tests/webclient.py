@@ -78,7 +78,8 @@ def make_app(tmp_path: Path, monkeypatch, **config) -> Flask:
     from budget_planner.web import create_app
 
     monkeypatch.setattr(accounts, "PASSWORD_METHOD", "pbkdf2:sha256:1000")  # fast hashing in tests
-    made = create_app(site_config(tmp_path, VALIDATION_PARSE=read_workbook, **config))
+    config.setdefault("VALIDATION_PARSE", read_workbook)  # in-process; None: the worker pool
+    made = create_app(site_config(tmp_path, **config))
     seed(made)
     return made
 

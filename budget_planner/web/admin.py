@@ -29,7 +29,7 @@ def index():
         "admin/index.html",
         stored=stored,
         config=config,
-        accounts=queries.accounts(db.session()),
+        accounts=repository.list_users(db.session()),
         action_form=ActionForm(),
     )
 

@@ -5,6 +5,7 @@ instance's real ``budget_planner.sqlite3``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,7 +22,16 @@ ADMIN, FINANCE = "admin", "finance"
 # units with a demo account (username = the short name)
 DEMO_UNITS = ("清远市", "韶关市", "河源市", "梅州市")
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx"}
-RETURN_COMMENT = "请补充各项目的绩效目标（项目绩效列），并核对金额后重新提交。"
+# what happens to each unit's clean newest versions (others are submitted and await review)
+PLAN = {
+    "清远市": "approve",
+    "广州市": "approve",
+    "深圳市": "approve",
+    "韶关市": "return",
+    "东莞市": "draft",
+}
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+RETURN_COMMENT = "请核对各项目金额，并在项目绩效列写明可量化的绩效目标后重新提交。"
 
 
 @dataclass(frozen=True)
@@ -89,45 +99,51 @@ def _control_numbers(session, round_: Round, files: list[Path], info: DemoInfo) 
 
 def _upload_examples(
     session, round_: Round, files: list[Path], users: dict[str, models.User], info: DemoInfo
-) -> list[models.Version]:
-    """Each example file uploaded by its unit's demo account, or by admin on the unit's behalf."""
+) -> None:
+    """Each example file uploaded by its unit's demo account, or by admin on the unit's behalf,
+    in the order the workbooks were last saved (an older draft becomes version 1)."""
     admin = repository.get_user(session, ADMIN)
     payloads = [(p.read_bytes(), p.name) for p in files]
     checked_all = validate_uploads([Upload(d, n) for d, n in payloads], round_)
-    stored: list[models.Version] = []
-    for (data, name), checked in zip(payloads, checked_all, strict=True):
+    oldest_first = sorted(
+        zip(payloads, checked_all, strict=True),
+        key=lambda item: (
+            min((c.modified for c in item[1] if c.modified), default=_EPOCH),
+            item[0][1],
+        ),
+    )
+    for (data, name), checked in oldest_first:
         unit = next((c.report.unit for c in checked if c.report.unit), None)
         if unit is None:
             info.notes.append(f"未导入：{name}（无法识别填报单位）")
             continue
-        uploader = users.get(unit, admin)
-        stored += repository.store_upload(
+        repository.store_upload(
             session,
             round_id=round_.id,
             unit_short_name=unit,
             data=data,
             original_name=name,
             checked=checked,
-            user=uploader,
+            user=users.get(unit, admin),
         )
         info.files += 1
-    return stored
 
 
-def _walk_statuses(session, versions: list[models.Version]) -> None:
-    """Clean 表四 versions, in unit order: the first approved, the second returned with a comment,
-    the rest submitted; every other clean version submitted. Versions with errors stay as they are."""
+def _walk_statuses(session, round_id: str) -> None:
+    """The newest clean version of every thread is submitted (except where PLAN keeps it a draft),
+    then approved or returned as PLAN says; versions with errors stay as they are."""
     admin = repository.get_user(session, ADMIN)
-    clean = [v for v in versions if not v.has_errors]
-    table_four = [v for v in clean if v.submission.table_id == "表四"]
-    for version in clean:
-        owner = session.get(models.User, version.uploaded_by_id) or admin
-        repository.submit(session, version.id, owner)
-    for position, version in enumerate(table_four):
-        if position == 0:
-            repository.review(session, version.id, admin, "approve")
-        elif position == 1:
-            repository.review(session, version.id, admin, "return", RETURN_COMMENT)
+    for thread in repository.submissions(session, round_id, scope=None):
+        newest = thread.versions[-1]
+        plan = PLAN.get(thread.unit.short_name, "submit")
+        if newest.has_errors or plan == "draft":
+            continue
+        owner = session.get(models.User, newest.uploaded_by_id) or admin
+        repository.submit(session, newest.id, owner)
+        if plan == "approve":
+            repository.review(session, newest.id, admin, "approve")
+        elif plan == "return":
+            repository.review(session, newest.id, admin, "return", RETURN_COMMENT)
 
 
 def _summary(session, round_id: str, info: DemoInfo) -> None:
@@ -164,8 +180,8 @@ def prepare_demo(instance_dir: Path, examples: Path | None = None) -> DemoInfo:
         controls = [p for p in found if "控制数" in p.name]
         submissions = [p for p in found if p.suffix.lower() in SUFFIXES and p not in controls]
         _control_numbers(session, round_, controls, info)
-        versions = _upload_examples(session, round_, submissions, users, info)
-        _walk_statuses(session, versions)
+        _upload_examples(session, round_, submissions, users, info)
+        _walk_statuses(session, round_.id)
         _summary(session, round_.id, info)
         if not found:
             info.notes.append(f"没有找到示例文件（{folder}）：站点中暂无报送数据")

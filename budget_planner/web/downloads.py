@@ -15,7 +15,7 @@ from budget_planner.templates.writer import (
     write_budget_template,
     write_table_template,
 )
-from budget_planner.web import db, files, queries, rounds, validation
+from budget_planner.web import db, files, rounds, validation
 from budget_planner.web.access import user
 
 bp = Blueprint("downloads", __name__)
@@ -56,6 +56,8 @@ def index():
     specs = load_specs()
     titles = {t: specs.table(t).title(config.year) for t in ALL_TABLES if t != BUDGET}
     titles[BUDGET] = specs.budget.title if specs.budget else BUDGET
+    subtitles = {t: specs.table(t).subtitle for t in ALL_TABLES if t != BUDGET}
+    subtitles[BUDGET] = "每个项目一份"
     required = config.required_tables(unit) if unit else ()
     return render_template(
         "downloads/index.html",
@@ -64,6 +66,7 @@ def index():
         units=config.units,
         tables=unit_tables(config, unit),
         titles=titles,
+        subtitles=subtitles,
         required=required,
         file_names={t: template_filename(config, t, unit) for t in ALL_TABLES},
     )
@@ -117,13 +120,12 @@ def version_file(version_id: int):
 @login_required
 def annotated(version_id: int):
     session = db.session()
-    version = repository.get_version(session, version_id, scope=user())
     found = repository.version_file(session, version_id, scope=user())
-    if version is None or found is None:
+    if found is None:
         abort(404)
     data, name = found
-    reports = queries.sibling_reports(session, version, scope=user())
-    marked, marked_name = validation.annotated(data, name, reports)
+    siblings = repository.upload_siblings(session, version_id, scope=user())
+    marked, marked_name = validation.annotated(data, name, [v.report_json for v in siblings])
     return files.send(marked, marked_name, files.XLSX)
 
 

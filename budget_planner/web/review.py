@@ -81,6 +81,7 @@ def version(version_id: int):
         previous=previous,
         diff=diff,
         is_newest=newest.id == found.id,
+        returned=any(r.decision == "return" for r in found.reviews),
         reviews=_reviews(submission),
         review_form=ReviewForm(),
     )

@@ -43,11 +43,10 @@ def describe(info: DemoInfo, url: str) -> str:
     for status, cells in info.statuses.items():
         lines.append(f"  {status}：{'、'.join(cells)}")
     lines += [f"  {note}" for note in info.notes]
-    lines += ["", f"请在浏览器中打开 {url}  ，用以下演示账号登录：", ""]
-    lines.append(f"  {'角色':<6}{'用户名':<10}密码")
+    lines += ["", f"请在浏览器中打开 {url} ，用以下演示账号登录：", ""]
     for account in info.accounts:
         role = account.role + (f"（{account.unit}）" if account.unit else "")
-        lines.append(f"  {role:<12}{account.username:<10}{account.password}")
+        lines.append(f"  {role}：用户名 {account.username}，密码 {account.password}")
     return "\n".join(lines)
 
 
