@@ -351,3 +351,32 @@ def test_an_error_value_in_a_text_column_is_an_error_never_a_blank(province_roun
     assert [(i.code, i.cell, i.column, i.value) for i in result.issues] == [
         ("cell.error_value", "C4", "主要工作内容", "#N/A")
     ]
+
+
+def test_a_two_row_header_repeated_on_page_two_is_skipped_whole(province_round):
+    top = [
+        "序号",
+        "类型",
+        "主要工作内容",
+        "拟设置项目",
+        "金额",
+        "项目设置",
+        None,
+        "项目绩效",
+        "备注",
+    ]
+    bottom = [None, None, None, None, None, "必要性", "政策依据"]
+    sheet = SheetGrid(
+        "表四",
+        values=[
+            top,
+            bottom,
+            line(1, "知识产权管理", "工作", "项目甲", 40),
+            top,
+            bottom,
+            line(2, None, "工作", "项目乙", 3),
+        ],
+        merged=[(1, 6, 1, 7), (4, 6, 4, 7)],
+    )
+    result = read(sheet, province_round, first=3, header_height=2)
+    assert kinds(result) == [(3, "project"), (6, "project")]

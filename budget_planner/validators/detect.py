@@ -74,6 +74,12 @@ def header_key(value: object) -> str:
     return _header_key(value)
 
 
+def is_header_word(value: object) -> bool:
+    """Whether a cell is the label or an alias of some table's column."""
+    key = header_key(value)
+    return bool(key) and key in _index()[1]
+
+
 @lru_cache(maxsize=8192)
 def _header_key(value: str) -> str:
     return _MARKS.sub("", compact(value))

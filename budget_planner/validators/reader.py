@@ -156,6 +156,7 @@ def _read_table(
         unit=None,
         round_=round_,
         numbers_are_text=words,
+        header_height=len(header.rows),
     )
     parsed.rows = result.rows
     parsed.stated_total = result.stated_total

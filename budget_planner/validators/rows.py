@@ -88,8 +88,10 @@ class RowReader:
         unit: str | None,
         round_: Round,
         numbers_are_text: bool = False,
+        header_height: int = 1,
     ) -> None:
         self.sheet, self.spec, self.table, self.unit = sheet, spec, table, unit
+        self.header_height = header_height
         self.numbers_are_text = numbers_are_text
         self.cols = [_Col(c.key, columns[c.key] - 1, c) for c in spec.columns if c.key in columns]
         self._plan = [(c.key, c.index, c.letter, c.kind, c) for c in self.cols]
@@ -106,7 +108,6 @@ class RowReader:
             if c.column.required and c.column.kind in (ColumnKind.TEXT, ColumnKind.COUNT_AMOUNT)
         ]
         self.width = max((c.index for c in self.cols), default=0) + 1
-        self.header_keys = {c.index: set(c.column.match_keys) for c in self.cols}
         self.presets = preset_names(round_, table) if spec.has_presets else frozenset()
         self._cat_compact: dict[str, str] = {}
         self._categories: dict[str, str] = {}
@@ -140,7 +141,10 @@ class RowReader:
         totals: list[tuple[int, RowKind, str, object, str]] = []
         last = first - 1
         width = self.width
+        skip_to = 0  # the second row of a repeated two-row header
         for r in range(first, sheet.height + 1):
+            if r <= skip_to:
+                continue
             line = sheet.values[r - 1]
             cells = line[:width]
             if cells.count(None) == len(cells):
@@ -160,6 +164,7 @@ class RowReader:
                 if self._other_header(r):
                     result.next_header = r
                     break
+                skip_to = r + self.header_height - 1
                 continue
             if self._is_numbering(cells):
                 continue
@@ -213,8 +218,7 @@ class RowReader:
         strings = [(i, v) for i, v in enumerate(cells) if type(v) is str and len(v) <= 30]
         if len(strings) < detect.MIN_COLUMNS:
             return False
-        every = detect._index()[1]
-        hits = sum(1 for _, v in strings if detect.header_key(v) in every)
+        hits = sum(1 for _, v in strings if detect.is_header_word(v))
         return hits >= detect.MIN_COLUMNS
 
     def _other_header(self, r: int) -> bool:
@@ -222,7 +226,7 @@ class RowReader:
         match = detect.find_header(self.sheet, start=r, limit=1)
         if match is None:
             return False
-        return self.table not in match.tables
+        return self.spec.id not in match.tables
 
     def _is_numbering(self, cells: list[CellValue]) -> bool:
         """A row 1 2 3 … numbering the columns under the header."""
@@ -410,8 +414,10 @@ def read_rows(
     unit: str | None,
     round_: Round,
     numbers_are_text: bool = False,
+    header_height: int = 1,
 ) -> RowsResult:
-    """Classify and type the rows of one table from ``first_row`` down."""
+    """Classify and type the rows of one table from ``first_row`` down (below a header of
+    ``header_height`` rows, which may repeat on later pages)."""
     reader = RowReader(
         sheet,
         spec,
@@ -420,5 +426,6 @@ def read_rows(
         unit=unit,
         round_=round_,
         numbers_are_text=numbers_are_text,
+        header_height=header_height,
     )
     return reader.read(first_row)
