@@ -379,3 +379,17 @@ def test_macro_enabled_workbook_is_read_with_a_warning():
     assert grid.sheets[0].get(1, 1) == 7
     assert [(i.code, i.severity) for i in grid.issues] == [("file.macros_ignored", "warning")]
     assert "宏已忽略" in grid.issues[0].message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        handmade.xlsx("", sheet_xml='<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c>'),
+        handmade.xlsx('<row r="1"><c r="A1" t="s"><v>5</v></c></row>'),  # no shared strings
+    ],
+)
+def test_a_parser_error_is_a_corrupt_file(data):
+    with pytest.raises(UnreadableFile) as caught:
+        read_workbook(data, "表四.xlsx")
+    assert caught.value.code == "file.corrupt"
+    assert "另存为 .xlsx 后重新上传" in caught.value.message

@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from budget_planner.errors import UnreadableFile
 from budget_planner.validators import gate_messages as msg
 from budget_planner.validators.gate import DEFAULT_LIMITS, Container, Limits, check_container
 from budget_planner.validators.grid import WorkbookGrid
 from budget_planner.validators.report import Issue
 
+log = logging.getLogger(__name__)
 MACROS_IGNORED = "文件中含有宏（VBA），宏已忽略，只读取单元格中的数据。"
 
 
@@ -19,9 +22,10 @@ def extract(data: bytes, container: Container, limits: Limits = DEFAULT_LIMITS) 
     """Run the extractor for a file that already passed the gate (this is what the worker runs)."""
     try:
         grid = _extract(data, container, limits)
-    except UnreadableFile:
+    except (UnreadableFile, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # a parser's own error on a file the gate let through
+    except BaseException as exc:  # a parser's error or a Rust panic (pyo3 PanicException)
+        log.warning("parser failed on a %s file: %r", container.kind, exc)
         raise UnreadableFile("file.corrupt", msg.CORRUPT) from exc
     if container.macros:
         grid.issues.append(Issue("file.macros_ignored", MACROS_IGNORED))
