@@ -207,6 +207,24 @@ def test_tables_stacked_on_one_sheet(province_round):
     assert [t.unit for t in tables] == ["清远市", "清远市"]
 
 
+def test_table_one_and_three_stacked_as_copied_from_the_word_notice(province_round):
+    one = Submission("表一", rows=ROWS).layout
+    three = Submission(
+        "表三", rows=[project("知识产权高水平服务", "专利代办处服务能力提升", 8)]
+    ).layout
+    offset = one.height + 2
+    for (r, c), v in three.cells.items():
+        one.cells[(r + offset, c)] = v
+    one.merges += [(r0 + offset, c0, r1 + offset, c1) for r0, c0, r1, c1 in three.merges]
+    tables = read(workbook([one]), "清远市.xlsx", province_round)
+    assert [
+        (t.table, t.header_rows, [r.value("project") for r in t.project_rows]) for t in tables
+    ] == [
+        ("表一", (4,), ["知识产权管理能力提升", "知识产权统计监测"]),
+        ("表三", (4 + offset,), ["专利代办处服务能力提升"]),
+    ]
+
+
 def test_no_table_anywhere_is_table_unknown(province_round):
     data = workbook(
         [

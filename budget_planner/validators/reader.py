@@ -169,9 +169,8 @@ def _read_table(
         after = result.end_row + 1
         stop = result.next_header or after + FOOTER_ROWS
         line = units.find_unit_line(sheet, range(after, min(stop, sheet.height + 1)))
-    next_start = result.next_header
-    if next_start is None and result.end_row < sheet.height:
-        next_start = result.end_row + 1
+    # another table may follow: look from the row after this one's last (its title rows included)
+    next_start = result.end_row + 1 if result.end_row < sheet.height else None
     return _Table(sheet, table_id, parsed, line), next_start
 
 
