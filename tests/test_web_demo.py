@@ -1,0 +1,91 @@
+"""`budget-planner demo` and `serve`: the demo database, its accounts and statuses, and the app each
+serves (waitress itself is replaced by a recorder: these tests must not block)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from budget_planner.cli import main
+from budget_planner.web import demo as demo_module
+from budget_planner.web import server
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """What would have been served: (app, host, port)."""
+    calls = []
+    monkeypatch.setattr(server, "serve", lambda app, host, port: calls.append((app, host, port)))
+    yield calls
+    from budget_planner.validators import worker
+
+    worker.shutdown()
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def login(app, username: str):
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": demo_module.DEMO_PASSWORD, "csrf_token": token},
+    )
+    assert answer.status_code == 302 and answer.headers["Location"] == "/", username
+    return client
+
+
+def test_demo_prepares_the_examples_and_serves_them_on_localhost(tmp_path, served):
+    result = CliRunner().invoke(main, ["demo", "--port", "5099", "--instance", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    [(app, host, port)] = served
+    assert (host, port) == ("127.0.0.1", 5099)
+    assert "http://127.0.0.1:5099/" in result.stdout
+    for username in ("admin", "finance", "清远市", "韶关市", "河源市", "梅州市"):
+        assert f"用户名 {username}，密码 demo2024" in result.stdout
+    examples = [
+        p
+        for p in demo_module.examples_dir().iterdir()
+        if p.suffix.lower() in demo_module.SUFFIXES and "控制数" not in p.name
+    ]
+    assert f"导入示例文件 {len(examples)} 个" in result.stdout
+    assert (tmp_path / "demo.sqlite3").is_file() and (tmp_path / "secret_key").is_file()
+    assert app.config["DATABASE_URL"] == f"sqlite:///{(tmp_path / 'demo.sqlite3').resolve()}"
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # plain http on 127.0.0.1
+
+    dashboard = text(login(app, "admin").get("/"))
+    for status in ("已通过", "已提交", "已退回", "有错误", "已上传未提交", "未提交"):
+        assert status in dashboard
+    unit = login(app, "韶关市")
+    page = unit.get("/")
+    assert "已退回" in text(page) and "清远市" not in text(page)
+    submission = re.search(r'href="(/submissions/\d+)"', page.get_data(as_text=True)).group(1)
+    assert demo_module.RETURN_COMMENT in text(unit.get(submission))
+
+
+def test_demo_starts_afresh_each_time(tmp_path, served):
+    first = demo_module.prepare_demo(tmp_path)
+    again = demo_module.prepare_demo(tmp_path)
+    assert again.files == first.files and again.statuses == first.statuses
+    assert [a.username for a in again.accounts] == [a.username for a in first.accounts]
+    assert "已退回" in again.statuses and again.statuses["已退回"] == ["韶关市表四"]
+
+
+def test_serve_uses_the_configured_database_with_secure_cookies(tmp_path, served, monkeypatch):
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    args = ["serve", "--host", "0.0.0.0", "--port", "8123", "--instance", str(tmp_path)]
+    result = CliRunner().invoke(main, [*args, "--database-url", url])
+    assert result.exit_code == 0, result.output
+    [(app, host, port)] = served
+    assert (host, port) == ("0.0.0.0", 8123)
+    assert app.config["DATABASE_URL"] == url
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert "HTTPS" in result.stderr
+    assert (tmp_path / "site.sqlite3").is_file()  # migrated on start
+    assert app.test_client().get("/login").status_code == 200
