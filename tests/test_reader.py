@@ -10,6 +10,7 @@ from builders import (
     DEFAULT_TAKEN,
     MERGE_UP,
     F,
+    Layout,
     Submission,
     project,
     subsidy,
@@ -17,6 +18,7 @@ from builders import (
     word_document,
     workbook,
 )
+from seed_tables import SEED_002, seed_table
 
 from budget_planner.validators.extract import read_workbook
 from budget_planner.validators.model import RowKind
@@ -261,3 +263,29 @@ def test_formulas_merged_amounts_and_a_numbering_row(province_round, engine):
     # openpyxl leaves the SUM uncached: the extractor evaluates it; xlsxwriter caches 92.5
     assert (t.stated_total, t.stated_total_cell) == (D("92.5"), "E10")
     assert issues(t) == [("amount.merged", "E7")]
+
+
+@pytest.mark.skipif(not SEED_002.exists(), reason="shared/seeds is not beside the checkout")
+def test_the_word_notice_itself_holds_four_blank_tables(province_round, specs):
+    """Seed 002's four tables, verbatim, as the Word notice a unit might send back unfilled."""
+    layouts = []
+    for table in ("表一", "表二", "表三", "表四"):
+        header, body = seed_table(table)
+        spec = specs.table(table)
+        lay = Layout(name=table, preamble=[spec.title(2024), spec.subtitle])
+        for r, line in enumerate([header, *body], 1):
+            for c, value in enumerate(line, 1):
+                lay.put(r, c, value)
+        layouts.append(lay)
+    tables = read(word_document(layouts), "需求征集表.docx", province_round, expected="清远市")
+    assert [(t.sheet, t.table, t.unit) for t in tables] == [
+        ("表格1", "表一", "清远市"),
+        ("表格2", "表二", "清远市"),
+        ("表格3", "表三", "清远市"),
+        ("表格4", "表四", "清远市"),
+    ]
+    assert [summarise(t) for t in tables] == [(0, D(0), {})] * 4
+    four = [r.kind for r in tables[3].rows]
+    assert (four.count(RowKind.PRESET_UNUSED), four.count(RowKind.PLACEHOLDER)) == (19, 6)
+    assert [r.kind for r in tables[0].rows] == [RowKind.PLACEHOLDER]  # 可加行
+    assert all(t.issues == [] for t in tables)
