@@ -194,3 +194,13 @@ def test_warm_starts_idle_workers():
         assert own.pids == started  # the file went to a warm worker
     finally:
         own.shutdown()
+
+
+def test_a_worker_that_cannot_start_is_the_servers_error_not_the_files(monkeypatch):
+    monkeypatch.setenv(worker.PYTHON_ENV, "/bin/false")
+    broken = ParsePool(size=1)
+    try:
+        with pytest.raises(RuntimeError, match="did not start"):
+            parse(broken)
+    finally:
+        broken.shutdown()

@@ -37,6 +37,8 @@ MEMORY_LIMIT = 1024 * MB  # RLIMIT_AS of a worker
 BASE_TIMEOUT = 5.0  # seconds for a typical file …
 TIMEOUT_PER_MB = 1.0  # … plus this much per MB uploaded
 INPROCESS_ENV = "BUDGET_PLANNER_INPROCESS"
+PYTHON_ENV = "BUDGET_PLANNER_PYTHON"  # the interpreter for workers, when sys.executable is not one
+STARTUP_TIMEOUT = 60.0
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _START = (
     "import sys; from budget_planner.validators.worker import serve; serve(*map(int, sys.argv[1:]))"
@@ -76,6 +78,7 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
     from budget_planner.validators.extract import extract
 
     conn = _Duplex(read_fd, write_fd)
+    conn.send(("ready", os.getpid()))
 
     while True:
         try:
@@ -137,7 +140,7 @@ class _Worker:
         args = [str(to_child_r), str(from_child_w), str(memory_limit)]
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-P", "-c", _START, *args],
+                [os.environ.get(PYTHON_ENV) or sys.executable, "-P", "-c", _START, *args],
                 pass_fds=(to_child_r, from_child_w),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -151,6 +154,13 @@ class _Worker:
             os.close(to_child_r)
             os.close(from_child_w)
         self.conn = _Duplex(from_child_r, to_child_w)
+        try:
+            ready = self.conn.poll(STARTUP_TIMEOUT) and self.conn.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:  # the server's problem, not the file's: do not blame the upload
+            self.kill()
+            raise RuntimeError(f"the parse worker did not start (exit code {self.process.poll()})")
 
     def run(self, task: tuple, timeout: float) -> WorkbookGrid:
         try:
