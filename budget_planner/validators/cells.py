@@ -201,3 +201,44 @@ def error_issue(sheet: str, label: str, row: int, cell: str, raw: CellValue):
         column=label,
         value=str(raw),
     )
+
+
+def merged_issue(sheet: str, label: str, r0: int, r1: int, cell: str, raw: CellValue):
+    """An amount merged over rows r0–r1: counted once, on its first row."""
+    from budget_planner.validators.report import Issue
+
+    return Issue(
+        code="amount.merged",
+        message=f"{label}单元格合并了第{r0}–{r1}行，只计入第{r0}行一次；请每个项目各填一个金额",
+        sheet=sheet,
+        cell=cell,
+        row=r0,
+        column=label,
+        value=display(raw),
+    )
+
+
+def is_numbering(cells: list[CellValue], least: int = 3) -> bool:
+    """A row 1 2 3 … numbering the columns under a header (at least ``least`` numbers)."""
+    expected = None
+    count = 0
+    for v in cells:
+        if v is None:
+            continue
+        if type(v) is str:
+            v = v.strip()
+            if not v.isdigit():
+                return False
+            n = int(v)
+        elif type(v) is int or (type(v) is float and v.is_integer()):
+            n = int(v)
+        else:
+            return False
+        if expected is None:
+            if n not in (0, 1):
+                return False
+        elif n != expected:
+            return False
+        expected = n + 1
+        count += 1
+    return count >= least

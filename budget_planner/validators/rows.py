@@ -25,10 +25,11 @@ from budget_planner.validators.amounts import parse_amount
 from budget_planner.validators.cells import (
     amount_issue,
     blank,
-    display,
     error_issue,
     is_note,
+    is_numbering,
     is_signature,
+    merged_issue,
     text_value,
     total_label,
 )
@@ -166,7 +167,7 @@ class RowReader:
                     break
                 skip_to = r + self.header_height - 1
                 continue
-            if self._is_numbering(cells):
+            if is_numbering(cells, detect.MIN_COLUMNS):
                 continue
             kind = self._total_kind(cells)
             row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
@@ -228,31 +229,6 @@ class RowReader:
             return False
         return self.spec.id not in match.tables
 
-    def _is_numbering(self, cells: list[CellValue]) -> bool:
-        """A row 1 2 3 … numbering the columns under the header."""
-        expected = None
-        count = 0
-        for v in cells:
-            if v is None:
-                continue
-            if type(v) is str:
-                v = v.strip()
-                if not v.isdigit():
-                    return False
-                n = int(v)
-            elif type(v) is int or (type(v) is float and v.is_integer()):
-                n = int(v)
-            else:
-                return False
-            if expected is None:
-                if n not in (0, 1):
-                    return False
-            elif n != expected:
-                return False
-            expected = n + 1
-            count += 1
-        return count >= detect.MIN_COLUMNS
-
     def _total_kind(self, cells: list[CellValue]) -> RowKind | None:
         """TOTAL or SUBTOTAL when a short text cell of the row says 合计/小计."""
         for v in cells:
@@ -286,7 +262,11 @@ class RowReader:
                     label = c.column.label
                     issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
                 if r in amount_merges:
-                    issues.append(self._merged_issue(c, r, amount_merges[r], cell, raw))
+                    issues.append(
+                        merged_issue(
+                            self.sheet.name, c.column.label, r, amount_merges[r], cell, raw
+                        )
+                    )
                 fields[key] = Field(raw, cell, parsed.value)
                 continue
             if raw is None:
@@ -379,18 +359,6 @@ class RowReader:
         return got
 
     # ------------------------------------------------------------ issues and totals
-
-    def _merged_issue(self, c: _Col, r0: int, r1: int, cell: str, raw: CellValue) -> Issue:
-        return Issue(
-            code="amount.merged",
-            message=f"{c.column.label}单元格合并了第{r0}–{r1}行，只计入第{r0}行一次；"
-            "请每个项目各填一个金额",
-            sheet=self.sheet.name,
-            cell=cell,
-            row=r0,
-            column=c.column.label,
-            value=display(raw),
-        )
 
     def _stated_total(
         self, totals: list[tuple[int, RowKind, str, object, str]], result: RowsResult
