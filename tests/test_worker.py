@@ -204,3 +204,26 @@ def test_a_worker_that_cannot_start_is_the_servers_error_not_the_files(monkeypat
             parse(broken)
     finally:
         broken.shutdown()
+
+
+A1 = '<row r="1"><c r="A1"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        '<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>',  # calamine reads lower case
+        '<row r="1048576"><c r="Xfd1048576"><v>1</v></c></row>',
+        '<row r="1048576"><c r="XFD01048576"><v>1</v></c></row>',  # and leading zeros
+        '<row r="1048576"><c r="XFD1048576"><extLst/><v>1</v></c></row>',  # value not first
+        '<row r="1048576"><c r="XFD1048576"><!-- x --><v>1</v></c></row>',
+        '<row r="1048576">\n  <c r="XFD1048576">\n    <v>1</v>\n  </c>\n</row>',
+        "<row r='1048576'><c t='n' r='XFD1048576'><v>1</v></c></row>",
+        '<row r="1048576"><c s="0"/>' + "<c/>" * 16382 + "<c><v>1</v></c></row>",  # no r: counted
+    ],
+)
+def test_variants_of_the_attack_file_are_refused_by_the_scan(pool, far):
+    # run in the pool: should the scan miss one, calamine aborts a worker, not the test run
+    with pytest.raises(UnreadableFile) as caught:
+        parse(pool, handmade.xlsx(A1 + far))
+    assert (caught.value.code, "16384 列" in caught.value.message) == ("file.range_too_large", True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from xml.sax.saxutils import unescape
 
 from budget_planner.errors import UnreadableFile
 
@@ -19,7 +19,6 @@ _ROW_OR_CELL = re.compile(
     re.DOTALL,
 )
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_HAS_VALUE = re.compile(rb"<" + _P + rb"(?:v|is|f)\b")
 _NOTABLE = re.compile(rb"<" + _P + rb"f\b|\st\s*=\s*[\"']e[\"']")
 _F = re.compile(rb"<" + _P + rb"f\b([^>]*?)(?:/>|(?<!/)>(.*?)</" + _P + rb"f\s*>)", re.DOTALL)
 _V = re.compile(rb"<" + _P + rb"v\b[^>]*?(?:/>|(?<!/)>(.*?)</" + _P + rb"v\s*>)", re.DOTALL)
@@ -80,12 +79,12 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
 
 
 def _text(raw: bytes | None) -> str:
-    return unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if raw else ""
+    return html.unescape(raw.decode("utf-8", "replace")) if raw else ""  # &amp; &#10; …
 
 
 def _position(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
     m = _REF.fullmatch(attrs.get(b"r", b""))
-    if m is None or len(m[1]) > 3 or len(m[2]) > 7:
+    if m is None or len(m[1]) > 3 or len(m[2].lstrip(b"0")) > 7:
         return None
     return int(m[2]), col_number(m[1])
 
@@ -176,7 +175,7 @@ class Walk:
             if not (1 <= self.row <= MAX_ROW and 1 <= self.col <= MAX_COL):
                 raise out_of_grid(self.sheet, f"第 {self.row} 行第 {self.col} 列")
             body = m[3]
-            if body and _HAS_VALUE.search(body):
+            if body and body.strip():  # not self-closed, not empty: data (styled empties are not)
                 self.scan.include(self.row, self.row, self.col, self.col)
             if _NOTABLE.search(m[2]) or (body and _NOTABLE.search(body)):
                 self.notes.note(self.row, self.col, attrs, body)

@@ -37,20 +37,22 @@ _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (<x:c …>)
 _CELL_OPEN = re.compile(rb"<" + _P + rb"c\b")
 _CELL_WITH_R = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=")
 # pass 1: anything unusual about the cell tags sends the sheet to pass 2
-_ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r=")')
+# (calamine accepts lower-case references and leading zeros: anything but A1-style is odd)
+_ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+[1-9][0-9]*")')
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,})')
 _FORMULA_TAG = re.compile(rb"<f[\s>/]")
 _ERROR_TYPE = re.compile(rb't="e"')
-# pass 2: a cell holding a value: its reference, then (not self-closed) a <v>, <is> or <f> child
+# passes 2 and 3: a cell holding a value — its reference, for a cell neither self-closed nor empty
+# (a <v>, <is> or <f> child; anything else inside counts too, to be safe)
 _VALUE_REF = re.compile(
     rb"<"
     + _P
-    + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'][^>]*(?<!/)>\s*<"
+    + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'][^>]*(?<!/)>(?!\s*</"
     + _P
-    + rb"(?:v|is|f)\b"
+    + rb"c\s*>)"
 )
-_USUAL_VALUE_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*+(?<!/)>\s*+<[vfi]')
+_USUAL_VALUE_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*+(?<!/)>(?!\s*+</c>)')
 _NOTABLE = re.compile(rb"<" + _P + rb"f\b|\st\s*=\s*[\"']e[\"']")
 
 
@@ -147,8 +149,10 @@ def _include_refs(refs: list[tuple[bytes, bytes]], scan: SheetScan, sheet: str) 
     for word in letters:
         if len(word) > 3 or col_number(word) > MAX_COL:
             raise out_of_grid(sheet, word.decode("ascii") + "1")
-    if max(map(len, digits)) > 7:
-        raise out_of_grid(sheet, "A" + max(digits, key=len).decode("ascii"))
+    if max(map(len, digits)) > 7:  # leading zeros (calamine reads A01 as A1), or out of the grid
+        digits = [d.lstrip(b"0") or b"0" for d in digits]
+        if max(map(len, digits)) > 7:
+            raise out_of_grid(sheet, "A" + max(digits, key=len).decode("ascii"))
     rows = list(map(int, digits))
     row0, row1 = min(rows), max(rows)
     if row0 < 1 or row1 > MAX_ROW:
