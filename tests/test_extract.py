@@ -393,3 +393,16 @@ def test_a_parser_error_is_a_corrupt_file(data):
         read_workbook(data, "表四.xlsx")
     assert caught.value.code == "file.corrupt"
     assert "另存为 .xlsx 后重新上传" in caught.value.message
+
+
+def test_merged_ranges_are_cut_to_the_data():
+    sheet_xml = (
+        f'<worksheet xmlns="{handmade.MAIN_NS}"><sheetData>'
+        '<row r="1"><c r="A1"><v>1</v></c><c r="C1"><v>2</v></c></row>'
+        '<row r="3"><c r="B3"><v>3</v></c></row></sheetData>'
+        '<mergeCells count="3"><mergeCell ref="A1:XFD1048576"/><mergeCell ref="B3:B9"/>'
+        '<mergeCell ref="E20:F30"/></mergeCells></worksheet>'
+    )
+    sheet = read_workbook(handmade.xlsx("", sheet_xml=sheet_xml), "x.xlsx").sheets[0]
+    # the sheet-wide merge is cut to the data; ordinary merges stay as drawn, even past the data
+    assert sheet.merged == [(1, 1, 3, 3), (3, 2, 9, 2), (20, 5, 30, 6)]

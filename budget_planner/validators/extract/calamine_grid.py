@@ -14,6 +14,8 @@ import python_calamine as pc
 
 from budget_planner.validators.grid import CellValue, SheetGrid, Visibility
 
+MAX_MERGE_CELLS = 100_000
+
 
 def _visibility(value: pc.SheetVisibleEnum) -> Visibility:
     # calamine's enum members are not hashable: compare, do not look up
@@ -65,3 +67,17 @@ def read_sheet(book: pc.CalamineWorkbook, name: str, visibility: Visibility) -> 
         (r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
     ]
     return SheetGrid(name=name, visibility=visibility, values=values, merged=merged)
+
+
+def clip_merged(sheet: SheetGrid, max_cells: int = MAX_MERGE_CELLS) -> None:
+    """A merged range of more than ``max_cells`` cells (A1:XFD1048576 is formatting) is cut to the
+    cells holding data, so whoever walks merged cells never walks billions; others stay as they are."""
+    height, width = sheet.height, sheet.width
+    kept = []
+    for r0, c0, r1, c1 in sheet.merged:
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > max_cells:
+            r1, c1 = min(r1, height), min(c1, width)
+            if not (r0 <= r1 and c0 <= c1 and (r1 > r0 or c1 > c0)):
+                continue
+        kept.append((r0, c0, r1, c1))
+    sheet.merged = kept

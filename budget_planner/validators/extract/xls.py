@@ -33,4 +33,5 @@ def read_xls(data: bytes) -> WorkbookGrid:
         book.close()
     for sheet in sheets:
         _put_errors(sheet, errors.get(sheet.name, {}))
+        calamine_grid.clip_merged(sheet)
     return WorkbookGrid(kind="xls", sheets=sheets, modified=last_saved(data))

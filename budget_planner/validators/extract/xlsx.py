@@ -124,6 +124,7 @@ def read_xlsx(data: bytes, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
         for (name, visibility), scan in zip(sheets_meta, scans, strict=True):
             sheet = calamine_grid.read_sheet(book, name, visibility)
             apply_scan(sheet, scan)
+            calamine_grid.clip_merged(sheet)
             sheets.append(sheet)
     finally:
         book.close()
