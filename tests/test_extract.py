@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 import xlwt
+from docx.oxml.ns import qn
 
 from budget_planner.errors import UnreadableFile
 from budget_planner.validators.extract import read_workbook
@@ -406,3 +407,17 @@ def test_merged_ranges_are_cut_to_the_data():
     sheet = read_workbook(handmade.xlsx("", sheet_xml=sheet_xml), "x.xlsx").sheets[0]
     # the sheet-wide merge is cut to the data; ordinary merges stay as drawn, even past the data
     assert sheet.merged == [(1, 1, 3, 3), (3, 2, 9, 2), (20, 5, 30, 6)]
+
+
+def test_a_word_table_spanning_absurdly_many_columns_is_refused():
+    def build(d):
+        table = d.add_table(rows=1, cols=2)
+        table.cell(0, 0).text = "序号"
+        tc_pr = table.cell(0, 0)._tc.get_or_add_tcPr()
+        span = tc_pr.makeelement(qn("w:gridSpan"), {qn("w:val"): "1000000000"})
+        tc_pr.append(span)
+
+    with pytest.raises(UnreadableFile) as caught:
+        read_workbook(docx_bytes(build), "通知.docx")
+    assert caught.value.code == "file.range_too_large"
+    assert "表格1" in caught.value.message

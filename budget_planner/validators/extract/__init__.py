@@ -40,7 +40,7 @@ def _extract(data: bytes, container: Container, limits: Limits) -> WorkbookGrid:
     if container.kind == "docx":
         from budget_planner.validators.extract.docx import read_docx
 
-        return read_docx(data)
+        return read_docx(data, limits)
     from budget_planner.validators.extract.xls import read_xls
 
     return read_xls(data)

@@ -16,8 +16,10 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.text.paragraph import Paragraph
 
+from budget_planner.errors import UnreadableFile
 from budget_planner.validators.extract.parts import main_part
 from budget_planner.validators.extract.props import core_modified
+from budget_planner.validators.gate import DEFAULT_LIMITS, Limits
 from budget_planner.validators.grid import CellValue, SheetGrid, WorkbookGrid
 
 PREAMBLE_LINES = 6
@@ -72,7 +74,7 @@ class _Open:
     last: int
 
 
-def read_table(tbl, name: str) -> SheetGrid:
+def read_table(tbl, name: str, limits: Limits = DEFAULT_LIMITS) -> SheetGrid:
     values: list[list[CellValue]] = []
     merged: list[tuple[int, int, int, int]] = []
     open_merges: dict[int, _Open] = {}
@@ -82,8 +84,12 @@ def read_table(tbl, name: str) -> SheetGrid:
             merged.append((m.row, m.col, m.last, m.col + m.span - 1))
 
     for r, tr in enumerate(_unwrap(tbl, (_W_TR,)), start=1):
+        if r > limits.max_rows:
+            raise _too_large(name, r, limits)
         line: list[CellValue] = []
         col = 1 + _int_prop(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)
+        if col - 1 > limits.max_cols:
+            raise _too_large(name, r, limits, col - 1)
         continued: set[int] = set()
         for tc in _unwrap(tr, (_W_TC,)):
             span = max(_int_prop(tc, f"{qn('w:tcPr')}/{qn('w:gridSpan')}", 1), 1)
@@ -106,6 +112,8 @@ def read_table(tbl, name: str) -> SheetGrid:
                 elif span > 1:
                     merged.append((r, col, r, col + span - 1))
             col += span
+            if col - 1 > limits.max_cols:
+                raise _too_large(name, r, limits, col - 1)
         for start in [c for c in open_merges if c not in continued]:
             close(open_merges.pop(start))
         values.append(line)
@@ -120,7 +128,16 @@ def read_table(tbl, name: str) -> SheetGrid:
     return SheetGrid(name=name, values=values, merged=merged)
 
 
-def read_docx(data: bytes) -> WorkbookGrid:
+def _too_large(name: str, rows: int, limits: Limits, cols: int = 0) -> UnreadableFile:
+    return UnreadableFile(
+        "file.range_too_large",
+        f"Word 文档中的{name}超过 {limits.max_rows} 行或 {limits.max_cols} 列（第 {rows} 行"
+        + (f"跨到第 {cols} 列" if cols else "")
+        + "），不像正常的表格。请检查表格后另存为 .docx，或把表格复制到 Excel 另存为 .xlsx 再上传。",
+    )
+
+
+def read_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         modified = core_modified(zf)
         document = parse_xml(zf.read(main_part(zf)))
@@ -133,7 +150,7 @@ def read_docx(data: bytes) -> WorkbookGrid:
             if text:
                 above.append(text)
         else:
-            sheet = read_table(el, f"表格{len(sheets) + 1}")
+            sheet = read_table(el, f"表格{len(sheets) + 1}", limits)
             sheet.preamble = above[-PREAMBLE_LINES:]
             sheets.append(sheet)
             above = []
