@@ -421,3 +421,18 @@ def test_a_word_table_spanning_absurdly_many_columns_is_refused():
         read_workbook(docx_bytes(build), "通知.docx")
     assert caught.value.code == "file.range_too_large"
     assert "表格1" in caught.value.message
+
+
+def test_formula_evaluation_has_a_budget():
+    # thousands of uncached whole-sheet sums: a few are evaluated, the rest reported, quickly
+    values = "".join(
+        f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="J{r}"><v>2</v></c></row>'
+        for r in range(1, 2001)
+    )
+    sums = "".join(
+        f'<row r="{r}"><c r="K{r}"><f>SUM(A1:J1000000)</f></c></row>' for r in range(2001, 3001)
+    )
+    sheet = read_workbook(handmade.xlsx(values + sums), "x.xlsx").sheets[0]
+    assert sheet.get(2001, 11) == Decimal("6000")
+    assert sheet.get(3000, 11) == Formula("SUM(A1:J1000000)")
+    assert {i.code for i in sheet.issues} == {"formula.evaluated", "formula.no_cached_value"}

@@ -37,6 +37,20 @@ _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
 MAX_RANGE_CELLS = 1_000_000
 
 
+class Budget:
+    """How many referenced cells the formulas of one sheet may still read (hostile files have
+    thousands of formulas over whole columns)."""
+
+    def __init__(self, cells: int = 1_000_000, extent: tuple[int, int] | None = None) -> None:
+        self.cells = cells
+        self.extent = extent  # (rows, columns) holding anything: ranges are read up to there
+
+    def spend(self, cells: int) -> None:
+        self.cells -= cells
+        if self.cells < 0:
+            raise NotEvaluable("too many cells")
+
+
 class NotEvaluable(Exception):
     """The formula is outside what we evaluate; the caller reports it."""
 
@@ -106,8 +120,8 @@ def _number(value: CellValue, *, in_sum: bool) -> Decimal | None:
 
 
 class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]], lookup: Lookup) -> None:
-        self.tokens, self.pos, self.lookup = tokens, 0, lookup
+    def __init__(self, tokens: list[tuple[str, str]], lookup: Lookup, budget: Budget) -> None:
+        self.tokens, self.pos, self.lookup, self.budget = tokens, 0, lookup, budget
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
@@ -185,8 +199,12 @@ class _Parser:
         first, last = (_cell(part) for part in text.split(":"))
         r0, r1 = sorted((first[0], last[0]))
         c0, c1 = sorted((first[1], last[1]))
-        if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_RANGE_CELLS:
+        if self.budget.extent is not None:  # past the data every cell is empty
+            r1, c1 = min(r1, self.budget.extent[0]), min(c1, self.budget.extent[1])
+        cells = max(r1 - r0 + 1, 0) * max(c1 - c0 + 1, 0)
+        if cells > MAX_RANGE_CELLS:
             raise NotEvaluable(text)
+        self.budget.spend(cells)
         total = Decimal(0)
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
@@ -194,9 +212,9 @@ class _Parser:
         return total
 
 
-def evaluate(text: str, lookup: Lookup) -> Decimal:
+def evaluate(text: str, lookup: Lookup, budget: Budget | None = None) -> Decimal:
     """The value of a simple formula (text without '='); NotEvaluable when outside what we evaluate."""
-    parser = _Parser(_tokens(text.lstrip("=")), lookup)
+    parser = _Parser(_tokens(text.lstrip("=")), lookup, budget or Budget())
     try:
         value = parser.expr()
     except InvalidOperation as exc:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from budget_planner.errors import UnreadableFile
 from budget_planner.money import plain
 from budget_planner.validators.extract import calamine_grid
-from budget_planner.validators.extract.formulas import NotEvaluable, evaluate
+from budget_planner.validators.extract.formulas import Budget, NotEvaluable, evaluate
 from budget_planner.validators.extract.parts import sheet_parts
 from budget_planner.validators.extract.props import core_modified
 from budget_planner.validators.extract.sheetscan import SheetScan, scan_sheet
@@ -39,6 +39,9 @@ def _resolve_uncached(sheet: SheetGrid, uncached: dict[tuple[int, int], str]) ->
     """Evaluate (or mark as Formula) the formulas stored without a result, in reading order."""
     done: dict[tuple[int, int], Decimal | Formula] = {}
     busy: set[tuple[int, int]] = set()
+    rows = max(sheet.height, *(r for r, _ in uncached))
+    cols = max(sheet.width, *(c for _, c in uncached))
+    budget = Budget(extent=(rows, cols))
 
     def lookup(row: int, col: int) -> CellValue:
         pos = (row, col)
@@ -51,7 +54,7 @@ def _resolve_uncached(sheet: SheetGrid, uncached: dict[tuple[int, int], str]) ->
             return Formula(uncached[pos])
         busy.add(pos)
         try:
-            value: Decimal | Formula = evaluate(uncached[pos], lookup)
+            value: Decimal | Formula = evaluate(uncached[pos], lookup, budget)
         except (NotEvaluable, RecursionError):
             value = Formula(uncached[pos])
         busy.discard(pos)
