@@ -89,3 +89,19 @@ def test_serve_uses_the_configured_database_with_secure_cookies(tmp_path, served
     assert "HTTPS" in result.stderr
     assert (tmp_path / "site.sqlite3").is_file()  # migrated on start
     assert app.test_client().get("/login").status_code == 200
+
+
+def test_a_port_in_use_is_a_chinese_message_not_a_traceback(tmp_path):
+    import socket
+
+    from budget_planner.errors import UsageError
+    from budget_planner.web import create_app
+
+    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": url})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(UsageError, match=f"无法在 127.0.0.1:{port} 上启动站点.*--port"):
+            server.serve(app, "127.0.0.1", port)

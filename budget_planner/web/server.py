@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from budget_planner.errors import UsageError
 from budget_planner.web.app import create_app
 from budget_planner.web.demo import DemoInfo, prepare_demo
 
@@ -18,11 +19,21 @@ def _say(text: str) -> None:
 
 
 def serve(app: Flask, host: str, port: int) -> None:
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
     shown = f"[{host}]" if ":" in host else host
+    try:
+        server = create_server(app, host=host, port=port, threads=THREADS, ident="budget_planner")
+    except OSError as exc:
+        raise UsageError(
+            f"无法在 {shown}:{port} 上启动站点（{exc.strerror or exc}）：端口可能已被占用，"
+            "请用 --port 换一个端口"
+        ) from exc
     _say(f"站点地址：http://{shown}:{port}/    （按 Ctrl+C 停止）")
-    waitress_serve(app, host=host, port=port, threads=THREADS, ident="budget_planner")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        _say("站点已停止。")
 
 
 def serve_site(host: str, port: int, instance_dir: Path, database_url: str | None) -> None:
