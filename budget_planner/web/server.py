@@ -22,9 +22,14 @@ def serve(app: Flask, host: str, port: int) -> None:
     from waitress.server import create_server
 
     shown = f"[{host}]" if ":" in host else host
+    channels: dict = {}  # waitress's socket map: closed here if the port cannot be had
     try:
-        server = create_server(app, host=host, port=port, threads=THREADS, ident="budget_planner")
+        server = create_server(
+            app, map=channels, host=host, port=port, threads=THREADS, ident="budget_planner"
+        )
     except OSError as exc:
+        for channel in list(channels.values()):
+            channel.close()
         raise UsageError(
             f"无法在 {shown}:{port} 上启动站点（{exc.strerror or exc}）：端口可能已被占用，"
             "请用 --port 换一个端口"
