@@ -152,16 +152,31 @@ def _checked(f: _File, found: dict[int, list[Issue]]) -> list[Checked]:
         issues = [*f.grid.issues, *(i for s in f.grid.sheets for i in s.issues), issue]
         return [Checked(Report(file=upload.name, issues=_tidy(issues)), None, modified, f.grid)]
     placed = {t.sheet for t in f.tables}
-    loose = [i for s in f.grid.sheets if s.name not in placed for i in s.issues]
+    # a sheet holding no table (填表说明, a list sheet, a hidden draft) is not read: only its
+    # sheet-wide issues are kept, never a cell it holds
+    loose = [i for s in f.grid.sheets if s.name not in placed for i in s.issues if i.cell is None]
     out = []
     for n, t in enumerate(f.tables):
         sheet = _sheet(f, t.sheet)
-        issues = [*f.grid.issues, *(sheet.issues if sheet else ()), *t.issues, *found[id(t)]]
+        read = _cells_read(t)
+        extracted = [i for i in (sheet.issues if sheet else ()) if i.cell is None or i.cell in read]
+        issues = [*f.grid.issues, *extracted, *t.issues, *found[id(t)]]
         if n == 0:
             issues += loose
         report = _report(upload.name, t, _tidy(issues))
         out.append(Checked(report, t, modified, f.grid))
     return out
+
+
+def _cells_read(t: ParsedTable) -> set[str]:
+    """The cells a table was read from: what the extractor found elsewhere on the sheet (a helper
+    formula beside the form, a note far below) is not the submission's problem."""
+    cells = {f.cell for row in t.rows for f in row.fields.values()}
+    if t.budget is not None:
+        cells.update(f.cell for f in t.budget.fields.values())
+    if t.stated_total_cell:
+        cells.add(t.stated_total_cell)
+    return cells
 
 
 def _tidy(issues: list[Issue]) -> list[Issue]:
