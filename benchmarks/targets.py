@@ -1,0 +1,164 @@
+"""The targets of issue 7, read off the measured rows as ratios against baselines of the same run."""
+
+from __future__ import annotations
+
+import statistics
+
+from benchmarks.report import Row, Target, paired
+
+INPROC = "in-process, {:,} rows"
+
+
+def _row(rows: list[Row], bench: str, case: str) -> Row | None:
+    for r in rows:
+        if r.bench == bench and r.case == case and not r.skipped and r.times:
+            return r
+    return None
+
+
+def _skip_reason(rows: list[Row], bench: str, case: str, quick: bool) -> str:
+    for r in rows:
+        if r.bench == bench and r.case == case and r.skipped:
+            return r.skipped
+    return "not measured with --quick" if quick else "not measured"
+
+
+def _paired_target(
+    rows: list[Row],
+    name: str,
+    bench: str,
+    a: str,
+    b: str,
+    limit: float,
+    at_most: bool,
+    quick: bool,
+) -> Target:
+    ra, rb = _row(rows, bench, a), _row(rows, bench, b)
+    if ra is None or rb is None:
+        missing = a if ra is None else b
+        return Target(name, None, limit, at_most, skipped=_skip_reason(rows, bench, missing, quick))
+    ratios = paired(ra, rb)
+    return Target(
+        name,
+        statistics.median(ratios),
+        limit,
+        at_most,
+        detail=f"{a} {ra.median:.3g} s, {b} {rb.median:.3g} s (medians)",
+    )
+
+
+def _memory_target(rows: list[Row], n: int, quick: bool) -> Target:
+    name = f"in-process {n:,} rows: engine's memory over the floor's"
+    bench = INPROC.format(n)
+    eng, floor = _row(rows, bench, "engine"), _row(rows, bench, "floor")
+    if eng is None or floor is None or eng.delta_kb is None or floor.delta_kb is None:
+        return Target(name, None, 2, skipped=_skip_reason(rows, bench, "engine", quick))
+    ratio = eng.delta_kb / max(floor.delta_kb, 1)
+    assert eng.peak_kb is not None and floor.peak_kb is not None
+    whole = eng.peak_kb / floor.peak_kb
+    detail = (
+        f"working memory {eng.delta_kb // 1024} vs {floor.delta_kb // 1024} MB; whole process "
+        f"{eng.peak_kb // 1024} vs {floor.peak_kb // 1024} MB = {whole:.2f}× (imports included)"
+    )
+    return Target(name, ratio, 2, detail=detail)
+
+
+def _linear(rows: list[Row], quick: bool) -> Target:
+    name = "in-process: engine's time per row at 50,000 rows over at 2,000 (linear growth)"
+    small = _row(rows, INPROC.format(2000), "engine")
+    large = _row(rows, INPROC.format(50000), "engine")
+    if small is None or large is None:
+        return Target(name, None, 1.25, skipped="not measured with --quick" if quick else "")
+    per_row = (large.median / 50000) / (small.median / 2000)
+    f_small = _row(rows, INPROC.format(2000), "floor")
+    f_large = _row(rows, INPROC.format(50000), "floor")
+    detail = ""
+    if f_small and f_large:
+        floor = (f_large.median / 50000) / (f_small.median / 2000)
+        detail = f"the floor's own per-row ratio {floor:.2f}"
+    return Target(name, per_row, 1.25, detail=detail)
+
+
+def _startup(rows: list[Row]) -> Target:
+    name = "`budget-planner --help` start-up (median seconds)"
+    r = _row(rows, "start-up", "budget-planner --help")
+    base = _row(rows, "start-up", "python -c pass")
+    if r is None:
+        return Target(name, None, 0.2, skipped="not measured")
+    detail = f"{statistics.median(paired(r, base)):.2f}× a bare interpreter" if base else ""
+    return Target(name, r.median, 0.2, detail=detail)
+
+
+def evaluate(rows: list[Row], quick: bool) -> list[Target]:
+    big = 2000 if quick else 50000
+    proc = f"whole process, {big:,} rows"
+    found = [
+        _paired_target(
+            rows,
+            "in-process 2,000 rows: engine over floor",
+            INPROC.format(2000),
+            "engine",
+            "floor",
+            2,
+            True,
+            quick,
+        ),
+        _paired_target(
+            rows,
+            "in-process 50,000 rows: engine over floor",
+            INPROC.format(50000),
+            "engine",
+            "floor",
+            2,
+            True,
+            quick,
+        ),
+        _linear(rows, quick),
+        _memory_target(rows, 2000, quick),
+        _memory_target(rows, 50000, quick),
+        _paired_target(
+            rows,
+            f"whole process {big:,} rows: `validate` over the floor",
+            proc,
+            "budget-planner validate",
+            "floor",
+            2.5,
+            True,
+            quick,
+        ),
+        _paired_target(
+            rows,
+            f"whole process {big:,} rows: frictionless over `validate`",
+            proc,
+            "peer",
+            "budget-planner validate",
+            2.5,
+            False,
+            quick,
+        ),
+        _paired_target(
+            rows,
+            "in-process 2,000 rows: frictionless over engine",
+            INPROC.format(2000),
+            "peer",
+            "engine",
+            3,
+            False,
+            quick,
+        ),
+        _paired_target(
+            rows,
+            "whole round: plain pipeline over `aggregate`",
+            "whole round (21 units)",
+            "plain",
+            "budget-planner aggregate",
+            2,
+            False,
+            quick,
+        ),
+        _startup(rows),
+    ]
+    web = [r for r in rows if r.bench == "web service load"]
+    if web and web[0].skipped:
+        found.append(Target("web service load", None, 1, skipped=web[0].skipped))
+    return found
