@@ -10,14 +10,20 @@ from dataclasses import dataclass
 
 import pytest
 from flask import url_for
+from test_storage_support import BACKENDS, new_database
 from webclient import ROUND_ID, Site, make_app, populate
 
 SIGNED_IN = ("admin", "finance", "unit")
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch)
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path, monkeypatch):
+    """The site on SQLite, and on PostgreSQL (a schema of its own) when DATABASE_URL names one."""
+    url, drop = new_database(request.param, tmp_path)
+    made = make_app(tmp_path, monkeypatch, DATABASE_URL=url)
+    yield made
+    made.extensions["budget_planner.db"]["engine"].dispose()
+    drop()
 
 
 @pytest.fixture
