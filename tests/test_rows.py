@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from budget_planner.project_key import project_key
 from budget_planner.templates.spec import load_specs
-from budget_planner.text import canonical
-from budget_planner.validators.cells import text_value, total_label
+from budget_planner.validators.cells import total_label
 from budget_planner.validators.grid import ErrorValue, Formula, SheetGrid
 from budget_planner.validators.model import RowKind
 from budget_planner.validators.rows import read_rows
@@ -327,11 +323,6 @@ def test_another_tables_header_ends_this_table(province_round):
     result = read(sheet, province_round)
     assert kinds(result) == [(4, "project")]
     assert result.next_header == 7
-
-
-@given(st.text())
-def test_text_value_is_canonical(s):
-    assert text_value(s) == (canonical(s) or None)
 
 
 def test_total_labels():

@@ -1,10 +1,7 @@
-"""One cell at a time, fast: canonical text, how a cell is shown in an issue, row labels (合计, 填表人).
+"""One cell at a time, fast: a cell's text, how a cell is shown in an issue, row labels (合计, 填表人).
 
-The reader touches every cell of a table, so these avoid work where a cheap test suffices:
-``text_value`` gives exactly ``canonical()`` but NFKC-normalises only the characters that change under
-NFKC (found with one precompiled character class, not ``unicodedata.normalize`` over the whole
-text, which costs ~12 µs for a 100-character sentence), and skips the space rules when no odd space
-is present.
+The reader touches every cell of a table, so these avoid work where a cheap test suffices
+(``text.canonical`` itself takes the fast path for text).
 """
 
 from __future__ import annotations
@@ -12,19 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-from functools import cache
 
 from budget_planner import money
 from budget_planner.text import canonical, compact
 from budget_planner.validators.amounts import parse_amount
 from budget_planner.validators.grid import CellValue, ErrorValue, Formula
 from budget_planner.validators.model import RowKind
-
-# the space rules of text.canonical, for text already in NFKC (checked equal by a property test)
-_SPACE_LIKE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
-_LINE_SPACES = re.compile(r" *\n *")
-_NEWLINES = re.compile(r"\n{2,}")
-_ODD_SPACE = re.compile(r"[\t\n\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]|  ")
 
 # a footer line that ends a table (compact text starting with one of these), and note lines
 SIGNATURES = (
@@ -53,60 +43,12 @@ _LABEL_TAIL = re.compile(r":$|\(万元\)$|金额$")
 TOTAL_MAX_LEN = 24
 
 
-@cache
-def _unstable() -> re.Pattern[str]:
-    """Runs of BMP characters that NFKC changes (full-width forms, compatibility ideographs …)."""
-    codes = [
-        c
-        for c in range(0x10000)
-        if not 0xD800 <= c <= 0xDFFF and unicodedata.normalize("NFKC", chr(c)) != chr(c)
-    ]
-    ranges: list[tuple[int, int]] = []
-    for c in codes:
-        if ranges and ranges[-1][1] == c - 1:
-            ranges[-1] = (ranges[-1][0], c)
-        else:
-            ranges.append((c, c))
-    parts = "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
-    return re.compile(f"[{parts}]+")
-
-
-def _nfkc_run(match: re.Match[str]) -> str:
-    return unicodedata.normalize("NFKC", match.group())
-
-
-# the full-width punctuation of Chinese office text, replaced directly (str.replace is C-fast)
-_COMMON = tuple(
-    (ch, unicodedata.normalize("NFKC", ch)) for ch in "，（）：；！？\u3000％．／－\uff5e"
-)
-
-
-def nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, touching only the characters that change."""
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):
-        return text
-    for ch, to in _COMMON:
-        if ch in text:
-            text = text.replace(ch, to)
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    fixed = _unstable().sub(_nfkc_run, text)
-    # combining sequences and astral characters: the whole text, as canonical() does
-    return (
-        fixed if unicodedata.is_normalized("NFKC", fixed) else unicodedata.normalize("NFKC", text)
-    )
-
-
 def text_value(value: CellValue) -> str | None:
     """A text cell in canonical form (None when blank): ``canonical(value) or None``, fast."""
     if value is None:
         return None
     if type(value) is str:
-        s = nfkc(value)
-        if _ODD_SPACE.search(s):
-            s = s.replace("\r\n", "\n").replace("\r", "\n")
-            s = _NEWLINES.sub("\n", _LINE_SPACES.sub("\n", _SPACE_LIKE.sub(" ", s)))
-        return s.strip() or None
+        return canonical(value) or None
     if type(value) is float and value.is_integer() and abs(value) < 1e15:
         return str(int(value))  # a 序号 or a number typed in a text column: 1.0 → "1"
     if isinstance(value, bool):
