@@ -1,11 +1,16 @@
 """Where the time goes: pyinstrument over the validation and aggregation paths, in this process.
 
     .venv/bin/python -m benchmarks.hotspots [validate-2000 | validate-50000 | aggregate]…
+    .venv/bin/python -m benchmarks.hotspots --stages [ROWS…]    (default 2000 50000)
 
 Each path runs once to warm up, then under the profiler (the 2,000-row one ten times) (parsing in-process through the
 ``BUDGET_PLANNER_INPROCESS`` switch, so the parse is in the profile). Prints the hot spots — by own
 time and by total time, the project's functions only for the latter — and writes the full call tree
 to ``benchmarks/out/profile-<name>.txt``.
+
+``--stages`` times the validation's stages without a profiler's overhead (each stage's function
+wrapped with a timer, where it exists) beside the floor, in the floor's units: what each stage
+costs against the target of 2× the floor for the whole.
 """
 
 from __future__ import annotations
@@ -103,7 +108,98 @@ def profile(name: str) -> str:
     return f"### {name} ({wall:.2f} s wall)\n\n" + hot_spots(profiler.last_session)
 
 
+# (label, module, function): wrapped where they exist; nested stages are indented
+STAGES = (
+    (
+        "gate (container checks, inflating every part)",
+        "budget_planner.validators.worker",
+        "check_container",
+    ),
+    ("extract (scan + calamine + grid)", "budget_planner.validators.extract", "extract"),
+    ("  sheet XML scan", "budget_planner.validators.extract.xlsx", "scan_sheet"),
+    (
+        "  calamine + cell conversion",
+        "budget_planner.validators.extract.calamine_grid",
+        "read_sheet",
+    ),
+    (
+        "read tables (header, unit, rows normalised)",
+        "budget_planner.validators.pipeline",
+        "read_tables",
+    ),
+    ("schema (frame + pandera)", "budget_planner.validators.schema", "validate_tables"),
+    ("  building the frame", "budget_planner.validators.schema", "build_frame"),
+    ("table checks (totals, counts, text…)", "budget_planner.validators.pipeline", "check_table"),
+    ("summarise (rows, totals by 类型)", "budget_planner.validators.pipeline", "summarise"),
+)
+
+
+def _wrap(spent: dict[str, float], label: str, module: str, name: str) -> None:
+    import importlib
+
+    mod = importlib.import_module(module)
+    inner = getattr(mod, name, None)
+    if inner is None:
+        return
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[label] += time.perf_counter() - start
+
+    setattr(mod, name, timed)
+
+
+def stages(rows: int) -> str:
+    from benchmarks.baselines.floor import read
+
+    os.environ["BUDGET_PLANNER_INPROCESS"] = "1"
+    import budget_planner.validators.extract.xlsx
+    import budget_planner.validators.schema  # noqa: F401
+
+    path = generate.single("表四", rows)
+    data = path.read_bytes()
+    run = _validate(rows)
+    runs = max(2, 20000 // rows)
+    run()
+    spent: dict[str, float] = defaultdict(float)
+    for label, module, name in STAGES:
+        _wrap(spent, label, module, name)
+    floor = whole = 0.0
+    for _ in range(runs):
+        start = time.perf_counter()
+        read(data, path.name)
+        floor += time.perf_counter() - start
+        start = time.perf_counter()
+        run()
+        whole += time.perf_counter() - start
+    floor, whole = floor / runs, whole / runs
+    lines = [
+        f"### stages at {rows:,} rows (mean of {runs}; floor {floor * 1000:.0f} ms, "
+        f"engine {whole * 1000:.0f} ms = {whole / floor:.2f}× the floor)",
+        "",
+        "| stage | ms | share of engine | × floor |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for label, _, _ in STAGES:
+        t = spent.get(label, 0.0) / runs
+        lines.append(f"| {label} | {t * 1000:.0f} | {t / whole:.0%} | {t / floor:.2f} |")
+    top = [label for label, _, _ in STAGES if not label.startswith(" ")]
+    rest = whole - sum(spent.get(label, 0.0) for label in top) / runs
+    lines.append(
+        f"| everything else (reports, rules, issues) | {rest * 1000:.0f} | "
+        f"{rest / whole:.0%} | {rest / floor:.2f} |"
+    )
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["--stages"]:
+        for rows in map(int, argv[1:] or ["2000", "50000"]):
+            print(stages(rows), end="\n\n", flush=True)
+        return
     for name in argv or list(PATHS):
         print(profile(name), end="\n\n", flush=True)
 

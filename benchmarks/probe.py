@@ -76,6 +76,8 @@ def timings(path: Path, rounds: int, names: list[str]) -> dict[str, list[float]]
     cases = {name: CASES[name](path, data) for name in names}
     for case in cases.values():  # warm: first-call caches, lazily compiled patterns
         case()
+    gc.collect()
+    gc.freeze()  # the libraries' own objects: no case pays for scanning another's imports
     times: dict[str, list[float]] = {name: [] for name in names}
     for k in range(rounds):
         order = names[k % len(names) :] + names[: k % len(names)]

@@ -27,14 +27,14 @@ class Row:
 class Target:
     name: str
     ratio: float | None  # the measured figure (a ratio, or seconds for the start-up target)
-    limit: float
+    limit: float | None
     at_most: bool = True  # True: figure ≤ limit; False: figure ≥ limit
     detail: str = ""
     skipped: str = ""
 
     @property
     def met(self) -> bool | None:
-        if self.ratio is None:
+        if self.ratio is None or self.limit is None:
             return None
         return self.ratio <= self.limit if self.at_most else self.ratio >= self.limit
 
@@ -96,7 +96,7 @@ def targets_table(targets: list[Target]) -> str:
     for t in targets:
         sign = "≤" if t.at_most else "≥"
         unit = " s" if t.name.startswith("`budget-planner --help`") else "×"
-        limit = f"{sign} {t.limit:g}{unit}"
+        limit = "–" if t.limit is None else f"{sign} {t.limit:g}{unit}"
         if t.met is None:
             lines.append(f"| {t.name} | {limit} | – | skipped: {t.skipped or 'not measured'} |")
             continue

@@ -65,9 +65,11 @@ def _probe(*args: str) -> dict:
     return json.loads(done.stdout.decode().strip().splitlines()[-1])
 
 
-def in_process(rows: int, rounds: int, cases: list[str], memory_cases: list[str]) -> list[Row]:
-    bench = f"in-process, {rows:,} rows"
-    path = generate.single("表四", rows)
+def in_process(
+    rows: int, rounds: int, cases: list[str], memory_cases: list[str], table: str = "表四"
+) -> list[Row]:
+    bench = f"in-process, {rows:,} rows" + ("" if table == "表四" else f" ({table})")
+    path = generate.single(table, rows)
     say(f"{bench}: {rounds} rounds of {', '.join(cases)}")
     times = _probe("time", str(path), str(rounds), *cases)
     out = []
@@ -191,6 +193,8 @@ def main(argv: list[str]) -> int:
     sizes = (50, 2000) if quick else generate.SIZES
     for rows_n in sizes:
         generate.single("表四", rows_n)
+    if not quick:
+        generate.single("表一", 2000)
     generate.province_round()
     load_start = os.getloadavg()
     rows: list[Row] = []
@@ -201,11 +205,12 @@ def main(argv: list[str]) -> int:
         2000, 3 if quick else 9, all_cases, ["floor", "engine"] if quick else all_cases
     )
     if not quick:
-        rows += in_process(50000, 5, ["floor", "engine"], ["floor", "engine"])
-        rows += process_validate(50000, 3, 3)
+        rows += in_process(2000, 7, ["floor", "engine"], ["floor", "engine"], table="表一")
+        rows += in_process(50000, 7, ["floor", "engine"], ["floor", "engine"])
+        rows += process_validate(50000, 5, 3)
     else:
         rows += process_validate(2000, 2, 2)
-    rows += process_round(2 if quick else 5)
+    rows += process_round(2 if quick else 7)
     rows += web_load()
     found = targets.evaluate(rows, quick)
     took = time.perf_counter() - _started
