@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -116,6 +117,19 @@ def _check_uploader(
     return actor, unit, behalf
 
 
+@dataclass(frozen=True)
+class StoredTable:
+    """One table of an upload as kept: its version, and whether this upload made it.
+
+    ``new`` is False when the bytes equalled the newest version, which answered instead — decided
+    under the submission's lock, so two people sending the same file at once are told apart (a
+    time comparison by the caller cannot: the other's version may be younger than its request).
+    """
+
+    version: Version
+    new: bool
+
+
 def store_upload(
     session: Session,
     *,
@@ -128,6 +142,33 @@ def store_upload(
     on_behalf: bool | None = None,
     attachment: tuple[bytes, str] | None = None,
 ) -> list[Version]:
+    """Keep one upload (see ``store_upload_tables``); the versions, one per table kept."""
+    stored = store_upload_tables(
+        session,
+        round_id=round_id,
+        unit_short_name=unit_short_name,
+        data=data,
+        original_name=original_name,
+        checked=checked,
+        user=user,
+        on_behalf=on_behalf,
+        attachment=attachment,
+    )
+    return [s.version for s in stored]
+
+
+def store_upload_tables(
+    session: Session,
+    *,
+    round_id: str,
+    unit_short_name: str,
+    data: bytes,
+    original_name: str,
+    checked: Sequence[Checked],
+    user: Actor | None,
+    on_behalf: bool | None = None,
+    attachment: tuple[bytes, str] | None = None,
+) -> list[StoredTable]:
     """Keep one upload: its bytes, one version per table found, their reports and project rows.
 
     All of it commits together or not at all. An upload whose bytes equal the newest version of
@@ -158,7 +199,7 @@ def store_upload(
             scan_sha = _ensure_blob(session, attachment[0])
             scan = (scan_sha, clean_file_name(attachment[1]), sniff_mime(attachment[0]))
         now = utcnow()
-        versions: list[Version] = []
+        versions: list[StoredTable] = []
         renewed: set[int] = set()
         for item in storable:
             table_id = str(item.report.table)
@@ -168,7 +209,7 @@ def store_upload(
             label = f"{table_id}{'“' + slot + '”' if slot else ''}"
             if newest is not None and newest.blob_sha256 == sha and submission.id not in renewed:
                 _attach(session, newest, scan)
-                versions.append(newest)
+                versions.append(StoredTable(newest, new=False))
                 record(
                     session,
                     actor,
@@ -184,7 +225,7 @@ def store_upload(
             )
             _attach(session, version, scan)
             renewed.add(submission.id)
-            versions.append(version)
+            versions.append(StoredTable(version, new=True))
             state = "有错误" if version.has_errors else "无错误"
             flag = "，在审核通过后上传" if version.after_approval else ""
             record(

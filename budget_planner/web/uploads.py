@@ -3,7 +3,6 @@ clean version. Unit accounts upload for their own unit; admin uploads on a unit'
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
-from budget_planner.storage.types import utcnow
-from budget_planner.storage.uploads import clean_file_name
+from budget_planner.storage.uploads import StoredTable, clean_file_name, store_upload_tables
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.web import db, rounds, validation
 from budget_planner.web.access import ADMIN, UNIT, roles, user
@@ -68,19 +66,19 @@ def _attachment(form: UploadForm) -> tuple[bytes, str] | None:
     return data, clean_file_name(storage.filename)
 
 
-def _results(checked, versions: list[models.Version], started: dt.datetime) -> list[TableResult]:
-    """Each table found with the version it was stored as (versions come in the order of the
+def _results(checked, stored: list[StoredTable]) -> list[TableResult]:
+    """Each table found with the version it was stored as (they come in the order of the
     storable tables: those recognised as one of the round's tables)."""
-    pending = iter(versions)
+    pending = iter(stored)
     results = []
     for item in checked:
-        storable = item.table is not None and item.report.table in ALL_TABLES and versions
-        version = next(pending, None) if storable else None
+        storable = item.table is not None and item.report.table in ALL_TABLES and stored
+        kept = next(pending, None) if storable else None
         results.append(
             TableResult(
                 report=item.report.to_dict(),
-                version=version,
-                new=version is None or version.uploaded_at >= started,
+                version=kept.version if kept is not None else None,
+                new=kept is None or kept.new,
             )
         )
     return results
@@ -88,19 +86,26 @@ def _results(checked, versions: list[models.Version], started: dt.datetime) -> l
 
 def receive(form: UploadForm, unit_name: str) -> list[FileResult] | None:
     """Validate the chosen files together, then store each; None when nothing could be taken."""
-    stored, config = rounds.required()
     scan = _attachment(form)
     if form.attachment.errors:
         return None
     files = [(f.read(), clean_file_name(f.filename)) for f in form.chosen_files()]
+    return store_files(files, scan, unit_name)
+
+
+def store_files(
+    files: list[tuple[bytes, str]], scan: tuple[bytes, str] | None, unit_name: str
+) -> list[FileResult]:
+    """Validate the files together (a 预算表 is checked against its table row), then store each
+    with the scan; the page and the API both come here."""
+    stored, config = rounds.required()
     checked_all = validation.check_batch(
         files, config, unit_name, current_app.config.get("VALIDATION_PARSE")
     )
     session = db.session()
     results = []
     for (data, name), checked in zip(files, checked_all, strict=True):
-        started = utcnow()
-        versions = repository.store_upload(
+        stored_tables = store_upload_tables(
             session,
             round_id=stored.id,
             unit_short_name=unit_name,
@@ -110,7 +115,7 @@ def receive(form: UploadForm, unit_name: str) -> list[FileResult] | None:
             user=user(),
             attachment=scan,
         )
-        results.append(FileResult(name, _results(checked, versions, started)))
+        results.append(FileResult(name, _results(checked, stored_tables)))
     return results
 
 
