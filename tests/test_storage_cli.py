@@ -28,10 +28,20 @@ def run(db, tmp_path):
     return invoke
 
 
+def newest_migration() -> str:
+    """The head revision of the migrations shipped in the package (0001, 0002, …)."""
+    from alembic.script import ScriptDirectory
+
+    from budget_planner.storage.db import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def test_db_upgrade(run):
     result = run("db", "upgrade")
     assert result.exit_code == 0
-    assert "数据库已是最新结构（版本 0001）" in result.stdout
+    assert f"数据库已是最新结构（版本 {newest_migration()}）" in result.stdout
+    assert newest_migration() >= "0002"
 
 
 def test_round_load_is_idempotent(run, db):

@@ -176,7 +176,8 @@ def create_unit_accounts(
 
 
 def reset_password(session: Session, username: str, *, actor: Actor | None = None) -> str:
-    """A new one-time password for the account (to be changed at the next sign-in)."""
+    """A new one-time password for the account (to be changed at the next sign-in); its API token,
+    if any, is revoked."""
     with write_transaction(session):
         user = load_actor(session, actor)
         require_role(user, Role.ADMIN)
@@ -186,8 +187,16 @@ def reset_password(session: Session, username: str, *, actor: Actor | None = Non
         password = one_time_password()
         account.password_hash = hash_password(password)
         account.must_change_password = True
+        revoked = account.api_token_hash is not None
+        account.api_token_hash = None  # a reset also ends the account's API access
+        account.api_token_at = None
+        note = "（API 令牌同时作废）" if revoked else ""
         record(
-            session, user, Action.PASSWORD_RESET, unit_id=account.unit_id, detail=account.username
+            session,
+            user,
+            Action.PASSWORD_RESET,
+            unit_id=account.unit_id,
+            detail=account.username + note,
         )
     return password
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from budget_planner.storage.db import write_transaction
-from budget_planner.storage.models import AuditLog, User
+from budget_planner.storage.models import AuditLog, Submission, Unit, User, Version
 from budget_planner.storage.scope import Actor, as_scope
 from budget_planner.storage.types import utcnow
 
@@ -17,6 +18,7 @@ from budget_planner.storage.types import utcnow
 class Action(StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login.failed"
+    LOGIN_THROTTLED = "login.throttled"
     LOGOUT = "logout"
     PASSWORD_CHANGED = "password.changed"
     PASSWORD_RESET = "password.reset"
@@ -35,6 +37,8 @@ class Action(StrEnum):
     CONTROL_NUMBER = "control_number.set"
     ALLOCATION = "allocation.set"
     DOWNLOAD = "download"
+    TOKEN_ISSUED = "token.issued"
+    TOKEN_REVOKED = "token.revoked"
 
     @property
     def label(self) -> str:
@@ -44,6 +48,7 @@ class Action(StrEnum):
 ACTION_LABELS = {
     "login": "登录",
     "login.failed": "登录失败",
+    "login.throttled": "登录受限（失败次数过多）",
     "logout": "退出登录",
     "password.changed": "修改密码",
     "password.reset": "重置密码",
@@ -62,6 +67,8 @@ ACTION_LABELS = {
     "control_number.set": "设置控制数",
     "allocation.set": "核定金额",
     "download": "下载",
+    "token.issued": "生成 API 令牌",
+    "token.revoked": "作废 API 令牌",
 }
 
 
@@ -146,3 +153,46 @@ def audit_log(
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """An entry as a person reads it: the unit's name and the version (表四第 2 版), not ids."""
+
+    at: dt.datetime
+    username: str
+    action: str  # the Chinese label
+    unit: str
+    version: str
+    detail: str
+
+
+def audit_lines(
+    session: Session, round_id: str | None, *, scope: object, limit: int | None = None
+) -> list[AuditLine]:
+    """``audit_log`` with unit names and version labels (newest first)."""
+    entries = audit_log(session, round_id, scope=scope, limit=limit)
+    unit_ids = {e.unit_id for e in entries if e.unit_id is not None}
+    version_ids = {e.version_id for e in entries if e.version_id is not None}
+    units = dict(
+        session.execute(sa.select(Unit.id, Unit.short_name).where(Unit.id.in_(unit_ids))).all()
+    )
+    versions = {
+        vid: f"{table}{'“' + slot + '”' if slot else ''}第 {number} 版"
+        for vid, table, slot, number in session.execute(
+            sa.select(Version.id, Submission.table_id, Submission.slot, Version.number)
+            .join(Submission, Submission.id == Version.submission_id)
+            .where(Version.id.in_(version_ids))
+        )
+    }
+    return [
+        AuditLine(
+            at=e.at,
+            username=e.username,
+            action=ACTION_LABELS.get(e.action, e.action),
+            unit=units.get(e.unit_id, "") if e.unit_id is not None else "",
+            version=versions.get(e.version_id, "") if e.version_id is not None else "",
+            detail=e.detail,
+        )
+        for e in entries
+    ]

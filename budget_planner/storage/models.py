@@ -133,6 +133,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    api_token_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True, unique=True)
+    api_token_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit | None] = relationship()
 

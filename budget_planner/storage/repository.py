@@ -21,12 +21,27 @@ from budget_planner.storage.accounts import (
 )
 from budget_planner.storage.allocations import (
     AllocatedRow,
+    AllocationRefused,
+    Requested,
     allocations,
+    requested_projects,
     rows_with_allocations,
     set_allocation,
+    set_allocations,
 )
-from budget_planner.storage.audit import Action, audit, audit_log
+from budget_planner.storage.audit import Action, AuditLine, audit, audit_lines, audit_log
 from budget_planner.storage.completeness import Cell, Completeness, UnitRow, completeness
+from budget_planner.storage.counted import StoredCounted, stored_counted
+from budget_planner.storage.history import (
+    Change,
+    Thread,
+    VersionEntry,
+    changes,
+    submission_history,
+    unit_history,
+    unit_of,
+    version_state,
+)
 from budget_planner.storage.queries import (
     Counted,
     attachment_file,
@@ -39,6 +54,8 @@ from budget_planner.storage.queries import (
     version_file,
     versions_of,
 )
+from budget_planner.storage.receipt import Receipt, ReceiptLine, receipt
+from budget_planner.storage.reminders import Reminder, reminders
 from budget_planner.storage.reviews import review, submit
 from budget_planner.storage.rounds import (
     close_round,
@@ -51,28 +68,42 @@ from budget_planner.storage.rounds import (
     load_round_into_db,
     open_round,
     set_control_number,
+    set_control_numbers,
     units,
 )
 from budget_planner.storage.scope import NotFound, PermissionDenied, Scope, scope_for
+from budget_planner.storage.tokens import issue_token, revoke_token, user_by_token
 from budget_planner.storage.uploads import store_upload
 
 __all__ = [
     "Action",
     "AllocatedRow",
+    "AllocationRefused",
+    "AuditLine",
     "Cell",
+    "Change",
     "Completeness",
     "Counted",
     "NewAccount",
     "NotFound",
     "PermissionDenied",
+    "Receipt",
+    "ReceiptLine",
+    "Reminder",
+    "Requested",
     "Scope",
+    "StoredCounted",
+    "Thread",
     "UnitRow",
+    "VersionEntry",
     "allocations",
     "attachment_file",
     "audit",
+    "audit_lines",
     "audit_log",
     "authenticate",
     "change_password",
+    "changes",
     "check_password",
     "close_round",
     "completeness",
@@ -87,24 +118,37 @@ __all__ = [
     "get_submission",
     "get_user",
     "get_version",
+    "issue_token",
     "list_rounds",
     "list_users",
     "load_round_into_db",
     "one_time_password",
     "open_round",
     "project_rows",
+    "receipt",
+    "reminders",
+    "requested_projects",
     "reset_password",
     "review",
+    "revoke_token",
     "rows_with_allocations",
     "scope_for",
     "set_active",
     "set_allocation",
+    "set_allocations",
     "set_control_number",
+    "set_control_numbers",
     "store_upload",
+    "stored_counted",
+    "submission_history",
     "submissions",
     "submit",
+    "unit_history",
+    "unit_of",
     "units",
     "upload_siblings",
+    "user_by_token",
     "version_file",
+    "version_state",
     "versions_of",
 ]

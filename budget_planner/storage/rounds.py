@@ -167,35 +167,56 @@ def set_control_number(
     actor: Actor | None,
 ) -> ControlNumber:
     """Record (or change) a unit's control number (控制数, 万元)."""
-    if not isinstance(amount, Decimal) or amount < 0:
-        raise UsageError("控制数必须是不小于 0 的金额")
+    return set_control_numbers(session, round_id, {unit_name: amount}, actor=actor)[0]
+
+
+def set_control_numbers(
+    session: Session,
+    round_id: str,
+    amounts: dict[str, Decimal],
+    *,
+    actor: Actor | None,
+    source: str = "",
+) -> list[ControlNumber]:
+    """Record several units' control numbers at once (a control-number file, finance's form): all
+    of them or, when one is refused, none. ``source`` (a file name) goes into the audit entries."""
+    for amount in amounts.values():
+        if not isinstance(amount, Decimal) or amount < 0:
+            raise UsageError("控制数必须是不小于 0 的金额")
+    saved = []
     with write_transaction(session):
         user = load_actor(session, actor)
         require_role(user, Role.ADMIN, Role.FINANCE)
-        unit = find_unit(session, round_id, unit_name, scope=None)
-        if unit is None:
-            raise UsageError(f"轮次 {round_id} 中没有单位“{unit_name}”")
-        row = session.scalar(
-            sa.select(ControlNumber).where(
-                ControlNumber.round_id == round_id, ControlNumber.unit_id == unit.id
+        for unit_name, amount in amounts.items():
+            unit = find_unit(session, round_id, unit_name, scope=None)
+            if unit is None:
+                raise UsageError(f"轮次 {round_id} 中没有单位“{unit_name}”")
+            row = session.scalar(
+                sa.select(ControlNumber).where(
+                    ControlNumber.round_id == round_id, ControlNumber.unit_id == unit.id
+                )
             )
-        )
-        old = row.amount if row is not None else None
-        if row is None:
-            row = ControlNumber(round_id=round_id, unit_id=unit.id)
-            session.add(row)
-        row.amount = amount
-        row.by_name = user.username if user else "命令行"
-        row.at = utcnow()
-        record(
-            session,
-            user,
-            Action.CONTROL_NUMBER,
-            round_id=round_id,
-            unit_id=unit.id,
-            detail=f"{unit.short_name} 控制数：{plain(old) or '无'} → {plain(amount)} 万元",
-        )
-    return row
+            old = row.amount if row is not None else None
+            if row is None:
+                row = ControlNumber(round_id=round_id, unit_id=unit.id)
+                session.add(row)
+            elif old == amount:
+                saved.append(row)
+                continue
+            row.amount = amount
+            row.by_name = user.username if user else "命令行"
+            row.at = utcnow()
+            record(
+                session,
+                user,
+                Action.CONTROL_NUMBER,
+                round_id=round_id,
+                unit_id=unit.id,
+                detail=f"{unit.short_name} 控制数：{plain(old) or '无'} → {plain(amount)} 万元"
+                + (f"（{source}）" if source else ""),
+            )
+            saved.append(row)
+    return saved
 
 
 def control_numbers(session: Session, round_id: str, *, scope: object) -> dict[str, Decimal]:

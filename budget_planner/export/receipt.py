@@ -1,0 +1,133 @@
+"""The receipt (回执) as a workbook: what was received from one unit, when, its state and totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from budget_planner.aggregate.versions import beijing
+from budget_planner.export.book_styles import book_styles
+from budget_planner.export.listing import Styled, listing_sheet
+from budget_planner.export.xlsx_safe import new_workbook
+
+SHEET = "报送回执"
+HEADERS = (
+    "表",
+    "项目（预算表）",
+    "版本",
+    "状态",
+    "计入汇总",
+    "文件",
+    "上传时间",
+    "上传人",
+    "提交时间",
+    "项目行数",
+    "合计（万元）",
+    "审核意见",
+)
+WIDTHS = (7.0, 18.0, 9.0, 14.0, 9.0, 28.0, 16.0, 12.0, 16.0, 8.0, 12.0, 30.0)
+STATE_STYLE = {"已通过": "good", "有错误": "bad", "已退回": "warn", "已被取代": "muted"}
+
+
+class Line(Protocol):
+    table: str
+    project: str
+    version: int
+    versions: int
+    file: str
+    uploaded_at: dt.datetime
+    uploaded_by: str
+    on_behalf: bool
+    state: str
+    submitted_at: dt.datetime | None
+    rows: int
+    total: Decimal | None
+    counted: bool
+    comment: str
+
+
+class ReceiptLike(Protocol):
+    round_title: str
+    deadline: dt.date
+    unit: str
+    full_name: str
+    contact: str
+    phone: str
+    required: tuple[str, ...]
+    missing: list[str]
+    requested: Decimal
+    control: Decimal | None
+    made_at: dt.datetime
+    lines: Sequence[Line]
+
+
+def receipt_name(receipt: ReceiptLike) -> str:
+    return f"{receipt.unit}-报送回执.xlsx"
+
+
+def _control_text(receipt: ReceiptLike) -> str:
+    if receipt.control is None:
+        return "未设定"
+    if receipt.requested > receipt.control:
+        return f"{receipt.control:f} 万元（表四超出 {receipt.requested - receipt.control:f} 万元）"
+    return f"{receipt.control:f} 万元"
+
+
+def write_receipt(target: str | Path | BinaryIO, receipt: ReceiptLike) -> Path | BinaryIO:
+    target = Path(target) if isinstance(target, str) else target
+    wb = new_workbook(target)
+    wb.set_properties(
+        {
+            "title": f"{receipt.unit}报送回执",
+            "subject": receipt.round_title,
+            "comments": "由 budget-planner 生成",
+        }
+    )
+    styles = book_styles(wb)
+    contact = " ".join(t for t in (receipt.contact, receipt.phone) if t) or "—"
+    pairs: list[tuple[str, object]] = [
+        ("填报单位", f"{receipt.full_name}（{receipt.unit}）"),
+        ("联系人", contact),
+        ("报送截止", f"{receipt.deadline:%Y年%m月%d日} 24 时（北京时间）"),
+        ("必报表", "、".join(receipt.required) or "无"),
+        ("尚未上传的必报表", "、".join(receipt.missing) or "无"),
+        ("表四申报合计（万元）", receipt.requested),
+        ("控制数", _control_text(receipt)),
+    ]
+    rows = [
+        [
+            line.table,
+            line.project,
+            f"第 {line.version} 版（共 {line.versions} 版）",
+            Styled(line.state, STATE_STYLE.get(line.state, "text_center")),
+            Styled("计入" if line.counted else "", "good" if line.counted else "text_center"),
+            line.file,
+            beijing(line.uploaded_at),
+            line.uploaded_by + ("（代为上传）" if line.on_behalf else ""),
+            beijing(line.submitted_at),
+            line.rows,
+            line.total,
+            line.comment,
+        ]
+        for line in receipt.lines
+    ]
+    listing_sheet(
+        wb,
+        styles,
+        SHEET,
+        title=f"{receipt.round_title} · 报送回执",
+        notes=[
+            f"生成时间 {beijing(receipt.made_at)}（北京时间）；金额单位：万元。"
+            "列出本单位上传的每一个版本；“计入汇总”的版本即汇总时采用的版本。"
+        ],
+        pairs=pairs,
+        headers=HEADERS,
+        widths=WIDTHS,
+        rows=rows,
+        empty="尚未收到本单位上传的文件。",
+    )
+    wb.close()
+    return target

@@ -1,0 +1,130 @@
+"""A unit's receipt (回执): every file received from it, when, by whom, its state and totals, which
+version counts, and the required tables still missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from budget_planner.storage.history import unit_history, unit_of
+from budget_planner.storage.models import Round
+from budget_planner.storage.queries import counted_versions
+from budget_planner.storage.rounds import config_of, control_numbers
+from budget_planner.storage.types import utcnow
+
+REQUESTED_TABLE = "表四"  # what is set against the control number
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    table: str
+    project: str  # a 预算表's 项目名称, else ""
+    version: int
+    versions: int
+    file: str
+    uploaded_at: dt.datetime
+    uploaded_by: str
+    on_behalf: bool
+    state: str
+    submitted_at: dt.datetime | None
+    rows: int
+    total: Decimal | None
+    counted: bool
+    comment: str  # the newest review's decision and comment on this version
+
+
+@dataclass
+class Receipt:
+    round_title: str
+    deadline: dt.date
+    unit_id: int
+    unit: str
+    full_name: str
+    contact: str
+    phone: str
+    required: tuple[str, ...]
+    missing: list[str]  # required tables nothing was received for
+    requested: Decimal  # the counted 表四's total
+    control: Decimal | None
+    made_at: dt.datetime
+    lines: list[ReceiptLine] = field(default_factory=list)
+
+    @property
+    def over(self) -> bool:
+        return self.control is not None and self.requested > self.control
+
+
+def _comment(version) -> str:
+    if not version.reviews:
+        return ""
+    last = version.reviews[-1]
+    word = "通过" if last.decision == "approve" else "退回修改"
+    return f"{word}：{last.comment}" if last.comment else word
+
+
+def receipt(
+    session: Session,
+    round_id: str,
+    unit_id: int,
+    *,
+    scope: object,
+    now: dt.datetime | None = None,
+) -> Receipt | None:
+    """The unit's receipt; None when the unit is out of scope or not in the round."""
+    unit = unit_of(session, unit_id, scope=scope)
+    stored = session.get(Round, round_id)
+    if unit is None or stored is None or unit.round_id != round_id:
+        return None
+    config = config_of(stored)
+    threads = unit_history(session, round_id, unit_id, scope=scope)
+    counted = {c.version.id: c for c in counted_versions(session, round_id, scope=unit_id)}
+    required = config.required_tables(unit.short_name)
+    received = {t.submission.table_id for t in threads}
+    requested = sum(
+        (
+            c.version.total or Decimal(0)
+            for c in counted.values()
+            if c.submission.table_id == REQUESTED_TABLE
+        ),
+        Decimal(0),
+    )
+    found = Receipt(
+        round_title=stored.title,
+        deadline=stored.deadline,
+        unit_id=unit.id,
+        unit=unit.short_name,
+        full_name=unit.full_name,
+        contact=unit.contact,
+        phone=unit.phone,
+        required=tuple(required),
+        missing=[t for t in required if t not in received],
+        requested=requested,
+        control=control_numbers(session, round_id, scope=unit_id).get(unit.short_name),
+        made_at=now or utcnow(),
+    )
+    for thread in threads:
+        count = len(thread.entries)
+        for entry in thread.entries:
+            v = entry.version
+            found.lines.append(
+                ReceiptLine(
+                    table=thread.submission.table_id,
+                    project=thread.submission.slot,
+                    version=v.number,
+                    versions=count,
+                    file=v.original_name,
+                    uploaded_at=v.uploaded_at,
+                    uploaded_by=v.uploaded_by_name,
+                    on_behalf=v.on_behalf,
+                    state=entry.state,
+                    submitted_at=v.submitted_at,
+                    rows=v.rows_count,
+                    total=v.total,
+                    counted=v.id in counted,
+                    comment=_comment(v),
+                )
+            )
+    return found
