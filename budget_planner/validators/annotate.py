@@ -13,7 +13,7 @@ import re
 import warnings
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import PurePath
 
 from openpyxl import Workbook, load_workbook
@@ -37,6 +37,7 @@ FILLS = {
 AUTHOR = "budget_planner 校验"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\n", "\r")
 _CELL_LIMIT = 32767
+_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")  # how a cell's XML writes a character: _x000D_
 _LIST_HEADER = (
     "序号",
     "严重程度",
@@ -60,9 +61,11 @@ def annotate(data: bytes, name: str, checked: Sequence[Checked]) -> bytes:
     """The file with every problem of ``checked`` (its validation result) marked, as .xlsx bytes."""
     issues = [i for c in checked for i in c.report.issues]
     wb = _open_own(data) if _is_ooxml_workbook(data) else None
+    grid = next((c.grid for c in checked if c.grid is not None), None)
     if wb is None:
-        grid = next((c.grid for c in checked if c.grid is not None), None)
         wb = _from_grid(grid or _parse(data, name))
+    else:
+        _keep_escaped_text(wb, lambda: grid or _parse(data, name))
     _mark(wb, issues)
     _problem_list(wb, issues)
     out = io.BytesIO()
@@ -88,6 +91,28 @@ def _open_own(data: bytes) -> Workbook | None:
             return load_workbook(io.BytesIO(data), keep_vba=False, keep_links=True)
     except Exception:  # the reader read it; if openpyxl cannot, write its grid instead
         return None
+
+
+def _keep_escaped_text(wb: Workbook, grid_of: Callable[[], WorkbookGrid]) -> None:
+    """Text that holds a literal ``_xHHHH_`` keeps it. openpyxl reads a shared string's ``_x005F_``
+    escape away but writes the text back raw, so Excel would show ``_x003D_`` as "=": such cells
+    are rewritten, escaped, from the text the reader saw (rare: the grid is parsed only then)."""
+    grid: WorkbookGrid | None = None
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if not (isinstance(value, str) and _ESCAPED.search(value)):
+                    continue
+                grid = grid or grid_of()
+                sheet = next((s for s in grid.sheets if s.name == ws.title), None)
+                seen = sheet.get(cell.row, cell.column) if sheet else None
+                if isinstance(seen, str) and _decoded(value) != seen:
+                    write_text(cell, seen)
+
+
+def _decoded(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m[1][1:5], 16)), text)
 
 
 def _parse(data: bytes, name: str) -> WorkbookGrid:
@@ -136,9 +161,18 @@ def _write_grid(ws: Worksheet, sheet: SheetGrid) -> None:
 
 
 def write_text(cell, text: str) -> None:
-    """User text as text: never a formula; a leading = + - @ keeps a quote prefix."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)[:_CELL_LIMIT]
-    cell.value = text
+    """User text as text, whole: never a formula (a leading = + - @, tab or line break keeps a quote
+    prefix); a literal ``_xHHHH_`` and control characters written escaped, as Excel writes them, so
+    Excel shows exactly the text. Text longer than a cell holds is cut with a visible note saying so
+    (the file's own cell is marked with its text.too_long error), never silently."""
+    if len(text) > _CELL_LIMIT:
+        note = (
+            f"……（全文共 {len(text)} 字，超出 Excel 单元格上限 {_CELL_LIMIT} 字，此处只显示开头）"
+        )
+        text = text[: _CELL_LIMIT - len(note)] + note
+    raw = _ESCAPED.sub(r"_x005F_\1", text)
+    raw = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", raw)
+    cell.value = raw
     cell.data_type = "s"
     if text.startswith(_FORMULA_START):
         cell.quotePrefix = True

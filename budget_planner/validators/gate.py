@@ -32,6 +32,7 @@ class Limits:
     max_rows: int = 200_000  # cells holding values may spread over at most this many rows …
     max_cols: int = 1_000  # … and columns
     max_cells: int = 10_000_000  # … and rows × columns
+    max_strings: int = 5_000_000  # shared strings of an .xlsx (calamine keeps them all in memory)
 
 
 DEFAULT_LIMITS = Limits()

@@ -23,6 +23,9 @@ FAKE_HTML = "文件扩展名是 Excel，但内容其实是网页（HTML），常
 FAKE_XML = "文件扩展名是 Excel，但内容是 XML 表格（Excel 2003 XML 格式）。" + SAVE_AS
 FAKE_MHT = "文件扩展名是 Excel，但内容是单个网页文件（MHT）。" + SAVE_AS
 FAKE_TEXT = "文件扩展名是 Excel，但内容是纯文本（如 CSV）。" + SAVE_AS
+STRINGS_MISCOUNTED = (
+    "文件内部结构异常（共享字符串表声明的数量与实际不符），不是由 Excel 正常保存的。" + SAVE_AS
+)
 TEXT = "这是文本文件（如 CSV），不是 Excel 表格。" + SAVE_AS
 
 
@@ -51,4 +54,11 @@ def total_too_large(limits) -> str:
     return (
         f"文件解压后总大小超过 {limits.max_total_size / MB:.0f} MB，超出可处理的范围。"
         "请删除多余的工作表、图片后另存，或把表格分成几个文件上传。"
+    )
+
+
+def too_many_strings(limit: int) -> str:
+    return (
+        f"文件中不同的文字内容超过 {limit} 个（共享字符串），超出可处理的范围。"
+        "请删除多余的工作表和行列后另存，或把表格分成几个文件上传。"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 import zlib
 
@@ -45,38 +46,42 @@ def _bad_name(name: str) -> bool:
     return any(seg in ("..", ".") for seg in name.split("/"))
 
 
-class _DtdWatch:
-    """Looks for <!DOCTYPE / <!ENTITY in a part as it is inflated (UTF-8 or UTF-16)."""
+_XML_NAMES = (".xml", ".rels", ".vml")
+_DTD_UTF8 = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DTD_UTF16LE = re.compile(
+    b"<\x00!\x00(?:" + "DOCTYPE".encode("utf-16-le") + b"|" + "ENTITY".encode("utf-16-le") + b")",
+    re.IGNORECASE,
+)
+_DTD_UTF16BE = re.compile(
+    b"\x00<\x00!(?:" + "DOCTYPE".encode("utf-16-be") + b"|" + "ENTITY".encode("utf-16-be") + b")",
+    re.IGNORECASE,
+)
+_TAIL = 32  # bytes kept from the previous chunk, so a declaration cut in two is still seen
 
-    def __init__(self) -> None:
-        self.kind: str | None = (
-            None  # "xml", "utf-16-le", "utf-16-be" or "other", from the first bytes
-        )
+
+def _looks_like_xml(head: bytes) -> bool:
+    body = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")
+    return body[:1] == b"<" or not body
+
+
+class _DtdWatch:
+    """Looks for <!DOCTYPE / <!ENTITY in an XML part as it is inflated: in UTF-8 (and the 8-bit
+    encodings that keep ASCII) and in UTF-16 of either byte order, with or without a BOM."""
+
+    def __init__(self, name: str) -> None:
+        self.xml: bool | None = True if name.lower().endswith(_XML_NAMES) else None
         self.tail = b""
 
     def feed(self, chunk: bytes) -> bool:
-        if self.kind is None:
-            head = chunk[:4]
-            if head[:2] == b"\xff\xfe" or head[:2] == b"<\x00":
-                self.kind = "utf-16-le"
-            elif head[:2] == b"\xfe\xff" or head[:2] == b"\x00<":
-                self.kind = "utf-16-be"
-            else:
-                body = chunk.lstrip(b"\xef\xbb\xbf \t\r\n")
-                self.kind = "xml" if body[:1] == b"<" or not body else "other"
-        if self.kind == "other":
+        if self.xml is None:  # a part of another name: XML if it starts like XML
+            self.xml = _looks_like_xml(chunk[:64])
+        if not self.xml:
             return False
-        if self.kind != "xml":
-            chunk = chunk.decode(self.kind, "ignore").encode("utf-8")
         text = self.tail + chunk
-        pos = text.find(b"<!")
-        while pos >= 0:
-            word = text[pos + 2 : pos + 9].upper()
-            if word.startswith(_DECL):
-                return True
-            pos = text.find(b"<!", pos + 2)
-        self.tail = text[-8:]
-        return False
+        self.tail = text[-_TAIL:]
+        return bool(
+            _DTD_UTF8.search(text) or _DTD_UTF16LE.search(text) or _DTD_UTF16BE.search(text)
+        )
 
 
 def check_zip(data: bytes, name: str, limits) -> tuple[str, bool]:
@@ -100,8 +105,8 @@ def check_zip(data: bytes, name: str, limits) -> tuple[str, bool]:
                 raise UnreadableFile("file.too_large", msg.part_too_large(limits))
         if sum(i.file_size for i in infos) > limits.max_total_size:
             raise UnreadableFile("file.too_large", msg.total_too_large(limits))
+        _inflate_all(data, infos, limits)  # every part checked before any is read
         kind, macros = _kind(zf, seen)
-        _inflate_all(zf, infos, limits)
     return kind, macros
 
 
@@ -132,26 +137,80 @@ def _kind(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, bool]:
     raise UnreadableFile("file.not_spreadsheet", msg.NOT_SPREADSHEET)
 
 
-def _inflate_all(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits) -> None:
+def _inflate_all(data: bytes, infos: list[zipfile.ZipInfo], limits) -> None:
+    """Inflate every part from its own bytes, counting, and hold it to its headers: a part that
+    inflates to more or less than it declares, overlaps another, or fails its CRC is corrupt."""
     total = 0
+    ends = _local_extents(data, infos)
     for info in infos:
         if info.is_dir():
             continue
-        size, watch = 0, _DtdWatch()
+        start, end = ends[id(info)]
+        watch = _DtdWatch(info.filename)
+        size = 0
+        crc = 0
+        for chunk in _inflate(data, start, end, info):
+            size += len(chunk)
+            total += len(chunk)
+            if size > info.file_size:  # the header understates the size: it lies
+                raise UnreadableFile("file.corrupt", msg.CORRUPT)
+            if size > limits.max_part_size:
+                raise UnreadableFile("file.too_large", msg.part_too_large(limits))
+            if total > limits.max_total_size:
+                raise UnreadableFile("file.too_large", msg.total_too_large(limits))
+            if watch.feed(chunk):
+                raise UnreadableFile("file.dtd", msg.DTD)
+            crc = zlib.crc32(chunk, crc)
+        if size != info.file_size or crc != info.CRC:
+            raise UnreadableFile("file.corrupt", msg.CORRUPT)
+
+
+def _local_extents(data: bytes, infos: list[zipfile.ZipInfo]) -> dict[int, tuple[int, int]]:
+    """Where each part's compressed bytes lie, from its local header; parts must not overlap."""
+    extents: dict[int, tuple[int, int]] = {}
+    previous_end = 0
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        at = info.header_offset
+        if at < previous_end or data[at : at + 4] != b"PK\x03\x04" or at + 30 > len(data):
+            raise UnreadableFile("file.corrupt", msg.CORRUPT)
+        name_len, extra_len = struct.unpack_from("<HH", data, at + 26)
+        start = at + 30 + name_len + extra_len
         try:
-            with zf.open(info) as part:
-                while chunk := part.read(READ):
-                    size += len(chunk)
-                    total += len(chunk)
-                    if size > limits.max_part_size:
-                        raise UnreadableFile("file.too_large", msg.part_too_large(limits))
-                    if total > limits.max_total_size:
-                        raise UnreadableFile("file.too_large", msg.total_too_large(limits))
-                    if watch.feed(chunk):
-                        raise UnreadableFile("file.dtd", msg.DTD)
-        except UnreadableFile:
-            raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-            raise UnreadableFile("file.corrupt", msg.CORRUPT) from exc
-        except RuntimeError as exc:  # "File is encrypted", bad password
-            raise UnreadableFile("file.encrypted", msg.ENCRYPTED) from exc
+            central = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+        except UnicodeEncodeError:
+            central = b""
+        if data[at + 30 : at + 30 + name_len] != central:  # a name in two versions
+            raise UnreadableFile("file.corrupt", msg.BAD_PART_NAME)
+        end = start + info.compress_size
+        if end > len(data):
+            raise UnreadableFile("file.corrupt", msg.CORRUPT)
+        extents[id(info)] = (start, end)
+        previous_end = end
+    return extents
+
+
+def _inflate(data: bytes, start: int, end: int, info: zipfile.ZipInfo):
+    """The part's bytes in chunks of at most READ; stored or deflated only (what Excel writes)."""
+    raw = memoryview(data)[start:end]
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != info.file_size:
+            raise UnreadableFile("file.corrupt", msg.CORRUPT)
+        for pos in range(0, len(raw), READ):
+            yield bytes(raw[pos : pos + READ])
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise UnreadableFile("file.corrupt", msg.CORRUPT)
+    inflater = zlib.decompressobj(-15)
+    pos, pending = 0, b""
+    try:
+        while not inflater.eof:
+            if not pending:
+                if pos >= len(raw):
+                    raise UnreadableFile("file.corrupt", msg.CORRUPT)  # the stream is cut short
+                pending, pos = raw[pos : pos + READ], pos + READ
+            chunk = inflater.decompress(pending, READ)
+            pending = inflater.unconsumed_tail
+            if chunk:
+                yield chunk
+    except zlib.error as exc:
+        raise UnreadableFile("file.corrupt", msg.CORRUPT) from exc

@@ -43,7 +43,7 @@ def _extract(data: bytes, container: Container, limits: Limits) -> WorkbookGrid:
         return read_docx(data, limits)
     from budget_planner.validators.extract.xls import read_xls
 
-    return read_xls(data)
+    return read_xls(data, limits)
 
 
 def read_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:

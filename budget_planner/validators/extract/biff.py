@@ -9,6 +9,10 @@ import struct
 from budget_planner.validators.cfb import CfbError, CompoundFile
 
 _BOUNDSHEET, _BOF, _EOF, _FORMULA, _BOOLERR = 0x0085, 0x0809, 0x000A, 0x0006, 0x0205
+# records holding a cell value (row, column first): NUMBER, RK, LABELSST, LABEL, RSTRING, BOOLERR,
+# FORMULA; MULRK holds several (its last column at the end). BLANK and MULBLANK are formatting.
+_VALUE_RECORDS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, _BOOLERR, _FORMULA})
+_MULRK = 0x00BD
 ERRORS = {
     0x00: "#NULL!",
     0x07: "#DIV/0!",
@@ -42,19 +46,49 @@ def _sheet_name(stream: bytes, start: int, length: int) -> str:
     )
 
 
-def error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
-    """Per sheet name, the cells holding an error value (typed, or a formula's cached error)."""
+def _workbook_sheets(data: bytes) -> tuple[bytes, list[tuple[str, int]]]:
+    """The workbook stream and each sheet's (name, offset of its substream)."""
     try:
         cfb = CompoundFile(data)
         book = cfb.find("Workbook") or cfb.find("Book")
         stream = cfb.read_start(book, book.size) if book else b""
     except CfbError:
-        return {}
+        return b"", []
     sheets = [
         (_sheet_name(stream, start, length), struct.unpack_from("<I", stream, start)[0])
         for kind, start, length in _records(stream, 0)
         if kind == _BOUNDSHEET and length >= 8
     ]
+    return stream, sheets
+
+
+def value_extents(data: bytes) -> dict[str, tuple[int, int, int, int]]:
+    """Per sheet name, (first row, last row, first column, last column), 1-based, of the cells
+    holding a value — read from the records before any parser sees the file (calamine allocates the
+    whole rectangle, and aborts on A1 + IV65536)."""
+    stream, sheets = _workbook_sheets(data)
+    found: dict[str, tuple[int, int, int, int]] = {}
+    for name, offset in sheets:
+        rows: list[int] = []
+        cols: list[int] = []
+        for kind, start, length in _records(stream, offset):
+            if kind in _VALUE_RECORDS and length >= 4:
+                row, col = struct.unpack_from("<HH", stream, start)
+                rows.append(row)
+                cols.append(col)
+            elif kind == _MULRK and length >= 6:
+                row, col = struct.unpack_from("<HH", stream, start)
+                (last,) = struct.unpack_from("<H", stream, start + length - 2)
+                rows.append(row)
+                cols += [col, last]
+        if rows:
+            found[name] = (min(rows) + 1, max(rows) + 1, min(cols) + 1, max(cols) + 1)
+    return found
+
+
+def error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet name, the cells holding an error value (typed, or a formula's cached error)."""
+    stream, sheets = _workbook_sheets(data)
     found: dict[str, dict[tuple[int, int], str]] = {}
     for name, offset in sheets:
         cells: dict[tuple[int, int], str] = {}

@@ -108,10 +108,11 @@ def _number(value: CellValue, *, in_sum: bool) -> Decimal | None:
         raise NotEvaluable(str(value))
     if isinstance(value, bool):
         return None if in_sum else Decimal(int(value))
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | float):
-        return from_number(value)
+    if isinstance(value, Decimal | int | float):
+        number = value if isinstance(value, Decimal) else from_number(value)
+        if not number.is_finite():  # NaN or ±inf stored in the XML: not a number to add up
+            raise NotEvaluable(str(value))
+        return number
     if value is None:
         return None if in_sum else Decimal(0)
     if in_sum:

@@ -156,6 +156,7 @@ class Walk:
     def __init__(self, sheet: str, scan: SheetScan) -> None:
         self.sheet, self.scan, self.notes = sheet, scan, CellNotes(scan, sheet)
         self.row, self.col = 0, 0
+        self.places: list[tuple[int, int]] = []  # every cell's (row, column), for the order check
 
     def feed(self, seg: bytes) -> None:
         for m in _ROW_OR_CELL.finditer(seg):
@@ -174,6 +175,7 @@ class Walk:
                 self.row, self.col = max(self.row, 1), self.col + 1
             if not (1 <= self.row <= MAX_ROW and 1 <= self.col <= MAX_COL):
                 raise out_of_grid(self.sheet, f"第 {self.row} 行第 {self.col} 列")
+            self.places.append((self.row, self.col))
             body = m[3]
             if body and body.strip():  # not self-closed, not empty: data (styled empties are not)
                 self.scan.include(self.row, self.row, self.col, self.col)

@@ -19,8 +19,10 @@ import re
 import zipfile
 from collections.abc import Iterator
 from functools import lru_cache
+from operator import itemgetter
 
 from budget_planner.errors import UnreadableFile
+from budget_planner.validators.extract.cellorder import CellOrder
 from budget_planner.validators.extract.sheetcells import (
     MAX_COL,
     MAX_ROW,
@@ -54,6 +56,9 @@ _VALUE_REF = re.compile(
 )
 _USUAL_VALUE_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*+(?<!/)>(?!\s*+</c>)')
 _NOTABLE = re.compile(rb"<" + _P + rb"f\b|\st\s*=\s*[\"']e[\"']")
+# every cell's reference, for the order check: usual tags, and any tags
+_USUAL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+_ANY_REF = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)")
 
 
 def _greater_than(n: int) -> bytes:
@@ -111,11 +116,26 @@ class _Escalate(Exception):
 class _Run:
     """One pass over one sheet: what it found so far."""
 
-    def __init__(self, sheet: str, limits) -> None:
+    def __init__(self, sheet: str, limits, order: CellOrder) -> None:
         self.sheet, self.limits = sheet, limits
         self.scan = SheetScan()
         self.notes = CellNotes(self.scan, sheet)
         self.walk = Walk(sheet, self.scan)
+        self.order = order  # shared by the passes with references: each segment is checked once
+        self.walk_order = CellOrder(sheet)  # the walk's positions are checked afresh
+        self.index = 0  # the segment being read
+
+    def check_order(self, pairs: list[tuple[bytes, bytes]], usual: bool) -> None:
+        """Refuse cells defined twice or rows out of order (``pairs``: letters and digits)."""
+        if self.index < self.order.segments:  # an earlier pass checked this segment
+            return
+        if not usual:
+            pairs = [(w.upper(), d.lstrip(b"0") or b"0") for w, d in pairs]
+        self.order.feed(pairs, list(map(int, map(itemgetter(1), pairs))), _ref_name)
+
+
+def _ref_name(pair: tuple[bytes, bytes]) -> str:
+    return (pair[0] + pair[1]).decode("ascii", "replace")
 
 
 def _pass_bounds(seg: bytes, run: _Run) -> None:
@@ -131,6 +151,7 @@ def _pass_bounds(seg: bytes, run: _Run) -> None:
         )
     if scan.col_bound > limits.max_cols or limits.max_rows * scan.col_bound > limits.max_cells:
         raise _Escalate
+    run.check_order(_USUAL_REF.findall(seg), usual=True)
     _usual_notes(seg, run.notes)
 
 
@@ -148,7 +169,8 @@ def _include_refs(refs: list[tuple[bytes, bytes]], scan: SheetScan, sheet: str) 
     digits = [d for _, d in refs]
     for word in letters:
         if len(word) > 3 or col_number(word) > MAX_COL:
-            raise out_of_grid(sheet, word.decode("ascii") + "1")
+            digits_of = next(d for w, d in refs if w == word)
+            raise out_of_grid(sheet, (word + digits_of).decode("ascii"))
     if max(map(len, digits)) > 7:  # leading zeros (calamine reads A01 as A1), or out of the grid
         digits = [d.lstrip(b"0") or b"0" for d in digits]
         if max(map(len, digits)) > 7:
@@ -166,6 +188,7 @@ def _pass_usual_extent(seg: bytes, run: _Run) -> None:
     if _ODD_CELL.search(seg) or _PREFIXED_CELL.search(seg):
         raise _Escalate
     _include_refs(_USUAL_VALUE_REF.findall(seg), run.scan, run.sheet)
+    run.check_order(_USUAL_REF.findall(seg), usual=True)
     _usual_notes(seg, run.notes)
 
 
@@ -174,6 +197,7 @@ def _pass_any_extent(seg: bytes, run: _Run) -> None:
     _include_refs(_VALUE_REF.findall(seg), run.scan, run.sheet)
     if len(_CELL_OPEN.findall(seg)) != len(_CELL_WITH_R.findall(seg)):
         raise _Escalate
+    run.check_order(_ANY_REF.findall(seg), usual=False)
     if _NOTABLE.search(seg):
         run.notes.cells_at(seg, (m.start() for m in _NOTABLE.finditer(seg)), None)
 
@@ -181,6 +205,10 @@ def _pass_any_extent(seg: bytes, run: _Run) -> None:
 def _pass_walk(seg: bytes, run: _Run) -> None:
     """Pass 4: cell by cell, counting the positions of cells without r."""
     run.walk.feed(seg)
+    places, run.walk.places = run.walk.places, []
+    run.order.feed(
+        places, [row for row, _ in places], lambda place: f"第 {place[0]} 行第 {place[1]} 列"
+    )
 
 
 _PASSES = (_pass_bounds, _pass_usual_extent, _pass_any_extent, _pass_walk)
@@ -188,22 +216,23 @@ _PASSES = (_pass_bounds, _pass_usual_extent, _pass_any_extent, _pass_walk)
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits) -> SheetScan:
     """Scan a worksheet part; raise file.out_of_grid / file.range_too_large before any parser runs."""
+    order = CellOrder(sheet)
     for step in _PASSES:
-        run = _Run(sheet, limits)
+        run = _Run(sheet, limits, order)
         try:
             with zf.open(part) as stream:
-                for seg in _segments(stream):
+                for run.index, seg in enumerate(_segments(stream)):
                     step(seg, run)
         except _Escalate:
             continue
         if step is not _pass_bounds:
-            _check_extent(run.scan, sheet, limits)
+            check_extent(sheet, run.scan.height, run.scan.width, limits)
         return run.scan
     raise AssertionError("the walk always settles")
 
 
-def _check_extent(scan: SheetScan, sheet: str, limits) -> None:
-    rows, cols = scan.height, scan.width
+def check_extent(sheet: str, rows: int, cols: int, limits) -> None:
+    """file.range_too_large when a sheet's cells holding values spread past the caps."""
     if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
         raise UnreadableFile(
             "file.range_too_large",

@@ -7,7 +7,9 @@ calamine does not say which .xls cells hold formulas; their cached results are r
 from __future__ import annotations
 
 from budget_planner.validators.extract import calamine_grid
-from budget_planner.validators.extract.biff import error_cells, last_saved
+from budget_planner.validators.extract.biff import error_cells, last_saved, value_extents
+from budget_planner.validators.extract.sheetscan import check_extent
+from budget_planner.validators.gate import DEFAULT_LIMITS, Limits
 from budget_planner.validators.grid import ErrorValue, SheetGrid, WorkbookGrid
 
 
@@ -21,7 +23,9 @@ def _put_errors(sheet: SheetGrid, cells: dict[tuple[int, int], str]) -> None:
         line[col - 1] = ErrorValue(text)
 
 
-def read_xls(data: bytes) -> WorkbookGrid:
+def read_xls(data: bytes, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
+    for name, (row0, row1, col0, col1) in value_extents(data).items():  # before calamine
+        check_extent(name, row1 - row0 + 1, col1 - col0 + 1, limits)
     errors = error_cells(data)
     book = calamine_grid.open_workbook(data)
     try:

@@ -13,6 +13,7 @@ from budget_planner.validators.extract import calamine_grid
 from budget_planner.validators.extract.formulas import Budget, NotEvaluable, evaluate
 from budget_planner.validators.extract.parts import sheet_parts
 from budget_planner.validators.extract.props import core_modified
+from budget_planner.validators.extract.sharedstrings import check_shared_strings
 from budget_planner.validators.extract.sheetscan import SheetScan, scan_sheet
 from budget_planner.validators.gate import DEFAULT_LIMITS, Limits
 from budget_planner.validators.grid import (
@@ -55,7 +56,7 @@ def _resolve_uncached(sheet: SheetGrid, uncached: dict[tuple[int, int], str]) ->
         busy.add(pos)
         try:
             value: Decimal | Formula = evaluate(uncached[pos], lookup, budget)
-        except (NotEvaluable, RecursionError):
+        except (NotEvaluable, RecursionError, ArithmeticError):  # overflow: reported, not evaluated
             value = Formula(uncached[pos])
         busy.discard(pos)
         done[pos] = value
@@ -112,6 +113,8 @@ def _part_for(parts: dict[str, str], names: set[str], sheet: str) -> str:
 
 def read_xlsx(data: bytes, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
     """Every worksheet of an OOXML workbook that passed the container gate."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        check_shared_strings(zf, limits)  # calamine reads them when it opens the workbook
     book = calamine_grid.open_workbook(data)
     try:
         sheets_meta = list(calamine_grid.worksheets(book))
