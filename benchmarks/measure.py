@@ -116,6 +116,6 @@ def run_process(
     sampler.done.set()
     sampler.join()
     if proc.returncode not in (0, 1):  # 1: the file has errors, still a complete run
-        tail = err.decode("utf-8", "replace")[-800:]
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {tail}")
+        lines = err.decode("utf-8", "replace").strip().splitlines() or ["(no message)"]
+        raise RuntimeError(f"exit code {proc.returncode}: {lines[-1].strip()}")
     return Sample(seconds, sampler.peak, proc.returncode)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,10 +44,14 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _one_line(exc: BaseException) -> str:
+    """The last line of an error (a child's traceback ends with the exception)."""
+    lines = [x.strip() for x in str(exc).strip().splitlines() if x.strip()]
+    return (lines[-1] if lines else type(exc).__name__)[:160]
+
+
 def missing_command(*args: str) -> str:
     """Why ``budget-planner ARGS`` cannot be benchmarked yet ("" when it can)."""
-    import subprocess
-
     done = subprocess.run([CLI, *args, "--help"], capture_output=True, env=_env())
     return "" if done.returncode == 0 else f"`budget-planner {' '.join(args)}` is not there yet"
 
@@ -55,8 +60,6 @@ def missing_command(*args: str) -> str:
 
 
 def _probe(*args: str) -> dict:
-    import subprocess
-
     done = subprocess.run(
         [PY, "-m", "benchmarks.probe", *args], capture_output=True, env=_env(), cwd=ROOT
     )
@@ -71,14 +74,21 @@ def in_process(
     bench = f"in-process, {rows:,} rows" + ("" if table == "表四" else f" ({table})")
     path = generate.single(table, rows)
     say(f"{bench}: {rounds} rounds of {', '.join(cases)}")
-    times = _probe("time", str(path), str(rounds), *cases)
+    try:
+        times = _probe("time", str(path), str(rounds), *cases)
+    except RuntimeError as exc:
+        say(f"{bench}: {_one_line(exc)}")
+        return [Row(bench, case, skipped="failed: " + _one_line(exc)) for case in cases]
     out = []
     for case in cases:
         row = Row(bench, case, times[case])
         row.baselines = ["floor", "plain", "peer"] if case == "engine" else ["floor"]
         if case in memory_cases:
-            mem = _probe("memory", str(path), case)
-            row.peak_kb, row.delta_kb = mem["peak_kb"], mem["peak_kb"] - mem["before_kb"]
+            try:
+                mem = _probe("memory", str(path), case)
+                row.peak_kb, row.delta_kb = mem["peak_kb"], mem["peak_kb"] - mem["before_kb"]
+            except RuntimeError as exc:
+                say(f"{bench}: memory of {case} {_one_line(exc)}")
         out.append(row)
     return out
 
@@ -95,7 +105,14 @@ def whole(bench: str, commands: dict[str, list[str]], rounds: dict[str, int]) ->
         for name in order:
             if len(rows[name].times) >= rounds[name]:
                 continue
-            sample = run_process(commands[name], env=_env(), cwd=ROOT)
+            if rows[name].skipped:
+                continue
+            try:
+                sample = run_process(commands[name], env=_env(), cwd=ROOT)
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                rows[name].skipped = "failed: " + _one_line(exc)
+                say(f"{bench}: {name} {rows[name].skipped}")
+                continue
             rows[name].times.append(sample.seconds)
             rows[name].peak_kb = max(rows[name].peak_kb or 0, sample.peak_kb)
     return list(rows.values())
@@ -187,6 +204,18 @@ def web_load() -> list[Row]:
 # ---------------------------------------------------------------- the run
 
 
+def _revision() -> str:
+    """The commit measured, marked when the working tree has changes (others may be editing)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, cwd=ROOT, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "budget_planner")
+    return f"{head}{' + uncommitted changes in budget_planner/' if dirty else ''}"
+
+
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     say("inputs (generated once, cached in benchmarks/out/)")
@@ -218,7 +247,7 @@ def main(argv: list[str]) -> int:
         [
             f"## Benchmarks{' (--quick)' if quick else ''}",
             "",
-            f"{platform.python_version()} on {os.cpu_count()} cores; load average "
+            f"Tree {_revision()}; Python {platform.python_version()} on {os.cpu_count()} cores; load average "
             f"{load_start[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
             f"the whole run took {took / 60:.1f} min.",
             "",
