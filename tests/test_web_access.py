@@ -14,6 +14,7 @@ from test_storage_support import BACKENDS, new_database
 from webclient import ROUND_ID, Site, make_app, populate
 
 SIGNED_IN = ("admin", "finance", "unit")
+PROVINCE = ("admin", "finance")  # the provincial office's pages: every unit's data
 
 
 @pytest.fixture(params=BACKENDS)
@@ -64,6 +65,26 @@ EXPECT = {
     "admin.reset_password": Expect("POST", ("admin",)),
     "admin.upload": Expect("GET", ("admin",)),
     "admin.audit": Expect("GET", ("admin",)),
+    "history.unit": Expect("GET", SIGNED_IN),
+    "history.receipt": Expect("GET", SIGNED_IN),
+    "reminders.index": Expect("GET", PROVINCE),
+    "reminders.workbook": Expect("GET", PROVINCE),
+    "reconcile.index": Expect("GET", PROVINCE),
+    "reconcile.control": Expect("POST", PROVINCE, 302),
+    "reconcile.control_file": Expect("POST", PROVINCE, 302),  # no file chosen: back with a note
+    "reconcile.unit": Expect("GET", PROVINCE),
+    "exports.index": Expect("GET", PROVINCE),
+    "exports.consolidated": Expect("GET", PROVINCE),
+    "exports.allocation_plan": Expect("GET", PROVINCE),
+    "exports.audit_log": Expect("GET", ("admin",)),
+    "account.token": Expect("GET", SIGNED_IN),
+    "account.new_token": Expect("POST", SIGNED_IN),
+    "account.revoke_token": Expect("POST", SIGNED_IN, 302),
+    "api.status": Expect("GET", SIGNED_IN),
+    "api.upload": Expect("POST", ("unit", "admin"), 400),  # no file sent: a JSON error
+    "api.submit": Expect("POST", ("unit", "admin")),
+    "api.submission": Expect("GET", SIGNED_IN),
+    "api.aggregate": Expect("GET", PROVINCE),
 }
 # endpoints that take the unit from the query string (admin and finance choose; a unit may not)
 UNIT_BY_QUERY = {"downloads.index", "downloads.template", "downloads.template_set"}
@@ -71,6 +92,10 @@ POST_DATA = {"review.decide": {"decision": "approve", "comment": ""}}
 ROLE_OF = {"admin": "admin", "finance": "finance", "qingyuan": "unit", "shaoguan": "unit"}
 UNIT_OF = {"qingyuan": "清远市", "shaoguan": "韶关市"}
 OTHER = {"清远市": "韶关市", "韶关市": "清远市"}
+
+
+def is_api(endpoint: str) -> bool:
+    return endpoint.startswith(("api.", "review.api"))
 
 
 def endpoints(app) -> list:
@@ -158,9 +183,7 @@ def test_a_unit_reaches_no_other_units_data(app, site, username):
         if response.status_code != 404:
             reached.append((rule.endpoint, response.status_code))
         else:
-            assert "页面不存在" in response.get_data(as_text=True) or rule.endpoint.startswith(
-                "review.api"
-            )
+            assert "页面不存在" in response.get_data(as_text=True) or is_api(rule.endpoint)
     assert reached == []
     # and nothing changed: the other unit's 表四 was not submitted by the attempt
     assert "已提交" not in site["admin"].get(f"/submissions/{world.submission_id[other]}").text
@@ -175,7 +198,7 @@ def test_anonymous_is_sent_to_login(app, site):
         response = call(client, expect, url(app, rule, world, "清远市"), rule.endpoint)
         if rule.endpoint == "auth.login":
             want = 200
-        elif rule.endpoint.startswith("review.api"):
+        elif is_api(rule.endpoint):
             want = 401
         else:
             want = 302

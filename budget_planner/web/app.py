@@ -37,13 +37,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(site_config.build(instance, test_config))
 
     from budget_planner.web import (
+        account,
         admin,
+        api,
         auth,
         dashboard,
         db,
         downloads,
         errors,
+        exports,
         formatting,
+        history,
+        reconcile,
+        reminders,
         review,
         rounds,
         uploads,
@@ -61,8 +67,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         uploads.bp,
         review.bp,
         admin.bp,
+        history.bp,
+        reminders.bp,
+        reconcile.bp,
+        exports.bp,
+        account.bp,
+        api.bp,
     ):
         app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)  # checked in api.py: session requests only (a token request is exempt)
 
     @app.context_processor
     def _site_round():

@@ -9,6 +9,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from budget_planner.errors import BudgetPlannerError
 from budget_planner.storage.scope import NotFound, PermissionDenied
 
+
+class Unauthenticated(BudgetPlannerError):
+    """The request names no valid credentials (an unknown or revoked API token): 401."""
+
+
 TITLES = {
     400: "请求无效",
     401: "请先登录",
@@ -43,6 +48,8 @@ def render_error(error: Exception):
         status = 404
     elif isinstance(error, PermissionDenied):
         status = 403
+    elif isinstance(error, Unauthenticated):
+        status = 401
     elif isinstance(error, BudgetPlannerError):
         status = 400
     else:
@@ -51,7 +58,10 @@ def render_error(error: Exception):
     message = _message(status, error)
     if request.path.startswith("/api/"):
         body = {"error": {"status": status, "title": title, "message": message}}
-        return jsonify(body), status
+        response = jsonify(body)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="budget_planner"'
+        return response, status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 

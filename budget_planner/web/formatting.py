@@ -20,6 +20,8 @@ STATUSES = {
     "已退回": "s-returned",
     "已通过": "s-approved",
 }
+# the states of one version in a history (storage.history.version_state) not among the above
+VERSION_STATES = {"已被取代": "s-missing", "通过后上传待审核": "s-submitted"}
 ROLE_NAMES = {"admin": "省局管理员", "finance": "财务", "unit": "报送单位"}
 
 
@@ -46,7 +48,7 @@ def wan(value: Decimal | int | str | None) -> str:
 
 
 def status_class(status: str | None) -> str:
-    return STATUSES.get(status or "", "s-missing")
+    return STATUSES.get(status or "", VERSION_STATES.get(status or "", "s-missing"))
 
 
 def register(app: Flask) -> None:

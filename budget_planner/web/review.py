@@ -3,9 +3,6 @@ approve (the table is locked) or return with a comment the unit sees."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import login_required
 
@@ -16,32 +13,6 @@ from budget_planner.web.access import ADMIN, roles, user
 from budget_planner.web.forms import ReviewForm
 
 bp = Blueprint("review", __name__)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One project compared with the previous version: added, removed, or its amount changed."""
-
-    kind: str  # 新增 / 删除 / 金额变化
-    category: str
-    name: str
-    before: Decimal | None
-    after: Decimal | None
-
-
-def changes(before: list[models.ProjectRow], after: list[models.ProjectRow]) -> list[Change]:
-    old = {r.key: r for r in before}
-    new = {r.key: r for r in after}
-    found = []
-    for key, row in new.items():
-        if key not in old:
-            found.append(Change("新增", row.category, row.name, None, row.amount))
-        elif old[key].amount != row.amount:
-            found.append(Change("金额变化", row.category, row.name, old[key].amount, row.amount))
-    for key, row in old.items():
-        if key not in new:
-            found.append(Change("删除", row.category, row.name, row.amount, None))
-    return found
 
 
 def _version_or_404(version_id: int) -> models.Version:
@@ -67,7 +38,7 @@ def version(version_id: int):
     rows = repository.rows_with_allocations(session, version_id, scope=user())
     diff = None
     if previous is not None:
-        diff = changes(
+        diff = repository.changes(
             repository.project_rows(session, previous.id, scope=user()), [a.row for a in rows]
         )
     newest = versions[-1]
@@ -90,14 +61,15 @@ def version(version_id: int):
 @bp.route("/submissions/<int:submission_id>")
 @login_required
 def submission(submission_id: int):
-    found = repository.get_submission(db.session(), submission_id, scope=user())
-    if found is None:
+    thread = repository.submission_history(db.session(), submission_id, scope=user())
+    if thread is None:
         abort(404)
+    found = thread.submission
     return render_template(
         "review/submission.html",
         submission=found,
         unit=found.unit,
-        versions=list(reversed(found.versions)),
+        thread=thread,
         reviews=_reviews(found),
     )
 

@@ -1,0 +1,45 @@
+"""The signed-in user's own API token: make one (shown once), or revoke it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import login_required
+
+from budget_planner.storage import models, repository
+from budget_planner.web import db
+from budget_planner.web.access import user
+from budget_planner.web.forms import ActionForm
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def _account() -> models.User:
+    found = db.session().get(models.User, user().id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/token")
+@login_required
+def token():
+    return render_template("account/token.html", account=_account(), token=None)
+
+
+@bp.route("/token", methods=["POST"])
+@login_required
+def new_token():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    made = repository.issue_token(db.session(), user().id, actor=user())
+    return render_template("account/token.html", account=_account(), token=made)
+
+
+@bp.route("/token/revoke", methods=["POST"])
+@login_required
+def revoke_token():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if repository.revoke_token(db.session(), user().id, actor=user()):
+        flash("API 令牌已作废，使用它的程序将无法再访问。", "success")
+    return redirect(url_for("account.token"))

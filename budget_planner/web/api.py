@@ -1,0 +1,273 @@
+"""The JSON API under ``/api/v1/``: upload, status and reports, for scripts and other systems.
+
+Authentication: the site's session (a signed-in browser; its POSTs carry the CSRF token in an
+``X-CSRFToken`` header), or ``Authorization: Bearer <token>`` with a token the user made on the
+account page. A token request is authenticated by the token alone (never by a cookie) and is the
+only kind exempt from CSRF. Every check of the site applies: roles, and a unit account (session or
+token) reaches only its own unit. Errors are ``{"error": {"status", "title", "message"}}``.
+
+    GET  /api/v1/status                      the completeness matrix in scope
+    POST /api/v1/upload                      files (and an ``attachment``; admin: ``unit``) → the
+                                             DESIGN §5 report array, each with its stored version
+    GET  /api/v1/versions/<id>               one version's report (review.api_version)
+    POST /api/v1/versions/<id>/submit        submit a version without errors
+    GET  /api/v1/submissions/<id>            a unit × table's history with the differences
+    GET  /api/v1/reports/aggregate           the ``aggregate --json`` report (admin, finance)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, request
+
+from budget_planner.errors import UsageError
+from budget_planner.money import plain
+from budget_planner.storage import models, repository
+from budget_planner.storage.scope import PermissionDenied
+from budget_planner.storage.uploads import clean_file_name
+from budget_planner.web import consolidation, db, rounds, uploads
+from budget_planner.web.access import ADMIN, FINANCE, UNIT, roles, user
+from budget_planner.web.dashboard import now
+from budget_planner.web.errors import Unauthenticated
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+BEARER = "bearer"
+
+
+@bp.before_app_request
+def _token_user():
+    """A request under /api/ with a bearer token is that token's user, whatever cookie it holds."""
+    if not request.path.startswith("/api/"):
+        return
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return
+    from budget_planner.web.auth import login_manager, site_user
+
+    scheme, _, token = header.strip().partition(" ")
+    account = repository.user_by_token(db.session(), token) if scheme.lower() == BEARER else None
+    if account is None:
+        raise Unauthenticated(
+            "API 令牌无效或已作废：请在“API 令牌”页面重新生成，并以 Authorization: Bearer <令牌> 发送"
+        )
+    if account.must_change_password:
+        raise PermissionDenied("该账号的密码已被重置：请先登录网站修改一次性密码")
+    login_manager._update_request_context_with_user(site_user(account))
+    request.environ["budget_planner.token"] = True
+
+
+def token_request() -> bool:
+    return bool(request.environ.get("budget_planner.token"))
+
+
+@bp.before_request
+def _csrf_for_sessions():
+    """The blueprint is exempt from the site-wide CSRF check; a session (cookie) request is checked
+    here, a token request is not (a browser cannot be tricked into sending the header)."""
+    if not token_request():
+        from budget_planner.web.app import csrf
+
+        csrf.protect()
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return plain(amount)
+
+
+def _time(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+# ---------------------------------------------------------------- status
+
+
+@bp.route("/status")
+@roles(ADMIN, FINANCE, UNIT)
+def status():
+    stored, config = rounds.required()
+    me = user()
+    matrix = repository.completeness(db.session(), stored.id, scope=me, now=now())
+    assert matrix is not None
+    deadline = rounds.deadline(config, now())
+    return jsonify(
+        {
+            "round": {
+                "id": stored.id,
+                "title": stored.title,
+                "status": stored.status,
+                "deadline": stored.deadline.isoformat(),
+                "deadline_passed": deadline.passed,
+            },
+            "user": {"username": me.username, "role": me.role, "unit": me.unit_name},
+            "units": [
+                {
+                    "unit": row.short_name,
+                    "unit_id": row.unit_id,
+                    "contact": row.contact,
+                    "phone": row.phone,
+                    "missing": row.missing,
+                    "outstanding": row.outstanding,
+                    "tables": {
+                        table: {
+                            "status": cell.status.value,
+                            "label": cell.label,
+                            "required": cell.required,
+                            "overdue": cell.overdue,
+                            "submission_id": cell.submission_id,
+                            "version": cell.version_number,
+                            "projects": cell.projects,
+                            "after_approval": cell.after_approval,
+                        }
+                        for table, cell in row.cells.items()
+                    },
+                }
+                for row in matrix.rows
+            ],
+        }
+    )
+
+
+# ---------------------------------------------------------------- upload and submit
+
+
+def _unit_for_upload() -> str:
+    """A unit account uploads for its own unit (naming another is 404, as if it did not exist);
+    admin names the unit it uploads for."""
+    _stored, config = rounds.required()
+    asked = (request.form.get("unit") or "").strip()
+    me = user()
+    if me.is_unit:
+        if asked and config.unit(asked) != config.unit(me.unit_name or ""):
+            abort(404)
+        return me.unit_name or ""
+    if not asked:
+        raise UsageError("代为上传须用 unit 字段给出单位的简称或全称")
+    found = config.unit(asked)
+    if found is None:
+        abort(404)
+    return found.short_name
+
+
+def _scan() -> tuple[bytes, str] | None:
+    storage = request.files.get("attachment")
+    if storage is None or not storage.filename:
+        return None
+    data = storage.read()
+    if not data or uploads.scan_kind(data) is None:
+        raise UsageError("盖章扫描件须为 PDF 或图片（JPG、PNG、TIFF）")
+    return data, clean_file_name(storage.filename)
+
+
+def _version_info(version: models.Version, new: bool) -> dict[str, Any]:
+    return {
+        "id": version.id,
+        "number": version.number,
+        "new": new,
+        "status": version.submission.status,
+        "project": version.submission.slot or None,
+        "after_approval": version.after_approval,
+    }
+
+
+@bp.route("/upload", methods=["POST"])
+@roles(UNIT, ADMIN)
+def upload():
+    unit_name = _unit_for_upload()
+    chosen = [f for f in request.files.getlist("files") if f and f.filename]
+    if not chosen:
+        raise UsageError("请用 files 字段上传至少一个文件（multipart/form-data）")
+    scan = _scan()
+    files = [(f.read(), clean_file_name(f.filename)) for f in chosen]
+    results = uploads.store_files(files, scan, unit_name)
+    body = []
+    for result in results:
+        for table in result.tables:
+            entry = dict(table.report)
+            entry["version"] = (
+                _version_info(table.version, table.new) if table.version is not None else None
+            )
+            body.append(entry)
+    return jsonify(body)
+
+
+@bp.route("/versions/<int:version_id>/submit", methods=["POST"])
+@roles(UNIT, ADMIN)
+def submit(version_id: int):
+    session = db.session()
+    if repository.get_version(session, version_id, scope=user()) is None:
+        abort(404)
+    version = repository.submit(session, version_id, user())
+    return jsonify(
+        {
+            "id": version.id,
+            "number": version.number,
+            "status": version.submission.status,
+            "submitted_at": _time(version.submitted_at),
+        }
+    )
+
+
+# ---------------------------------------------------------------- history and reports
+
+
+@bp.route("/submissions/<int:submission_id>")
+@roles(ADMIN, FINANCE, UNIT)
+def submission(submission_id: int):
+    thread = repository.submission_history(db.session(), submission_id, scope=user())
+    if thread is None:
+        abort(404)
+    found = thread.submission
+    return jsonify(
+        {
+            "id": found.id,
+            "unit": found.unit.short_name,
+            "table": found.table_id,
+            "project": found.slot or None,
+            "status": found.status,
+            "versions": [
+                {
+                    "id": e.version.id,
+                    "number": e.version.number,
+                    "state": e.state,
+                    "file": e.version.original_name,
+                    "uploaded_at": _time(e.version.uploaded_at),
+                    "uploaded_by": e.version.uploaded_by_name,
+                    "on_behalf": e.version.on_behalf,
+                    "submitted_at": _time(e.version.submitted_at),
+                    "has_errors": e.version.has_errors,
+                    "rows": e.version.rows_count,
+                    "total": _money(e.version.total),
+                    "reviews": [
+                        {
+                            "decision": r.decision,
+                            "comment": r.comment,
+                            "by": r.by_name,
+                            "at": _time(r.at),
+                        }
+                        for r in e.reviews
+                    ],
+                    "previous": e.previous.number if e.previous is not None else None,
+                    "changes": [
+                        {
+                            "kind": c.kind,
+                            "category": c.category,
+                            "name": c.name,
+                            "before": _money(c.before),
+                            "after": _money(c.after),
+                        }
+                        for c in e.changes
+                    ],
+                }
+                for e in thread.entries
+            ],
+        }
+    )
+
+
+@bp.route("/reports/aggregate")
+@roles(ADMIN, FINANCE)
+def aggregate():
+    """The round consolidated from the versions that count: DESIGN §5's ``aggregate --json``."""
+    return jsonify(consolidation.current().summary())
