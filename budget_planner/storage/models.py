@@ -305,3 +305,14 @@ class AuditLog(Base):
         sa.ForeignKey("versions.id", ondelete="SET NULL")
     )
     detail: Mapped[str] = mapped_column(CleanText(), default="")
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one username or one client address (``storage/throttle.py``)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(CleanText(200), primary_key=True)  # user:… or addr:…
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

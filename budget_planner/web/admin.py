@@ -95,7 +95,11 @@ def audit():
     stored, _config = rounds.required()
     entries = repository.audit_log(db.session(), stored.id, scope=user(), limit=AUDIT_PAGE)
     logins = repository.audit_log(
-        db.session(), None, scope=user(), actions=("login", "login.failed", "logout"), limit=50
+        db.session(),
+        None,
+        scope=user(),
+        actions=("login", "login.failed", "login.throttled", "logout"),
+        limit=50,
     )
     return render_template(
         "admin/audit.html", entries=entries, logins=logins, labels=ACTION_LABELS, limit=AUDIT_PAGE

@@ -9,7 +9,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
-from budget_planner.web import db
+from budget_planner.web import db, throttle
 from budget_planner.web.access import SiteUser, session_token, user
 from budget_planner.web.forms import LoginForm, PasswordForm
 
@@ -85,10 +85,17 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        refusal = throttle.refused(form.username.data)  # too many failures: not even tried
+        if refusal is not None:
+            flash(refusal, "error")
+            return render_template("auth/login.html", form=form), 429
         account = repository.authenticate(  # audits the success or the failure
             db.session(), form.username.data, form.password.data, detail=_client()
         )
-        if account is not None:
+        if account is None:
+            throttle.failed(form.username.data)
+        else:
+            throttle.succeeded(form.username.data)
             login_user(site_user(account))
             if account.must_change_password:
                 return redirect(url_for("auth.change_password"))

@@ -1,0 +1,70 @@
+"""Login throttling against password guessing: the policy and the refusal (``auth.login`` calls it).
+
+Five failed sign-ins for one username within 15 minutes lock that username for 15 minutes; twenty
+from one client address lock the address (a guesser trying many usernames; a higher limit, so one
+office's typos do not lock its neighbours out). A locked sign-in is refused before the password is
+checked — even the right one — with "登录失败次数过多，请 15 分钟后再试", and audited as
+``login.throttled``. A good sign-in clears its username's count. The counts live in the database
+(``storage/throttle.py``), so every app server and every restart sees them.
+
+The client address is ``request.remote_addr``: behind a reverse proxy, let the proxy pass the
+address on (werkzeug's ``ProxyFix``) or set ``LOGIN_ADDRESS_LIMIT`` to 0, or the proxy's own address
+counts for everyone. Limits come from the app config (``LOGIN_USER_LIMIT``,
+``LOGIN_ADDRESS_LIMIT``, ``LOGIN_WINDOW_MINUTES``, ``LOGIN_LOCK_MINUTES``; 0 turns a limit off).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, request
+
+from budget_planner.storage import throttle
+from budget_planner.web import db
+
+DEFAULTS = {
+    "LOGIN_USER_LIMIT": 5,
+    "LOGIN_ADDRESS_LIMIT": 20,
+    "LOGIN_WINDOW_MINUTES": 15,
+    "LOGIN_LOCK_MINUTES": 15,
+}
+
+
+def _setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def message() -> str:
+    return f"登录失败次数过多，请 {_setting('LOGIN_LOCK_MINUTES')} 分钟后再试"
+
+
+def _limits(username: str) -> dict[str, int]:
+    limits = {throttle.key_for_user(username): _setting("LOGIN_USER_LIMIT")}
+    if request.remote_addr:
+        limits[throttle.key_for_address(request.remote_addr)] = _setting("LOGIN_ADDRESS_LIMIT")
+    return {key: limit for key, limit in limits.items() if limit > 0}
+
+
+def refused(username: str) -> str | None:
+    """The Chinese refusal when this username or this address is locked (audited), else None."""
+    keys = list(_limits(username))
+    if not keys:
+        return None
+    detail = f"来自 {request.remote_addr}" if request.remote_addr else ""
+    until = throttle.refuse(db.session(), keys, username, detail=detail)
+    return message() if until is not None else None
+
+
+def failed(username: str) -> None:
+    limits = _limits(username)
+    if limits:
+        throttle.record_failure(
+            db.session(),
+            limits,
+            window=dt.timedelta(minutes=_setting("LOGIN_WINDOW_MINUTES")),
+            lock=dt.timedelta(minutes=_setting("LOGIN_LOCK_MINUTES")),
+        )
+
+
+def succeeded(username: str) -> None:
+    throttle.clear(db.session(), throttle.key_for_user(username))
