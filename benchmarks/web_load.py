@@ -1,19 +1,22 @@
-"""The hook for the web service's load benchmark (its target comes later in issue 7).
+"""The hook for the web service's load benchmark: ``benchmarks.run`` calls ``measure()``.
 
-``benchmarks.run`` calls ``measure()``; while it returns None the table shows the benchmark as
-skipped with ``NOT_YET``. To add it, return a list of ``benchmarks.report.Row`` — for instance the
-site served by ``budget-planner serve`` on a free port, N concurrent users uploading the 2,000-row
-file (``benchmarks.generate.single("表四", 2000)``) and their latencies as ``times``, with the
-server's process-tree peak from ``benchmarks.measure.TreeSampler`` as ``peak_kb`` — and a target
-in ``benchmarks.targets.evaluate``.
+The benchmark itself is ``benchmarks/load.py`` (run alone: ``python -m benchmarks.load``): unit
+accounts uploading the generated round's submissions to ``budget-planner serve`` on 127.0.0.1, on
+SQLite and on PostgreSQL when ``DATABASE_URL`` names one; one row per database, each upload's
+latency as ``times`` and the server's process-tree peak as ``peak_kb``. Its target (no errors; a
+latency or throughput bound) is still to be set in ``benchmarks.targets.evaluate``.
 """
 
 from __future__ import annotations
 
+import sys
+
 from benchmarks.report import Row
 
-NOT_YET = "the web-service load target comes later (hook: benchmarks/web_load.py)"
+NOT_YET = "the web-service load benchmark did not run (benchmarks/load.py)"
 
 
 def measure() -> list[Row] | None:
-    return None
+    from benchmarks import load
+
+    return load.rows(quick="--quick" in sys.argv)
