@@ -48,8 +48,11 @@ def cell_of(sub: Submission, index: int, column: str) -> str:
 
 
 def excel_text(text: str) -> str:
-    """Text as Excel writes it into XML: escaped, a literal ``_xHHHH_`` kept by ``_x005F_``."""
-    return escape(re.sub(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", text))
+    """Text as Excel writes it into XML: escaped, a literal ``_xHHHH_`` kept by ``_x005F_``,
+    control characters as ``_xHHHH_``."""
+    text = re.sub(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", text)
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"_x{ord(m[0]):04X}_", text)
+    return escape(text)
 
 
 def _cell_xml(ref: str, value: object, inline: bool) -> str:
@@ -184,6 +187,19 @@ def repack(
         parts[name] = new(old) if callable(new) else new  # type: ignore[arg-type]
     parts.update(add or {})
     return handmade.zip_bytes(parts)
+
+
+def with_comment(data: bytes, comment: str) -> bytes:
+    """The same package with a zip comment: other bytes, the same workbook."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.comment = comment.encode()
+    return out.getvalue()
 
 
 def raw_zip(entries: list[tuple[str, bytes, int, int, int]], flags: int = 0) -> bytes:

@@ -42,6 +42,7 @@ PAYLOAD_CELLS: dict[tuple[int, str], str] = {
     (2, "work_content"): "_x003D_1+1",
     (2, "project"): "<img src=x onerror=alert(1)>",
     (2, "amount"): "=1+1",
+    (2, "remarks"): C0,
     (3, "project"): "-1+1项目",
     (3, "remarks"): RTL,
     (3, "amount"): "-1+1",

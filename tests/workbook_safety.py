@@ -68,15 +68,16 @@ def inspect(data: bytes) -> Written:
     return Written(texts, formulas, links)
 
 
-def assert_kept_as_text(data: bytes, payloads: list[str], *, own_formulas: tuple[str, ...] = ()):
-    """Every payload is a whole text cell; no formula but the service's own; no link at all."""
+def assert_kept_as_text(
+    data: bytes, payloads: list[str], *, own_formula: re.Pattern[str] | None = None
+) -> Written:
+    """Every payload is a whole text cell; no link at all; no formula, or only the service's own
+    (``own_formula`` matches each whole formula text)."""
     written = inspect(data)
     for payload in payloads:
         assert payload in written.texts, f"{payload[:40]!r} is not a whole text cell"
     for formula in written.formulas:
-        assert formula.startswith(own_formulas) if own_formulas else False, formula
-        for payload in payloads:
-            assert payload.lstrip("=+-@\t\n") not in formula or len(payload) < 3, formula
+        assert own_formula is not None and own_formula.fullmatch(formula), formula
     assert written.links == []
     book = load_workbook(io.BytesIO(data))
     for ws in book.worksheets:

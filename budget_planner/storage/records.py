@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
@@ -15,6 +16,7 @@ from budget_planner.text import canonical, compact
 from budget_planner.validators.model import ParsedTable
 
 MAX_NAME = 255
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MAX_SLOT = 200
 MAX_AMOUNT = Decimal(10) ** 14  # Numeric(18, 4) holds up to 10^14 - 1 万元
 _MAGIC = (
@@ -28,8 +30,10 @@ _MAGIC = (
 
 
 def clean_file_name(name: str) -> str:
-    """The original name as data: no directories, no control characters, at most 255 characters."""
-    base = PurePosixPath(strip_controls(str(name)).replace("\\", "/")).name.strip() or "未命名"
+    """The original name as data: no directories, no control characters, no direction overrides
+    (清远市 U+202E xslx.exe would show as 清远市exe.xlsx), at most 255 characters."""
+    name = _BIDI_CONTROLS.sub("", strip_controls(str(name)))
+    base = PurePosixPath(name.replace("\\", "/")).name.strip() or "未命名"
     if len(base) > MAX_NAME:
         suffix = PurePosixPath(base).suffix[:20]
         base = base[: MAX_NAME - len(suffix)] + suffix
