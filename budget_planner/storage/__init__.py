@@ -60,8 +60,32 @@ Queries (all with ``scope``)::
     project_rows(s, version_id, *, scope) -> list[ProjectRow]
     counted_versions(s, round_id, *, scope) -> list[Counted(submission, version, reason, …)]
     set_allocation(s, round_id, unit_name, key, amount | None, *, actor) -> Allocation | None
+    set_allocations(s, round_id, unit_name, {key: amount | None}, *, actor) -> int  # changed
+        # finance's form, all or nothing: AllocationRefused(problems by key) when an amount is
+        # above the project's request, not a counted project, or raises 表四 above the control
+    requested_projects(s, round_id, unit_id) -> dict[key, Requested]  # counted 表一–表四 rows
     allocations(s, round_id, *, scope) -> dict[(short_name, key), Decimal]
     rows_with_allocations(s, version_id, *, scope) -> list[AllocatedRow(row, allocated)]
+    set_control_numbers(s, round_id, {unit_name: amount}, *, actor, source="") -> list[...]
+    stored_counted(s, round_id, *, scope) -> StoredCounted(counted, superseded)
+        # the counted versions as the core's CountedVersion (for aggregate.consolidate),
+        # rebuilt from the stored reports and project rows
+
+History, receipts, reminders, audit lines (all with ``scope``)::
+
+    unit_history(s, round_id, unit_id, *, scope) -> list[Thread(submission, entries)]
+    submission_history(s, submission_id, *, scope) -> Thread | None
+        # entries newest first: VersionEntry(version, state, previous, changes: list[Change])
+    changes(before_rows, after_rows) -> list[Change]   # by project key: 新增 / 删除 / 金额变化
+    receipt(s, round_id, unit_id, *, scope, now=None) -> Receipt | None
+    reminders(s, round_id, *, scope, now=None) -> list[Reminder]  # contacts and the message
+    audit_lines(s, round_id, *, scope, limit=None) -> list[AuditLine]  # unit and version named
+    unit_of(s, unit_id, *, scope) -> Unit | None
+
+API tokens (one per account, only the SHA-256 stored)::
+
+    issue_token(s, user_id, *, actor) -> str   # shown once; replaces the old one
+    revoke_token(s, user_id, *, actor) -> bool;  user_by_token(s, token) -> User | None
     audit(s, user, action, *, detail="", username=None, round_id=None, unit_id=None,
           version_id=None) -> AuditLog                # the web's own events (logout, download)
     audit_log(s, round_id=None, *, scope, actions=(), limit=None) -> list[AuditLog]
