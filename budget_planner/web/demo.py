@@ -146,6 +146,27 @@ def _walk_statuses(session, round_id: str) -> None:
             repository.review(session, newest.id, admin, "return", RETURN_COMMENT)
 
 
+def _allocations(session, round_id: str, info: DemoInfo) -> None:
+    """Finance's 核定金额 for the approved units' 表四: what each project asked for, the largest
+    cut by a tenth (within the control number, as the site requires)."""
+    finance = repository.get_user(session, FINANCE)
+    for short, plan in PLAN.items():
+        unit = repository.find_unit(session, round_id, short, scope=None)
+        if plan != "approve" or unit is None:
+            continue
+        projects = repository.requested_projects(session, round_id, unit.id)
+        asked = {k: p.amount for k, p in projects.items() if p.table == "表四" and p.amount}
+        if not asked:
+            continue
+        largest = max(asked, key=lambda k: asked[k])
+        amounts = {k: (a * 9 / 10 if k == largest else a) for k, a in asked.items()}
+        try:
+            repository.set_allocations(session, round_id, short, amounts, actor=finance)
+        except repository.AllocationRefused:
+            continue  # over the control number: left for finance to decide in the demo
+        info.notes.append(f"核定金额：{short}表四 {len(amounts)} 个项目")
+
+
 def _summary(session, round_id: str, info: DemoInfo) -> None:
     matrix = repository.completeness(session, round_id, scope=None)
     assert matrix is not None
@@ -182,6 +203,7 @@ def prepare_demo(instance_dir: Path, examples: Path | None = None) -> DemoInfo:
         _control_numbers(session, round_, controls, info)
         _upload_examples(session, round_, submissions, users, info)
         _walk_statuses(session, round_.id)
+        _allocations(session, round_.id, info)
         _summary(session, round_.id, info)
         if not found:
             info.notes.append(f"没有找到示例文件（{folder}）：站点中暂无报送数据")
