@@ -128,6 +128,8 @@ def test_the_cached_totals_in_the_plan_are_exact(site, round_done):
     values = [tuple(r) for r in book["分配方案"].iter_rows(values_only=True)]
     subtotal = next(r for r in values if r[0] == "清远市 表四 小计")
     assert subtotal[4:9] == (80, 70, 10, 100, -30)
+    waiting = next(r for r in values if r[0] == "韶关市 表四 小计")  # nothing approved yet
+    assert waiting[4:9] == (80, 0, 0, 60, -60)
     total = next(r for r in values if r[0] == "总计")
     assert total[4:6] == (160, 70)
 

@@ -106,16 +106,14 @@ def _unit_block(sheet: SheetWriter, row: int, unit: UnitPlan) -> int:
             row += 1
         sheet.text(row, 0, f"{unit.unit} {table} 小计", "subtotal_text")
         sheet.fill(row, "subtotal_text")
+        cuts = sum((line.cut for line in unit.lines_of(table) if line.cut is not None), Decimal(0))
         for col, amount in (
             (COL_REQUESTED, unit.requested(table)),
             (COL_APPROVED, unit.approved(table)),
+            (COL_CUT, cuts),  # of the projects approved so far
         ):
             formula = f"=SUBTOTAL(9,{xl_range(start, col, row - 1, col)})"
             sheet.total(row, col, formula, amount, "subtotal_money")
-        cut = f"={xl_rowcol_to_cell(row, COL_REQUESTED)}-{xl_rowcol_to_cell(row, COL_APPROVED)}"
-        sheet.total(
-            row, COL_CUT, cut, unit.requested(table) - unit.approved(table), "subtotal_money"
-        )
         if table == CONTROLLED_TABLE and unit.control is not None:
             _control_cells(sheet, row, unit)
         sheet.end_row(row)

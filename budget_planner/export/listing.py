@@ -59,12 +59,13 @@ def listing_sheet(
     for note in notes:
         sheet.text(row, 0, note, "note")
         row += 1
-    for label, value in pairs:
+    for label, value in pairs:  # the label over the first two columns, the value after it
+        sheet.ws.merge_range(row, 0, row, 1, "", styles["label"])
         sheet.text(row, 0, label, "label")
         if isinstance(value, Decimal):
-            sheet.money(row, 1, value, "value_money")
+            sheet.money(row, 2, value, "value_money")
         else:
-            sheet.merged_text(row, 1, len(widths) - 1, value, "value_wrap")
+            sheet.merged_text(row, 2, len(widths) - 1, value, "value_wrap")
         sheet.end_row(row)
         row += 1
     if pairs:

@@ -12,6 +12,7 @@ from budget_planner.aggregate.versions import beijing
 from budget_planner.export.book_styles import book_styles
 from budget_planner.export.listing import Styled, listing_sheet
 from budget_planner.export.xlsx_safe import new_workbook
+from budget_planner.money import plain
 
 SHEET = "报送回执"
 HEADERS = (
@@ -28,7 +29,7 @@ HEADERS = (
     "合计（万元）",
     "审核意见",
 )
-WIDTHS = (7.0, 18.0, 9.0, 14.0, 9.0, 28.0, 16.0, 12.0, 16.0, 8.0, 12.0, 30.0)
+WIDTHS = (9.0, 18.0, 15.0, 14.0, 9.0, 28.0, 16.0, 14.0, 16.0, 8.0, 12.0, 30.0)
 STATE_STYLE = {"已通过": "good", "有错误": "bad", "已退回": "warn", "已被取代": "muted"}
 
 
@@ -72,8 +73,9 @@ def _control_text(receipt: ReceiptLike) -> str:
     if receipt.control is None:
         return "未设定"
     if receipt.requested > receipt.control:
-        return f"{receipt.control:f} 万元（表四超出 {receipt.requested - receipt.control:f} 万元）"
-    return f"{receipt.control:f} 万元"
+        over = plain(receipt.requested - receipt.control)
+        return f"{plain(receipt.control)} 万元（表四超出 {over} 万元）"
+    return f"{plain(receipt.control)} 万元"
 
 
 def write_receipt(target: str | Path | BinaryIO, receipt: ReceiptLike) -> Path | BinaryIO:

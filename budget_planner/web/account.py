@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import login_required
 
 from budget_planner.storage import models, repository
@@ -32,7 +32,9 @@ def new_token():
     if not ActionForm().validate_on_submit():
         abort(400)
     made = repository.issue_token(db.session(), user().id, actor=user())
-    return render_template("account/token.html", account=_account(), token=made)
+    response = make_response(render_template("account/token.html", account=_account(), token=made))
+    response.headers["Cache-Control"] = "no-store"  # the token is shown once, never kept
+    return response
 
 
 @bp.route("/token/revoke", methods=["POST"])
