@@ -141,3 +141,15 @@ def test_the_receipt_workbook_lists_what_was_received(app, site, history):
     assert lines[0][6] == t2.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
     assert lines[0][7] == "admin（代为上传）" and lines[1][11] == "退回修改：请核减专利导航项目"
     assert Decimal(str(lines[1][10])) == Decimal(80)
+
+
+def test_a_returned_table_is_announced_on_the_units_dashboard(app, site):
+    unit = site["qingyuan"]
+    unit.upload([(table4(), "清远市-表四.xlsx")])
+    unit_id, _sub, (first,), _ = thread(app)
+    unit.post(f"/versions/{first}/submit")
+    assert "已被省局退回修改" not in text(unit.get("/"))
+    site["admin"].post(f"/versions/{first}/review", {"decision": "return", "comment": "请补充"})
+    page = unit.get("/")
+    assert "表四已被省局退回修改：请在 报送记录 中查看退回意见" in text(page)
+    assert f'href="/units/{unit_id}/history"' in page.text
