@@ -30,6 +30,7 @@ from hostile_payloads import PAYLOAD_CELLS, payload_submission
 from budget_planner.validators.grid import a1, column_letter
 
 SHEET = "Sheet1"
+XLSX = "清远市-表四.xlsx"
 ETC = '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
 LAUGHS = (
     '<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -226,68 +227,33 @@ def _encrypted_xls() -> bytes:
 # ---------------------------------------------------------------- bombs
 
 
-def _bomb_cases(directory: Path) -> list[Case]:
+def _bomb_cases() -> list[Case]:
     base = clean()
-    sheet = hf.parts_of(base)["xl/worksheets/sheet1.xml"]
-    head, tail = sheet.split(b"</sheetData>")
-    blanks = b'<row r="1048000"><c r="A1048000" s="0"/></row>'
-    one_mb = b" " * hf.MB
-    part_bomb = hf.streamed_bomb(
-        directory / "sheet-bomb.xlsx",
-        base,
-        "xl/worksheets/sheet1.xml",
-        head,
-        one_mb,
-        130,
-        b"</sheetData>" + tail,
-    )
-    total_bomb = directory / "total-bomb.xlsx"
-    with __import__("zipfile").ZipFile(total_bomb, "w", 8, compresslevel=9) as zf:
-        for name, body in hf.parts_of(base).items():
-            zf.writestr(name, body)
-        for n in range(3):
-            with zf.open(f"customXml/item{n}.xml", "w", force_zip64=True) as out:
-                out.write(b"<a>")
-                for _ in range(100):
-                    out.write(one_mb)
-                out.write(b"</a>")
+    part = "xl/worksheets/sheet1.xml"
+    head, tail = hf.parts_of(base)[part].split(b"</sheetData>")
+    spaces = b" " * hf.MB
+    sheet_bomb = hf.bomb(base, {part: (head, spaces, 130, b"</sheetData>" + tail)})
+    items = {f"customXml/item{n}.xml": (b"<a>", spaces, 100, b"</a>") for n in range(3)}
+    total_bomb = hf.bomb(base, items)
+    lying = hf.bomb(base, {part: (head, spaces, 200, b"</sheetData>" + tail)}, lie=True)
     strings = hf.layout_xlsx(hf.submission().layout, shared=True)
     sst = hf.parts_of(strings)["xl/sharedStrings.xml"]
     lying_sst = sst.replace(b"<sst ", b'<sst uniqueCount="4294967295" count="4294967295" ', 1)
-    tiny = directory / "many-strings.xlsx"
-    hf.streamed_bomb(
-        tiny,
-        strings,
-        "xl/sharedStrings.xml",
-        sst.replace(b"</sst>", b""),
-        b"<si/>" * 200_000,
-        120,
-        b"</sst>",
-    )
-    del blanks
+    many = (sst.replace(b"</sst>", b""), b"<si/>" * 200_000, 120, b"</sst>")  # 24 million
     return [
-        Case(
-            "bomb_sheet_130MB", "清远市-表四.xlsx", part_bomb, refused("file.too_large", "128 MB")
-        ),
-        Case(
-            "bomb_total_300MB", "清远市-表四.xlsx", total_bomb, refused("file.too_large", "256 MB")
-        ),
-        Case(
-            "bomb_lying_header",
-            "清远市-表四.xlsx",
-            hf.lying_bomb(base, "xl/worksheets/sheet1.xml", one_mb, 200),
-            refused("file.corrupt", "另存为 .xlsx"),
-        ),
+        Case("bomb_sheet_130MB", XLSX, sheet_bomb, refused("file.too_large", "128 MB")),
+        Case("bomb_total_300MB", XLSX, total_bomb, refused("file.too_large", "256 MB")),
+        Case("bomb_lying_header", XLSX, lying, refused("file.corrupt", "另存为 .xlsx")),
         Case(
             "shared_strings_count_lies",
-            "清远市-表四.xlsx",
+            XLSX,
             hf.repack(strings, {"xl/sharedStrings.xml": lying_sst}),
-            refused("file.corrupt", "另存为"),
+            refused("file.corrupt", "共享字符串表声明的数量与实际不符"),
         ),
         Case(
             "bomb_24M_empty_strings",
-            "清远市-表四.xlsx",
-            tiny,
+            XLSX,
+            hf.bomb(strings, {"xl/sharedStrings.xml": many}),
             refused("file.too_large", "共享字符串"),
         ),
     ]
@@ -699,7 +665,7 @@ def build_corpus(directory: Path) -> list[Case]:
     big = hundred_thousand_rows(directory / "十万行-表一.xlsx")
     return [
         *_container_cases(directory),
-        *_bomb_cases(directory),
+        *_bomb_cases(),
         *_dtd_cases(),
         *_grid_cases(),
         *_read_cases(),

@@ -15,7 +15,6 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import handmade
@@ -275,38 +274,42 @@ def entries_of(data: bytes) -> list[tuple[str, bytes, int, int, int]]:
     ]
 
 
-def streamed_bomb(
-    path: Path, base: bytes, part: str, head: bytes, filler: bytes, times: int, tail: bytes
-) -> Path:
-    """``base`` with ``part`` replaced by head + filler × times + tail, deflated while streaming:
-    megabytes on disk for hundreds of megabytes inflated, never all in memory."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for name, body in parts_of(base).items():
-            if name != part:
-                zf.writestr(name, body)
-        with zf.open(part, "w", force_zip64=True) as out:
-            out.write(head)
-            for _ in range(times):
-                out.write(filler)
-            out.write(tail)
-    return path
+def repeated_deflate(head: bytes, filler: bytes, times: int, tail: bytes) -> tuple[bytes, int, int]:
+    """(raw deflate stream, inflated size, CRC) of head + filler × times + tail, made cheaply: the
+    filler is compressed once after a full flush, which resets the window, so its compressed bytes
+    repeat exactly."""
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = co.compress(head) + co.flush(zlib.Z_FULL_FLUSH)
+    block = co.compress(filler) + co.flush(zlib.Z_FULL_FLUSH)
+    end = co.compress(tail) + co.flush()
+    crc = zlib.crc32(head)
+    for _ in range(times):
+        crc = zlib.crc32(filler, crc)
+    return (
+        start + block * times + end,
+        len(head) + len(filler) * times + len(tail),
+        zlib.crc32(tail, crc),
+    )
 
 
-def lying_bomb(base: bytes, part: str, filler: bytes, times: int) -> bytes:
-    """``part`` followed in its deflate stream by filler × times, while the headers declare only the
-    part's true size and CRC: a reader that trusts them stops early; one that inflates to the end of
-    the stream gets hundreds of megabytes."""
-    entries = []
-    for name, body in parts_of(base).items():
-        if name != part:
-            entries.append((name, deflated(body), len(body), zlib.crc32(body), 8))
-            continue
-        co = zlib.compressobj(9, zlib.DEFLATED, -15)
-        stream = co.compress(body)
-        for _ in range(times):
-            stream += co.compress(filler)
-        stream += co.flush()
-        entries.append((name, stream, len(body), zlib.crc32(body), 8))
+Stream = tuple[bytes, bytes, int, bytes]  # head, filler, times, tail
+
+
+def bomb(base: bytes, parts: dict[str, Stream], *, lie: bool = False) -> bytes:
+    """``base`` with ``parts`` replaced or added, each head + filler × times + tail: hundreds of
+    megabytes inflated from kilobytes on disk. With ``lie`` the headers state the size and CRC of
+    head + tail only, so a reader that trusts them stops early and one that inflates the whole
+    stream gets it all."""
+    entries = [
+        (name, deflated(body), len(body), zlib.crc32(body), 8)
+        for name, body in parts_of(base).items()
+        if name not in parts
+    ]
+    for name, (head, filler, times, tail) in parts.items():
+        stream, size, crc = repeated_deflate(head, filler, times, tail)
+        if lie:
+            size, crc = len(head + tail), zlib.crc32(head + filler[: len(tail)])
+        entries.append((name, stream, size, crc, 8))
     return raw_zip(entries)
 
 

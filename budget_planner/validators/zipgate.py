@@ -64,6 +64,14 @@ def _looks_like_xml(head: bytes) -> bool:
     return body[:1] == b"<" or not body
 
 
+def _declares(text: bytes) -> bool:
+    """Whether ``text`` holds <!DOCTYPE or <!ENTITY in any letter case, in UTF-8 (and the 8-bit
+    encodings that keep ASCII) or UTF-16 of either byte order."""
+    if b"<" not in text:  # memchr: a bomb of spaces costs no more than its inflating
+        return False
+    return bool(_DTD_UTF8.search(text) or _DTD_UTF16LE.search(text) or _DTD_UTF16BE.search(text))
+
+
 class _DtdWatch:
     """Looks for <!DOCTYPE / <!ENTITY in an XML part as it is inflated: in UTF-8 (and the 8-bit
     encodings that keep ASCII) and in UTF-16 of either byte order, with or without a BOM."""
@@ -79,9 +87,7 @@ class _DtdWatch:
             return False
         text = self.tail + chunk
         self.tail = text[-_TAIL:]
-        return bool(
-            _DTD_UTF8.search(text) or _DTD_UTF16LE.search(text) or _DTD_UTF16BE.search(text)
-        )
+        return _declares(text)
 
 
 def check_zip(data: bytes, name: str, limits) -> tuple[str, bool]:
