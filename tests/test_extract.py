@@ -17,10 +17,10 @@ import xlwt
 from docx.oxml.ns import qn
 
 from budget_planner.errors import UnreadableFile
-from budget_planner.validators.extract import read_workbook
+from budget_planner.validators.extract import extract, read_workbook
 from budget_planner.validators.extract.biff import last_saved
 from budget_planner.validators.extract.sheetscan import scan_sheet
-from budget_planner.validators.gate import DEFAULT_LIMITS, check_container
+from budget_planner.validators.gate import DEFAULT_LIMITS, Limits, check_container
 from budget_planner.validators.grid import ErrorValue, Formula, column_letter
 
 
@@ -436,3 +436,100 @@ def test_formula_evaluation_has_a_budget():
     assert sheet.get(2001, 11) == Decimal("6000")
     assert sheet.get(3000, 11) == Formula("SUM(A1:J1000000)")
     assert {i.code for i in sheet.issues} == {"formula.evaluated", "formula.no_cached_value"}
+
+
+# ---------------------------------------------------------------- cells defined twice, rows out of order
+
+
+def refused_by_scan(rows: str) -> UnreadableFile:
+    with pytest.raises(UnreadableFile) as caught:
+        read_workbook(handmade.xlsx(rows), "x.xlsx")
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("rows", "fragment"),
+    [
+        ('<row r="5"><c r="E5"><v>50</v></c><c r="E5"><v>5000</v></c></row>', "单元格 E5 被定义了两次"),
+        # the same cell again inside a later row element
+        ('<row r="5"><c r="E5"><v>50</v></c></row><row r="6"><c r="E5"><v>9</v></c></row>',
+         "单元格 E5 被定义了两次"),
+        ('<row r="7"><c r="A7"><v>1</v></c></row><row r="3"><c r="A3"><v>2</v></c></row>',
+         "第 3 行的单元格出现在第 7 行之后"),
+        # written differently, read as the same cell by calamine
+        ("<row r='5'><c r='e5'><v>50</v></c><c r='E05'><v>5000</v></c></row>", "E5 被定义了两次"),
+        # cells without r, counted to the same place as a cell with r
+        ('<row r="5"><c><v>1</v></c><c r="A5"><v>2</v></c></row>', "第 5 行第 1 列 被定义了两次"),
+    ],
+)  # fmt: skip
+def test_a_cell_defined_twice_or_rows_out_of_order_are_refused(rows, fragment):
+    error = refused_by_scan(rows)
+    assert error.code == "file.corrupt"
+    assert fragment in error.message and "另存为 .xlsx" in error.message
+
+
+def test_a_duplicate_across_two_scan_segments_is_found(monkeypatch):
+    from budget_planner.validators.extract import sheetscan
+
+    monkeypatch.setattr(sheetscan, "CHUNK", 64)  # every cell its own segment, more or less
+    cells = "".join(f'<c r="{column_letter(c)}9"><v>{c}</v></c>' for c in range(1, 40))
+    error = refused_by_scan(f'<row r="9">{cells}<c r="C9"><v>0</v></c></row>')
+    assert "单元格 C9 被定义了两次" in error.message
+    fine = read_workbook(handmade.xlsx(f'<row r="9">{cells}</row>'), "x.xlsx").sheets[0]
+    assert fine.get(9, 39) == 39
+
+
+# ---------------------------------------------------------------- what calamine reserves up front
+
+
+def test_shared_strings_stating_more_than_they_hold_are_refused_before_calamine():
+    sst = (
+        f'<x:sst xmlns:x="{handmade.MAIN_NS}" uniqueCount="3000000000">'
+        "<x:si><x:t>序号</x:t></x:si></x:sst>"
+    )
+    data = handmade.xlsx(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', extra_parts={"xl/SharedStrings.xml": sst}
+    )
+    with pytest.raises(UnreadableFile) as caught:
+        read_workbook(data, "x.xlsx")  # in this process: calamine would abort it
+    assert caught.value.code == "file.corrupt" and "共享字符串" in caught.value.message
+
+
+def test_shared_strings_are_capped():
+    sst = f'<sst xmlns="{handmade.MAIN_NS}">' + "<si><t>a</t></si>" * 11 + "</sst>"
+    data = handmade.xlsx(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', extra_parts={"xl/sharedStrings.xml": sst}
+    )
+    with pytest.raises(UnreadableFile) as caught:
+        extract(data, check_container(data, "x.xlsx"), Limits(max_strings=10))
+    assert caught.value.code == "file.too_large" and "超过 10 个" in caught.value.message
+    assert extract(data, check_container(data, "x.xlsx"), Limits(max_strings=11)).sheets
+
+
+def test_xls_extent_is_checked_from_its_records_before_calamine():
+    book = xlwt.Workbook()
+    ws = book.add_sheet("表四")
+    ws.write(0, 0, "序号")
+    ws.write(1, 1, 5)  # NUMBER
+    ws.write(1, 2, 6)  # two numbers side by side: xlwt writes a MULRK
+    buf = io.BytesIO()
+    book.save(buf)
+    assert read_workbook(buf.getvalue(), "x.xls").sheets[0].get(2, 3) == 6
+    with pytest.raises(UnreadableFile) as caught:
+        extract(buf.getvalue(), check_container(buf.getvalue(), "x.xls"), Limits(max_cols=2))
+    assert caught.value.code == "file.range_too_large" and "3 列" in caught.value.message
+
+
+def test_an_uncached_sum_over_a_non_finite_number_is_reported_not_evaluated():
+    rows = (
+        '<row r="1"><c r="A1"><v>NaN</v></c><c r="B1"><v>1e999</v></c><c r="C1"><v>2</v></c></row>'
+        '<row r="2"><c r="A2"><f>SUM(A1:C1)</f></c><c r="B2"><f>B1*2</f></c><c r="C2"><f>C1*2</f></c></row>'
+    )
+    sheet = read_workbook(handmade.xlsx(rows), "x.xlsx").sheets[0]
+    assert sheet.get(2, 1) == Formula("SUM(A1:C1)") and sheet.get(2, 2) == Formula("B1*2")
+    assert sheet.get(2, 3) == Decimal(4)
+    assert [(i.code, i.cell) for i in sheet.issues] == [
+        ("formula.no_cached_value", "A2"),
+        ("formula.no_cached_value", "B2"),
+        ("formula.evaluated", "C2"),
+    ]

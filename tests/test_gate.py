@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import bz2
 import io
+import re
 import struct
 import zipfile
+import zlib
 
 import docx
 import handmade
+import hostile_files as hf
 import pytest
 import xlsxwriter
 import xlwt
 
 from budget_planner.errors import UnreadableFile
+from budget_planner.validators import gate_messages as msg
 from budget_planner.validators.gate import Container, Limits, check_container
 
 SHEET = '<row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c><c r="B1"><v>50</v></c></row>'
@@ -239,3 +244,54 @@ def test_encrypted_workbooks():
     # an encrypted .xls carries a FILEPASS record right after BOF
     xls = handmade.cfb({"Workbook": biff(BOF, (0x002F, b"\1\0\1\0" + b"\0" * 48), EOF_RECORD)})
     assert refused(xls, "x.xls").code == "file.encrypted"
+
+
+# ---------------------------------------------------------------- each part held to its headers
+
+
+def _entry(name: str, body: bytes, method: int = zipfile.ZIP_DEFLATED):
+    raw = hf.deflated(body) if method == zipfile.ZIP_DEFLATED else body
+    return (name, raw, len(body), zlib.crc32(body), method)
+
+
+def _package(*extra) -> list:
+    return [*hf.entries_of(handmade.xlsx(SHEET)), *extra]
+
+
+def test_a_part_compressed_other_than_excel_does_is_corrupt():
+    body = b"<a>" + b"x" * 5000 + b"</a>"
+    entry = ("xl/extra.xml", bz2.compress(body), len(body), zlib.crc32(body), zipfile.ZIP_BZIP2)
+    assert refused(hf.raw_zip(_package(entry))).code == "file.corrupt"
+
+
+def test_a_stored_part_whose_sizes_disagree_is_corrupt():
+    name, raw, size, crc, method = _entry("xl/extra.xml", b"<a>stored</a>", zipfile.ZIP_STORED)
+    assert refused(hf.raw_zip(_package((name, raw, size + 5, crc, method)))).code == "file.corrupt"
+
+
+def test_parts_sharing_their_bytes_are_corrupt():
+    # a zip bomb without recursion points many directory entries at the same compressed bytes
+    data = bytearray(hf.raw_zip(_package(_entry("xl/a.xml", b"<a/>"), _entry("xl/b.xml", b"<a/>"))))
+    central = [m.start() for m in re.finditer(b"PK\x01\x02", data)]
+    a = next(p for p in central if data[p + 46 : p + 54] == b"xl/a.xml")
+    b = next(p for p in central if data[p + 46 : p + 54] == b"xl/b.xml")
+    data[b + 42 : b + 46] = data[a + 42 : a + 46]  # b's local header offset made a's
+    assert refused(bytes(data)).code == "file.corrupt"
+
+
+def test_a_local_header_naming_another_part_is_corrupt():
+    data = hf.raw_zip(_package(_entry("xl/extra.xml", b"<a/>")))
+    at = data.find(b"xl/extra.xml")  # the first occurrence: the local header's copy of the name
+    forged = data[:at] + b"xl/EXTRA.xml" + data[at + 12 :]
+    assert refused(forged).message == msg.BAD_PART_NAME
+
+
+def test_a_dtd_in_utf16_without_a_byte_order_mark_is_refused():
+    part = ' <?xml version="1.0"?><!doctype a [<!entity x "y">]><a/>'.encode("utf-16-be")
+    error = refused(handmade.xlsx(SHEET, extra_parts={"customXml/item1.xml": part}))
+    assert error.code == "file.dtd"
+
+
+def test_a_binary_part_is_not_searched_for_declarations():
+    data = handmade.xlsx(SHEET, extra_parts={"xl/media/image1.png": b"\x89PNG<!DOCTYPE"})
+    assert check_container(data, "x.xlsx") == Container("xlsx")
