@@ -1,7 +1,11 @@
 """The container gate for zip packages (.xlsx, .xlsm, .docx): standard library only.
 
-Counts parts, checks their names, inflates every part while counting (the header can lie), and refuses
-any DTD or entity declaration in an XML part. Returns what kind of document the package holds.
+Counts parts and checks their names; inflates every part from its own bytes (found through its local
+header, as calamine's zip reader finds them) while counting, and holds it to its headers: stored or
+deflated only, no two parts sharing bytes, the local name the directory's, and exactly the declared
+size and CRC — a header that understates the size is caught at the first byte past it. Refuses any
+DTD or entity declaration in an XML part (UTF-8 or UTF-16, with or without a BOM). Returns what kind
+of document the package holds.
 """
 
 from __future__ import annotations
