@@ -236,7 +236,7 @@ def main(argv: list[str]) -> int:
     if not quick:
         rows += in_process(2000, 7, ["floor", "engine"], ["floor", "engine"], table="表一")
         rows += in_process(50000, 7, ["floor", "engine"], ["floor", "engine"])
-        rows += process_validate(50000, 5, 3)
+        rows += process_validate(50000, 5, 5)
     else:
         rows += process_validate(2000, 2, 2)
     rows += process_round(2 if quick else 7)
