@@ -4,13 +4,15 @@ characters) comes back as one whole text cell — opened with zipfile and openpy
 ``_xHHHH_`` escapes decoded — no formula or link comes from user text, and text longer than a cell
 holds is an error, never silently cut.
 
-The exports that exist: the annotated workbook (validators.annotate), the consolidated workbook
-(export.consolidated) and the account list (export.accounts). The allocation plan, the receipt and
-the audit-log download are not written as workbooks yet (web/downloads.py has none).
+Every export: the annotated workbook (validators.annotate), the consolidated workbook
+(export.consolidated), the account list (export.accounts), the allocation plan
+(export.allocation_plan), a unit's receipt (export.receipt) and the audit log (export.audit_log).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -23,10 +25,14 @@ from hostile_payloads import LONG_OK, LONG_TOO, PAYLOAD_CELLS, PAYLOADS, payload
 from openpyxl import load_workbook
 from workbook_safety import assert_kept_as_text, decode, inspect
 
+from budget_planner.aggregate.allocation import Plan, PlanLine, UnitPlan
 from budget_planner.aggregate.consolidate import consolidate
 from budget_planner.aggregate.versions import choose_versions
 from budget_planner.export.accounts import write_accounts
+from budget_planner.export.allocation_plan import write_allocation_plan
+from budget_planner.export.audit_log import write_audit_log
 from budget_planner.export.consolidated import write_consolidated
+from budget_planner.export.receipt import write_receipt
 from budget_planner.export.xlsx_safe import MAX_CELL_TEXT, CellTextTooLong
 from budget_planner.text import canonical
 from budget_planner.validators.annotate import annotate
@@ -175,3 +181,90 @@ def test_amounts_stay_numbers_and_totals_stay_formulas(province_round, tmp_path)
     amounts = [c.value for row in book["表四"].iter_rows() for c in row if c.data_type == "n"]
     assert amounts.count(1) >= 3  # the three amounts are numbers, not text
     assert Decimal(sum(a for a in amounts if a == 1)) == Decimal(3)
+
+
+# ---------------------------------------------------------------- allocation plan, receipt, audit log
+
+NOW = dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.UTC)
+
+
+def _plan(texts: list[str]) -> Plan:
+    lines = [
+        PlanLine("清远市", "表四", "知识产权管理", t, f"清远市|表四|知识产权管理|{i}", Decimal("1"))
+        for i, t in enumerate(texts)
+    ]
+    return Plan(title=texts[0][:60], units=[UnitPlan("清远市", Decimal("100"), lines)])
+
+
+def test_allocation_plan_keeps_every_payload_as_text():
+    texts = [*PAYLOADS, LONG_OK]
+    buffer = io.BytesIO()
+    write_allocation_plan(buffer, _plan(texts), made_at=NOW)
+    written = assert_kept_as_text(buffer.getvalue(), texts, own_formula=OWN_FORMULA)
+    assert written.formulas  # its own subtotals, cell references only
+    with pytest.raises(CellTextTooLong):
+        write_allocation_plan(io.BytesIO(), _plan(["甲", LONG_TOO]), made_at=NOW)
+
+
+@dataclass
+class ReceiptLine:
+    table: str
+    project: str
+    file: str
+    comment: str
+    uploaded_by: str
+    version: int = 1
+    versions: int = 1
+    uploaded_at: dt.datetime = NOW
+    on_behalf: bool = False
+    state: str = "已提交"
+    submitted_at: dt.datetime | None = NOW
+    rows: int = 2
+    total: Decimal | None = Decimal("80")
+    counted: bool = True
+
+
+@dataclass
+class Receipt:
+    lines: list[ReceiptLine]
+    contact: str = "=1+1"
+    phone: str = "+86 763 1234"
+    round_title: str = "2024年度知识产权项目需求征集"
+    deadline: dt.date = dt.date(2024, 3, 31)
+    unit: str = "清远市"
+    full_name: str = "清远市市场监督管理局（知识产权局）"
+    required: tuple[str, ...] = ("表四",)
+    missing: list[str] = dataclasses.field(default_factory=list)
+    requested: Decimal = Decimal("80")
+    control: Decimal | None = Decimal("100")
+    made_at: dt.datetime = NOW
+
+
+def test_receipt_keeps_every_payload_as_text():
+    texts = [*PAYLOADS, LONG_OK]
+    lines = [ReceiptLine("表四", t, f"{t[:50]}.xlsx", t, t[:40]) for t in texts]
+    buffer = io.BytesIO()
+    write_receipt(buffer, Receipt(lines))
+    files = [f"{t[:50]}.xlsx" for t in texts]
+    assert_kept_as_text(buffer.getvalue(), [*texts, *files, "=1+1 +86 763 1234"])
+    with pytest.raises(CellTextTooLong):
+        write_receipt(io.BytesIO(), Receipt([ReceiptLine("表四", "甲", "甲.xlsx", LONG_TOO, "qy")]))
+
+
+@dataclass
+class AuditLine:
+    detail: str
+    username: str
+    at: dt.datetime = NOW
+    action: str = "upload"
+    unit: str = "清远市"
+    version: str = "表四 第 1 版"
+
+
+def test_audit_log_keeps_every_payload_as_text():
+    texts = [*PAYLOADS, LONG_OK]
+    buffer = io.BytesIO()
+    write_audit_log(buffer, [AuditLine(t, t[:60]) for t in texts], title="=1+1", made_at=NOW)
+    assert_kept_as_text(buffer.getvalue(), [*texts, *(t[:60] for t in texts)])
+    with pytest.raises(CellTextTooLong):
+        write_audit_log(io.BytesIO(), [AuditLine(LONG_TOO, "qy")], title="日志", made_at=NOW)
