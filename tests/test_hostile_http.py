@@ -6,6 +6,7 @@ kept clean, and after each file the site answers the next request normally."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import hostile_corpus as hc
 import pytest
@@ -91,6 +92,10 @@ def upload_case(site: Site, case: hc.Case) -> None:
     if e.stored_name is not None:
         assert stored == e.stored_name
         assert f"<h3>{e.stored_name}</h3>" in html
+        sent = site["qingyuan"].get(f"/versions/{version_id}/file")
+        header = sent.headers["Content-Disposition"]
+        assert header.endswith(f"filename*=UTF-8''{quote(e.stored_name, safe='')}")
+        assert header.isascii() and sent.data == case.data()  # the bytes exactly as sent
     if e.outcome == "neutralised":
         marked = site["qingyuan"].get(f"/versions/{version_id}/annotated")
         assert marked.status_code == 200
