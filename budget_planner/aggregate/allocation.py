@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pandas as pd
-
 from budget_planner.aggregate.consolidate import Consolidation, from_yuan
 from budget_planner.aggregate.reconcile import CONTROLLED_TABLE
 from budget_planner.templates.spec import COLLECTION_TABLES
@@ -101,11 +99,12 @@ def build_plan(
 ) -> Plan:
     """Every unit of the round (in its order) with its projects; a unit with neither projects nor a
     control number is left out."""
-    frame = cons.rows[cons.rows["table"].isin(COLLECTION_TABLES)]
     by_key: dict[str, PlanLine] = {}
-    for rec in frame.to_dict("records"):
+    for rec in cons.records:
+        if rec["table"] not in COLLECTION_TABLES:
+            continue
         amount = rec["amount_yuan"]
-        requested = None if pd.isna(amount) else from_yuan(int(amount))
+        requested = None if amount is None else from_yuan(amount)
         seen = by_key.get(rec["key"])
         if seen is not None:
             if requested is not None:

@@ -1,8 +1,13 @@
-"""Consolidation: the counted versions' rows in one frame, exact totals, completeness.
+"""Consolidation: the counted versions' rows, exact totals, completeness.
 
-Amounts are summed as integer 元 (``Int64``) in the frame and turned back into Decimal 万元 at the
-edges (``money.from_yuan``); no float is involved. The province-wide total is the sum of 表一–表四:
-a 预算表 details a project of those tables, so its 合计 is reported apart and never added in.
+Each row is a record (a dict under the ``BASE_COLUMNS`` and the table's own spec keys). Amounts are
+summed as integer 元 and turned back into Decimal 万元 at the edges (``money.from_yuan``); no float
+is involved. The province-wide total is the sum of 表一–表四: a 预算表 details a project of those
+tables, so its 合计 is reported apart and never added in.
+
+The totals are plain integer sums over the records (a few thousand rows: building a frame to group
+them cost more than the sums). ``Consolidation.rows`` gives the same rows as a pandas frame
+(``Int64`` amounts), built on first use, for analysis and for callers that want one.
 """
 
 from __future__ import annotations
@@ -10,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-import pandas as pd
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from budget_planner.aggregate.completeness import CompletenessCell, completeness_cells
 from budget_planner.aggregate.control import ControlNumbers
@@ -22,6 +27,11 @@ from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import ALL_TABLES, BUDGET, COLLECTION_TABLES, load_specs
 from budget_planner.validators.model import ParsedTable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Record = dict[str, Any]
 
 # the frame's fixed columns; each table's text columns follow under their spec keys
 BASE_COLUMNS = (
@@ -48,7 +58,7 @@ BUDGET_AMOUNT_KEYS = tuple(
 class Consolidation:
     round: Round
     counted: list[CountedVersion]
-    rows: pd.DataFrame
+    records: list[Record]  # every row, in counted order
     unit_totals: dict[str, dict[str, Decimal]]  # unit → table → total (tables it sent)
     table_totals: dict[str, Decimal]  # every table of ALL_TABLES
     category_totals: dict[str, dict[str, Decimal]]  # table → 类型 → total, spec order
@@ -72,6 +82,14 @@ class Consolidation:
         tables = self.unit_totals.get(unit, {})
         return sum((tables.get(t, Decimal(0)) for t in COLLECTION_TABLES), Decimal(0))
 
+    def table_records(self, table: str) -> list[Record]:
+        return [rec for rec in self.records if rec["table"] == table]
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The records as a frame: amounts, rows and versions ``Int64``, ``flagged`` bool."""
+        return _frame(self.records)
+
     def table_rows(self, table: str) -> pd.DataFrame:
         return self.rows[self.rows["table"] == table]
 
@@ -82,7 +100,7 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _collection_records(version: CountedVersion, parsed: ParsedTable) -> list[dict]:
+def _collection_records(version: CountedVersion, parsed: ParsedTable) -> list[Record]:
     spec = load_specs().table(version.table)
     amount_key, name_key = spec.amount_column.key, spec.project_column.key
     category_key = spec.category_column.key if spec.category_column else None
@@ -118,7 +136,7 @@ def budget_project_key(version: CountedVersion) -> str:
     return str(project_key(version.unit, BUDGET, None, version.project))
 
 
-def _budget_record(version: CountedVersion, parsed: ParsedTable) -> dict:
+def _budget_record(version: CountedVersion, parsed: ParsedTable) -> Record:
     form = parsed.budget
     spec = load_specs().budget
     assert spec is not None
@@ -164,7 +182,9 @@ def _budget_record(version: CountedVersion, parsed: ParsedTable) -> dict:
     return record
 
 
-def _frame(records: list[dict]) -> pd.DataFrame:
+def _frame(records: list[Record]) -> pd.DataFrame:
+    import pandas as pd
+
     columns = list(BASE_COLUMNS)
     for rec in records:
         for k in rec:
@@ -188,8 +208,14 @@ def from_yuan(yuan: int) -> Decimal:
     return wan.quantize(Decimal(1)) if wan == wan.to_integral_value() else wan.normalize()
 
 
-def _decimal_map(series: pd.Series) -> dict:
-    return {k: from_yuan(int(v)) for k, v in series.items()}
+def _sums(records: Sequence[Record], by: tuple[str, ...]) -> dict[tuple, int]:
+    """Integer 元 summed per group of ``by`` (groups in order of first appearance; an amount that
+    is missing counts as 0, so a group of missing amounts sums to 0)."""
+    sums: dict[tuple, int] = {}
+    for rec in records:
+        group = tuple(rec[k] for k in by)
+        sums[group] = sums.get(group, 0) + (rec["amount_yuan"] or 0)
+    return sums
 
 
 def consolidate(
@@ -201,7 +227,7 @@ def consolidate(
         counted,
         key=lambda v: (order.get(v.unit, len(order)), ALL_TABLES.index(v.table), v.project),
     )
-    records: list[dict] = []
+    records: list[Record] = []
     for version in counted:
         parsed = version.parsed
         if parsed is None:
@@ -210,43 +236,42 @@ def consolidate(
             records.append(_budget_record(version, parsed))
         else:
             records.extend(_collection_records(version, parsed))
-    rows = _frame(records)
-
-    collection = rows[rows["table"] != BUDGET]
-    by_unit_table = rows.groupby(["unit", "table"], sort=False)["amount_yuan"].sum()
     unit_totals: dict[str, dict[str, Decimal]] = {}
     for v in counted:  # every counted table appears, even with no rows
         unit_totals.setdefault(v.unit, {})[v.table] = Decimal(0)
-    for (unit, table), yuan in by_unit_table.items():
-        unit_totals[unit][table] = from_yuan(int(yuan))
-    by_table = _decimal_map(rows.groupby("table", sort=False)["amount_yuan"].sum())
-    table_totals = {t: by_table.get(t, Decimal(0)) for t in ALL_TABLES}
+    for (unit, table), yuan in _sums(records, ("unit", "table")).items():
+        unit_totals[unit][table] = from_yuan(yuan)
+    by_table = _sums(records, ("table",))
+    table_totals = {
+        t: from_yuan(by_table[(t,)]) if (t,) in by_table else Decimal(0) for t in ALL_TABLES
+    }
 
     category_totals: dict[str, dict[str, Decimal]] = {}
-    valid = rows[rows["category"].notna()]
-    sums = valid.groupby(["table", "category"], sort=False)["amount_yuan"].sum()
+    valid = [rec for rec in records if rec["category"] is not None]
+    sums = _sums(valid, ("table", "category"))
     for table in ALL_TABLES:
         if table == BUDGET:
             cats = list(dict.fromkeys(c for t in COLLECTION_TABLES for c in _categories(t)))
         else:
             cats = list(_categories(table))
         category_totals[table] = {
-            c: from_yuan(int(sums[(table, c)])) for c in cats if (table, c) in sums.index
+            c: from_yuan(sums[(table, c)]) for c in cats if (table, c) in sums
         }
 
     unit_categories: dict[str, dict[str, Decimal]] = {}
-    pivot = collection.groupby(["unit", "category"], sort=False, dropna=False)["amount_yuan"].sum()
-    for (unit, category), yuan in pivot.items():
-        label = category if isinstance(category, str) else ""
-        unit_categories.setdefault(unit, {})[label] = from_yuan(int(yuan))
+    collection = [rec for rec in records if rec["table"] != BUDGET]
+    for (unit, category), yuan in _sums(collection, ("unit", "category")).items():
+        unit_categories.setdefault(unit, {})[category or ""] = from_yuan(yuan)
 
-    counts = rows.groupby(["unit", "table"], sort=False).size()
-    row_counts = {(u, t): int(n) for (u, t), n in counts.items()}
+    row_counts: dict[tuple[str, str], int] = {}
+    for rec in records:
+        key = (rec["unit"], rec["table"])
+        row_counts[key] = row_counts.get(key, 0) + 1
     total = sum((table_totals[t] for t in COLLECTION_TABLES), Decimal(0))
     result = Consolidation(
         round=round_,
         counted=list(counted),
-        rows=rows,
+        records=records,
         unit_totals=unit_totals,
         table_totals=table_totals,
         category_totals=category_totals,

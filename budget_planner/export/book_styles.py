@@ -9,8 +9,10 @@ cached value.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
@@ -145,9 +147,39 @@ LINE_HEIGHT = 13.5  # points per line of 10-point text
 MAX_ROW_HEIGHT = 409  # Excel's limit
 
 
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+@cache
+def _narrow_bmp() -> re.Pattern[str]:
+    """A character of the Basic Multilingual Plane that is not wide (W) or full-width (F), as a
+    character class built once from this Python's Unicode database (about 5 ms)."""
+    ranges, start = [], None
+    for code in range(0x10000):
+        if _is_wide(chr(code)):
+            if start is not None:
+                ranges.append((start, code - 1))
+                start = None
+        elif start is None:
+            start = code
+    if start is not None:
+        ranges.append((start, 0xFFFF))
+    parts = (f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+    return re.compile(f"[{''.join(parts)}]")
+
+
 def text_width(text: str) -> int:
-    """Display width in column units: a CJK character is two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Display width in column units: a CJK character is two.
+
+    Counted as twice the length less the narrow characters, which a regular expression finds at C
+    speed (this runs over every text cell of the consolidated workbook); text beyond the BMP is
+    measured character by character."""
+    if text.isascii():
+        return len(text)
+    if max(text) > "\uffff":
+        return sum(2 if _is_wide(ch) else 1 for ch in text)
+    return 2 * len(text) - len(_narrow_bmp().findall(text))
 
 
 def lines_needed(text: str, width: float) -> int:

@@ -8,14 +8,13 @@ the 总计. The 预算表 sheet lists every counted 项目支出预算明细表 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-import pandas as pd
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
-from budget_planner.aggregate.consolidate import Consolidation, from_yuan
+from budget_planner.aggregate.consolidate import Consolidation, Record, from_yuan
 from budget_planner.aggregate.reconcile import BudgetCheck
 from budget_planner.export.book_styles import SheetWriter, setup_sheet
 from budget_planner.export.xlsx_safe import Styles
@@ -27,8 +26,8 @@ TRAILING = (APPROVED, "文件校验", "来源文件", "位置")
 TRAILING_WIDTHS = [11.0, 7.0, 18.0, 11.0]
 
 
-def _yuan(value: object) -> Decimal | None:
-    return None if value is None or pd.isna(value) else from_yuan(int(value))
+def _yuan(value: int | None) -> Decimal | None:
+    return None if value is None else from_yuan(value)
 
 
 def _width(kind: ColumnKind, spec_width: int) -> float:
@@ -39,8 +38,16 @@ def _width(kind: ColumnKind, spec_width: int) -> float:
     return float(min(spec_width, 24))
 
 
-def _approved_sum(approved: Mapping[str, Decimal], keys: pd.Series) -> Decimal:
-    return sum((approved.get(k, Decimal(0)) for k in keys), Decimal(0))
+def _approved_sum(approved: Mapping[str, Decimal], records: Iterable[Record]) -> Decimal:
+    return sum((approved.get(rec["key"], Decimal(0)) for rec in records), Decimal(0))
+
+
+def _by_unit(records: list[Record]) -> dict[str, list[Record]]:
+    """The records of each unit, units in order of their first record."""
+    groups: dict[str, list[Record]] = {}
+    for rec in records:
+        groups.setdefault(rec["unit"], []).append(rec)
+    return groups
 
 
 def _head(sheet: SheetWriter, title: str, note: str, headers: list[str]) -> None:
@@ -54,7 +61,7 @@ def write_table_sheet(
     wb: Workbook, styles: Styles, cons: Consolidation, table: str, approved: Mapping[str, Decimal]
 ) -> None:
     spec = load_specs().table(table)
-    frame = cons.table_rows(table)
+    records = cons.table_records(table)
     columns = spec.columns
     keys = [c.key for c in columns]
     amount_key = spec.amount_column.key
@@ -66,22 +73,22 @@ def write_table_sheet(
     widths = [8.0, *(_width(c.kind, c.width) for c in columns), *TRAILING_WIDTHS]
     ws = wb.add_worksheet(table)
     sheet = SheetWriter(ws, styles, widths)
-    units = frame["unit"].drop_duplicates().tolist()
+    groups = _by_unit(records)
     _head(
         sheet,
         f"{cons.round.title} · {table} {spec.subtitle}（汇总）",
-        f"单位：万元　共 {len(units)} 个单位、{len(frame)} 行；每个单位后为小计，表末为按类型合计与总计；"
+        f"单位：万元　共 {len(groups)} 个单位、{len(records)} 行；每个单位后为小计，表末为按类型合计与总计；"
         "“核定金额”由财务填写。",
         headers,
     )
     row = first = HEADER_ROW + 1
-    if frame.empty:
+    if not records:
         ws.write_string(row, 0, "本表暂无纳入汇总的报送。", styles["note"])
         setup_sheet(ws, widths=widths, last_row=row, header_row=HEADER_ROW, freeze_cols=1)
         return
-    for unit, group in frame.groupby("unit", sort=False):
+    for unit, group in groups.items():
         start = row
-        for rec in group.to_dict("records"):
+        for rec in group:
             where = f"{rec['file']} {rec['sheet']}!{rec['cell']}"
             sheet.text(row, 0, unit, "text_center")
             for col, column in enumerate(columns, start=1):
@@ -107,7 +114,7 @@ def write_table_sheet(
         sheet.fill(row, "subtotal_text")
         amounts = (
             (amount_col, cons.unit_totals.get(unit, {}).get(table, Decimal(0))),
-            (approved_col, _approved_sum(approved, group["key"])),
+            (approved_col, _approved_sum(approved, group)),
         )
         for col, amount in amounts:
             formula = f"=SUBTOTAL(9,{xl_range(start, col, row - 1, col)})"
@@ -129,7 +136,9 @@ def write_table_sheet(
                 (amount_col, cons.category_totals[table].get(category, Decimal(0))),
                 (
                     approved_col,
-                    _approved_sum(approved, frame[frame["category"] == category]["key"]),
+                    _approved_sum(
+                        approved, (rec for rec in records if rec["category"] == category)
+                    ),
                 ),
             )
             for col, amount in amounts:
@@ -141,7 +150,7 @@ def write_table_sheet(
     sheet.fill(row, "total_text")
     amounts = (
         (amount_col, cons.table_totals[table]),
-        (approved_col, _approved_sum(approved, frame["key"])),
+        (approved_col, _approved_sum(approved, records)),
     )
     for col, amount in amounts:
         sheet.total(
@@ -168,7 +177,7 @@ def write_budget_sheet(
 ) -> None:
     spec = load_specs().budget
     assert spec is not None
-    frame = cons.table_rows(BUDGET)
+    records = cons.table_records(BUDGET)
     checks = {id(c.version): c for c in cons.reconciliation.budgets} if cons.reconciliation else {}
     versions = {(v.unit, v.project): v for v in cons.counted if v.table == BUDGET}
     header_cols = [c for c in spec.header if c.key != "unit"]
@@ -199,14 +208,14 @@ def write_budget_sheet(
     _head(
         sheet,
         f"{cons.round.title} · {spec.title}（汇总）",
-        f"单位：万元　共 {len(frame)} 个项目；“合计”为资金来源合计，是需求表项目的明细，不计入全省需求合计。",
+        f"单位：万元　共 {len(records)} 个项目；“合计”为资金来源合计，是需求表项目的明细，不计入全省需求合计。",
         headers,
     )
     row = first = HEADER_ROW + 1
     money_start = 1 + len(header_cols)
     row_col = money_start + len(money_cols)
     approved_col = row_col + 2
-    for rec in frame.to_dict("records"):
+    for rec in records:
         version = versions.get((rec["unit"], rec["project"] or ""))
         check = checks.get(id(version)) if version else None
         where = f"{rec['file']} {rec['sheet']}"
@@ -230,7 +239,7 @@ def write_budget_sheet(
         sheet.text(row, approved_col + 3, f"{rec['sheet']}!{rec['cell'] or ''}")
         sheet.end_row(row)
         row += 1
-    if frame.empty:
+    if not records:
         ws.write_string(row, 0, "本轮暂无纳入汇总的项目支出预算明细表。", styles["note"])
         setup_sheet(ws, widths=widths, last_row=row, header_row=HEADER_ROW, freeze_cols=2)
         return
@@ -238,10 +247,10 @@ def write_budget_sheet(
     sheet.text(row, 0, "总计", "total_text")
     sheet.fill(row, "total_text")
     for col, key in enumerate(money_keys, start=money_start):
-        total = from_yuan(int(frame[key].sum())) if key in frame else Decimal(0)
+        total = from_yuan(sum(rec.get(key) or 0 for rec in records))
         sheet.total(
             row, col, f"=SUBTOTAL(9,{xl_range(first, col, row - 1, col)})", total, "total_money"
         )
     formula = f"=SUBTOTAL(9,{xl_range(first, approved_col, row - 1, approved_col)})"
-    sheet.total(row, approved_col, formula, _approved_sum(approved, frame["key"]), "total_money")
+    sheet.total(row, approved_col, formula, _approved_sum(approved, records), "total_money")
     setup_sheet(ws, widths=widths, last_row=row, header_row=HEADER_ROW, freeze_cols=2)

@@ -51,7 +51,7 @@ def write_consolidated(
     ``approved``: 核定金额 by project key (``str(ProjectKey)``), as finance recorded them."""
     target = Path(target) if isinstance(target, str) else target
     if constant_memory is None:
-        constant_memory = len(cons.rows) > CONSTANT_MEMORY_ROWS
+        constant_memory = len(cons.records) > CONSTANT_MEMORY_ROWS
     made_at = made_at or dt.datetime.now(BEIJING)
     approved = approved or {}
     unplaced = [*unassigned, *unrecognised]
