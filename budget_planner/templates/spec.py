@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from budget_planner.text import canonical, compact
@@ -102,8 +102,23 @@ class TableSpec:
 
     def is_category(self, value: object) -> str | None:
         """The list label a 类型 value stands for (whitespace ignored), or None."""
-        wanted = compact(value)
-        return next((c for c in self.categories if compact(c) == wanted), None)
+        if type(value) is str:  # called per row: text answers are cached (类型 repeat)
+            return _category_of(self.categories, value)
+        return _category_labels(self.categories).get(compact(value))
+
+
+@cache
+def _category_labels(categories: tuple[str, ...]) -> dict[str, str]:
+    """Compact form → list label (the first label when two compact alike)."""
+    labels: dict[str, str] = {}
+    for c in categories:
+        labels.setdefault(compact(c), c)
+    return labels
+
+
+@lru_cache(maxsize=8192)
+def _category_of(categories: tuple[str, ...], text: str) -> str | None:
+    return _category_labels(categories).get(compact(text))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ shifted rows and numbers typed into text columns. Each returns Issues at the cel
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -72,6 +73,11 @@ def _issue(code: str, message: str, table: ParsedTable, row: TableRow, col: Colu
 
 def _is_number(raw: object) -> bool:
     """Whether a cell holds one number (50, "50万元", "1,200"); most text fails the cheap look first."""
+    kind = type(raw)
+    if kind is float:  # the common amounts first: what parse_amount would say, without its work
+        return math.isfinite(raw)  # type: ignore[arg-type]
+    if kind is int:
+        return True
     if raw is None or isinstance(raw, bool):
         return False
     if isinstance(raw, str):
@@ -120,7 +126,9 @@ def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
 
 # ---------------------------------------------------------------- 合计 / 小计
 def _sum(rows: list[TableRow], key: str) -> Decimal:
-    return sum((r.value(key) for r in rows if isinstance(r.value(key), Decimal)), Decimal(0))
+    """The amounts of ``rows`` (each has the column ``key``) that could be read."""
+    values = [r.fields[key].value for r in rows]
+    return sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
 
 
 def _total_issue(
@@ -162,10 +170,19 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     col = spec.amount_column
     key = col.key
 
+    unreadable: set[int] = set()  # id() of the project rows whose amount could not be read
+
     def readable(rows: list[TableRow]) -> bool:
-        return all(isinstance(r.value(key), Decimal) or blank(r.fields[key].raw) for r in rows)
+        return not unreadable or not any(id(r) in unreadable for r in rows)
 
     projects = [r for r in table.project_rows if key in r.fields]
+    by_category: dict[str | None, list[TableRow]] = {}
+    for r in projects:
+        f = r.fields[key]
+        if not isinstance(f.value, Decimal) and not blank(f.raw):
+            unreadable.add(id(r))
+        by_category.setdefault(r.category, []).append(r)
+    projects_readable = readable(projects)
     found: list[Issue | None] = []
     checked_cells: set[str | None] = set()
     group: list[TableRow] = []
@@ -178,10 +195,10 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
         stated = row.value(key)
         if row.kind is RowKind.TOTAL and isinstance(stated, Decimal):
             checked_cells.add(row.cell(key))
-            if readable(projects):
+            if projects_readable:
                 found.append(_total_issue(table, row.cell(key), "合计", col, stated, projects))
         elif row.kind is RowKind.SUBTOTAL:
-            same_type = [r for r in projects if row.category and r.category == row.category]
+            same_type = by_category.get(row.category, []) if row.category else []
             candidates = [g for g in (group, same_type) if g and readable(g)]
             if isinstance(stated, Decimal) and candidates:
                 issues = [
@@ -194,7 +211,7 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     if (
         stated_total is not None
         and table.stated_total_cell not in checked_cells
-        and readable(projects)
+        and projects_readable
     ):
         found.append(
             _total_issue(table, table.stated_total_cell, "合计", col, stated_total, projects)
@@ -222,12 +239,23 @@ def check_policy_basis(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
 def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     """A bare number in a required text column (拟设置项目, 必要性, 绩效 …) is an amount gone astray."""
     amount = spec.amount_column
+    projects = table.project_rows
     for col in spec.columns:
         if col.kind is not ColumnKind.TEXT or not col.required:
             continue
-        for row in table.project_rows:
-            f = row.fields.get(col.key)
-            if f is None or not _is_number(f.raw):
+        key = col.key
+        for row in projects:
+            f = row.fields.get(key)
+            if f is None:
+                continue
+            raw = f.raw
+            # most cells are long text: _is_number's own first look, inlined (no call per cell)
+            if type(raw) is str and (
+                len(raw) > _NUMBER_TEXT_MAX
+                or (raw[:1] not in _NUMBER_START and not raw[:1].isspace())
+            ):
+                continue
+            if not _is_number(raw):
                 continue
             shown = (
                 canonical(f.raw)
@@ -272,6 +300,7 @@ def check_shifted_rows(
     positions = {col: key for key, col in table.columns.items()}
     last_col = max(table.columns.values())
 
+    amount_key = positions.get(amount_col)
     for row in table.rows:
         if row.kind not in (RowKind.PROJECT, RowKind.PRESET_UNUSED):
             continue
@@ -282,7 +311,8 @@ def check_shifted_rows(
                 return row.fields[key].raw
             return sheet.get(row.excel_row, col) if sheet is not None else None
 
-        own = raw_at(amount_col)
+        f = row.fields.get(amount_key) if amount_key is not None else None
+        own = f.raw if f is not None else raw_at(amount_col)
         if blank(own) or _is_number(own):
             continue
         for s in (1, -1):

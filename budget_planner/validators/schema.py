@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -68,7 +69,7 @@ def table_schema(spec: TableSpec) -> TableSchema:
         columns[col.key], codes[col.key] = _column_schema(spec, col)
     schema = pa.DataFrameSchema(
         columns,
-        index=pa.Index(None, unique=True),
+        # no index check: validate_tables has checked the row ids unique while collecting them
         strict=True,
         coerce=False,
         name=spec.id,
@@ -91,14 +92,20 @@ def _yuan(value: object) -> int | None:
     return to_yuan(value)
 
 
-def _cell_value(row: TableRow, col: Column) -> object:
-    value = row.value(col.key)
+def _column_values(rows: list[TableRow], col: Column) -> list[object]:
+    """One frame column: 元 for amounts, canonical text or None for the rest (a blank 类型 takes
+    its group's). Column by column, without a call per cell: the reader's text values are already
+    canonical ``str`` or None, so only other values go through ``_text``."""
+    key = col.key
+    fields = [r.fields.get(key) for r in rows]
+    values = [None if f is None else f.value for f in fields]
     if col.kind is ColumnKind.AMOUNT:
-        return _yuan(value)
+        return [_yuan(v) if v is not None else None for v in values]
+    out = [(v or None) if type(v) is str else _text(v) for v in values]
     if col.kind is ColumnKind.CATEGORY:
         # a 类型 given once per group: the rows below inherit it
-        return _text(value) or _text(row.category)
-    return _text(value)
+        return [v if v is not None else _text(r.category) for v, r in zip(out, rows, strict=True)]
+    return out
 
 
 def build_frame(ts: TableSchema, rows: Iterable[TableRow]) -> pd.DataFrame:
@@ -107,10 +114,15 @@ def build_frame(ts: TableSchema, rows: Iterable[TableRow]) -> pd.DataFrame:
     index = pd.Index([r.row_id for r in rows], dtype="int64")
     data = {}
     for col in ts.columns:
-        values = [_cell_value(r, col) for r in rows]
-        dtype = "Int64" if col.kind is ColumnKind.AMOUNT else object
-        data[col.key] = pd.Series(values, index=index, dtype=dtype)
-    return pd.DataFrame(data, index=index)
+        values = _column_values(rows, col)
+        if col.kind is ColumnKind.AMOUNT:
+            data[col.key] = pd.Series(pd.array(values, dtype="Int64"), index=index, copy=False)
+        else:
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+            # dtype given: pandas 3 would infer its string dtype from the text
+            data[col.key] = pd.Series(array, index=index, dtype=object, copy=False)
+    return pd.DataFrame(data, index=index, copy=False)
 
 
 def _shown(text: str) -> str:
