@@ -42,6 +42,10 @@ _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact 
 _TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
 _TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
 _MISSING = object()
+# a group heading's numbering before its 类型: 一、 （一） 1. 1、 (canonical text: brackets half-width)
+_GROUP_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.])\s*"
+)
 
 
 @cache
@@ -113,6 +117,7 @@ class RowReader:
         self._cat_compact: dict[str, str] = {}
         self._categories: dict[str, str] = {}
         self._texts: dict[str, str | None] = {}  # short texts repeat (类型, preset names)
+        self._covered: set[int] = set()  # rows under an amount merged down from the row above
 
     # ------------------------------------------------------------ merges
 
@@ -127,6 +132,7 @@ class RowReader:
                 continue
             if c0 == amount_col:
                 amount_merges[r0] = r1
+                self._covered.update(range(r0 + 1, r1 + 1))
                 continue
             for r in range(r0 + 1, r1 + 1):
                 fills[(r, c0)] = (r0, c0)
@@ -168,6 +174,11 @@ class RowReader:
                 skip_to = r + self.header_height - 1
                 continue
             if is_numbering(cells, detect.MIN_COLUMNS):
+                continue
+            # a heading such as 一、知识产权高质量创造 across the row: the 类型 of the rows below
+            heading = self._group_heading(cells)
+            if heading is not None:
+                category = heading
                 continue
             kind = self._total_kind(cells)
             row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
@@ -257,6 +268,8 @@ class RowReader:
             raw = line[index] if index < n else None
             cell = letter + suffix
             if how == _AMOUNT:
+                if raw is None and r in self._covered:
+                    continue  # its amount is the merged one above, counted there (amount.merged)
                 parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
                 if parsed.issue is not None:
                     label = c.column.label
@@ -300,7 +313,9 @@ class RowReader:
         amount_field = row.fields.get(self.amount.key) if self.amount else None
         amount = amount_field.value if amount_field else None
         raw_amount = amount_field.raw if amount_field else None
-        tried = self._tried(amount, raw_amount)
+        tried = self._tried(amount, raw_amount) or (
+            amount_field is None and row.excel_row in self._covered
+        )
         if not tried and (
             (name is not None and is_placeholder(name)) or self._placeholder_work(row)
         ):
@@ -313,11 +328,27 @@ class RowReader:
             return RowKind.PROJECT  # a project's text without its name or amount
         return None
 
+    def _group_heading(self, cells: list[CellValue]) -> str | None:
+        """The 类型 a group heading row names (its only cell, outside the 类型 column), else None."""
+        if self.category is None or len(cells) - cells.count(None) != 1:
+            return None
+        index, value = next((i, v) for i, v in enumerate(cells) if v is not None)
+        if type(value) is not str or index == self.category.index or len(value) > 40:
+            return None
+        text = text_value(value)
+        label = self._category(text) if text else None
+        return label if label is not None and self.spec.is_category(label) else None
+
     def _category(self, text: str) -> str:
-        """The list label a 类型 text stands for, else the text as typed (cached: they repeat)."""
+        """The list label a 类型 text stands for (a heading's numbering 一、 dropped), else the text as
+        typed (cached: they repeat)."""
         got = self._categories.get(text)
         if got is None:
-            got = self.spec.is_category(text) or text
+            got = (
+                self.spec.is_category(text)
+                or self.spec.is_category(_GROUP_NUMBER.sub("", text))
+                or text
+            )
             if len(self._categories) < 4096:
                 self._categories[text] = got
         return got

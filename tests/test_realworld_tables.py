@@ -1,0 +1,283 @@
+"""Collection tables (表一–表四) made the way staff make them (``realworld_files``), each with the
+outcome a careful reviewer expects: table, unit, sheet, rows, total, stated total, totals by 类型 and
+the exact (code, cell) of every issue."""
+
+from __future__ import annotations
+
+import pytest
+import realworld_files as rw
+
+from budget_planner.templates.round import load_round
+from budget_planner.validators.extract import read_workbook
+from budget_planner.validators.pipeline import validate_bytes
+
+GAO = "知识产权高质量创造"
+BAO = "强化知识产权保护"
+ZHUAN = "知识产权高效能转化"
+FU = "知识产权高水平服务"
+
+
+def outcome(made: tuple[str, bytes], round_id: str | None = None) -> list[dict]:
+    """The DESIGN §5 report of every table of a file, issues as (code, cell) pairs."""
+    name, data = made
+    round_ = load_round(round_id) if round_id else load_round()
+    found = []
+    for checked in validate_bytes(data, name, round_, parse=read_workbook):
+        d = checked.report.to_dict()
+        found.append(
+            {
+                "table": d["table"],
+                "unit": d["unit"],
+                "sheet": d["sheet"],
+                "rows": d["rows"],
+                "total": d["total"],
+                "stated_total": d["stated_total"],
+                "by_category": d["totals_by_category"],
+                "issues": [(i["code"], i["cell"]) for i in d["issues"]],
+            }
+        )
+    return found
+
+
+def one(made: tuple[str, bytes], round_id: str | None = None) -> dict:
+    found = outcome(made, round_id)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_table4_pasted_from_the_word_notice():
+    got = one(rw.t4_copied_from_word())
+    # Excel's SUM skips the three amounts typed as text: the sheet itself shows 50 in its 合计
+    assert got == {
+        "table": "表四",
+        "unit": "清远市",
+        "sheet": "Sheet1",
+        "rows": 5,
+        "total": "1305.5",
+        "stated_total": "50",
+        "by_category": {GAO: "100", BAO: "1205.5"},
+        "issues": [
+            ("amount.normalised", "E7"),
+            ("amount.normalised", "E8"),
+            ("amount.normalised", "E9"),
+            ("amount.normalised", "E10"),
+            ("formula.evaluated", "E11"),
+            ("total.mismatch", "E11"),
+        ],
+    }
+
+
+def test_table4_with_group_rows_subtotals_and_cached_sums():
+    got = one(rw.t4_xlsxwriter_cached_sums())
+    assert got == {
+        "table": "表四",
+        "unit": "韶关市",
+        "sheet": "表四",
+        "rows": 4,
+        "total": "166",
+        "stated_total": "166",
+        "by_category": {GAO: "65.5", ZHUAN: "100.5"},
+        "issues": [],
+    }
+
+
+def test_table1_two_row_header_and_amount_spellings():
+    got = one(rw.t1_two_row_header())
+    assert got == {
+        "table": "表一",
+        "unit": "珠海市",
+        "sheet": "表一",
+        "rows": 3,
+        "total": "150",
+        "stated_total": "150",
+        "by_category": {GAO: "110", FU: "40"},
+        "issues": [("amount.normalised", "D6"), ("amount.normalised", "D8")],
+    }
+
+
+def test_table3_told_by_its_sheet_name():
+    got = one(rw.t3_told_by_sheet_name())
+    assert (got["table"], got["unit"], got["rows"], got["total"]) == ("表三", "茂名市", 2, "100")
+    assert got["issues"] == []
+
+
+def test_table3_told_by_its_file_name():
+    got = one(rw.t3_told_by_file_name())
+    assert (got["table"], got["unit"], got["sheet"], got["total"]) == (
+        "表三",
+        "湛江市",
+        "Sheet",
+        "35",
+    )
+    assert got["issues"] == []
+
+
+def test_table1_or_3_without_any_hint_is_ambiguous():
+    got = one(rw.t1_ambiguous())
+    assert (got["table"], got["unit"], got["rows"], got["total"]) == (None, "云浮市", 1, "10")
+    assert got["issues"] == [("table.ambiguous", None)]
+
+
+def test_an_amount_merged_over_two_projects_counts_once_and_is_not_missing_below():
+    got = one(rw.t1_amount_merged())
+    assert (got["table"], got["rows"], got["total"]) == ("表一", 2, "30")
+    assert got["by_category"] == {"知识产权文化宣传及合作交流": "30"}
+    assert got["issues"] == [("amount.merged", "D3")]
+
+
+def test_table2_in_xls_with_the_unit_in_the_next_cell():
+    got = one(rw.t2_xls_typed())
+    assert got == {
+        "table": "表二",
+        "unit": "江门市",
+        "sheet": "后补助",
+        "rows": 2,
+        "total": "42.5",
+        "stated_total": "42.5",
+        "by_category": {},
+        "issues": [("amount.normalised", "D6")],
+    }
+
+
+def test_four_tables_on_named_sheets_after_instructions_with_hidden_sheets():
+    got = outcome(rw.multi_sheets_with_instructions())
+    assert [(g["table"], g["sheet"], g["unit"], g["rows"], g["total"]) for g in got] == [
+        ("表一", "表一", "佛山市", 1, "20"),
+        ("表二", "表二", "佛山市", 1, "15"),
+        ("表三", "表三", "佛山市", 1, "45"),
+        ("表四", "表四", "佛山市", 2, "100"),
+    ]
+    # the old draft on a hidden sheet is named once; the hidden list sheet is no table
+    assert got[0]["issues"] == [("sheet.hidden_ignored", None)]
+    assert all(g["issues"] == [] for g in got[1:])
+
+
+def test_mistakes_a_reviewer_catches():
+    got = one(rw.t4_with_mistakes())
+    assert (got["rows"], got["total"], got["stated_total"]) == (5, "43", "50")
+    assert got["by_category"] == {GAO: "-5", "知识产权管理": "8"}
+    # the 合计 is not compared while an amount of the rows it sums (E5, 待定) cannot be read
+    assert got["issues"] == [
+        ("amount.negative", "E4"),
+        ("amount.not_number", "E5"),
+        ("category.unknown", "B6"),
+        ("required.missing", "D7"),
+        ("policy_basis.no_document", "G8"),
+    ]
+
+
+def test_group_heading_rows_in_the_category_column_give_their_category():
+    got = one(rw.t4_group_rows_in_category_column())
+    assert (got["rows"], got["total"], got["issues"]) == (2, "50", [])
+    assert got["by_category"] == {GAO: "20", ZHUAN: "30"}
+
+
+def test_group_heading_rows_spanning_the_row_give_their_category():
+    got = one(rw.t4_group_rows_spanning())
+    assert (got["unit"], got["rows"], got["total"], got["issues"]) == ("汕尾市", 2, "50", [])
+    assert got["by_category"] == {GAO: "20", ZHUAN: "30"}
+
+
+def test_reordered_columns_extra_columns_and_subtotal_labels():
+    got = one(rw.t4_reordered_extra_columns())
+    assert got == {
+        "table": "表四",
+        "unit": "肇庆市",
+        "sheet": "附件1",
+        "rows": 3,
+        "total": "31",
+        "stated_total": "31",
+        "by_category": {BAO: "25", "知识产权人才建设": "6"},
+        "issues": [],
+    }
+
+
+def test_formulas_with_cached_values_and_number_formats():
+    got = one(rw.t4_formulas_xlsxwriter())
+    assert (got["unit"], got["rows"], got["total"], got["stated_total"]) == (
+        "广州市",
+        4,
+        "135.5",
+        "135.5",
+    )
+    assert got["issues"] == []
+
+
+def test_formulas_without_cached_values():
+    got = one(rw.t4_uncached_formulas())
+    assert (got["rows"], got["total"], got["stated_total"]) == (2, "150", "150")
+    assert got["issues"] == [
+        ("formula.evaluated", "E4"),
+        ("formula.evaluated", "E5"),
+        ("formula.no_cached_value", "E6"),
+        ("formula.evaluated", "E7"),
+    ]
+
+
+def test_the_word_notice_answered_in_word():
+    got = outcome(rw.doc_notice_four_tables())
+    assert [
+        (g["table"], g["sheet"], g["unit"], g["rows"], g["total"], g["stated_total"]) for g in got
+    ] == [
+        ("表一", "表格1", "潮州市", 1, "20", None),
+        ("表二", "表格2", "潮州市", 1, "15", None),
+        ("表三", "表格3", "潮州市", 1, "8.5", None),
+        ("表四", "表格4", "潮州市", 2, "50", "50"),
+    ]
+    assert got[3]["by_category"] == {ZHUAN: "50"}
+    assert [g["issues"] for g in got] == [[], [], [], [("amount.normalised", "E3")]]
+
+
+def test_issued_template_filled_and_saved_by_another_tool():
+    got = one(rw.t4_template_filled())
+    assert got == {
+        "table": "表四",
+        "unit": "清远市",
+        "sheet": "表四",
+        "rows": 5,
+        "total": "205.5",
+        "stated_total": "175.5",
+        "by_category": {
+            "知识产权强市、强县建设": "20",
+            GAO: "80",
+            ZHUAN: "100",
+            "知识产权管理": "5.5",
+        },
+        "issues": [
+            ("amount.normalised", "E13"),
+            ("formula.evaluated", "E50"),
+            ("total.mismatch", "E50"),
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("maker", "unit"),
+    [
+        (rw.t4_unit_halfwidth_next_cell, "惠州市"),
+        (rw.t4_unit_stamp_line_with_date, "东莞市"),
+    ],
+)
+def test_unit_lines_as_staff_write_them(maker, unit):
+    got = one(maker())
+    assert (got["unit"], got["rows"], got["total"], got["issues"]) == (unit, 1, "12", [])
+
+
+def test_a_file_name_naming_another_unit_is_a_warning():
+    got = one(rw.t4_unit_conflicts_file_name())
+    assert got["unit"] == "阳江市"
+    assert got["issues"] == [("unit.conflict", None)]
+
+
+def test_hengyang_county_table4_in_xls():
+    got = one(rw.hy_county_t4_xls(), "hengyang-2024")
+    assert got == {
+        "table": "表四",
+        "unit": "衡南县",
+        "sheet": "Sheet1",
+        "rows": 4,
+        "total": "28",
+        "stated_total": "28",
+        "by_category": {GAO: "25", "知识产权文化宣传及合作交流": "3"},
+        "issues": [],
+    }
