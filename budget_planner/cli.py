@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -88,7 +90,23 @@ def validate(
     click.echo(outcome.json() if as_json else render(outcome.reports), nl=as_json)
     for note in outcome.notes:
         click.echo(note, err=True)
-    sys.exit(outcome.exit_code)
+    _end(outcome.exit_code)
+
+
+def _end(code: int) -> NoReturn:
+    """Exit with ``code``. As a real process (not under a test's runner), without the interpreter's
+    teardown: freeing a large batch's objects one by one takes up to a second at 50,000 rows, after
+    the work is done. The parse workers are stopped and the output flushed first."""
+    if sys.stdout is sys.__stdout__ and "pytest" not in sys.modules:
+        from budget_planner.validators import worker
+
+        worker.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            # a closed pipe (| head): nothing more to say
+            with suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 @main.command()
@@ -135,7 +153,7 @@ def aggregate(
     click.echo(result.json() if as_json else result.text())
     if as_json:
         click.echo(f"汇总表已写出：{result.written}", err=True)
-    sys.exit(result.exit_code)
+    _end(result.exit_code)
 
 
 class _Null:

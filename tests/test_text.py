@@ -8,6 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
+from budget_planner import text
 from budget_planner.text import canonical, compact
 
 
@@ -52,3 +53,10 @@ def test_the_seed_quirks():
         == "建立知识产权管理制度,探索专利分级管理"
     )
     assert canonical(12.5) == "12.5" and canonical(None) == ""
+
+
+def test_written_out_nfkc_class_is_the_computed_one():
+    # text._UNSTABLE_CLASS saves computing the class in every process; it must stay exact
+    assert text.unstable_class() == text._UNSTABLE_CLASS
+    assert text._unstable().fullmatch("０１２，（）㈠ﬁ")
+    assert not text._unstable().search("知识产权项目 abc")

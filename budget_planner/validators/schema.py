@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from budget_planner.money import plain, to_yuan
-from budget_planner.templates.spec import Column, ColumnKind, TableSpec
+from budget_planner.templates.spec import Column, ColumnKind, TableSpec, load_specs
 from budget_planner.text import canonical
 from budget_planner.validators.cells import blank
 from budget_planner.validators.model import ParsedTable, TableRow
@@ -210,3 +210,11 @@ def _translate(
         if issue is not None:
             found.setdefault(row.row_id, []).append(issue)
     return found
+
+
+def warm() -> None:
+    """Validate an empty frame once: pandera's first ``validate`` imports more (hypothesis's
+    strategies, ~0.1 s), so a caller with time to spare (waiting for the parse worker) pays it then."""
+    spec = next(iter(load_specs().tables.values()))
+    ts = table_schema(spec)
+    ts.schema.validate(build_frame(ts, []), lazy=True)

@@ -93,8 +93,8 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
             task = conn.recv()
         except (EOFError, OSError):
             return
-        if task is None:
-            return
+        if task is None:  # told to stop: nothing to flush or free, and the parent is waiting
+            os._exit(0)
         data, container, limits, before = task
         try:
             if before is not None:
@@ -111,6 +111,7 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
             conn.send(("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire"))
         if reply[-1] == "retire":  # after a MemoryError the process is not to be trusted
             return
+        del reply  # the grid sent: not kept alive while the worker waits
 
 
 class _Duplex:
