@@ -606,10 +606,9 @@ def _budget_sheet(
     ws.merge_cells(start_row=n, start_column=3, end_row=n, end_column=5)
 
 
-def b_seed000_clean() -> tuple[str, bytes]:
-    """Qingyuan's 预算表 for a 表四 project, filled by hand in seed 000's layout; 合计 as =SUM with
-    its cached value (xlsxwriter-like files are not needed: openpyxl leaves it uncached and the
-    reader evaluates it)."""
+def b_sum_skips_text_amount() -> tuple[str, bytes]:
+    """Qingyuan's 预算表 filled by hand in seed 000's layout, 合计 as =SUM saved without a cached value
+    (openpyxl): 单位自筹 typed as text "30.00" is left out of the SUM, as Excel shows it."""
     book = _openpyxl_book()
     ws = book.active
     ws.title = "预算表"
@@ -999,3 +998,175 @@ def t4_uncached_formulas() -> tuple[str, bytes]:
     ws["A7"] = "合计"
     ws["E7"] = "=SUM(E4:E5)"
     return "阳江市表四.xlsx", _save(book)
+
+
+# ---------------------------------------------------------------- more headers and titles
+def t3_told_by_subtitle_only() -> tuple[str, bytes]:
+    """Dongguan's 表三: Sheet1, a neutral file name, only the subtitle row names the table."""
+    book = _openpyxl_book()
+    ws = book.active
+    ws["A1"] = "支持专利代办处和省知识产权保护中心开展工作"
+    ws["A2"] = "填报单位：东莞市市场监督管理局"
+    _put(ws, 3, HEAD_1)
+    _put(ws, 4, row1(1, BAO_LABEL, "保护中心", 66, "东莞保护中心快速预审", "1个，66万元"))
+    return "东莞市报送.xlsx", _save(book)
+
+
+BAO_LABEL = "强化知识产权保护"
+
+
+def t1_unit_per_million_on_second_row() -> tuple[str, bytes]:
+    """Guangzhou's 表一: 经费安排 on the header row and （万元） alone on the row below (not merged);
+    the other header cells are merged down over both rows."""
+    book = _openpyxl_book()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（一）"
+    ws["A2"] = "保留省局部分"
+    ws["A3"] = "填报单位：广州市市场监督管理局（知识产权局）"
+    ws["J3"] = "单位：万元"
+    head = [
+        "序号",
+        "类型",
+        "主要工作内容",
+        "经费安排",
+        "拟设置项目",
+        "项目数及单项金额",
+        "项目设置必要性",
+        "项目设置政策依据",
+        "项目绩效",
+        "备注",
+    ]
+    _put(ws, 4, head)
+    for col in range(1, 11):
+        if col != 4:
+            ws.merge_cells(start_row=4, start_column=col, end_row=5, end_column=col)
+    ws["D5"] = "（万元）"
+    _put(
+        ws,
+        6,
+        row1(
+            1, "知识产权高水平服务", "服务业集聚区", 100, "知识产权服务业集聚区建设", "1个，100万元"
+        ),
+    )
+    _put(ws, 7, row1(2, None, "服务机构", "1,200", "品牌服务机构培育", "12家，每家100万元"))
+    return "广州市表一.xlsx", _save(book)
+
+
+def t1_and_t3_stacked_on_one_sheet() -> tuple[str, bytes]:
+    """Chaozhou's 表一 and 表三 one under the other on a single sheet, each with its title."""
+    book = _openpyxl_book()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（一）"
+    ws["A2"] = "填报单位：潮州市市场监督管理局（知识产权局）"
+    _put(ws, 3, HEAD_1)
+    _put(ws, 4, row1(1, "知识产权管理", "统计", 10, "知识产权统计分析", "1个，10万元"))
+    _put(ws, 5, ["合计", None, None, 10])
+    ws["A8"] = "2024年度知识产权项目需求征集表（三）"
+    ws["A9"] = "支持专利代办处和省知识产权保护中心开展工作"
+    _put(ws, 10, HEAD_1)
+    _put(ws, 11, row1(1, BAO_LABEL, "代办处", 12, "代办处服务能力提升", "1个，12万元"))
+    _put(ws, 12, row1(2, None, "保护中心", 18, "保护中心运行保障", "1个，18万元"))
+    _put(ws, 13, ["合计", None, None, "=SUM(D11:D12)"])
+    return "潮州市表一表三.xlsx", _save(book)
+
+
+def doc_table1_two_row_header() -> tuple[str, bytes]:
+    """Meizhou's 表一 as the Word notice draws it: 项目设置 spanning 必要性 / 政策依据 on a second
+    header row, the other header cells merged down, 类型 merged over two projects."""
+    doc = Document()
+    doc.add_paragraph("2024年度知识产权项目需求征集表（一）")
+    doc.add_paragraph("保留省局部分")
+    doc.add_paragraph("填报单位（盖章）：梅州市市场监督管理局")
+    table = doc.add_table(rows=5, cols=10)
+    top = [
+        "序号",
+        "类型",
+        "主要工作内容",
+        "经费安排\n（万元）",
+        "拟设置项目",
+        "项目数及\n单项金额",
+        "项目设置",
+        None,
+        "项目绩效",
+        "备注",
+    ]
+    for c, h in enumerate(top):
+        if h:
+            table.cell(0, c).text = h
+    table.cell(1, 6).text = "必要性"
+    table.cell(1, 7).text = "政策依据"
+    for c in (0, 1, 2, 3, 4, 5, 8, 9):
+        table.cell(0, c).merge(table.cell(1, c))
+    table.cell(0, 6).merge(table.cell(0, 7))
+    body = [
+        row1("1", "知识产权人才建设", "人才培训", "15", "梅州知识产权人才培训", "3期，每期5万元"),
+        row1("2", None, "实务培训", "5", "企业知识产权实务培训", "1期，5万元"),
+        ["合计", None, None, "20", None, None, None, None, None, None],
+    ]
+    for r, line in enumerate(body, 2):
+        for c, v in enumerate(line):
+            if v is not None:
+                table.cell(r, c).text = str(v)
+    table.cell(2, 1).merge(table.cell(3, 1))
+    out = io.BytesIO()
+    doc.save(out)
+    return "梅州市-表一.docx", out.getvalue()
+
+
+def b_xlsxwriter_cached(provincial: float = 100) -> tuple[str, bytes]:
+    """Qingyuan's clean 预算表 for its 表四 project 专利转化实施专项, typed in Excel: labels in B/C,
+    amounts in D, =SUM 合计 with cached values, the 测算说明 on the row below its label."""
+    book, out = _xw_book()
+    ws = book.add_worksheet("项目支出预算明细表")
+    ws.merge_range("A1:E1", "项目支出预算明细表")
+    ws.write_string("E2", "单位：万元")
+    head = [
+        ("项目名称", "专利转化实施专项"),
+        ("填报单位", QY),
+        ("所属表", "表四"),
+        ("类型", "知识产权高效能转化"),
+        ("项目类别", "专利转化"),
+        ("实施起止年月", "2024年3月至2025年2月"),
+    ]
+    for i, (label, value) in enumerate(head, 3):
+        ws.write_string(f"B{i}", label)
+        ws.merge_range(f"C{i}:E{i}", value)
+    ws.write_string("B9", "项目资金来源")
+    ws.write_string("C9", "资金来源")
+    ws.write_string("D9", "金额")
+    ws.write_string("E9", "备注")
+    ws.write_string("C10", "合计")
+    ws.write_formula("D10", "=SUM(D11:D14)", None, provincial + 50)
+    for i, (label, v) in enumerate(
+        [
+            ("1、省局项目支出", provincial),
+            ("2、地方、部门配套", 20),
+            ("3、单位自筹", 30),
+            ("4、其他来源", None),
+        ],
+        11,
+    ):
+        ws.write_string(f"C{i}", label)
+        if v is not None:
+            ws.write_number(f"D{i}", v)
+    ws.write_string("B15", "省局拨款项目支出明细")
+    ws.write_string("C15", "支出项目内容")
+    ws.write_string("D15", "金额")
+    lines = [
+        ("1、知识产权服务费", provincial - 40),
+        ("2、专利维持费", None),
+        ("3、专家咨询费", 10),
+        ("4、维权援助费", None),
+        ("5、培训费", 10),
+        ("6、宣传费", 5),
+        ("7、其他相关费用（须注明）", 15),
+    ]
+    for i, (label, v) in enumerate(lines, 16):
+        ws.write_string(f"C{i}", label)
+        if v is not None:
+            ws.write_number(f"D{i}", v)
+    ws.write_string("E22", "会议费")
+    ws.write_string("B23", "支出项目经费测算说明：")
+    ws.merge_range("B24:E24", "服务费按合同计；专家咨询费10万元；培训费10万元；宣传费5万元。")
+    book.close()
+    return "清远市-专利转化实施专项-预算表.xlsx", out.getvalue()

@@ -281,3 +281,63 @@ def test_hengyang_county_table4_in_xls():
         "by_category": {GAO: "25", "知识产权文化宣传及合作交流": "3"},
         "issues": [],
     }
+
+
+def test_table3_told_by_its_subtitle_only():
+    got = one(rw.t3_told_by_subtitle_only())
+    assert (got["table"], got["unit"], got["rows"], got["total"], got["issues"]) == (
+        "表三",
+        "东莞市",
+        1,
+        "66",
+        [],
+    )
+
+
+def test_wan_yuan_typed_on_its_own_row_under_the_header():
+    got = one(rw.t1_unit_per_million_on_second_row())
+    # row 5 holds only （万元） under 经费安排: part of the header, not a project without a name
+    assert got == {
+        "table": "表一",
+        "unit": "广州市",
+        "sheet": "Sheet",
+        "rows": 2,
+        "total": "1300",
+        "stated_total": None,
+        "by_category": {FU: "1300"},
+        "issues": [("amount.normalised", "D7")],
+    }
+
+
+def test_table1_and_table3_stacked_on_one_sheet_are_two_tables():
+    got = outcome(rw.t1_and_t3_stacked_on_one_sheet())
+    assert [(g["table"], g["rows"], g["total"], g["stated_total"], g["issues"]) for g in got] == [
+        ("表一", 1, "10", "10", []),
+        ("表三", 2, "30", "30", [("formula.evaluated", "D13")]),
+    ]
+    assert got[1]["by_category"] == {BAO: "30"}
+
+
+def test_word_table1_with_a_two_row_header():
+    got = one(rw.doc_table1_two_row_header())
+    assert got == {
+        "table": "表一",
+        "unit": "梅州市",
+        "sheet": "表格1",
+        "rows": 2,
+        "total": "20",
+        "stated_total": "20",
+        "by_category": {"知识产权人才建设": "20"},
+        "issues": [],
+    }
+
+
+def test_unit_line_headed_unit_name():
+    got = one(rw.t4_unit_name_line())
+    assert (got["unit"], got["rows"], got["total"], got["issues"]) == ("清远市", 1, "12", [])
+
+
+def test_template_passed_to_another_unit_points_at_the_name_cell():
+    got = one(rw.t1_template_filled_wrong_unit())
+    assert (got["table"], got["unit"], got["total"]) == ("表一", "汕头市", "30")
+    assert got["issues"] == [("unit.conflict", "C3"), ("formula.evaluated", "D26")]

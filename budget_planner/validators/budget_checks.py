@@ -66,6 +66,14 @@ def _sum(form: BudgetForm, cols: Iterable[Column]) -> Decimal:
     return sum((form.amount(c.key) or Decimal(0) for c in cols), Decimal(0))
 
 
+def _text_hint(form: BudgetForm, cols: list[Column], stated: Decimal) -> str:
+    """Why a sum shown by Excel differs: amounts typed as text, which its SUM leaves out."""
+    as_text = [c for c in cols if isinstance(getattr(form.fields.get(c.key), "raw", None), str)]
+    if as_text and _sum(form, [c for c in cols if c not in as_text]) == stated:
+        return "：有金额以文本形式填写，Excel 求和时不计入，请改为数字"
+    return ""
+
+
 # ---------------------------------------------------------------- header block
 def resolve_table(text: object) -> str | None:
     """The collection table a 所属表 value names: 表四, （四）, 四, or its subtitle."""
@@ -126,7 +134,7 @@ def check_sources(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
         yield _issue(
             "budget.sources_mismatch",
             f"{short_label(total_col)} {plain(stated)} 与各项资金来源之和 {plain(summed)} 不符"
-            f"（差 {plain(stated - summed)}）",
+            f"（差 {plain(stated - summed)}）{_text_hint(form, parts, stated)}",
             table,
             form,
             total_col,
@@ -149,7 +157,7 @@ def check_expenses(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
         yield _issue(
             "budget.expenses_mismatch",
             f"{short_label(provincial_col)} {plain(stated)} 与支出明细之和 {plain(summed)} 不符"
-            f"（差 {plain(stated - summed)}）",
+            f"（差 {plain(stated - summed)}）{_text_hint(form, list(lines), stated)}",
             table,
             form,
             provincial_col,

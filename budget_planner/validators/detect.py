@@ -29,6 +29,7 @@ HEADER_MAX_LEN = 40  # a longer cell is never a header
 _KEYWORDS = {"表一": ("保留省局",), "表三": ("专利代办处", "保护中心", "代办处")}
 _ARABIC = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _MARKS = re.compile(r"^\*+|\*+$|\((必填|选填|可选)\)$")  # on compact (NFKC) text
+_UNIT_REMARK = re.compile(r"\((单位:)?万元\)|(单位:)?万元")  # （万元） on its own under a header
 
 
 @dataclass
@@ -209,11 +210,17 @@ def find_header(sheet: SheetGrid, start: int = 1, limit: int = SCAN_ROWS) -> Hea
 
 
 def _merged_down(header: HeaderMatch, sheet: SheetGrid) -> None:
-    """A header whose cells are all merged down over the next row occupies both rows."""
+    """A header occupies the next row too when each of its cells is merged down over it or has
+    only a unit remark below (经费安排 over （万元） typed on its own row), or nothing."""
     r = header.rows[0]
     cols = {c for columns in header.columns.values() for c in columns.values()}
     down = {c0 for r0, c0, r1, c1 in sheet.merged if r0 == r and r1 == r + 1 and c0 == c1}
-    if cols and cols <= down:
+    if not cols or r + 1 > sheet.height:
+        return
+    below = sheet.values[r]
+    remarks = {c for c in cols - down if _UNIT_REMARK.fullmatch(header_key(sheet.get(r + 1, c)))}
+    others = [v for c, v in enumerate(below, 1) if c not in down | remarks and v is not None]
+    if cols <= down or (remarks and not any(str(v).strip() for v in others)):
         header.rows = (r, r + 1)
 
 
@@ -250,6 +257,21 @@ def text_above(sheet: SheetGrid, header_row: int, start: int = 1) -> list[tuple[
             if isinstance(v, str) and v.strip():
                 found.append((v, a1(r, c)))
     return found
+
+
+def titled_otherwise(sheet: SheetGrid, header: HeaderMatch, table_id: str, since: int) -> bool:
+    """Whether the title rows between ``since`` and a header that fits several tables (表一/表三)
+    name another one than ``table_id``: then that header starts another table, not a repeat."""
+    if len(header.tables) < 2:
+        return False
+    above = " ".join(
+        v
+        for r in range(max(since, 1), min(header.rows[0], sheet.height + 1))
+        for v in sheet.values[r - 1]
+        if isinstance(v, str)
+    )
+    named = named_in(above, header.tables)
+    return named is not None and named != table_id
 
 
 def resolve(

@@ -168,7 +168,7 @@ class RowReader:
             if is_note(first_value) and not self._has_amount(line):
                 continue
             if self._is_header(cells):
-                if self._other_header(r):
+                if self._other_header(r, last + 1):
                     result.next_header = r
                     break
                 skip_to = r + self.header_height - 1
@@ -233,12 +233,15 @@ class RowReader:
         hits = sum(1 for _, v in strings if detect.is_header_word(v))
         return hits >= detect.MIN_COLUMNS
 
-    def _other_header(self, r: int) -> bool:
-        """Whether the header at row r is another table's (then this table ends there)."""
+    def _other_header(self, r: int, since: int) -> bool:
+        """Whether the header at row r is another table's (then this table ends there): its columns
+        say so, or the title above it (rows from ``since``) names another table (表三 after 表一)."""
         match = detect.find_header(self.sheet, start=r, limit=1)
         if match is None:
             return False
-        return self.spec.id not in match.tables
+        if self.spec.id not in match.tables:
+            return True
+        return detect.titled_otherwise(self.sheet, match, self.table or self.spec.id, since)
 
     def _total_kind(self, cells: list[CellValue]) -> RowKind | None:
         """TOTAL or SUBTOTAL when a short text cell of the row says 合计/小计."""

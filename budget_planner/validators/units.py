@@ -20,6 +20,8 @@ from budget_planner.validators.grid import SheetGrid, a1
 from budget_planner.validators.report import Issue
 
 UNIT_LABEL = "填报单位"
+# what else heads the unit's line above a table (申报单位 is not one: in a 申报书 it is the applicant)
+LINE_LABELS = (UNIT_LABEL, "报送单位", "单位名称")
 # after the label: an optional (盖章) and a colon; then the name, up to the next label on the line
 _AFTER_LABEL = re.compile(r"^(\((盖|公|签)?章\))?:?")
 _NEXT_LABEL = re.compile(
@@ -42,13 +44,15 @@ class UnitLine:
 
 def _line_name(text: str) -> tuple[str, bool] | None:
     """(the name after a 填报单位 label, whether the label had a colon); None: no label here."""
-    if UNIT_LABEL not in text and UNIT_LABEL not in compact(text[:80]):
+    head = compact(text[:80])
+    label = next((x for x in LINE_LABELS if x in text or x in head), None)
+    if label is None:
         return None
     flat = compact(text)
-    at = flat.find(UNIT_LABEL)
+    at = flat.find(label)
     if at < 0:
         return None
-    rest = flat[at + len(UNIT_LABEL) :]
+    rest = flat[at + len(label) :]
     label = _AFTER_LABEL.match(rest)
     labelled = bool(label and label.group())
     if at > 0 and not labelled:
@@ -67,12 +71,20 @@ def find_unit_line(sheet: SheetGrid, rows: Iterable[int]) -> UnitLine | None:
             if found is None:
                 continue
             name, labelled = found
+            where = c
             if not name:
-                following = (v for v in line[c:] if isinstance(v, str) and v.strip())
-                name = _name(compact(next(following, "")))
+                where, text = next(
+                    (
+                        (i, v)
+                        for i, v in enumerate(line[c:], c + 1)
+                        if isinstance(v, str) and v.strip()
+                    ),
+                    (c, ""),
+                )
+                name = _name(compact(text))
                 if _line_name(name) is not None or name.startswith("单位"):
-                    name = ""
-            return UnitLine(name, a1(r, c), sheet.name, labelled)
+                    name, where = "", c
+            return UnitLine(name, a1(r, where), sheet.name, labelled)
     return None
 
 
