@@ -17,7 +17,8 @@ from functools import cache
 _SPACE_LIKE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _LINE_SPACES = re.compile(r" *\n *")
 _NEWLINES = re.compile(r"\n{2,}")
-_ODD_SPACE = re.compile(r"[\t\n\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]|  ")
+# an odd space (the double space is looked for with ``in``: an alternation here is twice as slow)
+_ODD_SPACE = re.compile(r"[\t\n\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _ALL_WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")
 
 # the full-width punctuation of Chinese office text, replaced directly (str.replace is C-fast)
@@ -103,7 +104,7 @@ def canonical(value: object) -> str:
     if value is None:
         return ""
     text = nfkc(value if type(value) is str else str(value))
-    if _ODD_SPACE.search(text):
+    if "  " in text or _ODD_SPACE.search(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         text = _SPACE_LIKE.sub(" ", text)
         text = _LINE_SPACES.sub("\n", text)

@@ -244,18 +244,20 @@ def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue
         if col.kind is not ColumnKind.TEXT or not col.required:
             continue
         key = col.key
-        for row in projects:
-            f = row.fields.get(key)
-            if f is None:
-                continue
-            raw = f.raw
-            # most cells are long text: _is_number's own first look, inlined (no call per cell)
-            if type(raw) is str and (
-                len(raw) > _NUMBER_TEXT_MAX
-                or (raw[:1] not in _NUMBER_START and not raw[:1].isspace())
-            ):
-                continue
-            if not _is_number(raw):
+        # most cells are long text: _is_number's own first look, in one comprehension per column
+        candidates = [
+            (row, f)
+            for row in projects
+            if (f := row.fields.get(key)) is not None
+            and (
+                type(raw := f.raw) is not str
+                or (
+                    len(raw) <= _NUMBER_TEXT_MAX and (raw[:1] in _NUMBER_START or raw[:1].isspace())
+                )
+            )
+        ]
+        for row, f in candidates:
+            if not _is_number(f.raw):
                 continue
             shown = (
                 canonical(f.raw)

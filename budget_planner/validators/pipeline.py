@@ -183,8 +183,10 @@ def _checked(f: _File, found: dict[int, list[Issue]]) -> list[Checked]:
     out = []
     for n, t in enumerate(f.tables):
         sheet = _sheet(f, t.sheet)
-        read = _cells_read(t)
-        extracted = [i for i in (sheet.issues if sheet else ()) if i.cell is None or i.cell in read]
+        extracted = list(sheet.issues) if sheet else []
+        if any(i.cell is not None for i in extracted):  # the set of cells read only when needed
+            read = _cells_read(t)
+            extracted = [i for i in extracted if i.cell is None or i.cell in read]
         issues = [*f.grid.issues, *extracted, *t.issues, *found[id(t)]]
         if n == 0:
             issues += loose

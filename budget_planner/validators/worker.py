@@ -40,6 +40,7 @@ INPROCESS_ENV = "BUDGET_PLANNER_INPROCESS"
 PYTHON_ENV = "BUDGET_PLANNER_PYTHON"  # the interpreter for workers, when sys.executable is not one
 TIMEOUT_ENV = "BUDGET_PLANNER_PARSE_TIMEOUT"  # a fixed kill limit in seconds, for every file
 STARTUP_TIMEOUT = 60.0
+WARM_SOON_SIZE = 256 * 1024  # from this upload size on, the first worker starts during the gate
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _START = (
     "import sys; from budget_planner.validators.worker import serve; serve(*map(int, sys.argv[1:]))"
@@ -273,6 +274,21 @@ class ParsePool:
                     return
                 self._idle.append(worker)
 
+    def warm_soon(self) -> threading.Thread | None:
+        """Start one worker in a thread when none is there yet (join it before ``parse``): a
+        fresh worker's start-up (~0.2 s) then overlaps the caller's gate."""
+        with self._lock:
+            if self._idle or self._busy or self._closed:
+                return None
+
+        def start() -> None:
+            with contextlib.suppress(Exception):  # parse starts its own and says what failed
+                self.warm(1)
+
+        thread = threading.Thread(target=start, name="start-parse-worker", daemon=True)
+        thread.start()
+        return thread
+
     def shutdown(self) -> None:
         with self._lock:
             self._closed = True
@@ -321,11 +337,19 @@ def parse_workbook(
     inprocess: bool | None = None,
 ) -> WorkbookGrid:
     """Gate the file here, then extract it in a worker (or in this process when asked to)."""
-    container = check_container(data, name, limits)
     if inprocess is None:
         inprocess = os.environ.get(INPROCESS_ENV, "") not in ("", "0")
     if inprocess:
         from budget_planner.validators.extract import extract
 
-        return extract(data, container, limits)
+        return extract(data, check_container(data, name, limits), limits)
+    # a large zip takes the gate a while to inflate: start the first worker meanwhile (no file is
+    # sent to it before the gate passes; a small or non-zip upload starts none)
+    big = len(data) >= WARM_SOON_SIZE and data[:2] == b"PK"
+    starting = default_pool().warm_soon() if big else None
+    try:
+        container = check_container(data, name, limits)
+    finally:
+        if starting is not None:
+            starting.join()
     return default_pool().parse(data, container, limits, timeout)
