@@ -1170,3 +1170,120 @@ def b_xlsxwriter_cached(provincial: float = 100) -> tuple[str, bytes]:
     ws.merge_range("B24:E24", "服务费按合同计；专家咨询费10万元；培训费10万元；宣传费5万元。")
     book.close()
     return "清远市-专利转化实施专项-预算表.xlsx", out.getvalue()
+
+
+# ---------------------------------------------------------------- footers, .xls 表一, Word 表四
+def t4_unit_in_footer() -> tuple[str, bytes]:
+    """Suzhou-style footer block: no unit line on top; below the table 注：, 填报单位（盖章）：汕头市
+    市场监督管理局, 审核人 and 填报日期 lines."""
+    book = _openpyxl_book()
+    ws = book.active
+    ws["A1"] = "附件2"
+    ws["A2"] = "2024年度知识产权项目需求征集表（四）"
+    ws["I3"] = "单位：万元"
+    _put(ws, 4, HEAD_4)
+    _put(ws, 5, row4("1", "知识产权人才建设", "培训", "汕头市知识产权人才培训", "50.0000"))
+    _put(ws, 6, row4("2", "知识产权人才建设", "实务", "企业知识产权实务培训", "0.5"))
+    ws["A8"] = "注：1.金额单位为万元；2.类型按通知填写。"
+    ws["A9"] = "填报单位（盖章）：汕头市市场监督管理局"
+    ws["A10"] = "审核人：郑洁"
+    ws["E10"] = "填报日期：2023年12月10日"
+    return "表四（下放地市审批权限部分）.xlsx", _save(book)
+
+
+def t1_xls_merged_header() -> tuple[str, bytes]:
+    """Chaozhou's 表一 in .xls: title with （一）, 项目设置 merged over 必要性 / 政策依据, 类型 merged
+    down, a 合计 typed."""
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("表1")
+    ws.write_merge(0, 0, 0, 9, "2024年度知识产权项目需求征集表（一）")
+    ws.write_merge(1, 1, 0, 9, "填报单位：潮州市市场监督管理局")
+    singles = {
+        0: "序号",
+        1: "类型",
+        2: "主要工作内容",
+        3: "经费安排\n（万元）",
+        4: "拟设置项目",
+        5: "项目数及\n单项金额",
+        8: "项目绩效",
+        9: "备注",
+    }
+    for c, h in singles.items():
+        ws.write_merge(2, 3, c, c, h)
+    ws.write_merge(2, 2, 6, 7, "项目设置")
+    ws.write(3, 6, "必要性")
+    ws.write(3, 7, "政策依据")
+    body = [
+        row1(1, None, "地理标志", 25, "地理标志运用促进", "1个，25万元"),
+        row1(2, None, "商标品牌", 15, "商标品牌培育", "3个×5万元"),
+    ]
+    for r, line in enumerate(body, 4):
+        for c, v in enumerate(line):
+            if v is not None:
+                ws.write(r, c, v)
+    ws.write_merge(4, 5, 1, 1, "知识产权\n高效能转化")
+    ws.write_merge(6, 6, 0, 2, "合计")
+    ws.write(6, 3, 40)
+    out = io.BytesIO()
+    book.save(out)
+    return "潮州市表一.xls", out.getvalue()
+
+
+def doc_table4_category_on_every_row() -> tuple[str, bytes]:
+    """Jiangmen's 表四 as a Word table: 类型 typed on every row (one with a stray space and a line
+    break), amounts as text with 万元 or full-width digits, no 合计."""
+    doc = Document()
+    doc.add_paragraph("2024年度知识产权项目需求征集表（四）")
+    doc.add_paragraph("下放地市审批权限部分")
+    doc.add_paragraph("填报单位：江门市市场监督管理局（知识产权局）          单位：万元")
+    _docx_table(
+        doc,
+        HEAD_4,
+        [
+            row4("1", "强化知识 产权保护", "多元化解", "知识产权纠纷多元化解", "２０"),
+            row4("2", "强化知识\n产权保护", "行政裁决", "知识产权纠纷行政裁决效能提升", "10万元"),
+            row4("3", "知识产权文化宣传及合作交流", "宣传周", "江门知识产权宣传周", "7.5"),
+        ],
+    )
+    out = io.BytesIO()
+    doc.save(out)
+    return "江门市-表四.docx", out.getvalue()
+
+
+def b_second_sheet_plain_labels() -> tuple[str, bytes]:
+    """Qingyuan's 预算表 on the second sheet after 填表说明: labels without their numbering, amounts
+    under 金额（万元） in column E with 备注 in F, 所属表 written as its subtitle, 单位 as 清远市市场监管局,
+    amounts as 万元 text, the 测算说明 under its label."""
+    book = _openpyxl_book()
+    guide = book.active
+    guide.title = "填表说明"
+    guide["A1"] = "1. 合计应等于各项资金来源之和。"
+    ws = book.create_sheet("预算")
+    ws["A1"] = "项目支出预算明细表"
+    ws["E2"] = "单位：万元"
+    head = [
+        ("项目名称：", "知识产权证券化推广项目"),
+        ("填报单位：", "清远市市场监管局"),
+        ("所属表：", "（四）下放地市审批权限部分"),
+        ("类型：", "知识产权高效能转化"),
+        ("项目类别：", "证券化"),
+        ("实施起止年月：", "2024.1-2024.12"),
+    ]
+    for i, (label, value) in enumerate(head, 3):
+        ws[f"A{i}"] = label
+        ws[f"C{i}"] = value
+    ws["B9"], ws["D9"], ws["E9"], ws["F9"] = "项目资金来源", "资金来源", "金额（万元）", "备注"
+    for i, (label, v) in enumerate(
+        [("合计", "40万元"), ("省局项目支出", "40万元"), ("单位自筹", "0")], 10
+    ):
+        ws[f"D{i}"] = label
+        ws[f"E{i}"] = v
+    ws["B13"], ws["D13"], ws["E13"] = "省局拨款项目支出明细", "支出项目内容", "金额（万元）"
+    for i, (label, v) in enumerate(
+        [("知识产权服务费", 30), ("宣传费", 6), ("其他相关费用（须注明）", 4)], 14
+    ):
+        ws[f"D{i}"] = label
+        ws[f"E{i}"] = v
+    ws["A18"] = "支出项目经费测算说明："
+    ws["A19"] = "证券化产品设计服务费30万元，推介会宣传费6万元，其他相关费用4万元为场地租赁费。"
+    return "预算表-证券化推广.xlsx", _save(book)

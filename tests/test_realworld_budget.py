@@ -159,3 +159,18 @@ def test_validate_json_on_real_world_files(tmp_path):
         ("policy_basis.no_document", "G8", "warning"),
     ]
     assert mistakes["issues"][1]["message"] == "金额“待定”不是数字，请填写数字（单位：万元）"
+
+
+def test_budget_on_a_second_sheet_with_plain_labels_and_amounts_in_column_e():
+    got = budget(rw.b_second_sheet_plain_labels())
+    assert (got["unit"], got["sheet"], got["total"], got["stated_total"]) == (
+        "清远市",
+        "预算",
+        "40",
+        "40",
+    )
+    assert got["issues"] == [
+        ("amount.normalised", "E10"),
+        ("amount.normalised", "E11"),
+        ("amount.normalised", "E12"),
+    ]

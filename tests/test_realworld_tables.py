@@ -341,3 +341,73 @@ def test_template_passed_to_another_unit_points_at_the_name_cell():
     got = one(rw.t1_template_filled_wrong_unit())
     assert (got["table"], got["unit"], got["total"]) == ("表一", "汕头市", "30")
     assert got["issues"] == [("unit.conflict", "C3"), ("formula.evaluated", "D26")]
+
+
+def test_footer_block_gives_the_unit_and_ends_the_table():
+    got = one(rw.t4_unit_in_footer())
+    assert got == {
+        "table": "表四",
+        "unit": "汕头市",
+        "sheet": "Sheet",
+        "rows": 2,
+        "total": "50.5",
+        "stated_total": None,
+        "by_category": {"知识产权人才建设": "50.5"},
+        "issues": [("amount.normalised", "E5"), ("amount.normalised", "E6")],
+    }
+
+
+def test_table1_in_xls_with_a_merged_two_row_header():
+    got = one(rw.t1_xls_merged_header())
+    assert got == {
+        "table": "表一",
+        "unit": "潮州市",
+        "sheet": "表1",
+        "rows": 2,
+        "total": "40",
+        "stated_total": "40",
+        "by_category": {ZHUAN: "40"},
+        "issues": [],
+    }
+
+
+def test_word_table4_with_category_typed_on_every_row():
+    got = one(rw.doc_table4_category_on_every_row())
+    assert (got["unit"], got["rows"], got["total"]) == ("江门市", 3, "37.5")
+    assert got["by_category"] == {BAO: "30", "知识产权文化宣传及合作交流": "7.5"}
+    assert got["issues"] == [("amount.normalised", "E2"), ("amount.normalised", "E3")]
+
+
+def _table4(head: list[str], rows: list[list[object]]) -> tuple[str, bytes]:
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    ws["A2"] = "填报单位：清远市市场监督管理局"
+    rw._put(ws, 3, head)
+    for i, line in enumerate(rows, 4):
+        rw._put(ws, i, line)
+    return "表四.xlsx", rw._save(book)
+
+
+def test_an_amount_excel_turned_into_a_date_says_why():
+    import datetime as dt
+
+    made = _table4(
+        rw.HEAD_4, [rw.row4(1, "知识产权管理", "统计", "统计分析项目", dt.datetime(2024, 5, 1))]
+    )
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    [issue] = checked.report.issues
+    assert (issue.code, issue.cell) == ("amount.not_number", "E4")
+    assert "Excel 会把 5.1 这样的输入自动转成日期" in issue.message
+
+
+def test_an_amount_column_headed_in_yuan_is_named_in_the_missing_column_message():
+    head = list(rw.HEAD_4)
+    head[4] = "金额（元）"
+    made = _table4(head, [rw.row4(1, "知识产权管理", "统计", "统计分析项目", 500000)])
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    [issue] = checked.report.issues
+    assert issue.code == "header.missing"
+    assert issue.message == (
+        "表四缺少必需的列：金额（表头“金额（元）”以元为单位：本表金额以万元填报，请换算为万元并改表头）"
+    )

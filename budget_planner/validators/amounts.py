@@ -118,7 +118,12 @@ def parse_amount(raw: CellValue | Decimal, *, numbers_are_text: bool = False) ->
     if isinstance(raw, bool):
         return AmountParse(None, "amount.not_number", f"“{'是' if raw else '否'}”不是数字")
     if isinstance(raw, dt.datetime | dt.date | dt.time):
-        return AmountParse(None, "amount.not_number", f"“{raw}”是日期或时间，不是数字")
+        return AmountParse(
+            None,
+            "amount.not_number",
+            f"“{raw}”是日期或时间，不是数字（Excel 会把 5.1 这样的输入自动转成日期，"
+            "请先把单元格设为数值格式）",
+        )
     if isinstance(raw, str):  # another str subclass
         return _parse_text(str(raw), numbers_are_text)
     return AmountParse(None, "amount.not_number", f"“{raw}”不是数字")

@@ -329,13 +329,33 @@ def ambiguous_issue(sheet: SheetGrid, header: HeaderMatch) -> Issue:
 
 def missing_issue(sheet: SheetGrid, table_id: str, header: HeaderMatch) -> Issue | None:
     columns = header.columns[table_id]
-    missing = [c.label for c in _spec(table_id).columns if c.required and c.key not in columns]
+    missing = [c for c in _spec(table_id).columns if c.required and c.key not in columns]
     if not missing:
         return None
+    labels = [c.label for c in missing]
+    message = f"{table_id}缺少必需的列：{'、'.join(labels)}"
+    in_yuan = _yuan_header(sheet, header, missing)
+    if in_yuan:
+        message += f"（表头“{in_yuan}”以元为单位：本表金额以万元填报，请换算为万元并改表头）"
     return Issue(
         code="header.missing",
-        message=f"{table_id}缺少必需的列：{'、'.join(missing)}",
+        message=message,
         sheet=sheet.name,
         row=header.rows[0],
-        value="、".join(missing),
+        value="、".join(labels),
     )
+
+
+def _yuan_header(sheet: SheetGrid, header: HeaderMatch, missing: list) -> str | None:
+    """A header cell naming a missing amount column in 元 (金额（元）), as typed, else None."""
+    names = {
+        k.replace("(万元)", "(元)").replace("(万)", "(元)")
+        for c in missing
+        if c.is_amount
+        for k in (*c.match_keys, compact(c.label) + "(元)")
+    }
+    for r in header.rows:
+        for v in sheet.values[r - 1] if r <= sheet.height else ():
+            if header_key(v) in names:
+                return str(v)
+    return None
