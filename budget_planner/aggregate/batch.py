@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from budget_planner.aggregate.ahead import ParseAhead, warm_validation
 from budget_planner.aggregate.consolidate import Consolidation, consolidate
-from budget_planner.aggregate.control import ControlNumbers, read_control
+from budget_planner.aggregate.control import ControlNumbers, is_csv, read_control
 from budget_planner.aggregate.summary import summary
 from budget_planner.aggregate.versions import Candidate, VersionChoice, choose_versions
 from budget_planner.errors import UsageError
@@ -23,7 +25,6 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx")
 ANNOTATED = "-标注.xlsx"  # the validate command's marked-up copies
 LONG_BATCH = 20  # a batch this long shows a progress bar even when stderr is not a terminal
-CHUNK = 16  # files validated per call: progress steps, still one schema run per table type each
 
 
 @dataclass(frozen=True)
@@ -157,31 +158,65 @@ def run_aggregate(
     parse: Callable | None = None,
 ) -> Aggregation:
     """Validate, choose versions, consolidate, reconcile and write the workbook to ``out``."""
+    if out.is_dir():
+        raise UsageError(f"--out 应是一个 .xlsx 文件名，而“{out}”是文件夹")
+    files = collect_files(paths, skip=[out, control_path])
+    if control_path is not None and not control_path.is_file():
+        raise UsageError(f"找不到控制数文件“{control_path}”")
+    warming = warm_validation()  # pandas and pandera load while the worker parses
+    try:
+        control, results = _validate(files, round_, control_path, parse, progress, warming)
+    finally:
+        warming.join()  # (at once, unless stopped early: never leave it importing at exit)
+    return _consolidate(files, results, round_, out, control)
+
+
+def _validate(
+    files: list[InputFile],
+    round_: Round,
+    control_path: Path | None,
+    parse: Callable | None,
+    progress: Callable[[int], None] | None,
+    warming: threading.Thread,
+) -> tuple[ControlNumbers | None, list[list[Checked]]]:
+    with ParseAhead(parse) as ahead:
+        control_data = control_path.read_bytes() if control_path is not None else None
+        if control_path is not None and control_data is not None and not is_csv(control_path.name):
+            ahead.submit(control_data, control_path.name)
+        ahead.start(1)  # one worker while this process loads validation on the other core
+        uploads: list[Upload] = []
+        unreadable: UsageError | None = None
+        for f in files:
+            try:
+                data = f.path.read_bytes()
+            except OSError as exc:
+                unreadable = UsageError(f"无法读取文件“{f.shown}”：{exc.strerror or exc}")
+                break
+            uploads.append(Upload(data, f.path.name))
+            ahead.submit(data, f.path.name)
+        control = None
+        if control_path is not None and control_data is not None:
+            control = read_control(control_data, control_path.name, round_, parse=ahead)
+        if unreadable is not None:
+            raise unreadable
+        warming.join()
+        ahead.start()  # then every worker of the pool
+        # one batch: one schema run per table type, and each 预算表 checked against every table
+        # row of the batch (DESIGN §9); progress counts the files as their grids come back
+        return control, validate_uploads(uploads, round_, parse=ahead.counting(progress))
+
+
+def _consolidate(
+    files: list[InputFile],
+    results: list[list[Checked]],
+    round_: Round,
+    out: Path,
+    control: ControlNumbers | None,
+) -> Aggregation:
     from xlsxwriter.exceptions import FileCreateError
 
     from budget_planner.export.consolidated import write_consolidated
 
-    if out.is_dir():
-        raise UsageError(f"--out 应是一个 .xlsx 文件名，而“{out}”是文件夹")
-    files = collect_files(paths, skip=[out, control_path])
-    control = None
-    if control_path is not None:
-        if not control_path.is_file():
-            raise UsageError(f"找不到控制数文件“{control_path}”")
-        control = read_control(control_path.read_bytes(), control_path.name, round_, parse=parse)
-    results: list[list[Checked]] = []
-    for start in range(0, len(files), CHUNK):
-        chunk = files[start : start + CHUNK]
-        uploads = []
-        for f in chunk:
-            try:
-                uploads.append(Upload(f.path.read_bytes(), f.path.name))
-            except OSError as exc:
-                raise UsageError(f"无法读取文件“{f.shown}”：{exc.strerror or exc}") from None
-        kwargs = {"parse": parse} if parse is not None else {}
-        results.extend(validate_uploads(uploads, round_, **kwargs))
-        if progress is not None:
-            progress(len(chunk))
     candidates = [
         Candidate(checked, f.shown, f.modified, position)
         for f, per_file in zip(files, results, strict=True)
