@@ -19,7 +19,7 @@ from functools import cache
 from budget_planner.project_key import ProjectKey
 from budget_planner.templates.round import Round, is_placeholder
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec
-from budget_planner.text import compact
+from budget_planner.text import canonical, compact
 from budget_planner.validators import detect
 from budget_planner.validators.amounts import parse_amount
 from budget_planner.validators.cells import (
@@ -292,7 +292,7 @@ class RowReader:
             elif type(raw) is str:
                 value = texts.get(raw, _MISSING)
                 if value is _MISSING:
-                    value = text_value(raw)
+                    value = canonical(raw) or None  # text_value of a str, without its checks
                     if len(texts) < _TEXT_CACHE:
                         texts[raw] = value
             elif type(raw) is ErrorValue:
