@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import resource
 import signal
@@ -97,6 +98,9 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
         if task is None:  # told to stop: nothing to flush or free, and the parent is waiting
             os._exit(0)
         data, container, limits, before = task
+        # a grid is hundreds of thousands of small acyclic objects: no cyclic collection while it
+        # is built and pickled (the grid is freed by reference counting once sent)
+        gc.disable()
         try:
             if before is not None:
                 before()  # a test hook (a crash, a stall)
@@ -110,6 +114,8 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
             conn.send(reply)
         except MemoryError:
             conn.send(("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire"))
+        finally:
+            gc.enable()
         if reply[-1] == "retire":  # after a MemoryError the process is not to be trusted
             return
         del reply  # the grid sent: not kept alive while the worker waits
