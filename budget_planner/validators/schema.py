@@ -23,11 +23,12 @@ from budget_planner.money import plain, to_yuan
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec, load_specs
 from budget_planner.text import canonical
 from budget_planner.validators.cells import blank
-from budget_planner.validators.model import ParsedTable, TableRow
+from budget_planner.validators.model import Field, ParsedTable, TableRow
 from budget_planner.validators.report import Issue
 
 _INT64_MAX = 2**63 - 1
 _SHOWN_CHARS = 40  # how much of an over-long text an issue repeats
+_NO_FIELD = Field(None, "")  # a column the table does not have: its value is None
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,15 @@ def _column_values(rows: list[TableRow], col: Column) -> list[object]:
     its group's). Column by column, without a call per cell: the reader's text values are already
     canonical ``str`` or None, so only other values go through ``_text``."""
     key = col.key
-    fields = [r.fields.get(key) for r in rows]
-    values = [None if f is None else f.value for f in fields]
     if col.kind is ColumnKind.AMOUNT:
-        return [_yuan(v) if v is not None else None for v in values]
-    out = [(v or None) if type(v) is str else _text(v) for v in values]
+        return [
+            _yuan(v) if (v := r.fields.get(key, _NO_FIELD).value) is not None else None
+            for r in rows
+        ]
+    out = [
+        (v or None) if type(v := r.fields.get(key, _NO_FIELD).value) is str else _text(v)
+        for r in rows
+    ]
     if col.kind is ColumnKind.CATEGORY:
         # a 类型 given once per group: the rows below inherit it
         return [v if v is not None else _text(r.category) for v, r in zip(out, rows, strict=True)]
