@@ -166,4 +166,42 @@ def evaluate(rows: list[Row], quick: bool) -> list[Target]:
     web = [r for r in rows if r.bench == "web service load"]
     if web and web[0].skipped:
         found.append(Target("web service load", None, None, skipped=web[0].skipped))
+    else:
+        found += [_web_latency(rows, backend) for backend in ("sqlite", "postgresql")]
     return found
+
+
+WEB = "web service load"
+WEB_LIMIT = 3
+POOL_MAX = 4  # the parse pool's largest size (validators.worker.ParsePool)
+
+
+def _p95(times: list[float]) -> float:
+    if len(times) < 2:
+        return times[0]
+    return statistics.quantiles(times, n=100, method="inclusive")[94]
+
+
+def _web_latency(rows: list[Row], backend: str) -> Target:
+    """Issue 7's web target: 20 uploaders of 50-row files thinking 2–4 s answer at p95 within 3×
+    a single uploader's p95 (same run, same server), with no errors, the parse workers reused."""
+    name = (
+        f"web ({backend}): p95 of 20 uploaders (50-row files, think 2–4 s) over a single "
+        "uploader's; no errors; workers reused"
+    )
+    found = [r for r in rows if r.bench == WEB and r.case.startswith(f"{backend}: ") and r.times]
+    single = next((r for r in found if r.case.startswith(f"{backend}: 1 uploader,")), None)
+    crowd = next((r for r in found if r.case.startswith(f"{backend}: 20 uploaders,")), None)
+    if single is None or crowd is None:
+        return Target(name, None, WEB_LIMIT, skipped="not measured")
+    ratio = _p95(crowd.times) / _p95(single.times)
+    errors = getattr(single, "errors", 0) + getattr(crowd, "errors", 0)
+    workers = getattr(crowd, "processes", 1) - 1
+    detail = (
+        f"p95 {_p95(crowd.times) * 1000:.0f} ms over {_p95(single.times) * 1000:.0f} ms "
+        f"({len(crowd.times)} and {len(single.times)} uploads); {errors} errors; "
+        f"{workers} parse worker processes in the whole run"
+    )
+    if errors or workers > POOL_MAX:
+        return Target(name, float("inf"), WEB_LIMIT, detail=detail)
+    return Target(name, ratio, WEB_LIMIT, detail=detail)

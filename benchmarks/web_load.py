@@ -3,8 +3,10 @@
 The benchmark itself is ``benchmarks/load.py`` (run alone: ``python -m benchmarks.load``): unit
 accounts uploading the generated round's submissions to ``budget-planner serve`` on 127.0.0.1, on
 SQLite and on PostgreSQL when ``DATABASE_URL`` names one; one row per database, each upload's
-latency as ``times`` and the server's process-tree peak as ``peak_kb``. Its target (no errors; a
-latency or throughput bound) is still to be set in ``benchmarks.targets.evaluate``.
+latency as ``times`` and the server's process-tree peak as ``peak_kb``; then, per database, the
+``--think`` mode's two rows (a single uploader; 20 uploaders of 50-row files thinking 2–4 s), whose
+p95 ratio, errors and worker count ``benchmarks.targets.evaluate`` checks (issue 7: within 3×, no
+errors, the parse workers reused).
 """
 
 from __future__ import annotations
