@@ -147,6 +147,9 @@ LINE_HEIGHT = 13.5  # points per line of 10-point text
 MAX_ROW_HEIGHT = 409  # Excel's limit
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
@@ -177,7 +180,7 @@ def text_width(text: str) -> int:
     measured character by character."""
     if text.isascii():
         return len(text)
-    if max(text) > "\uffff":
+    if _ASTRAL.search(text):
         return sum(2 if _is_wide(ch) else 1 for ch in text)
     return 2 * len(text) - len(_narrow_bmp().findall(text))
 
