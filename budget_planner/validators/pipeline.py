@@ -82,7 +82,18 @@ def validate_uploads(
         return [_checked(f, found) for f in files]
     finally:
         if collecting:
+            _age_survivors()
             gc.enable()
+
+
+def _age_survivors() -> None:
+    """Move what the batch leaves alive (rows, cells, issues) straight to the oldest generation,
+    without a scan: else the first collection after the batch walks all of it (~0.2 s at 50,000
+    rows). Garbage cycles moved along are collected by the next full collection. Skipped when the
+    process has frozen objects itself (unfreezing would undo that)."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def validate_bytes(
