@@ -77,7 +77,7 @@ def test_a_file_never_submitted_is_parsed_in_place():
 
 
 def test_one_thread_while_validation_loads_then_as_many_as_asked():
-    parse = Recorder(pause=0.02)
+    parse = Recorder(pause=0.05)
     files = [(bytes([i]), f"{i}.xlsx") for i in range(10)]
     with ParseAhead(parse, ahead=True) as ahead:
         for data, name in files:
@@ -89,7 +89,7 @@ def test_one_thread_while_validation_loads_then_as_many_as_asked():
         ahead.start(3)
         for data, name in files[2:]:
             ahead(data, name)
-    assert parse.most in (2, 3)
+    assert 2 <= parse.most <= 3
 
 
 def test_asking_before_any_start_still_gets_the_grid():
@@ -109,14 +109,14 @@ def test_progress_counts_each_file_handed_over():
 
 
 def test_close_drops_what_was_not_asked_for():
-    parse = Recorder(pause=0.05)
+    parse = Recorder(pause=0.3)
     ahead = ParseAhead(parse, ahead=True)
     for i in range(20):
         ahead.submit(bytes([i]), f"{i}.xlsx")
     ahead.start(1)
     ahead.close()
-    time.sleep(0.2)
-    assert len(parse.names) <= 2  # the one under way (and perhaps the next), not all twenty
+    time.sleep(0.4)
+    assert len(parse.names) <= 1  # at most the one under way, not all twenty
 
 
 def _files(folder):
