@@ -106,12 +106,12 @@ def write_money(ws: Worksheet, row: int, col: int, amount: Decimal | None, fmt) 
     if amount is None:
         ws.write_blank(row, col, None, fmt)
     else:
-        ws.write_number(row, col, float(amount), fmt)
+        ws.write_number(row, col, number(amount), fmt)
 
 
 def write_total(ws: Worksheet, row: int, col: int, formula: str, amount: Decimal, fmt) -> None:
     """A total as a formula, with the exact total as its cached value."""
-    ws.write_formula(row, col, formula, fmt, float(amount))
+    ws.write_formula(row, col, formula, fmt, number(amount))
 
 
 def setup_sheet(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup, escape
 
@@ -35,7 +35,9 @@ def _scale(bars: list[Bar]) -> Decimal:
 
 def _width(amount: Decimal, scale: Decimal) -> int:
     span = WIDTH - LABEL - VALUES
-    return max(0, round(float(amount / scale * span))) if amount > 0 else 0
+    if amount <= 0:
+        return 0
+    return int((amount / scale * span).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def requested_vs_control(bars: list[Bar]) -> Markup:
