@@ -1,0 +1,13 @@
+"""The command line: thin click commands over the core; heavy libraries are imported inside commands.
+
+``base`` holds the group; ``files`` (templates, validate, aggregate), ``site`` (demo, serve) and
+``admin`` (db, round, accounts) add their commands to it on import.
+"""
+
+from budget_planner.cli import admin, files, site  # noqa: F401  (they register their commands)
+from budget_planner.cli.base import main
+
+__all__ = ["main"]
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,118 @@
+"""Commands on files: issue templates, validate submissions, aggregate a round."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from budget_planner.cli.base import ROUND_OPTION, end, load_round, main
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="输出目录",
+)
+@click.option("--unit", "units", multiple=True, help="为该单位生成个性化模板（简称或全称），可重复")
+@ROUND_OPTION
+def templates(out_dir: Path, units: tuple[str, ...], round_file: Path | None) -> None:
+    """生成空白模板（表一至表四、项目支出预算明细表）。"""
+    from budget_planner.templates.writer import write_template_set
+
+    round_ = load_round(round_file)
+    for path in write_template_set(round_, out_dir, units):
+        click.echo(str(path))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="只在标准输出打印 JSON 报告（一个数组）")
+@click.option(
+    "--annotate",
+    "annotate_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="把每个文件标注问题后写到该目录：<文件名>-标注.xlsx",
+)
+@click.option("--unit", "unit", default=None, help="报送单位（简称或全称），文件中无法识别时使用")
+@ROUND_OPTION
+def validate(
+    files: tuple[Path, ...],
+    as_json: bool,
+    annotate_dir: Path | None,
+    unit: str | None,
+    round_file: Path | None,
+) -> None:
+    """校验报送文件，逐个单元格指出问题。退出码：0 无错误，1 有错误，2 用法错误或文件无法读取。"""
+    from budget_planner.validators.command import run
+    from budget_planner.validators.terminal import render
+
+    outcome = run(files, load_round(round_file), unit=unit, annotate_dir=annotate_dir)
+    click.echo(outcome.json() if as_json else render(outcome.reports), nl=as_json)
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    end(outcome.exit_code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="汇总表（.xlsx）写到这里",
+)
+@click.option(
+    "--control",
+    "control_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="控制数文件（.xlsx 或 .csv，列：单位、控制数）",
+)
+@click.option("--json", "as_json", is_flag=True, help="只在标准输出打印汇总 JSON")
+@ROUND_OPTION
+def aggregate(
+    paths: tuple[Path, ...],
+    out_file: Path,
+    control_file: Path | None,
+    as_json: bool,
+    round_file: Path | None,
+) -> None:
+    """校验并汇总一批报送文件（可给文件夹），写出汇总表并与控制数核对。
+
+    同一单位同一张表有多个文件时取最新版本。退出码：0 无错误，1 计入汇总的文件有错误，
+    2 用法错误或文件无法读取；超出控制数不影响退出码。
+    """
+    from budget_planner.aggregate.batch import LONG_BATCH, collect_files, run_aggregate
+
+    round_ = load_round(round_file)
+    count = len(collect_files(paths, skip=out_file))
+    show = count > 1 and (sys.stderr.isatty() or count >= LONG_BATCH)
+    with click.progressbar(
+        length=count, label="校验报送文件", file=sys.stderr if show else _Null()
+    ) as bar:
+        result = run_aggregate(
+            paths, round_, out_file, control_path=control_file, progress=bar.update
+        )
+    click.echo(result.json() if as_json else result.text())
+    if as_json:
+        click.echo(f"汇总表已写出：{result.written}", err=True)
+    end(result.exit_code)
+
+
+class _Null:
+    """A stream that swallows the progress bar of a short batch."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
