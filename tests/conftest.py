@@ -20,3 +20,19 @@ def specs():
     from budget_planner.templates.spec import load_specs
 
     return load_specs()
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """A site on a fresh SQLite database in a tmp instance folder (modules may override it)."""
+    from webclient import make_app
+
+    return make_app(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def site(app):
+    """A test client with the login helpers of ``webclient.Site``."""
+    from webclient import Site
+
+    return Site(app)

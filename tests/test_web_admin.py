@@ -4,18 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from webclient import Site, make_app, table4
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def site(app):
-    return Site(app)
+from webclient import table4
 
 
 def text(response) -> str:

@@ -7,21 +7,10 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from builders import make_table, project
-from webclient import SCAN, Site, make_app, table4
+from webclient import SCAN, table4
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def site(app):
-    return Site(app)
 
 
 def make_token(client) -> str:

@@ -6,18 +6,7 @@ import os
 import re
 import stat
 
-import pytest
 from webclient import PASSWORD, ROUND_ID, Site, make_app, populate, site_config, table4
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def site(app):
-    return Site(app)
 
 
 def audit(app, *actions: str) -> list[tuple[str, str, str]]:

@@ -11,19 +11,9 @@ from urllib.parse import quote
 import pytest
 from builders import make_table, project
 from openpyxl import load_workbook
-from webclient import Site, make_app, table4
+from webclient import table4
 
 from budget_planner.templates.round import BEIJING
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def site(app):
-    return Site(app)
 
 
 def text(response) -> str:

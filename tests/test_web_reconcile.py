@@ -9,18 +9,7 @@ import re
 
 import pytest
 from builders import make_budget, make_table, project
-from webclient import Site, make_app, table4
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def site(app):
-    return Site(app)
-
+from webclient import table4
 
 NAV = "清远市|表四|知识产权高质量创造|专利导航项目"
 DISPUTE = "清远市|表四|强化知识产权保护|知识产权纠纷多元化解"

@@ -7,20 +7,9 @@ import io
 import re
 from urllib.parse import quote
 
-import pytest
 from builders import Submission, make_budget, project
 from openpyxl import load_workbook
 from webclient import SCAN, Site, make_app, table4
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def site(app):
-    return Site(app)
 
 
 def cells(response) -> list[tuple[str, ...]]:

@@ -55,17 +55,7 @@ def set_allocation(
             )
         )
         old = row.amount if row is not None else None
-        if amount is None:
-            if row is not None:
-                session.delete(row)
-        else:
-            if row is None:
-                row = Allocation(round_id=round_id, unit_id=unit.id, key=key)
-                session.add(row)
-            row.amount = amount
-            row.by_id = user.id if user is not None else None
-            row.by_name = user.username if user is not None else "命令行"
-            row.at = utcnow()
+        row = _put(session, row, round_id, unit, key, amount, user, utcnow())
         record(
             session,
             user,
@@ -74,7 +64,32 @@ def set_allocation(
             unit_id=unit.id,
             detail=f"{key}：{plain(old) or '无'} → {plain(amount) or '无'} 万元",
         )
-    return row if amount is not None else None
+    return row
+
+
+def _put(
+    session: Session,
+    row: Allocation | None,
+    round_id: str,
+    unit: Unit,
+    key: str,
+    amount: Decimal | None,
+    user,
+    at,
+) -> Allocation | None:
+    """Write one approved amount over the stored ``row`` (None: none yet); None clears it."""
+    if amount is None:
+        if row is not None:
+            session.delete(row)
+        return None
+    if row is None:
+        row = Allocation(round_id=round_id, unit_id=unit.id, key=key)
+        session.add(row)
+    row.amount = amount
+    row.by_id = user.id if user is not None else None
+    row.by_name = user.username if user is not None else "命令行"
+    row.at = at
+    return row
 
 
 def allocations(
@@ -242,18 +257,7 @@ def set_allocations(
             raise AllocationRefused(problems)
         now = utcnow()
         for key, amount in changes.items():
-            row = stored.get(key)
-            if amount is None:
-                if row is not None:
-                    session.delete(row)
-            else:
-                if row is None:
-                    row = Allocation(round_id=round_id, unit_id=unit.id, key=key)
-                    session.add(row)
-                row.amount = amount
-                row.by_id = user.id if user is not None else None
-                row.by_name = user.username if user is not None else "命令行"
-                row.at = now
+            _put(session, stored.get(key), round_id, unit, key, amount, user, now)
             project = projects.get(key)
             record(
                 session,
