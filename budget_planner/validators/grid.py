@@ -92,6 +92,8 @@ class SheetGrid:
     issues: list[Issue] = field(default_factory=list)
     # a Word table only: up to 6 non-empty paragraphs right above the table (title, 填报单位, 单位：万元)
     preamble: list[str] = field(default_factory=list)
+    # the 1-based rows the sheet hides (row height zero / hidden="1"); data all the same
+    hidden_rows: list[int] = field(default_factory=list)
 
     @property
     def height(self) -> int:

@@ -13,6 +13,8 @@ _BOUNDSHEET, _BOF, _EOF, _FORMULA, _BOOLERR = 0x0085, 0x0809, 0x000A, 0x0006, 0x
 # FORMULA; MULRK holds several (its last column at the end). BLANK and MULBLANK are formatting.
 _VALUE_RECORDS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, _BOOLERR, _FORMULA})
 _MULRK = 0x00BD
+_ROW = 0x0208  # a row's record: its option flags say whether it is hidden (fDyZero)
+_ROW_HIDDEN = 0x0020
 ERRORS = {
     0x00: "#NULL!",
     0x07: "#DIV/0!",
@@ -83,6 +85,23 @@ def value_extents(data: bytes) -> dict[str, tuple[int, int, int, int]]:
                 cols += [col, last]
         if rows:
             found[name] = (min(rows) + 1, max(rows) + 1, min(cols) + 1, max(cols) + 1)
+    return found
+
+
+def hidden_rows(data: bytes) -> dict[str, list[int]]:
+    """Per sheet name, the 1-based rows the sheet hides (ROW records flagged fDyZero)."""
+    stream, sheets = _workbook_sheets(data)
+    found: dict[str, list[int]] = {}
+    for name, offset in sheets:
+        rows = [
+            struct.unpack_from("<H", stream, start)[0] + 1
+            for kind, start, length in _records(stream, offset)
+            if kind == _ROW
+            and length >= 14
+            and struct.unpack_from("<H", stream, start + 12)[0] & _ROW_HIDDEN
+        ]
+        if rows:
+            found[name] = rows
     return found
 
 

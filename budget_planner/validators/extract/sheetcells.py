@@ -40,6 +40,7 @@ class SheetScan:
     col_bound: int = 26  # the bounds pass: no cell lies in a column past this
     formulas: dict[tuple[int, int], FormulaCell] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # t="e": '#DIV/0!' …
+    hidden_rows: list[int] = field(default_factory=list)  # <row r="5" hidden="1">
 
     @property
     def height(self) -> int:

@@ -59,6 +59,9 @@ _NOTABLE = re.compile(rb"<" + _P + rb"f\b|\st\s*=\s*[\"']e[\"']")
 # every cell's reference, for the order check: usual tags, and any tags
 _USUAL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 _ANY_REF = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)")
+# a hidden row (Excel writes hidden="1", LibreOffice hidden="true") and its number
+_HIDDEN_ROW = re.compile(rb"<" + _P + rb"row\b([^>]*?\shidden\s*=\s*[\"'](?:1|true)[\"'][^>]*)>")
+_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']0*([1-9][0-9]{0,6})[\"']")
 
 
 def _greater_than(n: int) -> bytes:
@@ -109,6 +112,16 @@ def _last_cell_start(buf: bytes) -> int:
     return buf.rfind(b"<")
 
 
+def _hidden_rows(seg: bytes, scan: SheetScan) -> None:
+    """Note the rows the sheet hides (their data is read all the same; the reader says so)."""
+    if b"hidden" not in seg:
+        return
+    for m in _HIDDEN_ROW.finditer(seg):
+        number = _ROW_NUMBER.search(m[1])
+        if number is not None:
+            scan.hidden_rows.append(int(number[1]))
+
+
 class _Escalate(Exception):
     """This pass cannot settle the sheet: run the next one."""
 
@@ -153,6 +166,7 @@ def _pass_bounds(seg: bytes, run: _Run) -> None:
         raise _Escalate
     run.check_order(_USUAL_REF.findall(seg), usual=True)
     _usual_notes(seg, run.notes)
+    _hidden_rows(seg, scan)
 
 
 def _usual_notes(seg: bytes, notes: CellNotes) -> None:
@@ -190,6 +204,7 @@ def _pass_usual_extent(seg: bytes, run: _Run) -> None:
     _include_refs(_USUAL_VALUE_REF.findall(seg), run.scan, run.sheet)
     run.check_order(_USUAL_REF.findall(seg), usual=True)
     _usual_notes(seg, run.notes)
+    _hidden_rows(seg, run.scan)
 
 
 def _pass_any_extent(seg: bytes, run: _Run) -> None:
@@ -200,11 +215,13 @@ def _pass_any_extent(seg: bytes, run: _Run) -> None:
     run.check_order(_ANY_REF.findall(seg), usual=False)
     if _NOTABLE.search(seg):
         run.notes.cells_at(seg, (m.start() for m in _NOTABLE.finditer(seg)), None)
+    _hidden_rows(seg, run.scan)
 
 
 def _pass_walk(seg: bytes, run: _Run) -> None:
     """Pass 4: cell by cell, counting the positions of cells without r."""
     run.walk.feed(seg)
+    _hidden_rows(seg, run.scan)
     places, run.walk.places = run.walk.places, []
     run.order.feed(
         places, [row for row, _ in places], lambda place: f"第 {place[0]} 行第 {place[1]} 列"

@@ -7,7 +7,12 @@ calamine does not say which .xls cells hold formulas; their cached results are r
 from __future__ import annotations
 
 from budget_planner.validators.extract import calamine_grid
-from budget_planner.validators.extract.biff import error_cells, last_saved, value_extents
+from budget_planner.validators.extract.biff import (
+    error_cells,
+    hidden_rows,
+    last_saved,
+    value_extents,
+)
 from budget_planner.validators.extract.sheetscan import check_extent
 from budget_planner.validators.gate import DEFAULT_LIMITS, Limits
 from budget_planner.validators.grid import ErrorValue, SheetGrid, WorkbookGrid
@@ -27,6 +32,7 @@ def read_xls(data: bytes, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
     for name, (row0, row1, col0, col1) in value_extents(data).items():  # before calamine
         check_extent(name, row1 - row0 + 1, col1 - col0 + 1, limits)
     errors = error_cells(data)
+    hidden = hidden_rows(data)
     book = calamine_grid.open_workbook(data)
     try:
         sheets = [
@@ -37,5 +43,6 @@ def read_xls(data: bytes, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
         book.close()
     for sheet in sheets:
         _put_errors(sheet, errors.get(sheet.name, {}))
+        sheet.hidden_rows = hidden.get(sheet.name, [])
         calamine_grid.clip_merged(sheet)
     return WorkbookGrid(kind="xls", sheets=sheets, modified=last_saved(data))

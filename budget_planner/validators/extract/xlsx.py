@@ -92,6 +92,7 @@ def apply_scan(sheet: SheetGrid, scan: SheetScan) -> None:
     """Error cells become ErrorValue, formula texts are recorded, uncached formulas resolved."""
     for (row, col), text in scan.errors.items():
         _put(sheet, row, col, ErrorValue(text))
+    sheet.hidden_rows = sorted(set(scan.hidden_rows))
     uncached: dict[tuple[int, int], str] = {}
     for pos, formula in scan.formulas.items():
         sheet.formulas[pos] = formula.text
