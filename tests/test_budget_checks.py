@@ -116,10 +116,16 @@ def test_zero_other_expenses_need_no_note():
 
 
 def test_required_header_fields():
-    table, grid = navigation_budget(project_kind=None, period="  ")
+    # only 项目名称, 合计 and 省局项目支出 are required (issue 12): the rest is optional or inferred
+    table, grid = navigation_budget(project_kind=None, period="  ", table_ref=None, category=None)
+    assert check_budget(table, grid) == []
+    table, grid = navigation_budget(project_name=None, total=None)
     issues = check_budget(table, grid)
-    assert cells(issues) == [("required.missing", "B7"), ("required.missing", "B8")]
-    assert issues[0].message == "“项目类别”为必填项"
+    assert cells(issues) == [("required.missing", "B3"), ("required.missing", "C10")]
+    assert [i.message for i in sort_issues(issues)] == ["“项目名称”为必填项", "“合计”为必填项"]
+    lines = ("service_fee", "expert_fee", "training", "publicity", "other_expenses")
+    table, grid = navigation_budget(provincial=None, total="50", **dict.fromkeys(lines))
+    assert cells(check_budget(table, grid)) == [("required.missing", "C11")]
 
 
 def test_category_must_belong_to_the_referenced_table():
@@ -155,12 +161,7 @@ def t4_rows(amount="50", unit="清远市"):
 
 def test_budget_agrees_with_its_table_row():
     table, _ = navigation_budget()
-    assert budget_key(table) == (
-        "清远市",
-        "表四",
-        "知识产权高质量创造",
-        "专利导航服务基地培育建设项目",
-    )
+    assert str(budget_key(table)) == "清远市|表四|知识产权高质量创造|专利导航服务基地培育建设项目"
     assert budget_row_mismatch(table, t4_rows("50")) == []
 
 

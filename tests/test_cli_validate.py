@@ -68,6 +68,7 @@ def test_json_report_of_planted_errors(tmp_path):
         "table": "表一",
         "unit": "河源市",
         "sheet": "Sheet1",
+        "sheets": ["Sheet1"],
         "ok": False,
         "rows": 6,
         "total": "234.5",

@@ -172,6 +172,7 @@ def test_unreadable_file_gives_one_report(province_round, data, code):
         "table": None,
         "unit": None,
         "sheet": None,
+        "sheets": [],
         "ok": False,
         "rows": 0,
         "total": None,

@@ -401,13 +401,12 @@ def test_an_amount_excel_turned_into_a_date_says_why():
     assert "Excel 会把 5.1 这样的输入自动转成日期" in issue.message
 
 
-def test_an_amount_column_headed_in_yuan_is_named_in_the_missing_column_message():
+def test_an_amount_column_headed_in_yuan_is_read_in_yuan():
+    # issue 12: 金额（元） is the amount column, its values ÷ 10,000 (it used to be header.missing)
     head = list(rw.HEAD_4)
     head[4] = "金额（元）"
     made = _table4(head, [rw.row4(1, "知识产权管理", "统计", "统计分析项目", 500000)])
     [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
     [issue] = checked.report.issues
-    assert issue.code == "header.missing"
-    assert issue.message == (
-        "表四缺少必需的列：金额（表头“金额（元）”以元为单位：本表金额以万元填报，请换算为万元并改表头）"
-    )
+    assert (issue.code, issue.cell, checked.report.total) == ("amount.in_yuan", "E3", 50)
+    assert issue.message == "表头“金额（元）”，金额按元填写：已除以 10000 换算为万元，合计 50 万元"

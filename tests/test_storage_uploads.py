@@ -150,7 +150,7 @@ def test_one_workbook_with_two_tables_makes_two_versions_on_one_blob(db, world):
     ]
     assert len({v.blob_sha256 for v in versions}) == 1 and counts(db)["blobs"] == 1
     key = repo.project_rows(db, versions[1].id, scope=world.qingyuan)[0].key
-    assert key == "清远市|表二||专利奖配套奖励"
+    assert key == "清远市|表二||专利奖配套奖励|清远市知识产权服务中心"  # with its 承接单位
     siblings = repo.upload_siblings(db, versions[1].id, scope=world.qingyuan)
     assert [v.id for v in siblings] == [v.id for v in versions]
     assert repo.upload_siblings(db, versions[1].id, scope=world.guangzhou) == []

@@ -10,6 +10,7 @@ is lost: it takes the project rows (values, 类型, keys, cells) and the 预算�
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,10 +18,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from budget_planner.aggregate.versions import CountedVersion, Superseded
-from budget_planner.project_key import project_key
+from budget_planner.project_key import row_key
 from budget_planner.storage.models import ProjectRow, Version
 from budget_planner.storage.queries import Counted, counted_versions
-from budget_planner.templates.spec import BUDGET, ColumnKind, budget_spec, load_specs
+from budget_planner.templates.spec import (
+    BUDGET,
+    ColumnKind,
+    TableSpec,
+    budget_spec,
+    load_specs,
+)
 from budget_planner.text import canonical
 from budget_planner.validators.codes import Severity
 from budget_planner.validators.model import BudgetForm, Field, ParsedTable, RowKind, TableRow
@@ -52,6 +59,8 @@ def report_from_dict(found: dict[str, Any]) -> Report:
             k: Decimal(str(v)) for k, v in (found.get("totals_by_category") or {}).items()
         },
         stated_total=_decimal(found.get("stated_total")),
+        sheets=list(found.get("sheets") or []),
+        applicant=found.get("applicant"),
         issues=[
             Issue(
                 code=i["code"],
@@ -92,16 +101,26 @@ def parsed_of(version: Version, unit: str) -> ParsedTable:
     spec = load_specs().table(table)
     amounts = {c.key for c in spec.columns if c.kind is ColumnKind.AMOUNT}
     for row in version.rows:
+        fields = _fields(row, amounts)
         parsed.rows.append(
             TableRow(
                 excel_row=row.excel_row or 0,
                 kind=RowKind.PROJECT,
-                fields=_fields(row, amounts),
+                fields=fields,
                 category=row.category or None,
-                key=project_key(unit, table, row.category, row.name),
+                key=row_key(unit, table, row.category, _value_of(fields, row.name, spec)),
             )
         )
     return parsed
+
+
+def _value_of(fields: dict[str, Field], name: str, spec: TableSpec) -> Callable[[str], object]:
+    """A stored row's cell values by column key, its name as stored."""
+
+    def value(key: str) -> object:
+        return name if key == spec.project_column.key else getattr(fields.get(key), "value", None)
+
+    return value
 
 
 def checked_of(version: Version, unit: str, *, with_table: bool = True) -> Checked:

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from budget_planner.money import plain
-from budget_planner.project_key import project_key
+from budget_planner.project_key import project_key, row_key
 from budget_planner.storage.models import ProjectRow
 from budget_planner.storage.types import strip_controls
 from budget_planner.templates.spec import BUDGET, budget_spec, load_specs
@@ -100,12 +100,12 @@ def project_rows_of(unit: str, table_id: str, table: ParsedTable) -> list[Projec
         rows.append(
             ProjectRow(
                 position=position,
-                sheet=table.sheet,
+                sheet=table.sheet_of(row),
                 excel_row=row.excel_row,
                 amount_cell=row.cell(spec.amount_column.key),
                 category=row.category or "",
                 name=name,
-                key=str(project_key(unit, table_id, row.category, name)),
+                key=str(row_key(unit, table_id, row.category, row.value)),
                 amount=money_or_none(row.value(spec.amount_column.key)),
                 values_json={
                     k: {"value": _json_value(f.value), "cell": f.cell}

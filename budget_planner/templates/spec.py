@@ -21,6 +21,7 @@ class ColumnKind(StrEnum):
     TEXT = "text"
     AMOUNT = "amount"
     COUNT_AMOUNT = "count_amount"
+    PERIOD = "period"
 
 
 class Role(StrEnum):
@@ -71,6 +72,7 @@ class TableSpec:
     rows_per_category: int = 3
     blank_rows: int = 10
     has_presets: bool = False
+    key_columns: tuple[str, ...] = ()  # columns beside the name that tell projects apart (表二)
 
     def title(self, year: int) -> str:
         return f"{year}年度知识产权项目需求征集表（{self.number}）"
@@ -132,13 +134,24 @@ class BudgetSpec:
     sources: tuple[Column, ...]
     expenses: tuple[Column, ...]
     note: Column
+    also_read: tuple[Column, ...] = ()  # read when present (a 申报书's applicant), not in the form
 
     @property
     def fields(self) -> tuple[Column, ...]:
+        """The form's fields, as the template lays them out."""
         return (*self.header, *self.sources, *self.expenses, self.note)
 
+    @property
+    def read_fields(self) -> tuple[Column, ...]:
+        """What the reader looks for: the form's fields and what a 申报书 also says."""
+        return (*self.header, *self.also_read, *self.sources, *self.expenses, self.note)
+
+    @property
+    def period(self) -> Column | None:
+        return next((c for c in self.header if c.kind is ColumnKind.PERIOD), None)
+
     def field(self, key: str) -> Column:
-        for col in self.fields:
+        for col in self.read_fields:
             if col.key == key:
                 return col
         raise KeyError(key)
@@ -155,12 +168,22 @@ class ControlSpec:
 
 
 @dataclass(frozen=True)
+class ReturnsSpec:
+    """How a return says what is not a project row: a nil return's words, a continued sheet's marks
+    (compact text)."""
+
+    nil_words: frozenset[str] = frozenset()
+    continued_marks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Specs:
     version: str
     tables: dict[str, TableSpec] = field(default_factory=dict)
     budget: BudgetSpec | None = None
     category_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     control: ControlSpec | None = None
+    returns: ReturnsSpec = field(default_factory=ReturnsSpec)
 
     def table(self, table_id: str) -> TableSpec:
         return self.tables[table_id]
@@ -201,6 +224,7 @@ def parse_specs(data: dict) -> Specs:
             rows_per_category=int(raw.get("rows_per_category", 3)),
             blank_rows=int(raw.get("blank_rows", 10)),
             has_presets=bool(raw.get("has_presets", False)),
+            key_columns=tuple(raw.get("key_columns", ())),
         )
     b = data["budget"]
     budget = BudgetSpec(
@@ -211,6 +235,7 @@ def parse_specs(data: dict) -> Specs:
         sources=_fields(b["sources"], "amount"),
         expenses=_fields(b["expenses"], "amount"),
         note=_column(b["note"]["key"], b["note"]),
+        also_read=_fields(b.get("also_read", []), "text"),
     )
     control = None
     if "control" in data:
@@ -221,12 +246,18 @@ def parse_specs(data: dict) -> Specs:
             amount=_column(c["amount"]["key"], c["amount"], "amount"),
             total_labels=tuple(canonical(t) for t in c.get("total_labels", ())),
         )
+    r = data.get("returns", {})
+    returns = ReturnsSpec(
+        nil_words=frozenset(compact(w) for w in r.get("nil_words", ())),
+        continued_marks=tuple(compact(m) for m in r.get("continued_marks", ())),
+    )
     return Specs(
         version=data["spec_version"],
         tables=tables,
         budget=budget,
         category_lists=lists,
         control=control,
+        returns=returns,
     )
 
 
@@ -241,6 +272,10 @@ def budget_spec() -> BudgetSpec:
     spec = load_specs().budget
     assert spec is not None
     return spec
+
+
+def returns_spec() -> ReturnsSpec:
+    return load_specs().returns
 
 
 def control_spec() -> ControlSpec:

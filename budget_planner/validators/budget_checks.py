@@ -14,6 +14,7 @@ from budget_planner.text import canonical, compact
 from budget_planner.validators.cells import blank
 from budget_planner.validators.grid import SheetGrid, parse_a1, row_of
 from budget_planner.validators.model import BudgetForm, ParsedTable, TableRow
+from budget_planner.validators.programmes import same_project
 from budget_planner.validators.report import Issue
 
 _NUMBERING = re.compile(r"^[0-9一二三四五六七八九十]+[、.．]")
@@ -45,7 +46,7 @@ def _issue(code: str, message: str, table: ParsedTable, form: BudgetForm, col: C
     return Issue(
         code,
         message,
-        sheet=table.sheet,
+        sheet=table.sheet_of(f=f),
         cell=cell,
         row=row_of(cell),
         column=short_label(col),
@@ -94,10 +95,15 @@ def resolve_table(text: object) -> str | None:
 
 
 def check_header(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
+    """项目名称, 合计 and 省局项目支出 are filled in (the rest is optional or inferred)."""
     spec = budget_spec()
     for col in spec.header:
         if col.required and not form.text(col.key):
             yield _issue("required.missing", f"“{col.label}”为必填项", table, form, col)
+    for col in spec.sources:
+        f = form.fields.get(col.key)
+        if col.required and (f is None or blank(f.raw)):
+            yield _issue("required.missing", f"“{short_label(col)}”为必填项", table, form, col)
     category = next((c for c in spec.header if c.role is Role.CATEGORY), None)
     table_ref = next((c for c in spec.header if c.key == "table_ref"), None)
     if category is None or table_ref is None or not form.text(category.key):
@@ -167,18 +173,24 @@ def check_expenses(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
 
 # ---------------------------------------------------------------- 其他相关费用（须注明）
 def _names(col: Column) -> set[str]:
-    """How a line may be named in a note: its label and aliases without numbering or remark."""
+    """How a line may be named in a note: its label and aliases without numbering or remark
+    (其它 written for 其他 too: notes are compared with ``_plain``)."""
     names = set()
     for text in (col.label, *col.aliases):
-        name = compact(_BRACKETED.sub("", _NUMBERING.sub("", canonical(text))))
+        name = _plain(_BRACKETED.sub("", _NUMBERING.sub("", canonical(text))))
         if name:
             names.add(name)
     return names
 
 
+def _plain(text: str) -> str:
+    """Compact text as a note is compared: 其它 and 其他 alike."""
+    return compact(text).replace("其它", "其他")
+
+
 def _label_says_more(text: object, col: Column) -> bool:
     """Whether a label cell holds more than the line's own name and remark (须注明): its note."""
-    rest = compact(_NUMBERING.sub("", canonical(text)))
+    rest = _plain(_NUMBERING.sub("", canonical(text)))
     remarks = _BRACKETED.findall(compact(canonical(col.label)))
     rest = _BRACKETED.sub("", rest)
     for name in sorted({*_names(col), *(r.strip("()") for r in remarks)}, key=len, reverse=True):
@@ -199,8 +211,7 @@ def _row_texts(sheet: SheetGrid | None, cell: str | None) -> list[str]:
 def check_notes(table: ParsedTable, form: BudgetForm, sheet: SheetGrid | None) -> Iterator[Issue]:
     """A line that needs a note (其他相关费用) and holds an amount > 0 says what it is for, in its
     label or 备注 on its row, or in the 测算说明 naming it."""
-    note = canonical(form.text(budget_spec().note.key))
-    note_compact = compact(note)
+    note_compact = _plain(form.text(budget_spec().note.key))
     for col in budget_spec().fields:
         if not col.needs_note:
             continue
@@ -242,39 +253,61 @@ def budget_key(table: ParsedTable) -> ProjectKey | None:
     return project_key(table.unit, ref, category, name)
 
 
+def _same(key: ProjectKey, row: ProjectKey) -> bool:
+    """A 预算表's key and a table row's: the same project, its name as written or with a place,
+    year or trailing 项目 more or less (清远市知识产权强市建设 is the row 知识产权强市建设)."""
+    if matches_row(key, row):
+        return True
+    return (
+        key.unit == row.unit
+        and (not key.table or key.table == row.table)
+        and (not key.category or key.category == row.category)
+        and same_project(key.name, row.name)
+    )
+
+
 def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow]) -> list[Issue]:
     """Compare a 预算表's 省局项目支出 with the amount of the table row it belongs to.
 
-    ``table_rows`` are project rows of the unit's tables (with their keys). A mismatch is an error
-    at the 省局项目支出 cell; a table of that unit present without the project is ``budget.no_row``
-    (a warning); no table of that unit and kind at all says nothing.
+    ``table_rows`` are project rows of the batch's tables (with their keys). The row is looked for in
+    the 所属表 the 预算表 names, else in every table of its unit (所属表 and 类型 inferred). A mismatch
+    is an error at the 省局项目支出 cell; a table of that unit present without the project is
+    ``budget.no_row`` (a warning); no table of that unit (and kind, when named) says nothing.
     """
-    key = budget_key(budget_table)
     form = budget_table.budget
-    if key is None or form is None:
-        return []
-    same_table = [r for r in table_rows if r.key and (r.key.unit, r.key.table) == key[:2]]
-    if not same_table:
-        return []
-    matched = [r for r in same_table if matches_row(key, r.key)]  # type: ignore[arg-type]
     name_col = next(c for c in budget_spec().header if c.role is Role.PROJECT_NAME)
+    if form is None or not form.text(name_col.key):
+        return []
+    name = form.text(name_col.key)
+    key = budget_key(budget_table)
+    if key is not None:
+        candidates = [r for r in table_rows if r.key and (r.key.unit, r.key.table) == key[:2]]
+    else:
+        category = form.text("category")
+        key = project_key(budget_table.unit, "", category, name)
+        candidates = [r for r in table_rows if r.key and r.key.unit == key.unit]
+    if not candidates:
+        return []
+    matched = [r for r in candidates if _same(key, r.key)]  # type: ignore[arg-type]
     if not matched:
-        name = form.text(name_col.key)
+        where = key.table or "本单位的需求征集表"
         return [
             _issue(
                 "budget.no_row",
-                f"{key.table}中找不到项目“{name}”，请核对项目名称是否与需求征集表一致",
+                f"{where}中找不到项目“{name}”，请核对项目名称是否与需求征集表一致",
                 budget_table,
                 form,
                 name_col,
                 name,
             )
         ]
+    table = matched[0].key.table  # type: ignore[union-attr]
+    matched = [r for r in matched if r.key and r.key.table == table]
     provincial_col = _role(Role.PROVINCIAL)
     provincial = form.amount(provincial_col.key)
     if provincial is None:
         return []
-    amount_key = load_specs().table(key.table).amount_column.key
+    amount_key = load_specs().table(table).amount_column.key
     amounts = [(r, r.value(amount_key)) for r in matched]
     amounts = [(r, a) for r, a in amounts if isinstance(a, Decimal)]
     if not amounts or any(a == provincial for _, a in amounts):
@@ -284,8 +317,8 @@ def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow
     return [
         _issue(
             "budget.row_mismatch",
-            f"{short_label(provincial_col)} {plain(provincial)} 与{key.table} {where}"
-            f"“{form.text(name_col.key)}”的金额 {plain(amount)} 不符",
+            f"{short_label(provincial_col)} {plain(provincial)} 与{table} {where}"
+            f"“{name}”的金额 {plain(amount)} 不符",
             budget_table,
             form,
             provincial_col,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from budget_planner.money import plain
@@ -41,15 +41,21 @@ ROW_CELL_CODES = frozenset(
 )
 
 
-def check_table(table: ParsedTable, spec: TableSpec, sheet: SheetGrid | None = None) -> list[Issue]:
-    """Every cross-cell check of one collection table (the schema checks single cells)."""
+def check_table(
+    table: ParsedTable,
+    spec: TableSpec,
+    sheet: SheetGrid | None = None,
+    others: Mapping[str, SheetGrid] | None = None,
+) -> list[Issue]:
+    """Every cross-cell check of one collection table (the schema checks single cells); ``others``:
+    the later sheets of a continued table, by name."""
     issues = [
         *check_count_amount(table, spec),
         *check_totals(table, spec),
         *check_policy_basis(table, spec),
         *check_numbers_in_text(table, spec),
     ]
-    shifted = check_shifted_rows(table, spec, sheet)
+    shifted = check_shifted_rows(table, spec, sheet, others)
     return drop_consequences_of_shift([*issues, *shifted])
 
 
@@ -63,7 +69,7 @@ def _issue(code: str, message: str, table: ParsedTable, row: TableRow, col: Colu
     return Issue(
         code,
         message,
-        sheet=table.sheet,
+        sheet=table.sheet_of(row),
         cell=row.cell(col.key),
         row=row.excel_row,
         column=col.label,
@@ -138,8 +144,9 @@ def _total_issue(
     col: Column,
     stated: Decimal,
     rows: list[TableRow],
+    sheet: str | None = None,
 ) -> Issue | None:
-    """total.mismatch when ``stated`` is not the sum of ``rows``; None when it is."""
+    """total.mismatch when ``stated`` (on ``sheet``) is not the sum of ``rows``; None when it is."""
     summed = _sum(rows, col.key)
     if stated == summed:
         return None
@@ -152,7 +159,7 @@ def _total_issue(
     return Issue(
         "total.mismatch",
         message,
-        sheet=table.sheet,
+        sheet=sheet or table.sheet,
         cell=cell,
         row=row_of(cell),
         column=col.label,
@@ -183,38 +190,59 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
             unreadable.add(id(r))
         by_category.setdefault(r.category, []).append(r)
     projects_readable = readable(projects)
+    last_sheet = table.sheets[-1] if table.sheets else table.sheet
     found: list[Issue | None] = []
-    checked_cells: set[str | None] = set()
+    checked_cells: set[tuple[str, str | None]] = set()
     group: list[TableRow] = []
+    so_far: list[TableRow] = []  # the project rows above, for a page's 合计 of a continued table
     for row in table.rows:
         if row.kind is RowKind.PROJECT and key in row.fields:
             if group and row.category != group[-1].category:
                 group = []
             group.append(row)
+            so_far.append(row)
             continue
         stated = row.value(key)
+        sheet = table.sheet_of(row)
         if row.kind is RowKind.TOTAL and isinstance(stated, Decimal):
-            checked_cells.add(row.cell(key))
-            if projects_readable:
-                found.append(_total_issue(table, row.cell(key), "合计", col, stated, projects))
+            checked_cells.add((sheet, row.cell(key)))
+            if not projects_readable:
+                continue
+            if sheet == last_sheet:
+                found.append(
+                    _total_issue(table, row.cell(key), "合计", col, stated, projects, sheet)
+                )
+                continue
+            # a 合计 on a continued table's earlier sheet: that page's rows, or all rows so far
+            page = [r for r in so_far if table.sheet_of(r) == sheet]
+            issues = [
+                _total_issue(table, row.cell(key), "合计", col, stated, g, sheet)
+                for g in (page, so_far)
+            ]
+            if all(issues):
+                found.append(issues[-1])
         elif row.kind is RowKind.SUBTOTAL:
             same_type = by_category.get(row.category, []) if row.category else []
             candidates = [g for g in (group, same_type) if g and readable(g)]
             if isinstance(stated, Decimal) and candidates:
                 issues = [
-                    _total_issue(table, row.cell(key), "小计", col, stated, g) for g in candidates
+                    _total_issue(table, row.cell(key), "小计", col, stated, g, sheet)
+                    for g in candidates
                 ]
                 if all(issues):
                     found.append(issues[-1])
             group = []
     stated_total = table.stated_total
+    stated_sheet = table.stated_total_sheet or table.sheet
     if (
         stated_total is not None
-        and table.stated_total_cell not in checked_cells
+        and (stated_sheet, table.stated_total_cell) not in checked_cells
         and projects_readable
     ):
         found.append(
-            _total_issue(table, table.stated_total_cell, "合计", col, stated_total, projects)
+            _total_issue(
+                table, table.stated_total_cell, "合计", col, stated_total, projects, stated_sheet
+            )
         )
     yield from (i for i in found if i is not None)
 
@@ -282,7 +310,10 @@ def _serial_like(raw: CellValue) -> bool:
 
 
 def check_shifted_rows(
-    table: ParsedTable, spec: TableSpec, sheet: SheetGrid | None = None
+    table: ParsedTable,
+    spec: TableSpec,
+    first_sheet: SheetGrid | None = None,
+    others: Mapping[str, SheetGrid] | None = None,
 ) -> Iterator[Issue]:
     """A row whose cells all sit one column to the right (or left) of their headers.
 
@@ -306,8 +337,9 @@ def check_shifted_rows(
     for row in table.rows:
         if row.kind not in (RowKind.PROJECT, RowKind.PRESET_UNUSED):
             continue
+        sheet = (others or {}).get(row.sheet, first_sheet) if row.sheet else first_sheet
 
-        def raw_at(col: int, row: TableRow = row) -> CellValue:
+        def raw_at(col: int, row: TableRow = row, sheet: SheetGrid | None = sheet) -> CellValue:
             key = positions.get(col)
             if key is not None and key in row.fields:
                 return row.fields[key].raw
@@ -334,7 +366,7 @@ def check_shifted_rows(
                     "row.shifted",
                     f"第 {row.excel_row} 行整行向{side}错位了一列（{spec.amount_column.label}在 {where}，"
                     f"应在 {should}），请将该行内容向{back}移一列",
-                    sheet=table.sheet,
+                    sheet=table.sheet_of(row),
                     cell=should,
                     row=row.excel_row,
                     column=spec.amount_column.label,

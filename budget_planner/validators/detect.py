@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from budget_planner.templates import metadata
 from budget_planner.templates.spec import COLLECTION_TABLES, TableSpec, load_specs
 from budget_planner.text import compact
+from budget_planner.validators import yuan
 from budget_planner.validators.grid import SheetGrid, WorkbookGrid, a1
 from budget_planner.validators.report import Issue
 
@@ -29,7 +30,7 @@ HEADER_MAX_LEN = 40  # a longer cell is never a header
 _KEYWORDS = {"表一": ("保留省局",), "表三": ("专利代办处", "保护中心", "代办处")}
 _ARABIC = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _MARKS = re.compile(r"^\*+|\*+$|\((必填|选填|可选)\)$")  # on compact (NFKC) text
-_UNIT_REMARK = re.compile(r"\((单位:)?万元\)|(单位:)?万元")  # （万元） on its own under a header
+_UNIT_REMARK = re.compile(r"\((单位:)?万?元\)|(单位:)?万?元")  # （万元） on its own under a header
 
 
 @dataclass
@@ -58,7 +59,10 @@ def _index() -> tuple[dict[str, dict[str, tuple[str, ...]]], frozenset[str]]:
         spec = load_specs().table(table_id)
         index: dict[str, list[str]] = {}
         for col in spec.columns:
-            for k in col.match_keys:
+            keys = col.match_keys
+            if col.is_amount:  # 金额（元）, 后补助经费（元）: read, then converted (yuan.py)
+                keys = (*keys, *(y for k in keys for y in yuan.yuan_header_keys(k)))
+            for k in keys:
                 index.setdefault(k, []).append(col.key)
                 every.add(k)
         per_table[table_id] = {k: tuple(v) for k, v in index.items()}
@@ -209,6 +213,11 @@ def find_header(sheet: SheetGrid, start: int = 1, limit: int = SCAN_ROWS) -> Hea
     return best
 
 
+def is_unit_remark(text: object) -> bool:
+    """A money-unit remark on its own: （万元）, 单位：万元, （元）."""
+    return bool(_UNIT_REMARK.fullmatch(header_key(text)))
+
+
 def _merged_down(header: HeaderMatch, sheet: SheetGrid) -> None:
     """A header occupies the next row too when each of its cells is merged down over it or has
     only a unit remark below (经费安排 over （万元） typed on its own row), or nothing."""
@@ -333,29 +342,49 @@ def missing_issue(sheet: SheetGrid, table_id: str, header: HeaderMatch) -> Issue
     if not missing:
         return None
     labels = [c.label for c in missing]
-    message = f"{table_id}缺少必需的列：{'、'.join(labels)}"
-    in_yuan = _yuan_header(sheet, header, missing)
-    if in_yuan:
-        message += f"（表头“{in_yuan}”以元为单位：本表金额以万元填报，请换算为万元并改表头）"
     return Issue(
         code="header.missing",
-        message=message,
+        message=f"{table_id}缺少必需的列：{'、'.join(labels)}",
         sheet=sheet.name,
         row=header.rows[0],
         value="、".join(labels),
     )
 
 
-def _yuan_header(sheet: SheetGrid, header: HeaderMatch, missing: list) -> str | None:
-    """A header cell naming a missing amount column in 元 (金额（元）), as typed, else None."""
-    names = {
-        k.replace("(万元)", "(元)").replace("(万)", "(元)")
-        for c in missing
-        if c.is_amount
-        for k in (*c.match_keys, compact(c.label) + "(元)")
-    }
-    for r in header.rows:
-        for v in sheet.values[r - 1] if r <= sheet.height else ():
-            if header_key(v) in names:
-                return str(v)
-    return None
+# ---------------------------------------------------------------- amounts in 元
+
+
+@dataclass(frozen=True)
+class InYuan:
+    """Why a column holds 元: its header cell as typed, or the 单位：元 line above the table."""
+
+    cell: str | None
+    text: str
+    line: bool = False  # a 单位：元 line (every amount column), not the column's own header
+
+
+def yuan_columns(
+    sheet: SheetGrid, header: HeaderMatch, table_id: str, start: int = 1
+) -> dict[str, InYuan]:
+    """The amount columns of a table filed in 元: headed 金额（元）, or below a 单位：元 line."""
+    amounts = [c.key for c in _spec(table_id).columns if c.is_amount]
+    columns = header.columns[table_id]
+    found: dict[str, InYuan] = {}
+    for key in amounts:
+        col = columns.get(key)
+        if col is None:
+            continue
+        for r in header.rows:
+            value = sheet.get(r, col)
+            if isinstance(value, str) and yuan.header_in_yuan(value):
+                found[key] = InYuan(a1(r, col), value.strip())
+                break
+    if len(found) < len(amounts):
+        line = next(
+            ((t, c) for t, c in text_above(sheet, header.rows[0], start) if yuan.says_yuan(t)), None
+        )
+        if line is not None:
+            for key in amounts:
+                if key in columns and key not in found:
+                    found[key] = InYuan(line[1], line[0].strip(), line=True)
+    return found

@@ -17,6 +17,7 @@ class RowKind(StrEnum):
     TOTAL = "total"  # 合计 / 总计
     PLACEHOLDER = "placeholder"  # 各地市根据工作内容拟设置的项目N, 可加行
     PRESET_UNUSED = "preset_unused"  # a 表四 preset not taken up (no amount or 0)
+    NIL = "nil"  # 无 / 暂无 / 本单位无需求: a nil return's row, not a project
 
 
 @dataclass(slots=True)
@@ -30,6 +31,7 @@ class Field:
     raw: CellValue
     cell: str
     value: object = None
+    sheet: str | None = None  # a 预算表 field read from another sheet or Word table than the form's
 
 
 @dataclass
@@ -40,6 +42,7 @@ class TableRow:
     category: str | None = None  # the 类型 this row belongs to (filled down), list label when valid
     key: ProjectKey | None = None
     row_id: int = -1  # unique within a batch; set by the pipeline, maps back to (file, sheet, row)
+    sheet: str | None = None  # the sheet of a continued table's row past its first sheet
 
     def value(self, key: str) -> object:
         f = self.fields.get(key)
@@ -78,10 +81,22 @@ class ParsedTable:
     rows: list[TableRow] = field(default_factory=list)  # every classified row below the header
     stated_total: Decimal | None = None
     stated_total_cell: str | None = None
+    stated_total_sheet: str | None = None  # when not the table's first sheet (a continued table)
     budget: BudgetForm | None = None
     issues: list[Issue] = field(default_factory=list)  # what the reader found and normalised
     hidden: bool = False
+    sheets: list[str] = field(default_factory=list)  # every sheet it spans (a continued table)
+    applicant: str | None = None  # a 预算表's 项目申请单位 (a 申报书's firm), never its unit
+
+    def __post_init__(self) -> None:
+        if not self.sheets and self.sheet:
+            self.sheets = [self.sheet]
 
     @property
     def project_rows(self) -> list[TableRow]:
         return [r for r in self.rows if r.kind is RowKind.PROJECT]
+
+    def sheet_of(self, row: TableRow | None = None, f: Field | None = None) -> str:
+        """The sheet a row or a field sits on (a continued table's later sheet, a 申报书's other
+        Word table), else the table's own."""
+        return (f.sheet if f is not None else None) or (row.sheet if row else None) or self.sheet

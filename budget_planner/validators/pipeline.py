@@ -18,6 +18,7 @@ from budget_planner.templates.round import Round
 from budget_planner.templates.spec import BUDGET, load_specs
 from budget_planner.validators.budget_checks import budget_row_mismatch, check_budget
 from budget_planner.validators.checks import check_table, drop_consequences_of_shift
+from budget_planner.validators.duplicates import find_duplicates
 from budget_planner.validators.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.model import ParsedTable
 from budget_planner.validators.reader import read_tables, summarise
@@ -78,7 +79,7 @@ def validate_uploads(
         files = [_read(upload, round_, parse) for upload in uploads]
         tables = [t for f in files for t in f.tables]
         _number_rows(tables)
-        found = _check_batch(files, tables)
+        found = _check_batch(files, tables, round_)
         return [_checked(f, found) for f in files]
     finally:
         if collecting:
@@ -146,7 +147,9 @@ def _sheet(f: _File, name: str) -> SheetGrid | None:
     return next((s for s in f.grid.sheets if s.name == name), None)
 
 
-def _check_batch(files: list[_File], tables: list[ParsedTable]) -> dict[int, list[Issue]]:
+def _check_batch(
+    files: list[_File], tables: list[ParsedTable], round_: Round
+) -> dict[int, list[Issue]]:
     """Issues found by validation, by ``id()`` of the table they belong to."""
     specs = load_specs()
     found: dict[int, list[Issue]] = {id(t): [] for t in tables}
@@ -163,10 +166,13 @@ def _check_batch(files: list[_File], tables: list[ParsedTable]) -> dict[int, lis
                 found[id(owner[row_id])].extend(issues)
     table_rows = [r for t in tables if t.table in specs.tables for r in t.project_rows]
     for f in files:
+        for table_id, issues in find_duplicates(f.tables, round_).items():
+            found[table_id].extend(issues)
         for t in f.tables:
             sheet = _sheet(f, t.sheet)
             if t.table in specs.tables:
-                found[id(t)].extend(check_table(t, specs.table(t.table), sheet))
+                others = {name: s for name in t.sheets[1:] if (s := _sheet(f, name)) is not None}
+                found[id(t)].extend(check_table(t, specs.table(t.table), sheet, others))
             elif t.table == BUDGET:
                 found[id(t)].extend(check_budget(t, sheet))
                 found[id(t)].extend(budget_row_mismatch(t, table_rows))
@@ -187,17 +193,16 @@ def _checked(f: _File, found: dict[int, list[Issue]]) -> list[Checked]:
         issue = Issue("table.unknown", "文件中没有找到可识别的需求征集表或预算表")
         issues = [*f.grid.issues, *(i for s in f.grid.sheets for i in s.issues), issue]
         return [Checked(Report(file=upload.name, issues=_tidy(issues)), None, modified, f.grid)]
-    placed = {t.sheet for t in f.tables}
+    placed = {name for t in f.tables for name in t.sheets}
     # a sheet holding no table (填表说明, a list sheet, a hidden draft) is not read: only its
     # sheet-wide issues are kept, never a cell it holds
     loose = [i for s in f.grid.sheets if s.name not in placed for i in s.issues if i.cell is None]
     out = []
     for n, t in enumerate(f.tables):
-        sheet = _sheet(f, t.sheet)
-        extracted = list(sheet.issues) if sheet else []
+        extracted = [i for name in t.sheets if (s := _sheet(f, name)) for i in s.issues]
         if any(i.cell is not None for i in extracted):  # the set of cells read only when needed
             read = _cells_read(t)
-            extracted = [i for i in extracted if i.cell is None or i.cell in read]
+            extracted = [i for i in extracted if i.cell is None or (i.sheet, i.cell) in read]
         issues = [*f.grid.issues, *extracted, *t.issues, *found[id(t)]]
         if n == 0:
             issues += loose
@@ -206,14 +211,14 @@ def _checked(f: _File, found: dict[int, list[Issue]]) -> list[Checked]:
     return out
 
 
-def _cells_read(t: ParsedTable) -> set[str]:
-    """The cells a table was read from: what the extractor found elsewhere on the sheet (a helper
-    formula beside the form, a note far below) is not the submission's problem."""
-    cells = {f.cell for row in t.rows for f in row.fields.values()}
+def _cells_read(t: ParsedTable) -> set[tuple[str, str]]:
+    """The (sheet, cell) a table was read from: what the extractor found elsewhere on the sheet (a
+    helper formula beside the form, a note far below) is not the submission's problem."""
+    cells = {(t.sheet_of(row), f.cell) for row in t.rows for f in row.fields.values()}
     if t.budget is not None:
-        cells.update(f.cell for f in t.budget.fields.values())
+        cells.update((t.sheet_of(f=f), f.cell) for f in t.budget.fields.values())
     if t.stated_total_cell:
-        cells.add(t.stated_total_cell)
+        cells.add((t.stated_total_sheet or t.sheet, t.stated_total_cell))
     return cells
 
 
@@ -231,6 +236,8 @@ def _report(name: str, t: ParsedTable, issues: list[Issue]) -> Report:
         sheet=t.sheet,
         stated_total=t.stated_total,
         issues=issues,
+        sheets=list(t.sheets),
+        applicant=t.applicant,
     )
     if t.table is not None or t.project_rows:
         report.rows, report.total, report.totals_by_category = summarise(t)

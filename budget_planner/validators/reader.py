@@ -10,29 +10,19 @@ stay where they are, for the pipeline to add. A hidden sheet holding a table is 
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 from decimal import Decimal
 
 from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import BUDGET, budget_spec, load_specs
-from budget_planner.validators import budget_form, detect, units
+from budget_planner.validators import budget_form, continued, detect, returns, units
+from budget_planner.validators.continued import Placed
 from budget_planner.validators.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.model import ParsedTable, RowKind, TableRow
 from budget_planner.validators.report import Issue
 from budget_planner.validators.rows import read_rows
 
 FOOTER_ROWS = 8  # rows below a table searched for a 填报单位 line
-
-
-@dataclass
-class _Table:
-    """A table found on a sheet before its unit is known."""
-
-    sheet: SheetGrid
-    table: str | None
-    parsed: ParsedTable
-    line: units.UnitLine | None
 
 
 def read_tables(
@@ -54,8 +44,9 @@ def _read_tables(
 ) -> list[ParsedTable]:
     meta = detect.read_metadata(grid)
     words = grid.kind == "docx"
-    found: list[_Table] = []
+    found: list[Placed] = []
     hidden: list[Issue] = []
+    others: list[SheetGrid] = []  # visible sheets holding no table: a 申报书's other parts
     for sheet in grid.sheets:
         if detect.is_own_sheet(sheet):
             continue
@@ -64,7 +55,12 @@ def _read_tables(
             if what is not None:
                 hidden.append(_hidden_issue(sheet, what))
             continue
-        found.extend(_read_sheet(sheet, name, meta, round_, words))
+        on_sheet = _read_sheet(sheet, name, meta, round_, words)
+        if not on_sheet:
+            others.append(sheet)
+        found.extend(on_sheet)
+    found = continued.merge(found)
+    _complete_budget(found, others)
     fallback_line = next((t.line for t in found if t.line is not None and t.line.name), None)
     tables = []
     for t in found:
@@ -75,10 +71,13 @@ def _read_tables(
             line=line,
             file_name=name,
             expected=expected_unit,
-            sheet=t.sheet.name,
+            sheet=t.parsed.sheet,
         )
         _set_unit(t.parsed, result.unit)
         t.parsed.issues[:0] = result.issues
+        nil = returns.nil_return_issue(t.parsed)
+        if nil is not None:
+            t.parsed.issues.append(nil)
         tables.append(t.parsed)
     if not tables:
         first = next((s.name for s in grid.sheets if s.visibility == "visible"), "")
@@ -93,17 +92,43 @@ def _read_tables(
     return tables
 
 
+def _complete_budget(found: list[Placed], others: list[SheetGrid]) -> None:
+    """A 申报书 as several Word tables (or sheets): §一 holds 项目名称, the period, the applicant and
+    the 推荐单位, §三 the money. Header fields the one 预算表 of a file lacks are read from the file's
+    sheets that hold no table; each keeps its own sheet and cell."""
+    budgets = [t for t in found if t.parsed.table == BUDGET and t.parsed.budget is not None]
+    if len(budgets) != 1:
+        return
+    t = budgets[0]
+    form = t.parsed.budget
+    assert form is not None
+    for sheet in others:
+        labels = budget_form.find_labels(sheet)
+        for col in (*budget_spec().header, *budget_spec().also_read):
+            if form.text(col.key) or col.key not in labels.places:
+                continue
+            got = budget_form.read_text_field(sheet, labels, col)
+            if got is not None and got.value:
+                got.sheet = sheet.name
+                form.fields[col.key] = got
+    t.parsed.rows[0].fields = dict(form.fields)
+    t.parsed.applicant = form.text("applicant") or None
+    if (t.line is None or not t.line.name) and form.text("unit"):
+        f = form.fields["unit"]
+        t.line = units.UnitLine(form.text("unit"), f.cell, f.sheet or t.parsed.sheet)
+
+
 # ---------------------------------------------------------------- one sheet
 
 
 def _read_sheet(
     sheet: SheetGrid, name: str, meta: dict[str, str] | None, round_: Round, words: bool
-) -> list[_Table]:
+) -> list[Placed]:
     if meta is not None and meta.get("table") == BUDGET:
         budget = _read_budget(sheet, name, words)
         if budget is not None:
             return [budget]
-    out: list[_Table] = []
+    out: list[Placed] = []
     start = 1
     while start <= sheet.height:
         header = detect.find_header(sheet, start=start)
@@ -118,6 +143,8 @@ def _read_sheet(
         budget = _read_budget(sheet, name, words)
         if budget is not None:
             out.append(budget)
+    for i, t in enumerate(out):
+        t.first_on_sheet, t.last_on_sheet = i == 0, i == len(out) - 1
     return out
 
 
@@ -129,7 +156,7 @@ def _read_table(
     meta: dict[str, str] | None,
     round_: Round,
     words: bool,
-) -> tuple[_Table, int | None]:
+) -> tuple[Placed, int | None]:
     table_id = detect.resolve(header, sheet, name, meta, start=start)
     spec_id = table_id or header.tables[0]
     spec = load_specs().table(spec_id)
@@ -147,6 +174,7 @@ def _read_table(
     missing = detect.missing_issue(sheet, spec_id, header)
     if missing is not None:
         parsed.issues.append(missing)
+    in_yuan = detect.yuan_columns(sheet, header, spec_id, start)
     result = read_rows(
         sheet,
         spec,
@@ -157,11 +185,13 @@ def _read_table(
         round_=round_,
         numbers_are_text=words,
         header_height=len(header.rows),
+        in_yuan=frozenset(in_yuan),
     )
     parsed.rows = result.rows
     parsed.stated_total = result.stated_total
     parsed.stated_total_cell = result.stated_total_cell
     parsed.issues.extend(result.issues)
+    parsed.issues.extend(returns.yuan_issues(parsed, spec, in_yuan))
     line = units.find_unit_line(sheet, range(start, header.rows[0]))
     if line is None and getattr(sheet, "preamble", None):
         line = units.find_unit_in_preamble(sheet.preamble)
@@ -171,10 +201,10 @@ def _read_table(
         line = units.find_unit_line(sheet, range(after, min(stop, sheet.height + 1)))
     # another table may follow: look from the row after this one's last (its title rows included)
     next_start = result.end_row + 1 if result.end_row < sheet.height else None
-    return _Table(sheet, table_id, parsed, line), next_start
+    return Placed(sheet, parsed, line), next_start
 
 
-def _read_budget(sheet: SheetGrid, name: str, words: bool) -> _Table | None:
+def _read_budget(sheet: SheetGrid, name: str, words: bool) -> Placed | None:
     labels = budget_form.find_labels(sheet)
     if not budget_form.is_budget(labels):
         return None
@@ -194,11 +224,12 @@ def _read_budget(sheet: SheetGrid, name: str, words: bool) -> _Table | None:
     )
     first_row = min((r for r, _ in labels.places.values()), default=1)
     parsed.rows = [TableRow(excel_row=first_row, kind=RowKind.PROJECT, fields=dict(form.fields))]
+    parsed.applicant = form.text("applicant") or None
     unit_field = form.fields.get("unit")
     line = None
     if unit_field is not None and form.text("unit"):
         line = units.UnitLine(form.text("unit"), unit_field.cell, sheet.name)
-    return _Table(sheet, BUDGET, parsed, line)
+    return Placed(sheet, parsed, line)
 
 
 def _set_unit(parsed: ParsedTable, unit: str | None) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from budget_planner.money import plain
+from budget_planner.templates.spec import BUDGET
 from budget_planner.validators.codes import Severity, code
 
 
@@ -56,6 +57,8 @@ class Report:
     totals_by_category: dict[str, Decimal] = field(default_factory=dict)
     stated_total: Decimal | None = None
     issues: list[Issue] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # every sheet of a continued table
+    applicant: str | None = None  # a 预算表's 项目申请单位, when its 申报书 names one
 
     @property
     def ok(self) -> bool:
@@ -77,11 +80,12 @@ class Report:
         self.issues.extend(issues)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "file": self.file,
             "table": self.table,
             "unit": self.unit,
             "sheet": self.sheet,
+            "sheets": self.sheets or ([self.sheet] if self.sheet else []),
             "ok": self.ok,
             "rows": self.rows,
             "total": plain(self.total),
@@ -89,6 +93,9 @@ class Report:
             "stated_total": plain(self.stated_total),
             "issues": [i.to_dict() for i in sort_issues(self.issues)],
         }
+        if self.table == BUDGET:
+            found["applicant"] = self.applicant
+        return found
 
     def flatten(self, *keys: str) -> list[tuple]:
         """The issues as tuples of the given attributes, e.g. flatten("code", "cell")."""

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
+from budget_planner.money import plain
 from budget_planner.project_key import ProjectKey
 from budget_planner.templates.round import Round, is_placeholder
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec
 from budget_planner.text import canonical, compact
-from budget_planner.validators import detect
-from budget_planner.validators.amounts import parse_amount
+from budget_planner.validators import detect, yuan
+from budget_planner.validators.amounts import AmountParse, parse_amount
 from budget_planner.validators.cells import (
     amount_issue,
     blank,
@@ -33,9 +34,16 @@ from budget_planner.validators.cells import (
     text_value,
     total_label,
 )
-from budget_planner.validators.grid import CellValue, ErrorValue, Formula, SheetGrid, column_letter
+from budget_planner.validators.grid import (
+    CellValue,
+    ErrorValue,
+    Formula,
+    SheetGrid,
+    column_letter,
+)
 from budget_planner.validators.model import Field, RowKind, TableRow
 from budget_planner.validators.report import Issue
+from budget_planner.validators.returns import hidden_issues, is_nil_row
 
 BLANK_RUN_END = 20  # this many blank rows in a row end the table
 _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
@@ -94,8 +102,10 @@ class RowReader:
         round_: Round,
         numbers_are_text: bool = False,
         header_height: int = 1,
+        in_yuan: frozenset[str] = frozenset(),
     ) -> None:
         self.sheet, self.spec, self.table, self.unit = sheet, spec, table, unit
+        self.in_yuan = in_yuan  # amount columns filed in 元: their values ÷ 10,000
         self.header_height = header_height
         self.numbers_are_text = numbers_are_text
         self.cols = [_Col(c.key, columns[c.key] - 1, c) for c in spec.columns if c.key in columns]
@@ -118,6 +128,8 @@ class RowReader:
         self._categories: dict[str, str] = {}
         self._texts: dict[str, str | None] = {}  # short texts repeat (类型, preset names)
         self._covered: set[int] = set()  # rows under an amount merged down from the row above
+        self.key_columns = [self.by_key[k] for k in spec.key_columns if k in self.by_key]
+        self._read_kinds = [(c.index, c.column.kind) for c in self.cols]
 
     # ------------------------------------------------------------ merges
 
@@ -181,6 +193,7 @@ class RowReader:
                 category = heading
                 continue
             kind = self._total_kind(cells)
+            said = len(result.issues)
             row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
             if kind is None:
                 row_kind = self._kind(row, line)
@@ -188,6 +201,9 @@ class RowReader:
                     category = row.category
                 if row_kind is None:
                     continue  # nothing but a 序号 or a 类型: an empty template row
+                if row_kind is RowKind.PROJECT and is_nil_row(line, self._read_kinds, self.spec):
+                    row_kind = RowKind.NIL  # 无 / 暂无 / 本单位无需求: nothing to check in it
+                    del result.issues[said:]
                 row.kind = row_kind
             else:
                 row.kind = kind
@@ -200,6 +216,15 @@ class RowReader:
             last = r
         result.end_row = max(last, first - 1)
         self._stated_total(totals, result)
+        if self.sheet.hidden_rows:
+            shown = self.project or (self.cols[0] if self.cols else None)
+            result.issues += hidden_issues(
+                self.sheet,
+                first,
+                result.end_row,
+                [c.index + 1 for c in self.cols],
+                shown.index + 1 if shown else None,
+            )
         return result
 
     def _ends(self, line: list[CellValue]) -> bool:
@@ -277,6 +302,8 @@ class RowReader:
                 if parsed.issue is not None:
                     label = c.column.label
                     issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
+                if key in self.in_yuan and parsed.value is not None and not yuan.carries_unit(raw):
+                    parsed = self._from_yuan(parsed.value, c.column.label, r, cell, raw, issues)
                 if r in amount_merges:
                     issues.append(
                         merged_issue(
@@ -309,6 +336,18 @@ class RowReader:
                     row_category = value
             fields[key] = Field(raw, cell, value)
         return TableRow(excel_row=r, kind=RowKind.PROJECT, fields=fields, category=row_category)
+
+    def _from_yuan(
+        self, value: Decimal, label: str, r: int, cell: str, raw: CellValue, issues: list[Issue]
+    ) -> AmountParse:
+        """An amount of a column filed in 元, as 万元 (the column's amount.in_yuan is said once)."""
+        wan, rounded = yuan.to_wan(value)
+        if not rounded:
+            return AmountParse(wan)
+        note = f"“{raw}”元换算为万元后四舍五入为 {plain(wan)}"
+        parsed = AmountParse(wan, "amount.rounded", note)
+        issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
+        return parsed
 
     def _kind(self, row: TableRow, line: list[CellValue]) -> RowKind | None:
         """PROJECT, PLACEHOLDER, PRESET_UNUSED, or None for a row with nothing of a project in it."""
@@ -376,11 +415,18 @@ class RowReader:
         """project_key(unit, table, 类型, project name), from text already canonical."""
         name = row.value(self.project.key) if self.project else None
         category = row.category if self.category is not None else None
+        extra = ""
+        if self.key_columns:  # 表二: one 后补助 may go to several 承接单位
+            extra = "/".join(
+                self._compact(v) if isinstance(v := row.value(c.key), str) else ""
+                for c in self.key_columns
+            )
         return ProjectKey(
             self.unit or "",
             self.table,
             self._compact(category) if category else "",
             self._compact(name) if isinstance(name, str) else "",
+            extra,
         )
 
     def _compact(self, text: str) -> str:
@@ -417,9 +463,10 @@ def read_rows(
     round_: Round,
     numbers_are_text: bool = False,
     header_height: int = 1,
+    in_yuan: frozenset[str] = frozenset(),
 ) -> RowsResult:
     """Classify and type the rows of one table from ``first_row`` down (below a header of
-    ``header_height`` rows, which may repeat on later pages)."""
+    ``header_height`` rows, which may repeat on later pages); ``in_yuan``: amount columns in 元."""
     reader = RowReader(
         sheet,
         spec,
@@ -429,5 +476,6 @@ def read_rows(
         round_=round_,
         numbers_are_text=numbers_are_text,
         header_height=header_height,
+        in_yuan=in_yuan,
     )
     return reader.read(first_row)

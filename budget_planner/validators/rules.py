@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
@@ -21,6 +21,7 @@ from budget_planner.validators.budget_checks import short_label
 from budget_planner.validators.codes import Severity
 from budget_planner.validators.grid import row_of
 from budget_planner.validators.model import Field, ParsedTable
+from budget_planner.validators.programmes import names_programme
 from budget_planner.validators.report import Issue
 
 KINDS = ("min_ratio", "max_period", "tier")
@@ -30,10 +31,20 @@ _YEAR_MONTH = re.compile(r"(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})")
 _SAME_YEAR_END = re.compile(r"^\D*?(?:至|到|~|-|—|－|–)+\s*(\d{1,2})\s*月")
 _KEYS = frozenset(
     {"name", "kind", "table", "severity", "when", "field", "base", "ratio", "max_months", "tiers"}
-    | {"message", "unreadable_message", "source"}
+    | {"message", "unreadable_message", "missing_message", "source"}
 )
+_WHEN_KEYS = frozenset({"field", "fields", "equals", "programme"})
 _PLACEHOLDERS = {
-    "min_ratio": ("label", "value", "base_label", "base", "ratio", "expected", "when"),
+    "min_ratio": (
+        "label",
+        "value",
+        "base_label",
+        "base",
+        "ratio",
+        "expected",
+        "when",
+        "when_label",
+    ),
     "max_period": ("label", "value", "months", "max_months"),
     "tier": ("label", "value", "base_label", "base", "expected"),
 }
@@ -54,12 +65,14 @@ class Rule:
     field: str
     message: str
     severity: Severity = Severity.ERROR
-    when_field: str | None = None
+    when_fields: tuple[str, ...] = ()  # the first of them that is filled in is compared
     when_equals: tuple[str, ...] = ()
+    when_programme: str | None = None  # …or must name this programme
     base: str | None = None
     ratio: Decimal | None = None
     max_months: int | None = None
     unreadable_message: str = ""
+    missing_message: str = ""
     tiers: tuple[Tier, ...] = ()
 
     @property
@@ -68,9 +81,22 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Programme:
+    """A programme of the year's guides, by its name and the other names it goes by."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     specs: Specs
+    programmes: dict[str, Programme] = field(default_factory=dict)
 
     def for_table(self, table: str | None) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.table == table)
@@ -109,7 +135,18 @@ def _tiers(raw: object, where: str) -> tuple[Tier, ...]:
     return tuple(tiers)
 
 
-def _rule(raw: dict, specs: Specs, seen: set[str]) -> Rule:
+def _programmes(raw: object) -> dict[str, Programme]:
+    found: dict[str, Programme] = {}
+    for item in raw or ():  # type: ignore[union-attr]
+        name = canonical(item.get("name", ""))
+        if not name:
+            raise ConfigError("项目类别（[[programmes]]）须给出 name")
+        aliases = tuple(canonical(a) for a in item.get("aliases", ()))
+        found[name] = Programme(name, aliases)
+    return found
+
+
+def _rule(raw: dict, specs: Specs, seen: set[str], programmes: dict[str, Programme]) -> Rule:
     name = raw.get("name", "")
     where = f"规则“{name or '（未命名）'}”"
     if not _NAME.fullmatch(str(name)):
@@ -129,7 +166,15 @@ def _rule(raw: dict, specs: Specs, seen: set[str]) -> Rule:
     if raw.get("severity", "error") not in (Severity.ERROR, Severity.WARNING):
         raise ConfigError(f"{where}：severity 应为 error 或 warning")
     when = raw.get("when") or {}
+    if set(when) - _WHEN_KEYS:
+        raise ConfigError(f"{where}：when 的未知设置项 {'、'.join(sorted(set(when) - _WHEN_KEYS))}")
     equals = when.get("equals", ())
+    fields = when.get("fields") or ([when["field"]] if when.get("field") else [])
+    programme = when.get("programme")
+    if programme is not None and programme not in programmes:
+        raise ConfigError(f"{where}：未知的项目类别“{programme}”（须先在 [[programmes]] 中列出）")
+    if when and not fields:
+        raise ConfigError(f"{where}：when 须给出 field 或 fields")
     rule = Rule(
         name=name,
         kind=kind,
@@ -137,17 +182,19 @@ def _rule(raw: dict, specs: Specs, seen: set[str]) -> Rule:
         field=raw.get("field", ""),
         message=raw.get("message", ""),
         severity=Severity(raw.get("severity", "error")),
-        when_field=when.get("field"),
+        when_fields=tuple(fields),
         when_equals=tuple(canonical(e) for e in ([equals] if isinstance(equals, str) else equals)),
+        when_programme=programme,
         base=raw.get("base"),
         ratio=_decimal(raw["ratio"], f"{where} ratio") if "ratio" in raw else None,
         max_months=int(raw["max_months"]) if "max_months" in raw else None,
         unreadable_message=raw.get("unreadable_message", ""),
+        missing_message=raw.get("missing_message", ""),
         tiers=_tiers(raw.get("tiers"), where) if kind == "tier" else (),
     )
     if not rule.field or (kind != "max_period" and not rule.base):
         raise ConfigError(f"{where}：缺少字段（field，及 {kind} 规则的 base）")
-    for key in filter(None, (rule.field, rule.base, rule.when_field)):
+    for key in filter(None, (rule.field, rule.base, *rule.when_fields)):
         try:
             RuleSet((), specs).column(table, key)
         except KeyError:
@@ -156,7 +203,7 @@ def _rule(raw: dict, specs: Specs, seen: set[str]) -> Rule:
         raise ConfigError(f"{where}：min_ratio 规则须给出 ratio")
     if kind == "max_period" and not rule.max_months:
         raise ConfigError(f"{where}：max_period 规则须给出 max_months")
-    for template in (rule.message, rule.unreadable_message):
+    for template in (rule.message, rule.unreadable_message, rule.missing_message):
         try:
             template.format_map(dict.fromkeys(_PLACEHOLDERS[kind], ""))
         except (KeyError, ValueError, IndexError) as exc:
@@ -171,10 +218,11 @@ def parse_rules(data: Mapping, specs: Specs | None = None) -> RuleSet:
     specs = specs or load_specs()
     seen: set[str] = set()
     try:
-        rules = tuple(_rule(dict(raw), specs, seen) for raw in data.get("rules", ()))
+        programmes = _programmes(data.get("programmes"))
+        rules = tuple(_rule(dict(raw), specs, seen, programmes) for raw in data.get("rules", ()))
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ConfigError(f"规则文件格式有误：{exc}") from None
-    return RuleSet(rules, specs)
+    return RuleSet(rules, specs, programmes)
 
 
 @cache
@@ -243,22 +291,43 @@ def apply_rules(table: ParsedTable, ruleset: RuleSet | None = None) -> list[Issu
     issues: list[Issue] = []
     for rule in ruleset.for_table(table.table):
         for fields in _records(table):
-            if rule.when_field and compact(_text(fields, rule.when_field)) not in {
-                compact(e) for e in rule.when_equals
-            }:
+            when = _when(rule, ruleset, fields)
+            if when is None:
                 continue
-            issues.extend(_apply(rule, ruleset, table, fields))
+            issues.extend(_apply(rule, ruleset, table, fields, when))
     return issues
 
 
+def _when(rule: Rule, ruleset: RuleSet, fields: Mapping[str, Field]) -> tuple[str, str] | None:
+    """(the field compared, what it says) when a record meets the rule's condition, else None;
+    ("", "") for a rule without one."""
+    if not rule.when_fields:
+        return "", ""
+    key = next((k for k in rule.when_fields if _text(fields, k)), None)
+    if key is None:
+        return None
+    text = _text(fields, key)
+    if rule.when_programme is not None:
+        programme = ruleset.programmes[rule.when_programme]
+        return (key, programme.name) if names_programme(text, programme.names) else None
+    return (key, text) if compact(text) in {compact(e) for e in rule.when_equals} else None
+
+
 def _apply(
-    rule: Rule, ruleset: RuleSet, table: ParsedTable, fields: Mapping[str, Field]
+    rule: Rule,
+    ruleset: RuleSet,
+    table: ParsedTable,
+    fields: Mapping[str, Field],
+    when: tuple[str, str],
 ) -> Iterator[Issue]:
     assert table.table is not None
     f = fields.get(rule.field)
-    if f is None:
-        return
     values: dict[str, object] = {"label": ruleset.label(table.table, rule.field)}
+    if f is None or not _text(fields, rule.field):
+        if rule.kind == "max_period" and table.table == BUDGET:
+            yield _missing(rule, table, values)
+        if f is None:
+            return
     if rule.base:
         values["base_label"] = ruleset.label(table.table, rule.base)
     code, severity, template = rule.code, rule.severity, rule.message
@@ -286,7 +355,8 @@ def _apply(
             expected = (rule.ratio or Decimal(0)) * base
             if value >= expected:
                 return
-            values.update(ratio=plain(rule.ratio), when=_text(fields, rule.when_field))
+            when_label = ruleset.label(table.table, when[0]) if when[0] else ""
+            values.update(ratio=plain(rule.ratio), when=when[1], when_label=when_label)
         else:
             tier = next(
                 (t for t in rule.tiers if t.low <= base and (t.high is None or base < t.high)), None
@@ -298,10 +368,23 @@ def _apply(
     yield Issue(
         code,
         template.format_map(values),
-        sheet=table.sheet,
+        sheet=table.sheet_of(f=f),
         cell=f.cell,
         row=row_of(f.cell),
         column=values["label"],  # type: ignore[arg-type]
         value=str(values["value"]),
         severity=severity,
+    )
+
+
+def _missing(rule: Rule, table: ParsedTable, values: dict[str, object]) -> Issue:
+    """rule.<name>.unreadable when the field a period rule needs is not on the 预算表 at all."""
+    values = {**values, "value": "", "months": "?", "max_months": rule.max_months}
+    template = rule.missing_message or rule.unreadable_message or rule.message
+    return Issue(
+        f"{rule.code}.unreadable",
+        template.format_map(values),
+        sheet=table.sheet,
+        column=str(values["label"]),
+        severity=Severity.WARNING,
     )

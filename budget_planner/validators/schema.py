@@ -164,7 +164,7 @@ def _issue(
     return Issue(
         code,
         message,
-        sheet=table.sheet,
+        sheet=table.sheet_of(row),
         cell=f.cell,
         row=row.excel_row,
         column=label,

@@ -28,6 +28,7 @@ _NEXT_LABEL = re.compile(
     r"(金额)?单位:|(填报|填表)?日期|填表人|填报人|联系人|联系电话|电话|审核人|负责人|\(盖章\)|\(公章\)"
 )
 _BLANKS = re.compile(r"_+")
+_BRACKETED = re.compile(r"\(([^()]*)\)")  # on compact text: （…） is (…) after NFKC
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,29 @@ def _name(rest: str) -> str:
     return _BLANKS.sub("", rest).strip(":,;")
 
 
+def unit_named(round_: Round, name: str) -> Unit | None:
+    """The unit a written name stands for. A name with a bracketed sub-office
+    (…管理委员会（…高新分局）) is matched on the whole name, then the part outside the brackets,
+    then the part inside: each exactly first, then as a name held inside it."""
+    exact = round_.unit(name)
+    if exact is not None:
+        return exact
+    text = compact(name)
+    inside = [p for p in _BRACKETED.findall(text) if p]
+    if not inside:
+        return round_.find_unit_in(text)
+    parts = [p for p in (_BRACKETED.sub("", text), *inside) if p]
+    for part in parts:
+        unit = round_.unit(part)
+        if unit is not None:
+            return unit
+    for part in parts:
+        unit = round_.find_unit_in(part)
+        if unit is not None:
+            return unit
+    return round_.find_unit_in(text)
+
+
 @dataclass
 class UnitResult:
     unit: str | None
@@ -126,7 +150,7 @@ def resolve_unit(
         meta_unit = round_.unit(meta.get("unit", "")) or round_.unit(meta.get("unit_full_name", ""))
     line_unit: Unit | None = None
     if line is not None and line.name:
-        line_unit = round_.find_unit_in(line.name)
+        line_unit = unit_named(round_, line.name)
         if line_unit is None and line.labelled:
             issues.append(
                 Issue(
