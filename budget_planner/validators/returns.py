@@ -5,6 +5,7 @@ once, as a warning: the table is never blocked for it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -19,6 +20,9 @@ from budget_planner.validators.grid import CellValue, SheetGrid, a1
 from budget_planner.validators.model import ParsedTable, RowKind
 from budget_planner.validators.report import Issue
 
+NIL_MAX_LEN = 24  # longer text is never a nil return's word
+_IN_WAN = re.compile(r"\(万元?\)$")  # a label's own unit: 经费安排(万元) → 经费安排
+
 
 # ---------------------------------------------------------------- nil returns
 def is_nil_row(
@@ -31,11 +35,17 @@ def is_nil_row(
     n = len(line)
     for index, kind in columns:
         raw = line[index] if index < n else None
-        if blank(raw) or kind is ColumnKind.SERIAL:
+        if raw is None or kind is ColumnKind.SERIAL:
             continue
-        if kind is ColumnKind.AMOUNT and type(raw) in (int, float) and raw == 0:
-            continue
+        if type(raw) is not str:  # a number: only a 0 amount says nothing
+            if kind is ColumnKind.AMOUNT and type(raw) in (int, float) and raw == 0:
+                continue
+            return False
+        if len(raw) > NIL_MAX_LEN:  # a project's text (the common case: decided at once)
+            return False
         text = compact(raw)
+        if not text:
+            continue
         if text in words:
             said = True
         elif not (text in NOTHING or (kind is ColumnKind.CATEGORY and spec.is_category(text))):
@@ -73,13 +83,14 @@ def yuan_issues(table: ParsedTable, spec: TableSpec, in_yuan: dict[str, InYuan])
     issues = []
     for key, why in in_yuan.items():
         col = spec.column(key)
+        label = _IN_WAN.sub("", col.label)
         amounts = [v for r in table.project_rows if isinstance(v := r.value(key), Decimal)]
         total = sum(amounts, Decimal(0))
         said = f"本表注明“{why.text}”" if why.line else f"表头“{why.text}”"
         issues.append(
             Issue(
                 code="amount.in_yuan",
-                message=f"{said}，{col.label}按元填写：已除以 10000 换算为万元，合计 {plain(total)} 万元",
+                message=f"{said}，{label}按元填写：已除以 10000 换算为万元，合计 {plain(total)} 万元",
                 sheet=table.sheet,
                 cell=why.cell,
                 column=col.label,
@@ -91,7 +102,7 @@ def yuan_issues(table: ParsedTable, spec: TableSpec, in_yuan: dict[str, InYuan])
             issues.append(
                 Issue(
                     code="amount.in_yuan_suspect",
-                    message=f"{said}，但{col.label}都小于 {plain(yuan.SUSPECT_BELOW)} 元"
+                    message=f"{said}，但{label}都小于 {plain(yuan.SUSPECT_BELOW)} 元"
                     f"（最大 {plain(max(as_yuan))} 元）：可能实际按万元填写，请核对单位",
                     sheet=table.sheet,
                     cell=why.cell,

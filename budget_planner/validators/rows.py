@@ -197,13 +197,15 @@ class RowReader:
             row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
             if kind is None:
                 row_kind = self._kind(row, line)
-                if self.category is not None:
+                if row_kind is not RowKind.PLACEHOLDER and is_nil_row(
+                    line, self._read_kinds, self.spec
+                ):
+                    row_kind = RowKind.NIL  # 无 / 暂无 / 本单位无需求: nothing to check in it
+                    del result.issues[said:]
+                elif self.category is not None:
                     category = row.category
                 if row_kind is None:
                     continue  # nothing but a 序号 or a 类型: an empty template row
-                if row_kind is RowKind.PROJECT and is_nil_row(line, self._read_kinds, self.spec):
-                    row_kind = RowKind.NIL  # 无 / 暂无 / 本单位无需求: nothing to check in it
-                    del result.issues[said:]
                 row.kind = row_kind
             else:
                 row.kind = kind
