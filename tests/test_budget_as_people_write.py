@@ -217,3 +217,30 @@ def test_a_budget_whose_table_cannot_be_told_is_a_warning(tmp_path):
     report = got["清远市-预算表.xlsx"]
     assert issues(report) == [("budget.no_row", "B2")]
     assert report["ok"] is True and report["issues"][0]["severity"] == "warning"
+
+
+def test_a_declarations_period_is_pointed_at_in_its_own_word_table(tmp_path):
+    import realworld2_files as rw2
+
+    data = rw2._declaration_doc(
+        {"name": "专利导航项目", "applicant": "耒阳市某某有限公司", "code": "91430481X"},
+        {"合计": 10, "1、省局项目支出": 10, "1、知识产权服务费": 10},
+        "服务费10万元。",
+        period_row=["研究起止日期", "2024年1月", "至", "2026年12月"],
+    )
+    [report] = validate(tmp_path, {"耒阳市-申报书.docx": data}, "--round", "hengyang-2024").values()
+    assert (report["sheet"], report["unit"], report["applicant"]) == (
+        "表格3",
+        "耒阳市",
+        "耒阳市某某有限公司",
+    )
+    [issue] = report["issues"]
+    assert (issue["code"], issue["sheet"], issue["cell"]) == (
+        "rule.implementation_period",
+        "表格1",
+        "B3",
+    )
+    assert (
+        issue["message"]
+        == "实施起止年月“2024年1月至2026年12月”共 36 个月，超过 24 个月（实施周期不超过2年）"
+    )

@@ -13,8 +13,8 @@ from budget_planner.errors import ConfigError
 from budget_planner.templates.spec import parse_specs
 from budget_planner.validators.grid import a1
 from budget_planner.validators.model import Field, ParsedTable, RowKind, TableRow
+from budget_planner.validators.rule_checks import apply_rules
 from budget_planner.validators.rules import (
-    apply_rules,
     load_rules,
     months_spanned,
     parse_period,

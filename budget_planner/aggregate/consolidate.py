@@ -118,7 +118,7 @@ def _collection_records(version: CountedVersion, parsed: ParsedTable) -> list[Re
             "project": _text(row.value(name_key)),
             "key": str(key),
             "file": version.file,
-            "sheet": parsed.sheet,
+            "sheet": parsed.sheet_of(row),
             "excel_row": row.excel_row,
             "cell": row.cell(amount_key) or f"{row.excel_row}",
             "amount_yuan": to_yuan(amount) if isinstance(amount, Decimal) else None,

@@ -109,6 +109,7 @@ def parsed_of(version: Version, unit: str) -> ParsedTable:
                 fields=fields,
                 category=row.category or None,
                 key=row_key(unit, table, row.category, _value_of(fields, row.name, spec)),
+                sheet=row.sheet or None,
             )
         )
     return parsed

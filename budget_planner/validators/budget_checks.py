@@ -46,7 +46,7 @@ def _issue(code: str, message: str, table: ParsedTable, form: BudgetForm, col: C
     return Issue(
         code,
         message,
-        sheet=table.sheet_of(f=f),
+        sheet=table.sheet_of(key=col.key),
         cell=cell,
         row=row_of(cell),
         column=short_label(col),

@@ -17,7 +17,9 @@ from budget_planner.validators.grid import CellValue, SheetGrid, a1
 from budget_planner.validators.model import Field
 
 MAX_PARTS = 3  # start, 至, end
-_YEAR_MONTH = re.compile(r"\d{4}\s*(?:年|[./\-])\s*\d{1,2}")
+# a year and month: 2024年6月, 2024.06, 2024/6, 2024-06
+_YEAR_MONTH = re.compile(r"(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})")
+_SAME_YEAR_END = re.compile(r"^\D*?(?:至|到|~|-|—|－|–)+\s*(\d{1,2})\s*月")
 _CONNECTORS = frozenset({"至", "到", "~", "-", "—", "——", "－", "–", "起至", "止"})
 
 
@@ -64,3 +66,25 @@ def read_period(sheet: SheetGrid, r: int, c: int, inline: str | None) -> Field:
         if _single(end):
             text = f"{text}至{end}"
     return Field(first if not inline else sheet.get(r, c), a1(r, first_col), text or None)
+
+
+# ---------------------------------------------------------------- the period as the rules read it
+def parse_period(text: object) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """((year, month), (year, month)) of 2024年6月至2025年12月, 2024.06-2025.12, 2024/6—2026/5 …"""
+    s = canonical(text)
+    found = [(int(m.group(1)), int(m.group(2)), m.end()) for m in _YEAR_MONTH.finditer(s)]
+    if len(found) == 1:
+        same_year = _SAME_YEAR_END.match(s[found[0][2] :])
+        if same_year:
+            found.append((found[0][0], int(same_year.group(1)), 0))
+    if len(found) != 2:
+        return None
+    (y1, m1, _), (y2, m2, _) = found
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12) or (y2, m2) < (y1, m1):
+        return None
+    return (y1, m1), (y2, m2)
+
+
+def months_spanned(start: tuple[int, int], end: tuple[int, int]) -> int:
+    """Whole months from start to end, both counted: 2024年6月至2026年5月 → 24."""
+    return (end[0] * 12 + end[1]) - (start[0] * 12 + start[1]) + 1

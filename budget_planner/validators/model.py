@@ -31,7 +31,6 @@ class Field:
     raw: CellValue
     cell: str
     value: object = None
-    sheet: str | None = None  # a 预算表 field read from another sheet or Word table than the form's
 
 
 @dataclass
@@ -58,6 +57,8 @@ class BudgetForm:
     """A 项目支出预算明细表: header fields, sources, expense lines and the note, each with its cell."""
 
     fields: dict[str, Field] = field(default_factory=dict)
+    # field key → the sheet it was read from, when not the form's own (a 申报书's §一 Word table)
+    elsewhere: dict[str, str] = field(default_factory=dict)
 
     def amount(self, key: str) -> Decimal | None:
         f = self.fields.get(key)
@@ -96,7 +97,9 @@ class ParsedTable:
     def project_rows(self) -> list[TableRow]:
         return [r for r in self.rows if r.kind is RowKind.PROJECT]
 
-    def sheet_of(self, row: TableRow | None = None, f: Field | None = None) -> str:
-        """The sheet a row or a field sits on (a continued table's later sheet, a 申报书's other
-        Word table), else the table's own."""
-        return (f.sheet if f is not None else None) or (row.sheet if row else None) or self.sheet
+    def sheet_of(self, row: TableRow | None = None, key: str | None = None) -> str:
+        """The sheet a row sits on (a continued table's later sheet), or a 预算表 field by its key
+        (a 申报书's §一 Word table), else the table's own."""
+        if key is not None and self.budget is not None and key in self.budget.elsewhere:
+            return self.budget.elsewhere[key]
+        return (row.sheet if row is not None else None) or self.sheet

@@ -23,7 +23,7 @@ from budget_planner.validators.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.model import ParsedTable
 from budget_planner.validators.reader import read_tables, summarise
 from budget_planner.validators.report import Issue, Report, sort_issues
-from budget_planner.validators.rules import apply_rules
+from budget_planner.validators.rule_checks import apply_rules
 
 Parse = Callable[[bytes, str], WorkbookGrid]
 _SCHEMA = "budget_planner.validators.schema"
@@ -216,7 +216,7 @@ def _cells_read(t: ParsedTable) -> set[tuple[str, str]]:
     helper formula beside the form, a note far below) is not the submission's problem."""
     cells = {(t.sheet_of(row), f.cell) for row in t.rows for f in row.fields.values()}
     if t.budget is not None:
-        cells.update((t.sheet_of(f=f), f.cell) for f in t.budget.fields.values())
+        cells.update((t.sheet_of(key=k), f.cell) for k, f in t.budget.fields.items())
     if t.stated_total_cell:
         cells.add((t.stated_total_sheet or t.sheet, t.stated_total_cell))
     return cells

@@ -109,13 +109,13 @@ def _complete_budget(found: list[Placed], others: list[SheetGrid]) -> None:
                 continue
             got = budget_form.read_text_field(sheet, labels, col)
             if got is not None and got.value:
-                got.sheet = sheet.name
                 form.fields[col.key] = got
+                form.elsewhere[col.key] = sheet.name
     t.parsed.rows[0].fields = dict(form.fields)
     t.parsed.applicant = form.text("applicant") or None
     if (t.line is None or not t.line.name) and form.text("unit"):
         f = form.fields["unit"]
-        t.line = units.UnitLine(form.text("unit"), f.cell, f.sheet or t.parsed.sheet)
+        t.line = units.UnitLine(form.text("unit"), f.cell, t.parsed.sheet_of(key="unit"))
 
 
 # ---------------------------------------------------------------- one sheet

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from budget_planner.money import plain
 from budget_planner.project_key import ProjectKey
 from budget_planner.templates.round import Round, is_placeholder
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec
 from budget_planner.text import canonical, compact
 from budget_planner.validators import detect, yuan
-from budget_planner.validators.amounts import AmountParse, parse_amount
+from budget_planner.validators.amounts import parse_amount
 from budget_planner.validators.cells import (
     amount_issue,
     blank,
@@ -305,7 +304,10 @@ class RowReader:
                     label = c.column.label
                     issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
                 if key in self.in_yuan and parsed.value is not None and not yuan.carries_unit(raw):
-                    parsed = self._from_yuan(parsed.value, c.column.label, r, cell, raw, issues)
+                    parsed = yuan.from_yuan(parsed.value)
+                    if parsed.issue is not None:  # 元 with 分: rounded to 4 places of 万元
+                        label = c.column.label
+                        issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
                 if r in amount_merges:
                     issues.append(
                         merged_issue(
@@ -338,18 +340,6 @@ class RowReader:
                     row_category = value
             fields[key] = Field(raw, cell, value)
         return TableRow(excel_row=r, kind=RowKind.PROJECT, fields=fields, category=row_category)
-
-    def _from_yuan(
-        self, value: Decimal, label: str, r: int, cell: str, raw: CellValue, issues: list[Issue]
-    ) -> AmountParse:
-        """An amount of a column filed in 元, as 万元 (the column's amount.in_yuan is said once)."""
-        wan, rounded = yuan.to_wan(value)
-        if not rounded:
-            return AmountParse(wan)
-        note = f"“{raw}”元换算为万元后四舍五入为 {plain(wan)}"
-        parsed = AmountParse(wan, "amount.rounded", note)
-        issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
-        return parsed
 
     def _kind(self, row: TableRow, line: list[CellValue]) -> RowKind | None:
         """PROJECT, PLACEHOLDER, PRESET_UNUSED, or None for a row with nothing of a project in it."""

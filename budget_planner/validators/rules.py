@@ -1,11 +1,11 @@
 """The rules file (rules.toml): rules from the year's guides, each bound to a table, a condition and
-fields. Loaded and checked once; applied to a ParsedTable's project rows or its 预算表."""
+fields, and the programmes they name. Loaded and checked once here; applied by ``rule_checks``."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -16,19 +16,16 @@ from pathlib import Path
 from budget_planner.errors import ConfigError
 from budget_planner.money import plain
 from budget_planner.templates.spec import BUDGET, Column, Specs, load_specs
-from budget_planner.text import canonical, compact
+from budget_planner.text import canonical
 from budget_planner.validators.budget_checks import short_label
+from budget_planner.validators.budget_period import months_spanned, parse_period
 from budget_planner.validators.codes import Severity
-from budget_planner.validators.grid import row_of
-from budget_planner.validators.model import Field, ParsedTable
-from budget_planner.validators.programmes import names_programme
-from budget_planner.validators.report import Issue
+
+__all__ = ["KINDS", "Programme", "Rule", "RuleSet", "Tier", "load_rules", "parse_rules"]
+__all__ += ["months_spanned", "parse_period"]  # the period's reading, in budget_period
 
 KINDS = ("min_ratio", "max_period", "tier")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
-# a year and month: 2024年6月, 2024.06, 2024/6, 2024-06
-_YEAR_MONTH = re.compile(r"(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})")
-_SAME_YEAR_END = re.compile(r"^\D*?(?:至|到|~|-|—|－|–)+\s*(\d{1,2})\s*月")
 _KEYS = frozenset(
     {"name", "kind", "table", "severity", "when", "field", "base", "ratio", "max_months", "tiers"}
     | {"message", "unreadable_message", "missing_message", "source"}
@@ -242,149 +239,3 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         return parse_rules(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"规则文件 {name} 不是有效的 TOML：{exc}") from None
-
-
-# ---------------------------------------------------------------- periods
-def parse_period(text: object) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """((year, month), (year, month)) of 2024年6月至2025年12月, 2024.06-2025.12, 2024/6—2026/5 …"""
-    s = canonical(text)
-    found = [(int(m.group(1)), int(m.group(2)), m.end()) for m in _YEAR_MONTH.finditer(s)]
-    if len(found) == 1:
-        same_year = _SAME_YEAR_END.match(s[found[0][2] :])
-        if same_year:
-            found.append((found[0][0], int(same_year.group(1)), 0))
-    if len(found) != 2:
-        return None
-    (y1, m1, _), (y2, m2, _) = found
-    if not (1 <= m1 <= 12 and 1 <= m2 <= 12) or (y2, m2) < (y1, m1):
-        return None
-    return (y1, m1), (y2, m2)
-
-
-def months_spanned(start: tuple[int, int], end: tuple[int, int]) -> int:
-    """Whole months from start to end, both counted: 2024年6月至2026年5月 → 24."""
-    return (end[0] * 12 + end[1]) - (start[0] * 12 + start[1]) + 1
-
-
-# ---------------------------------------------------------------- applying
-def _records(table: ParsedTable) -> Iterator[Mapping[str, Field]]:
-    if table.budget is not None:
-        yield table.budget.fields
-    else:
-        for row in table.project_rows:
-            yield row.fields
-
-
-def _amount(fields: Mapping[str, Field], key: str | None) -> Decimal | None:
-    f = fields.get(key) if key else None
-    return f.value if f is not None and isinstance(f.value, Decimal) else None
-
-
-def _text(fields: Mapping[str, Field], key: str | None) -> str:
-    f = fields.get(key) if key else None
-    return canonical(f.value) if f is not None and f.value is not None else ""
-
-
-def apply_rules(table: ParsedTable, ruleset: RuleSet | None = None) -> list[Issue]:
-    """Every rule bound to the table's kind, on each project row (or on the 预算表)."""
-    ruleset = ruleset or load_rules()
-    issues: list[Issue] = []
-    for rule in ruleset.for_table(table.table):
-        for fields in _records(table):
-            when = _when(rule, ruleset, fields)
-            if when is None:
-                continue
-            issues.extend(_apply(rule, ruleset, table, fields, when))
-    return issues
-
-
-def _when(rule: Rule, ruleset: RuleSet, fields: Mapping[str, Field]) -> tuple[str, str] | None:
-    """(the field compared, what it says) when a record meets the rule's condition, else None;
-    ("", "") for a rule without one."""
-    if not rule.when_fields:
-        return "", ""
-    key = next((k for k in rule.when_fields if _text(fields, k)), None)
-    if key is None:
-        return None
-    text = _text(fields, key)
-    if rule.when_programme is not None:
-        programme = ruleset.programmes[rule.when_programme]
-        return (key, programme.name) if names_programme(text, programme.names) else None
-    return (key, text) if compact(text) in {compact(e) for e in rule.when_equals} else None
-
-
-def _apply(
-    rule: Rule,
-    ruleset: RuleSet,
-    table: ParsedTable,
-    fields: Mapping[str, Field],
-    when: tuple[str, str],
-) -> Iterator[Issue]:
-    assert table.table is not None
-    f = fields.get(rule.field)
-    values: dict[str, object] = {"label": ruleset.label(table.table, rule.field)}
-    if f is None or not _text(fields, rule.field):
-        if rule.kind == "max_period" and table.table == BUDGET:
-            yield _missing(rule, table, values)
-        if f is None:
-            return
-    if rule.base:
-        values["base_label"] = ruleset.label(table.table, rule.base)
-    code, severity, template = rule.code, rule.severity, rule.message
-    if rule.kind == "max_period":
-        text = _text(fields, rule.field)
-        if not text:
-            return
-        values.update(value=text, max_months=rule.max_months)
-        period = parse_period(text)
-        if period is None:
-            code, severity = f"{rule.code}.unreadable", Severity.WARNING
-            template = rule.unreadable_message or rule.message
-            values["months"] = "?"
-        else:
-            months = months_spanned(*period)
-            if months <= (rule.max_months or 0):
-                return
-            values["months"] = months
-    else:
-        base = _amount(fields, rule.base)
-        if base is None:
-            return
-        value = _amount(fields, rule.field) or Decimal(0)
-        if rule.kind == "min_ratio":
-            expected = (rule.ratio or Decimal(0)) * base
-            if value >= expected:
-                return
-            when_label = ruleset.label(table.table, when[0]) if when[0] else ""
-            values.update(ratio=plain(rule.ratio), when=when[1], when_label=when_label)
-        else:
-            tier = next(
-                (t for t in rule.tiers if t.low <= base and (t.high is None or base < t.high)), None
-            )
-            expected = tier.value if tier else Decimal(0)
-            if value == expected:
-                return
-        values.update(value=plain(value), base=plain(base), expected=plain(expected))
-    yield Issue(
-        code,
-        template.format_map(values),
-        sheet=table.sheet_of(f=f),
-        cell=f.cell,
-        row=row_of(f.cell),
-        column=values["label"],  # type: ignore[arg-type]
-        value=str(values["value"]),
-        severity=severity,
-    )
-
-
-def _missing(rule: Rule, table: ParsedTable, values: dict[str, object]) -> Issue:
-    """rule.<name>.unreadable when the field a period rule needs is not on the 预算表 at all."""
-    values = {**values, "value": "", "months": "?", "max_months": rule.max_months}
-    template = rule.missing_message or rule.unreadable_message or rule.message
-    return Issue(
-        f"{rule.code}.unreadable",
-        template.format_map(values),
-        sheet=table.sheet,
-        column=str(values["label"]),
-        severity=Severity.WARNING,
-    )

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from budget_planner import money
 from budget_planner.text import compact
+from budget_planner.validators.amounts import AmountParse
 
 YUAN_PER_WAN = Decimal(10000)
 SUSPECT_BELOW = Decimal(1000)  # 元: a column of amounts all below this was likely filled in 万元
@@ -55,3 +56,14 @@ def to_wan(value: Decimal) -> tuple[Decimal, bool]:
     if wan.as_tuple().exponent >= -4:  # type: ignore[operator]
         return wan, False
     return money.quantize(wan), True
+
+
+def from_yuan(value: Decimal) -> AmountParse:
+    """An amount read from a column in 元, as 万元; ``amount.rounded`` when it holds 分."""
+    wan, rounded = to_wan(value)
+    if not rounded:
+        return AmountParse(wan)
+    yuan = money.plain(value)
+    return AmountParse(
+        wan, "amount.rounded", f"“{yuan}”元换算为万元后四舍五入为 {money.plain(wan)}"
+    )
