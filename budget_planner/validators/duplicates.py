@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from budget_planner.project_key import ProjectKey
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import COLLECTION_TABLES, load_specs
-from budget_planner.text import compact
 from budget_planner.validators.model import ParsedTable, TableRow
 from budget_planner.validators.report import Issue
 from budget_planner.validators.rows import preset_names
@@ -31,7 +30,7 @@ def find_duplicates(tables: Iterable[ParsedTable], round_: Round) -> dict[int, l
             f = row.fields.get(name_key)
             if row.key is None or f is None or f.raw is None or not row.key.name:
                 continue  # no name, or one filled down from a merged cell above
-            if compact(f.value) in presets:
+            if row.key.name in presets:  # the key's name is already compact
                 continue
             first = seen.setdefault(row.key, (table, row))
             if first[1] is row:

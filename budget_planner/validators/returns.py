@@ -26,11 +26,15 @@ _IN_WAN = re.compile(r"\(万元?\)$")  # a label's own unit: 经费安排(万元
 
 # ---------------------------------------------------------------- nil returns
 def is_nil_row(
-    line: Sequence[CellValue], columns: Iterable[tuple[int, ColumnKind]], spec: TableSpec
-):
+    line: Sequence[CellValue],
+    columns: Iterable[tuple[int, ColumnKind]],
+    spec: TableSpec,
+    words: frozenset[str] | None = None,
+) -> bool:
     """A nil return's row: 无 / 暂无 / 本单位无需求 in one column or across the row, and nothing else
-    but a 序号, a 类型 of the list, a 0 or a dash. ``columns``: (0-based index, kind) read."""
-    words = returns_spec().nil_words
+    but a 序号, a 类型 of the list, a 0 or a dash. ``columns``: (0-based index, kind) read, text
+    columns first; ``words``: the nil words (``returns_spec().nil_words`` by default)."""
+    words = returns_spec().nil_words if words is None else words
     said = False
     n = len(line)
     for index, kind in columns:

@@ -18,7 +18,7 @@ from functools import cache
 
 from budget_planner.project_key import ProjectKey
 from budget_planner.templates.round import Round, is_placeholder
-from budget_planner.templates.spec import Column, ColumnKind, TableSpec
+from budget_planner.templates.spec import Column, ColumnKind, TableSpec, returns_spec
 from budget_planner.text import canonical, compact
 from budget_planner.validators import detect, yuan
 from budget_planner.validators.amounts import parse_amount
@@ -128,7 +128,12 @@ class RowReader:
         self._texts: dict[str, str | None] = {}  # short texts repeat (类型, preset names)
         self._covered: set[int] = set()  # rows under an amount merged down from the row above
         self.key_columns = [self.by_key[k] for k in spec.key_columns if k in self.by_key]
-        self._read_kinds = [(c.index, c.column.kind) for c in self.cols]
+        self._nil_words = returns_spec().nil_words
+        # the nil-return look: text columns first (a project's long text decides it at once)
+        self._read_kinds = sorted(
+            ((c.index, c.column.kind) for c in self.cols),
+            key=lambda k: k[1] is ColumnKind.CATEGORY,
+        )
 
     # ------------------------------------------------------------ merges
 
@@ -197,7 +202,7 @@ class RowReader:
             if kind is None:
                 row_kind = self._kind(row, line)
                 if row_kind is not RowKind.PLACEHOLDER and is_nil_row(
-                    line, self._read_kinds, self.spec
+                    line, self._read_kinds, self.spec, self._nil_words
                 ):
                     row_kind = RowKind.NIL  # 无 / 暂无 / 本单位无需求: nothing to check in it
                     del result.issues[said:]
