@@ -34,5 +34,30 @@ def test_issue_code_is_in_the_readme(readme, code):
 
 @pytest.mark.parametrize("name", sorted(CODES))
 def test_readme_gives_the_code_its_title(readme, name):
-    row = next((line for line in readme.splitlines() if f"`{name}`" in line), "")
-    assert CODES[name].title in row, f"README.md's row for {name} lacks its title"
+    # the code's row of the table (prose may name a code before it)
+    row = _table_rows(readme).get(name, ("", ""))
+    assert CODES[name].title == row[1], f"README.md's row for {name} lacks its title"
+
+
+def _table_rows(readme: str) -> dict[str, tuple[str, str]]:
+    """The README's issue-code table: code → (severity as written, title)."""
+    start = readme.index("## Issue codes")
+    end = readme.index("\n## ", start + 1)
+    rows = {}
+    for line in readme[start:end].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0].endswith("`"):
+            rows[cells[0].strip("`")] = (cells[1], cells[2])
+    return rows
+
+
+def test_readme_code_table_equals_the_catalogue(readme):
+    """Every row of the table is a code the reader can emit, with its severity and exact title, and
+    every code has its row: the table and codes.py (plus the rules file) are one list."""
+    rows = _table_rows(readme)
+    rule_codes = set(_rule_codes())
+    assert set(rows) == set(CODES) | rule_codes
+    for name, code in CODES.items():
+        assert rows[name] == (code.severity.label, code.title), name
+    for rule in load_rules().rules:
+        assert rows[rule.code][0] == rule.severity.label, rule.code

@@ -352,3 +352,30 @@ def test_county_table4_in_xls_in_the_hengyang_round(reports):
         "by_category": {GAO: "20", BAO: "5"},
         "issues": [],
     }
+
+
+def message(reports: dict[str, list[dict]], name: str, code: str) -> str:
+    [report] = reports[name]
+    return next(i["message"] for i in report["issues"] if i["code"] == code)
+
+
+def test_each_new_message_says_what_was_done(reports):
+    assert message(reports, "梅州市-表三.xlsx", "table.nil_return") == (
+        "本表填报为“暂无”，按“没有需求”处理（行数 0，合计 0）"
+    )
+    assert message(reports, "韶关市-表四.xlsx", "table.continued") == (
+        "工作表“表四（续）”接续“表四”的表四（注明为续表），已合并为一张表：行数和合计按 2 个工作表一起计算"
+    )
+    assert message(reports, "江门市-表四.xls", "row.hidden") == (
+        "第 6 行是隐藏行，其内容已计入本表：不应报送的请删除；应报送的请取消隐藏，便于核对"
+    )
+    assert message(reports, "韶关市-表四-单位元.xlsx", "amount.in_yuan") == (
+        "本表注明“单位：元”，金额按元填写：已除以 10000 换算为万元，合计 70.3457 万元"
+    )
+    assert message(reports, "茂名市-表三.xls", "amount.in_yuan_suspect") == (
+        "表头“经费安排（元）”，但经费安排都小于 1000 元（最大 45 元）：可能实际按万元填写，请核对单位"
+    )
+    assert message(reports, "佛山市-表二.xls", "project.duplicate") == (
+        "后补助名称“专利奖配套奖励”、后补助承接单位“佛山某家电有限公司”与第 9 行（C9）重复："
+        "同一项目只填一行，如确是两个项目请改用不同的名称"
+    )
