@@ -33,13 +33,7 @@ from budget_planner.validators.cells import (
     text_value,
     total_label,
 )
-from budget_planner.validators.grid import (
-    CellValue,
-    ErrorValue,
-    Formula,
-    SheetGrid,
-    column_letter,
-)
+from budget_planner.validators.grid import CellValue, ErrorValue, Formula, SheetGrid, column_letter
 from budget_planner.validators.model import Field, RowKind, TableRow
 from budget_planner.validators.report import Issue
 from budget_planner.validators.returns import hidden_issues, is_nil_row
