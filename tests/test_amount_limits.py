@@ -44,7 +44,7 @@ from budget_planner.validators.pipeline import validate_bytes
 def test_an_amount_above_ten_billion_yuan_or_not_finite_is_too_large(raw, value, issue):
     parsed = parse_amount(raw)
     assert (parsed.value, parsed.issue) == (value, issue)
-    assert MAX_AMOUNT == Decimal(10) ** 6
+    assert Decimal(10) ** 6 == MAX_AMOUNT
 
 
 def test_the_cell_is_reported_and_left_out_of_the_totals(province_round):
@@ -52,7 +52,9 @@ def test_the_cell_is_reported_and_left_out_of_the_totals(province_round):
         project("知识产权高质量创造", "专利导航项目", 1e24),
         project("知识产权高质量创造", "专利运营项目", 50),
     ]
-    (checked,) = validate_bytes(make_table("表一", "清远市", rows), "清远市-表一.xlsx", province_round)
+    (checked,) = validate_bytes(
+        make_table("表一", "清远市", rows), "清远市-表一.xlsx", province_round
+    )
     report = checked.report.to_dict()
     problems = [(i["code"], i["cell"]) for i in report["issues"] if i["severity"] == "error"]
     assert problems == [("amount.too_large", "D5")]
@@ -94,7 +96,7 @@ def app(request, tmp_path, monkeypatch):
 
 
 def column_limit(dialect: str) -> Decimal:
-    """The largest 万元 a Money column holds: Numeric(18, 4) on PostgreSQL, 2⁶³−1 元 on SQLite."""
+    """The largest 万元 a Money column holds: Numeric(18, 4) on PostgreSQL, 2**63 - 1 元 on SQLite."""
     if dialect == "postgresql":
         return Decimal("99999999999999.9999")
     return Decimal(2**63 - 1) / 10000
@@ -166,7 +168,9 @@ def test_every_page_and_export_answers_on_any_stored_amount(app):
             version.total = rows[0]
             unit_id = world.unit_id["清远市"]
             session.execute(sa.delete(Allocation))
-            key = session.scalars(sa.select(ProjectRow.key).where(ProjectRow.version_id == version.id)).first()
+            key = session.scalars(
+                sa.select(ProjectRow.key).where(ProjectRow.version_id == version.id)
+            ).first()
             session.add(
                 Allocation(
                     round_id=version.submission.round_id,

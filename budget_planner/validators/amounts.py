@@ -66,7 +66,9 @@ BLANK = AmountParse(None)
 
 def too_large(source: str) -> AmountParse:
     """A value beyond ``MAX_AMOUNT`` or not finite: an error at its cell, left out of every total."""
-    return AmountParse(None, "amount.too_large", f"“{source}”超过 100 亿元（1,000,000 万元）或不是有限数")
+    return AmountParse(
+        None, "amount.too_large", f"“{source}”超过 100 亿元（1,000,000 万元）或不是有限数"
+    )
 
 
 def _round(value: Decimal, source: str, issue: str | None, notes: list[str]) -> AmountParse:
