@@ -85,17 +85,19 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        refusal = throttle.refused(form.username.data)  # too many failures: not even tried
+        refusal = throttle.claim(form.username.data)  # too many failures: not even tried
         if refusal is not None:
             flash(refusal, "error")
             return render_template("auth/login.html", form=form), 429
-        account = repository.authenticate(  # audits the success or the failure
-            db.session(), form.username.data, form.password.data, detail=_client()
-        )
-        if account is None:
-            throttle.failed(form.username.data)
-        else:
-            throttle.succeeded(form.username.data)
+        try:
+            account = repository.authenticate(  # audits the success or the failure
+                db.session(), form.username.data, form.password.data, detail=_client()
+            )
+        except Exception:
+            throttle.settle(form.username.data, failed=None)  # not checked: nothing counts
+            raise
+        throttle.settle(form.username.data, failed=account is None)
+        if account is not None:
             sessions.rotate()  # a new session id and CSRF token: nothing seen before counts after
             login_user(site_user(account))
             if account.must_change_password:
