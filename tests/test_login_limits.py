@@ -59,7 +59,9 @@ def test_twenty_guesses_sent_at_once_count_exactly_the_limit(app, monkeypatch):
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens)]
+    threads = [
+        threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens, strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:
