@@ -1,5 +1,13 @@
 """Parsing in guarded worker processes: a memory limit, a time limit, and a pool that survives them.
 
+The time limit is CPU time counted per file (DESIGN §8): ``cpu_budget`` gives a file 10 s plus 2 s
+per MB of the worker's CPU. A reused worker's RLIMIT_CPU counts everything it ever did, so before
+each file the worker sets its soft limit to the CPU it has used so far plus that file's budget; a
+file going over is killed by the kernel (SIGXCPU) and gets ``file.timeout``. A busy machine only
+slows the wall clock, so it never refuses a good file. A wall-clock backstop (60 s, or 1.5× the CPU
+budget when longer; ``BUDGET_PLANNER_PARSE_TIMEOUT`` sets it in seconds) catches a worker that is
+stuck without using CPU.
+
 python-calamine aborts the whole process (SIGABRT) on some hostile files and openpyxl can grow to
 gigabytes, so the parsers run in a small pool of reused worker processes, each with RLIMIT_AS set.
 The container gate runs here in the caller's process (cheap, standard library only); only a file
@@ -18,12 +26,14 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import math
 import os
 import resource
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -35,11 +45,12 @@ from budget_planner.validators.grid import WorkbookGrid
 
 MB = 1024 * 1024
 MEMORY_LIMIT = 1024 * MB  # RLIMIT_AS of a worker
-BASE_TIMEOUT = 5.0  # seconds for a typical file …
-TIMEOUT_PER_MB = 1.0  # … plus this much per MB uploaded
+BASE_CPU = 10.0  # CPU seconds for a file …
+CPU_PER_MB = 2.0  # … plus this much per MB uploaded
+WALL_CLOCK_BACKSTOP = 60.0  # seconds: a worker stuck without using CPU
 INPROCESS_ENV = "BUDGET_PLANNER_INPROCESS"
 PYTHON_ENV = "BUDGET_PLANNER_PYTHON"  # the interpreter for workers, when sys.executable is not one
-TIMEOUT_ENV = "BUDGET_PLANNER_PARSE_TIMEOUT"  # a fixed kill limit in seconds, for every file
+TIMEOUT_ENV = "BUDGET_PLANNER_PARSE_TIMEOUT"  # the wall-clock backstop in seconds, for every file
 STARTUP_TIMEOUT = 60.0
 WARM_SOON_SIZE = 256 * 1024  # from this upload size on, the first worker starts during the gate
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -57,22 +68,43 @@ OUT_OF_MEMORY = (
 )
 
 
+def cpu_budget(size: int) -> float:
+    """The CPU seconds a file of ``size`` bytes may take: 10 s plus 2 s per MB."""
+    return BASE_CPU + CPU_PER_MB * size / MB
+
+
 def timeout_for(size: int) -> float:
-    """The kill limit for a file of ``size`` bytes: 5 s plus 1 s per MB, unless the operator set
-    ``BUDGET_PLANNER_PARSE_TIMEOUT`` (seconds, for every file)."""
+    """The wall-clock backstop for a file of ``size`` bytes: 60 s, or 1.5× its CPU budget when
+    that is longer, unless the operator set ``BUDGET_PLANNER_PARSE_TIMEOUT`` (seconds)."""
     fixed = os.environ.get(TIMEOUT_ENV, "").strip()
     if fixed:
         try:
             return max(float(fixed), 0.1)
         except ValueError:
             pass
-    return BASE_TIMEOUT + TIMEOUT_PER_MB * size / MB
+    return max(WALL_CLOCK_BACKSTOP, 1.5 * cpu_budget(size))
 
 
-def _timed_out(seconds: float) -> UnreadableFile:
+def cpu_limit(budget: float, clock: Callable[[], float] = time.process_time) -> int:
+    """The soft RLIMIT_CPU that gives the next file ``budget`` CPU seconds: what the process has
+    used so far (``clock``) plus the budget, rounded up (the limit counts whole seconds and the
+    whole life of the process, not the file)."""
+    return math.ceil(clock() + budget)
+
+
+def _arm_cpu_limit(budget: float, clock: Callable[[], float] = time.process_time) -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = cpu_limit(budget, clock)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _timed_out(seconds: float, cpu: bool = False) -> UnreadableFile:
+    what = f"CPU 时间超过 {seconds:.0f} 秒" if cpu else f"超过 {seconds:.0f} 秒"
     return UnreadableFile(
         "file.timeout",
-        f"读取文件超时（超过 {seconds:.0f} 秒），文件可能过大或结构异常。"
+        f"读取文件超时（{what}），文件可能过大或结构异常。"
         "请删除多余的工作表和行列、另存为 .xlsx 后重新上传；仍超时请分成几个文件上传。",
     )
 
@@ -97,7 +129,9 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
             return
         if task is None:  # told to stop: nothing to flush or free, and the parent is waiting
             os._exit(0)
-        data, container, limits, before = task
+        data, container, limits, before, budget = task
+        if budget is not None:
+            _arm_cpu_limit(budget)  # this file's CPU, whatever earlier files used
         # a grid is hundreds of thousands of small acyclic objects: no cyclic collection while it
         # is built and pickled (the grid is freed by reference counting once sent)
         gc.disable()
@@ -185,6 +219,8 @@ class _Worker:
             reply = self.conn.recv() if ready else None
         except (EOFError, OSError) as exc:  # the worker died (SIGABRT, SIGKILL, out of memory)
             self.kill()
+            if self.process.returncode == -signal.SIGXCPU:  # over this file's CPU budget
+                raise _timed_out(task[-1] or 0, cpu=True) from exc
             raise UnreadableFile("file.corrupt", DIED) from exc
         if reply is None:
             self.kill()
@@ -258,13 +294,17 @@ class ParsePool:
         limits: Limits = DEFAULT_LIMITS,
         timeout: float | None = None,
         before: Callable[[], object] | None = None,
+        cpu: float | None = None,
     ) -> WorkbookGrid:
-        """Extract a file that passed the gate in a worker; ``before`` is a test hook run first."""
+        """Extract a file that passed the gate in a worker, within ``cpu`` CPU seconds (default
+        ``cpu_budget``) and the wall-clock ``timeout`` (default ``timeout_for``); ``before`` is a
+        test hook run first."""
         seconds = timeout if timeout is not None else timeout_for(len(data))
+        budget = cpu if cpu is not None else cpu_budget(len(data))
         with self._slots:
             worker = self._take()
             try:
-                return worker.run((data, container, limits, before), seconds)
+                return worker.run((data, container, limits, before, budget), seconds)
             finally:
                 self._give_back(worker)
 

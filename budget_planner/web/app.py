@@ -53,11 +53,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         review,
         rounds,
         sessions,
+        upload_limits,
         uploads,
     )
 
     db.init_app(app)
     app.session_interface = sessions.DatabaseSessionInterface()
+    upload_limits.register(app)  # before the CSRF check reads the body
     csrf.init_app(app)
     auth.login_manager.init_app(app)
     formatting.register(app)
