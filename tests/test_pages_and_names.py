@@ -9,16 +9,27 @@ from __future__ import annotations
 import re
 import urllib.parse
 
+import pytest
 import sqlalchemy as sa
 from builders import make_table, project
 from hypothesis import given
 from hypothesis import strategies as st
-from webclient import ROUND_ID, Site, table4
+from test_storage_support import BACKENDS, new_database
+from webclient import ROUND_ID, Site, make_app, table4
 
 from budget_planner.storage.records import clean_file_name
 from budget_planner.web.files import content_disposition
 
 RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path, monkeypatch):
+    url, drop = new_database(request.param, tmp_path)
+    made = make_app(tmp_path, monkeypatch, DATABASE_URL=url)
+    yield made
+    made.extensions["budget_planner.db"]["engine"].dispose()
+    drop()
 
 
 def unit_id(app, unit: str = "清远市") -> int:
