@@ -3,7 +3,8 @@
 The cookie carries a random id only; the data (Flask-Login's user, the CSRF token, flashed
 messages) lives in the database, so every app server sees the same sessions and a session can be
 ended: logout deletes its row, and a saved cookie replayed afterwards is an anonymous visitor's. A
-session is idle-limited (``SESSION_IDLE_HOURS``, default 12): its expiry moves on as it is used.
+session is idle-limited (``SESSION_IDLE_HOURS``, default 12; an hour before sign-in): its expiry
+moves on as it is used, and expired rows are swept when a new session is made.
 
 ``rotate()`` gives the browser a new id and drops the CSRF token (at sign-in, so an id or a token
 seen before sign-in is worth nothing after it); ``end()`` ends the session (logout).
@@ -27,6 +28,7 @@ USER_KEY = "_user_id"  # Flask-Login's key: "<user id>:<token>"
 CSRF_KEY = "csrf_token"  # Flask-WTF's key
 DEFAULT_IDLE_HOURS = 12
 TOUCH_AFTER = dt.timedelta(minutes=10)  # the expiry is moved on at most this often
+ANONYMOUS_IDLE = dt.timedelta(hours=1)  # a visitor not signed in (the login form's CSRF token)
 
 
 class DatabaseSession(CallbackDict, SessionMixin):
@@ -100,7 +102,7 @@ class DatabaseSessionInterface(SessionInterface):
                     stored.end(database, session.token)
                 response.delete_cookie(name, domain=domain, path=path)
             return
-        lifetime = self.lifetime(app)
+        lifetime = self.lifetime(app) if _owner(session) is not None else ANONYMOUS_IDLE
         now = utcnow()
         if session.token is None or session.modified:
             session.token = session.token or stored.new_token()
