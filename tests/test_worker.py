@@ -274,3 +274,26 @@ def test_variants_of_the_attack_file_are_refused_by_the_scan(pool, far):
     with pytest.raises(UnreadableFile) as caught:
         parse(pool, handmade.xlsx(A1 + far))
     assert (caught.value.code, "16384 列" in caught.value.message) == ("file.range_too_large", True)
+
+
+def test_worker_slots_are_served_first_come_first_served():
+    """A slot given back goes to the longest waiter, not to the thread asking again at once."""
+    slots = worker.FairSlots(1)
+    order: list[str] = []
+    slots.__enter__()  # a flooder holds the only slot
+    waiting = threading.Event()
+
+    def other() -> None:
+        waiting.set()
+        with slots:
+            order.append("other")
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    waiting.wait(5)
+    time.sleep(0.1)  # the other account is now queued
+    slots.__exit__(None, None, None)
+    with slots:  # the flooder asks again at once …
+        order.append("flooder")
+    thread.join(5)
+    assert order == ["other", "flooder"]  # … and is served after the one who waited

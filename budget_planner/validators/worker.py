@@ -24,6 +24,7 @@ and benchmarks.
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
 import gc
 import math
@@ -252,13 +253,40 @@ class _Worker:
         self.conn.close()
 
 
+class FairSlots:
+    """At most ``size`` holders, served first come, first served: a slot given back goes to the
+    longest waiter, never to the thread that gave it back and asks again at once (a semaphore lets
+    that thread barge in, so an account sending file after file would starve everyone else)."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._lock = threading.Lock()
+        self._waiting: collections.deque[threading.Event] = collections.deque()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        turn.wait()  # the slot is handed over by __exit__
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()
+            else:
+                self._free += 1
+
+
 class ParsePool:
     """At most ``size`` workers, started on demand and reused; thread-safe."""
 
     def __init__(self, size: int | None = None, memory_limit: int = MEMORY_LIMIT) -> None:
         self.size = size or min(4, os.cpu_count() or 1)
         self.memory_limit = memory_limit
-        self._slots = threading.BoundedSemaphore(self.size)
+        self._slots = FairSlots(self.size)
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
