@@ -280,20 +280,39 @@ def test_worker_slots_are_served_first_come_first_served():
     """A slot given back goes to the longest waiter, not to the thread asking again at once."""
     slots = worker.FairSlots(1)
     order: list[str] = []
-    slots.__enter__()  # a flooder holds the only slot
+    slots.acquire("flooder")  # a flooder holds the only slot
     waiting = threading.Event()
 
     def other() -> None:
         waiting.set()
-        with slots:
+        with slots.held("other"):
             order.append("other")
 
     thread = threading.Thread(target=other)
     thread.start()
     waiting.wait(5)
     time.sleep(0.1)  # the other account is now queued
-    slots.__exit__(None, None, None)
-    with slots:  # the flooder asks again at once …
+    slots.release("flooder")
+    with slots.held("flooder"):  # the flooder asks again at once …
         order.append("flooder")
     thread.join(5)
     assert order == ["other", "flooder"]  # … and is served after the one who waited
+
+
+def test_one_account_leaves_a_worker_for_the_others():
+    slots = worker.FairSlots(2)
+    slots.acquire("清远市")
+    taken = threading.Event()
+
+    def second_of_the_same_account() -> None:
+        with slots.held("清远市"):
+            taken.set()
+
+    thread = threading.Thread(target=second_of_the_same_account)
+    thread.start()
+    assert not taken.wait(0.3)  # one account holds at most size - 1 workers …
+    slots.acquire("韶关市")  # … so another account gets one at once
+    slots.release("韶关市")
+    slots.release("清远市")
+    assert taken.wait(5)  # and the account's second parse runs when its first is done
+    thread.join(5)

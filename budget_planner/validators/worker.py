@@ -8,6 +8,10 @@ slows the wall clock, so it never refuses a good file. A wall-clock backstop (60
 budget when longer; ``BUDGET_PLANNER_PARSE_TIMEOUT`` sets it in seconds) catches a worker that is
 stuck without using CPU.
 
+Workers are handed out first come, first served, and one owner (an account: ``owned_by``) holds at
+most all of them but one while its parses run, so one account uploading without pause cannot keep
+another account's file waiting for more than one parse.
+
 python-calamine aborts the whole process (SIGABRT) on some hostile files and openpyxl can grow to
 gigabytes, so the parsers run in a small pool of reused worker processes, each with RLIMIT_AS set.
 The container gate runs here in the caller's process (cheap, standard library only); only a file
@@ -26,6 +30,7 @@ from __future__ import annotations
 import atexit
 import collections
 import contextlib
+import contextvars
 import gc
 import math
 import os
@@ -35,7 +40,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -254,30 +259,68 @@ class _Worker:
 
 
 class FairSlots:
-    """At most ``size`` holders, served first come, first served: a slot given back goes to the
-    longest waiter, never to the thread that gave it back and asks again at once (a semaphore lets
-    that thread barge in, so an account sending file after file would starve everyone else)."""
+    """At most ``size`` holders, served first come, first served, and one owner (an account, see
+    ``owned_by``) never holding more than ``size - 1`` at once while it has company: a slot given
+    back goes to the longest waiter that may take it, never to the thread that gave it back and
+    asks again at once (a semaphore lets that thread barge in), and one account sending upload
+    after upload leaves a worker for everyone else."""
 
     def __init__(self, size: int) -> None:
+        self.size = size
         self._free = size
+        self._held: collections.Counter[object] = collections.Counter()
         self._lock = threading.Lock()
-        self._waiting: collections.deque[threading.Event] = collections.deque()
+        self._waiting: collections.deque[tuple[object, threading.Event]] = collections.deque()
 
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._free and not self._waiting:
-                self._free -= 1
+    def _may_take(self, owner: object) -> bool:
+        return owner is None or self.size == 1 or self._held[owner] < self.size - 1
+
+    def _grant(self) -> None:
+        for entry in list(self._waiting):
+            if not self._free:
                 return
-            turn = threading.Event()
-            self._waiting.append(turn)
-        turn.wait()  # the slot is handed over by __exit__
+            owner, turn = entry
+            if self._may_take(owner):
+                self._waiting.remove(entry)
+                self._free -= 1
+                self._held[owner] += 1
+                turn.set()
 
-    def __exit__(self, *_exc: object) -> None:
+    def acquire(self, owner: object = None) -> None:
+        turn = threading.Event()
         with self._lock:
-            if self._waiting:
-                self._waiting.popleft().set()
-            else:
-                self._free += 1
+            self._waiting.append((owner, turn))
+            self._grant()
+        turn.wait()
+
+    def release(self, owner: object = None) -> None:
+        with self._lock:
+            self._free += 1
+            self._held[owner] -= 1
+            if self._held[owner] <= 0:
+                del self._held[owner]
+            self._grant()
+
+    @contextlib.contextmanager
+    def held(self, owner: object = None) -> Iterator[None]:
+        self.acquire(owner)
+        try:
+            yield
+        finally:
+            self.release(owner)
+
+
+_owner: contextvars.ContextVar[object] = contextvars.ContextVar("parse_owner", default=None)
+
+
+@contextlib.contextmanager
+def owned_by(owner: object) -> Iterator[None]:
+    """Parses started in this context belong to ``owner`` (the web passes the account)."""
+    token = _owner.set(owner)
+    try:
+        yield
+    finally:
+        _owner.reset(token)
 
 
 class ParsePool:
@@ -329,7 +372,7 @@ class ParsePool:
         test hook run first."""
         seconds = timeout if timeout is not None else timeout_for(len(data))
         budget = cpu if cpu is not None else cpu_budget(len(data))
-        with self._slots:
+        with self._slots.held(_owner.get()):
             worker = self._take()
             try:
                 return worker.run((data, container, limits, before, budget), seconds)

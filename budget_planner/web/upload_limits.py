@@ -6,7 +6,8 @@
   body) or more bytes than ``MAX_CONTENT_LENGTH``.
 - At most ``PARSES_PER_USER`` (config, default 2) uploads of one account being parsed at once,
   counted in the database (``storage/inflight.py``) so that several app servers agree; one more is
-  a 429 for that account while every other account is served.
+  a 429 for that account while every other account is served. In the parse pool one account holds
+  at most all workers but one (``worker.FairSlots``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from budget_planner.storage import inflight
-from budget_planner.validators.worker import WALL_CLOCK_BACKSTOP
+from budget_planner.validators.worker import WALL_CLOCK_BACKSTOP, owned_by
 from budget_planner.web import db
 
 MAX_FILES = 20  # files in one upload request (the stamped scan not counted)
@@ -61,7 +62,8 @@ def parse_slot(user_id: int, files: int) -> Iterator[None]:
     if slot is None:
         raise TooManyRequests(too_many_message())
     try:
-        yield
+        with owned_by(("user", user_id)):  # the parse pool keeps a worker for other accounts
+            yield
     finally:
         inflight.end(db.session(), slot)
 
