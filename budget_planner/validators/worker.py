@@ -260,10 +260,11 @@ class _Worker:
 
 class FairSlots:
     """At most ``size`` holders, served first come, first served, and one owner (an account, see
-    ``owned_by``) never holding more than ``size - 1`` at once while it has company: a slot given
-    back goes to the longest waiter that may take it, never to the thread that gave it back and
-    asks again at once (a semaphore lets that thread barge in), and one account sending upload
-    after upload leaves a worker for everyone else."""
+    ``owned_by``) never holding more than ``size - 1`` at once (all of them in a pool of one): a
+    slot given back goes to the longest waiter that may take it, never to the thread that gave it
+    back and asks again at once (a semaphore lets that thread barge in), and one account sending
+    upload after upload always leaves a worker for everyone else. Parses with no owner (the
+    command line, tests) are not capped."""
 
     def __init__(self, size: int) -> None:
         self.size = size
