@@ -4,7 +4,7 @@
   more is a 413 with the real limits, as is werkzeug's own 413 when a body has more parts than an
   upload needs (``max_form_parts`` is lowered for the upload endpoints before anything reads the
   body) or more bytes than ``MAX_CONTENT_LENGTH``.
-- At most ``PARSES_PER_USER`` (config, default 2) uploads of one account being parsed at once,
+- At most ``PARSES_PER_USER`` (config, ``BUDGET_PLANNER_PARSES_PER_USER``, default 2) uploads of one account being parsed at once,
   counted in the database (``storage/inflight.py``) so that several app servers agree; one more is
   a 429 for that account while every other account is served. In the parse pool one account holds
   at most all workers but one (``worker.FairSlots``).
