@@ -177,3 +177,31 @@ def test_an_ended_session_leaves_no_row_behind(app):
     assert rows() == 1  # the signed-out browser's flash message, in a new anonymous session
     client.get("/login")
     assert rows() == 1
+
+
+def test_a_request_finishing_after_logout_does_not_bring_the_session_back(app):
+    """A long request of a session (an upload in another tab) that ends after the logout saves
+    nothing: the session stays ended, and its cookie is dropped."""
+    import datetime as dt
+
+    from flask import request
+
+    from budget_planner.storage import sessions as stored
+    from budget_planner.web import db
+    from budget_planner.web.sessions import DatabaseSessionInterface
+
+    client = browser(app, "qingyuan")
+    token = cookie(client)
+    interface = DatabaseSessionInterface()
+    with app.test_request_context("/upload", headers={"Cookie": f"session={token}"}):
+        loaded = interface.open_session(app, request)
+        assert loaded.token == token and "_user_id" in loaded  # the upload began signed in
+        assert client.logout().status_code == 302  # meanwhile the clerk signed out
+        loaded["_flashes"] = [("success", "上传完成")]  # the upload's result, then its save
+        response = app.response_class()
+        interface.save_session(app, loaded, response)
+        assert "session=;" in response.headers.get("Set-Cookie", "")
+        assert stored.load(db.session(), token) is None
+        ended = stored.save(db.session(), token, "{}", None, lifetime=dt.timedelta(hours=1))
+        assert not ended  # the storage refuses it too
+    assert not signed_in(replay(app, token))

@@ -9,7 +9,8 @@ change or reset (``accounts``) ends every session of the account and revokes its
 
     new_token() -> str
     load(s, token, *, now=None) -> Stored | None           # a read, no write
-    save(s, token, data, user_id, *, lifetime, now=None)   # insert or update (own transaction)
+    create(s, token, data, user_id, *, lifetime, now=None) # a new session (own transaction)
+    save(s, token, data, user_id, *, lifetime, now=None) -> bool  # False: ended meanwhile
     touch(s, token, *, lifetime, now=None)                 # push the expiry on
     end(s, token)                                          # this session only
     end_all_sessions(s, user_id) -> int   # every session of the account, and its API token;
@@ -24,7 +25,6 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from budget_planner.storage.db import write_transaction
@@ -59,7 +59,7 @@ def load(session: Session, token: str, *, now: dt.datetime | None = None) -> Sto
     return Stored(row.data, row.user_id, row.expires_at)
 
 
-def save(
+def create(
     session: Session,
     token: str,
     data: str,
@@ -68,19 +68,40 @@ def save(
     lifetime: dt.timedelta,
     now: dt.datetime | None = None,
 ) -> None:
-    """Keep the session's data (a new session is inserted; expired ones are swept away then)."""
+    """Keep a new session (expired ones are swept away then)."""
     now = now or utcnow()
-    key = _key(token)
-    values = {"data": data, "user_id": user_id, "expires_at": now + lifetime}
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     with write_transaction(session):
-        if session.get(WebSession, key) is None:
-            session.execute(sa.delete(WebSession).where(WebSession.expires_at <= now))
-        session.execute(
-            dialect.insert(WebSession)
-            .values(id=key, created_at=now, **values)
-            .on_conflict_do_update(index_elements=["id"], set_=values)
+        session.execute(sa.delete(WebSession).where(WebSession.expires_at <= now))
+        session.add(
+            WebSession(
+                id=_key(token),
+                user_id=user_id,
+                data=data,
+                created_at=now,
+                expires_at=now + lifetime,
+            )
         )
+
+
+def save(
+    session: Session,
+    token: str,
+    data: str,
+    user_id: int | None,
+    *,
+    lifetime: dt.timedelta,
+    now: dt.datetime | None = None,
+) -> bool:
+    """Keep an existing session's data; False when it was ended meanwhile (a logout or a password
+    change while this request ran): an ended session is never brought back."""
+    now = now or utcnow()
+    with write_transaction(session):
+        done = session.execute(
+            sa.update(WebSession)
+            .where(WebSession.id == _key(token), WebSession.expires_at > now)
+            .values(data=data, user_id=user_id, expires_at=now + lifetime)
+        )
+    return bool(done.rowcount)
 
 
 def touch(

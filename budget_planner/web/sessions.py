@@ -105,9 +105,17 @@ class DatabaseSessionInterface(SessionInterface):
         lifetime = self.lifetime(app) if _owner(session) is not None else ANONYMOUS_IDLE
         now = utcnow()
         if session.token is None or session.modified:
-            session.token = session.token or stored.new_token()
             data = self.serializer.dumps(dict(session))
-            stored.save(database, session.token, data, _owner(session), lifetime=lifetime, now=now)
+            if session.token is None:
+                session.token = stored.new_token()
+                stored.create(
+                    database, session.token, data, _owner(session), lifetime=lifetime, now=now
+                )
+            elif not stored.save(
+                database, session.token, data, _owner(session), lifetime=lifetime, now=now
+            ):  # ended by another request meanwhile (logout, a password change): stays ended
+                response.delete_cookie(name, domain=domain, path=path)
+                return
             response.set_cookie(
                 name,
                 session.token,
