@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 PLACES = Decimal("0.0001")
 
 
 def quantize(amount: Decimal) -> Decimal:
-    """Round half-up to 4 places of 万元 (1 元)."""
-    return amount.quantize(PLACES, rounding=ROUND_HALF_UP)
+    """Round half-up to 4 places of 万元 (1 元); exact for any finite amount, however large (the
+    default context's 28 digits would refuse 1e24 with 4 places)."""
+    try:
+        return amount.quantize(PLACES, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        if not amount.is_finite():
+            raise
+        wide = Context(prec=amount.adjusted() + 6, rounding=ROUND_HALF_UP)
+        return amount.quantize(PLACES, context=wide)
 
 
 def from_number(value: int | float) -> Decimal:

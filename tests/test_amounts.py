@@ -63,7 +63,7 @@ D = Decimal
         (True, None, "amount.not_number"),
         (dt.datetime(2024, 3, 1), None, "amount.not_number"),
         (dt.date(2024, 3, 1), None, "amount.not_number"),
-        (float("nan"), None, "amount.not_number"),
+        (float("nan"), None, "amount.too_large"),  # not finite (issue 14)
         (ErrorValue("#DIV/0!"), None, "cell.error_value"),
         (Formula("VLOOKUP(A1,B:C,2)"), None, None),  # reported by the extractor
     ],
@@ -97,7 +97,7 @@ def test_ok_is_false_only_for_errors():
     assert not parse_amount(ErrorValue("#REF!")).ok
 
 
-amounts = st.decimals(min_value=D("-99999999"), max_value=D("99999999"), places=4, allow_nan=False)
+amounts = st.decimals(min_value=D("-1000000"), max_value=D("1000000"), places=4, allow_nan=False)
 
 
 def _shapes(d: Decimal) -> list[str]:
@@ -136,7 +136,7 @@ def test_yuan_text_is_read_as_ten_thousands(d):
     assert parsed.issue == "amount.in_yuan"
 
 
-@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False))
 def test_floats_go_through_their_shortest_repr(f):
     parsed = parse_amount(f)
     assert parsed.value is not None
@@ -150,8 +150,8 @@ def test_floats_go_through_their_shortest_repr(f):
 
 
 @given(
-    st.decimals(min_value=0, max_value=10**6, places=4),
-    st.decimals(min_value=0, max_value=10**6, places=4),
+    st.decimals(min_value=0, max_value=5 * 10**5, places=4),
+    st.decimals(min_value=0, max_value=5 * 10**5, places=4),
 )
 def test_sums_of_floats_do_not_leak_binary_noise(a, b):
     # a cell =A1+B1 caches the float sum; read back it is the decimal sum when that fits 15 digits

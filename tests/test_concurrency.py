@@ -118,7 +118,9 @@ def served(request, tmp_path: Path):
     database = fresh_database(request.param, tmp_path)
     seed(database.url, tmp_path, UNITS)
     engine = make_engine(database.url, tmp_path)
-    server = Server(database.url, tmp_path / "instance").start()
+    # every browser of a unit uploads at once: as many parses in flight per account as browsers
+    env = {"BUDGET_PLANNER_PARSES_PER_USER": str(SESSIONS_PER_UNIT)}
+    server = Server(database.url, tmp_path / "instance", env=env).start()
     yield server, engine
     server.stop()
     engine.dispose()

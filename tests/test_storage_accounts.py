@@ -25,10 +25,10 @@ def loaded(db):
 
 def test_passwords_are_hashed_with_scrypt_by_default(db, monkeypatch):
     monkeypatch.setattr(accounts, "PASSWORD_METHOD", DEFAULT_METHOD)
-    user = repo.create_user(db, "省局", "一个足够长的密码", Role.ADMIN)
+    user = repo.create_user(db, "省局", "一个足够长的密码2024", Role.ADMIN)
     assert user.password_hash.startswith("scrypt:32768:8:1$")
-    assert "一个足够长的密码" not in user.password_hash
-    assert repo.check_password(user, "一个足够长的密码")
+    assert "一个足够长的密码2024" not in user.password_hash
+    assert repo.check_password(user, "一个足够长的密码2024")
     assert not repo.check_password(user, "一个足够长的密码 ")
 
 
@@ -71,7 +71,7 @@ def test_a_new_round_takes_over_the_existing_accounts(db, loaded):
 
 def test_reset_gives_a_new_one_time_password(db, loaded):
     old = {a.username: a.password for a in repo.create_unit_accounts(db, loaded)}["清远市"]
-    repo.change_password(db, repo.get_user(db, "清远市").id, "清远市自己的新密码")
+    repo.change_password(db, repo.get_user(db, "清远市").id, "清远市自己的新密码-2024")
     new = repo.reset_password(db, "清远市")
     user = repo.get_user(db, "清远市")
     assert new != old and repo.check_password(user, new) and not repo.check_password(user, old)
@@ -111,12 +111,14 @@ def test_changing_the_password_clears_the_one_time_flag(db, loaded):
     with pytest.raises(UsageError, match="密码至少 8 位"):
         repo.change_password(db, user.id, "短密码")
     with pytest.raises(UsageError, match="当前密码不正确"):
-        repo.change_password(db, user.id, "清远市的足够长新密码", current_password="不对的密码")
+        repo.change_password(
+            db, user.id, "清远市的足够长新密码-2024", current_password="不对的密码"
+        )
     with pytest.raises(UsageError, match="新密码不能与原密码相同"):
         repo.change_password(db, user.id, password)
-    repo.change_password(db, user.id, "清远市的足够长新密码", current_password=password)
+    repo.change_password(db, user.id, "清远市的足够长新密码-2024", current_password=password)
     user = repo.get_user(db, "清远市")
-    assert not user.must_change_password and repo.check_password(user, "清远市的足够长新密码")
+    assert not user.must_change_password and repo.check_password(user, "清远市的足够长新密码-2024")
 
 
 def test_account_rules(db, loaded):

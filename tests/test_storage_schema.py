@@ -26,6 +26,7 @@ TABLES = {
     "blobs",
     "control_numbers",
     "login_throttle",
+    "parses_in_flight",
     "project_rows",
     "reviews",
     "rounds",
@@ -33,6 +34,7 @@ TABLES = {
     "units",
     "users",
     "versions",
+    "web_sessions",
 }
 
 
@@ -49,12 +51,12 @@ def fresh(request, tmp_path):
 def test_migration_builds_the_schema_the_models_describe(fresh):
     assert storage_db.current_revision(fresh) is None
     storage_db.upgrade(fresh)
-    assert storage_db.current_revision(fresh) == "0004"
+    assert storage_db.current_revision(fresh) == "0006"
     assert set(sa.inspect(fresh).get_table_names()) == TABLES | {"alembic_version"}
     with fresh.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     storage_db.upgrade(fresh)  # a second run is a no-op
-    assert storage_db.current_revision(fresh) == "0004"
+    assert storage_db.current_revision(fresh) == "0006"
 
 
 def test_model_drift_is_noticed(fresh):

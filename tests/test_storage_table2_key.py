@@ -132,7 +132,7 @@ def _reader_key(recipient: str) -> str:
 
 
 def test_a_stored_allocation_survives_the_new_table2_key(at_0003):
-    storage_db.upgrade(at_0003)
+    storage_db.upgrade(at_0003, "0004")
     assert storage_db.current_revision(at_0003) == "0004"
     rows, allocations = _keys(at_0003)
     assert rows == [f"{OLD}|{CENTRE}", f"{OLD}|{PARK}"]
@@ -142,6 +142,6 @@ def test_a_stored_allocation_survives_the_new_table2_key(at_0003):
 
 
 def test_the_migration_runs_back(at_0003):
-    storage_db.upgrade(at_0003)
+    storage_db.upgrade(at_0003, "0004")
     storage_db.downgrade(at_0003, "0003")
     assert _keys(at_0003) == ([OLD, OLD], {OLD: Decimal("12.5")})

@@ -67,6 +67,7 @@ EXPECT = {
     "admin.audit": Expect("GET", ("admin",)),
     "history.unit": Expect("GET", SIGNED_IN),
     "history.receipt": Expect("GET", SIGNED_IN),
+    "history.changes": Expect("GET", SIGNED_IN),
     "reminders.index": Expect("GET", PROVINCE),
     "reminders.workbook": Expect("GET", PROVINCE),
     "reconcile.index": Expect("GET", PROVINCE),

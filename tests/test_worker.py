@@ -17,7 +17,7 @@ from budget_planner.errors import UnreadableFile
 from budget_planner.validators import worker
 from budget_planner.validators.gate import check_container
 from budget_planner.validators.grid import ErrorValue
-from budget_planner.validators.worker import ParsePool, parse_workbook, timeout_for
+from budget_planner.validators.worker import ParsePool, cpu_budget, parse_workbook, timeout_for
 
 SHEET = '<row r="1"><c r="A1" t="inlineStr"><is><t>金额</t></is></c></row><row r="2"><c r="A2"><v>50</v></c></row>'
 GOOD = handmade.xlsx(SHEET)
@@ -149,9 +149,56 @@ def test_in_process_mode(monkeypatch):
     assert_good(parse_workbook(GOOD, "表四.xlsx", inprocess=True))
 
 
-def test_time_limit_grows_with_the_file():
-    assert timeout_for(0) == 5.0
-    assert timeout_for(3 * 1024 * 1024) == 8.0
+def test_the_cpu_budget_grows_with_the_file_and_the_wall_clock_is_a_backstop(monkeypatch):
+    assert cpu_budget(0) == 10.0
+    assert cpu_budget(3 * 1024 * 1024) == 16.0
+    assert timeout_for(0) == 60.0  # the backstop, not the budget
+    assert timeout_for(20 * 1024 * 1024) == 75.0  # 1.5 × a 20 MB file's 50 s of CPU
+    monkeypatch.setenv(worker.TIMEOUT_ENV, "90")
+    assert timeout_for(0) == 90.0  # BUDGET_PLANNER_PARSE_TIMEOUT sets the backstop
+
+
+def test_a_reused_worker_gets_each_file_its_own_cpu_budget(monkeypatch):
+    """RLIMIT_CPU counts the whole life of a process: the limit is set before each file to the CPU
+    used so far plus that file's budget (a stub clock stands for a worker's past)."""
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(worker.resource, "setrlimit", lambda what, pair: calls.append(pair))
+    monkeypatch.setattr(
+        worker.resource, "getrlimit", lambda what: (worker.resource.RLIM_INFINITY,) * 2
+    )
+    spent = iter([0.4, 57.2, 3600.0])  # a fresh worker, one that parsed a lot, a long-lived one
+    for _ in range(3):
+        worker._arm_cpu_limit(cpu_budget(3 * 1024 * 1024), clock=lambda: next(spent))
+    infinity = worker.resource.RLIM_INFINITY
+    assert calls == [(17, infinity), (74, infinity), (3616, infinity)]
+    assert worker.cpu_limit(10.0, clock=lambda: 0.0) == 10
+
+
+BURN = functools.partial(
+    exec, "import time\nend = time.process_time() + 0.8\nwhile time.process_time() < end: pass"
+)
+BURN_LONG = functools.partial(
+    exec, "import time\nend = time.process_time() + 30\nwhile time.process_time() < end: pass"
+)
+
+
+def test_cpu_is_counted_per_file_in_a_reused_worker():
+    """Three files of 0.8 s CPU each, a budget of 1.5 s per file: a limit counted over the worker's
+    life would kill it at the second; counted per file, all pass in the same worker."""
+    single = ParsePool(size=1)
+    try:
+        for _ in range(3):
+            assert_good(parse(single, before=BURN, cpu=1.5))
+        assert len(single.pids) == 1
+        first = single.pids
+        with pytest.raises(UnreadableFile) as caught:  # over its own budget: killed by the kernel
+            parse(single, before=BURN_LONG, cpu=1.0)
+        assert caught.value.code == "file.timeout"
+        assert "CPU 时间超过 1 秒" in caught.value.message
+        assert_good(parse(single))  # a new worker takes over
+        assert single.pids != first
+    finally:
+        single.shutdown()
 
 
 def test_the_caller_survives_a_crash_in_a_thread(pool):
@@ -227,3 +274,45 @@ def test_variants_of_the_attack_file_are_refused_by_the_scan(pool, far):
     with pytest.raises(UnreadableFile) as caught:
         parse(pool, handmade.xlsx(A1 + far))
     assert (caught.value.code, "16384 列" in caught.value.message) == ("file.range_too_large", True)
+
+
+def test_worker_slots_are_served_first_come_first_served():
+    """A slot given back goes to the longest waiter, not to the thread asking again at once."""
+    slots = worker.FairSlots(1)
+    order: list[str] = []
+    slots.acquire("flooder")  # a flooder holds the only slot
+    waiting = threading.Event()
+
+    def other() -> None:
+        waiting.set()
+        with slots.held("other"):
+            order.append("other")
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    waiting.wait(5)
+    time.sleep(0.1)  # the other account is now queued
+    slots.release("flooder")
+    with slots.held("flooder"):  # the flooder asks again at once …
+        order.append("flooder")
+    thread.join(5)
+    assert order == ["other", "flooder"]  # … and is served after the one who waited
+
+
+def test_one_account_leaves_a_worker_for_the_others():
+    slots = worker.FairSlots(2)
+    slots.acquire("清远市")
+    taken = threading.Event()
+
+    def second_of_the_same_account() -> None:
+        with slots.held("清远市"):
+            taken.set()
+
+    thread = threading.Thread(target=second_of_the_same_account)
+    thread.start()
+    assert not taken.wait(0.3)  # one account holds at most size - 1 workers …
+    slots.acquire("韶关市")  # … so another account gets one at once
+    slots.release("韶关市")
+    slots.release("清远市")
+    assert taken.wait(5)  # and the account's second parse runs when its first is done
+    thread.join(5)

@@ -19,7 +19,7 @@ from budget_planner.money import plain
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import ControlSpec, control_spec
 from budget_planner.text import canonical, compact
-from budget_planner.validators.amounts import parse_amount
+from budget_planner.validators.amounts import UNREADABLE, parse_amount
 from budget_planner.validators.grid import CellValue, a1
 from budget_planner.validators.pipeline import Parse
 from budget_planner.validators.report import Issue, Report
@@ -181,7 +181,7 @@ def _read_rows(
         unit = round_.unit(unit_text) if unit_text else None
         if unit is None and unit_text and amount_blank:
             continue  # a note or footer line (注：…, 填表人：…)
-        if parsed.issue in ("amount.not_number", "cell.error_value"):
+        if parsed.issue in UNREADABLE:
             issue(
                 parsed.issue,
                 f"控制数{parsed.note}",

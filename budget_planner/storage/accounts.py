@@ -1,4 +1,15 @@
-"""Accounts: hashed passwords, one-time passwords for new and reset accounts, sign-in with audit."""
+"""Accounts: hashed passwords, one-time passwords for new and reset accounts, sign-in with audit.
+
+A password is hashed (scrypt, deliberately slow) outside any database transaction: on SQLite a
+write transaction holds the one write lock, so hashing inside it would stop every other write for
+the hash's time. What the hash is checked against is read first; a write then confirms nothing
+changed meanwhile.
+
+The password policy (``password_problem``): at least 8 characters, at least two of letters,
+digits and symbols, and not a common or easily guessed password (zxcvbn, score 2 or more, which
+also weighs the username in). A password change or reset ends every session of the account and
+revokes its API token (``sessions.end_all_sessions``).
+"""
 
 from __future__ import annotations
 
@@ -13,11 +24,14 @@ from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.models import Role, Unit, User
 from budget_planner.storage.scope import Actor, load_actor, require_role
+from budget_planner.storage.sessions import end_all_sessions
 from budget_planner.storage.types import utcnow
 from budget_planner.text import canonical
 
 PASSWORD_METHOD = "scrypt"  # werkzeug's scrypt (n=32768, r=8, p=1); tests may lower the cost
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200
+MIN_STRENGTH = 2  # zxcvbn's score (0–4): 2 is "somewhat guessable", enough behind the lock-out
 OTP_LENGTH = 12
 OTP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/I
 _DUMMY_HASH: str | None = None
@@ -34,7 +48,11 @@ class NewAccount:
 
 
 def one_time_password() -> str:
-    return "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))
+    """12 random letters and digits, with at least one of each (the password policy's two kinds)."""
+    while True:
+        password = "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
 
 
 def hash_password(password: str) -> str:
@@ -60,9 +78,40 @@ def _clean_username(username: str) -> str:
     return name
 
 
-def _check_new_password(password: str) -> None:
+def _kinds(password: str) -> int:
+    letters = any(c.isalpha() for c in password)
+    digits = any(c.isdigit() for c in password)
+    symbols = any(not c.isalnum() and not c.isspace() for c in password)
+    return letters + digits + symbols
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why this password is refused (in Chinese), or None when it is acceptable."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UsageError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+        return f"密码至少 {MIN_PASSWORD_LENGTH} 位"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"密码不能超过 {MAX_PASSWORD_LENGTH} 位"
+    if _kinds(password) < 2:
+        return "密码须包含字母、数字、符号中的至少两类"
+    from zxcvbn import zxcvbn
+
+    inputs = [canonical(username)] if username else []
+    if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_STRENGTH:
+        return "密码太常见或太容易猜到（如 12345678、password1、用户名加数字），请换一个"
+    return None
+
+
+def _check_new_password(password: str, username: str = "") -> None:
+    problem = password_problem(password, username)
+    if problem is not None:
+        raise UsageError(problem)
+
+
+def _end_reads(session: Session) -> None:
+    """Close the session's read transaction before a slow hash (no transaction is held while
+    hashing)."""
+    if session.in_transaction():
+        session.commit()
 
 
 def get_user(session: Session, username: str) -> User | None:
@@ -94,8 +143,10 @@ def create_user(
     role = Role(role)
     if (role is Role.UNIT) != (unit is not None):
         raise UsageError("报送单位账号必须指定单位；管理员和财务账号不属于任何单位")
-    _check_new_password(password)
     name = _clean_username(username)
+    _check_new_password(password, name)
+    _end_reads(session)
+    password_hash = hash_password(password)
     with write_transaction(session):
         user = load_actor(session, actor)
         require_role(user, Role.ADMIN)
@@ -103,7 +154,7 @@ def create_user(
             raise UsageError(f"用户名“{name}”已存在")
         account = User(
             username=name,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             role=role.value,
             unit_id=unit.id if unit is not None else None,
             must_change_password=must_change_password,
@@ -131,6 +182,11 @@ def create_unit_accounts(
     belonged to an earlier round's) and is left out of the list; ``reset_password`` gives it a new one.
     """
     created: list[NewAccount] = []
+    wanted = session.scalars(sa.select(Unit.short_name).where(Unit.round_id == round_id)).all()
+    missing = [n for n in wanted if get_user(session, n) is None]
+    _end_reads(session)
+    passwords = {n: one_time_password() for n in missing}
+    hashes = {n: hash_password(p) for n, p in passwords.items()}  # before the write lock
     with write_transaction(session):
         user = load_actor(session, actor)
         require_role(user, Role.ADMIN)
@@ -153,10 +209,13 @@ def create_unit_accounts(
                         detail=f"{existing.username} 改属轮次 {round_id}",
                     )
                 continue
-            password = one_time_password()
+            if unit.short_name not in hashes:  # a unit added meanwhile: hashed here, rarely
+                passwords[unit.short_name] = one_time_password()
+                hashes[unit.short_name] = hash_password(passwords[unit.short_name])
+            password = passwords[unit.short_name]
             account = User(
                 username=unit.short_name,
-                password_hash=hash_password(password),
+                password_hash=hashes[unit.short_name],
                 role=Role.UNIT.value,
                 unit_id=unit.id,
                 must_change_password=True,
@@ -178,18 +237,21 @@ def create_unit_accounts(
 def reset_password(session: Session, username: str, *, actor: Actor | None = None) -> str:
     """A new one-time password for the account (to be changed at the next sign-in); its API token,
     if any, is revoked."""
+    _end_reads(session)
+    password = one_time_password()
+    password_hash = hash_password(password)
     with write_transaction(session):
         user = load_actor(session, actor)
         require_role(user, Role.ADMIN)
         account = get_user(session, username)
         if account is None:
             raise UsageError(f"没有用户名为“{canonical(username)}”的账号")
-        password = one_time_password()
-        account.password_hash = hash_password(password)
+        account.password_hash = password_hash
         account.must_change_password = True
         revoked = account.api_token_hash is not None
-        account.api_token_hash = None  # a reset also ends the account's API access
+        account.api_token_hash = None  # a reset also ends the account's API access …
         account.api_token_at = None
+        end_all_sessions(session, account.id)  # … and every session it has
         note = "（API 令牌同时作废）" if revoked else ""
         record(
             session,
@@ -204,23 +266,38 @@ def reset_password(session: Session, username: str, *, actor: Actor | None = Non
 def change_password(
     session: Session, user_id: int, new_password: str, *, current_password: str | None = None
 ) -> User:
-    """The user's own new password; clears ``must_change_password``.
+    """The user's own new password; clears ``must_change_password``, ends every session of the
+    account (the web signs this browser in again) and revokes its API token.
 
     ``current_password`` is checked when given (a voluntary change); after a one-time password the
-    web may leave it out, the user having just signed in with it.
+    web may leave it out, the user having just signed in with it. The hashes are checked and made
+    before the write transaction; it then confirms the password was not changed meanwhile.
     """
-    _check_new_password(new_password)
+    account = session.get(User, user_id, populate_existing=True)
+    if account is None or not account.active:
+        raise UsageError("账号不存在或已停用")
+    _check_new_password(new_password, account.username)
+    seen = account.password_hash
+    _end_reads(session)
+    if current_password is not None and not _matches(seen, current_password):
+        raise UsageError("当前密码不正确")
+    if _matches(seen, new_password):
+        raise UsageError("新密码不能与原密码相同")
+    new_hash = hash_password(new_password)
     with write_transaction(session):
         account = session.get(User, user_id)
         if account is None or not account.active:
             raise UsageError("账号不存在或已停用")
-        if current_password is not None and not check_password(account, current_password):
-            raise UsageError("当前密码不正确")
-        if check_password(account, new_password):
-            raise UsageError("新密码不能与原密码相同")
-        account.password_hash = hash_password(new_password)
+        if account.password_hash != seen:
+            raise UsageError("密码刚刚已被修改或重置，请重新登录后再试")
+        revoked = account.api_token_hash is not None
+        account.password_hash = new_hash
         account.must_change_password = False
-        record(session, account, Action.PASSWORD_CHANGED, unit_id=account.unit_id)
+        account.api_token_hash = None
+        account.api_token_at = None
+        end_all_sessions(session, account.id)
+        note = "API 令牌同时作废" if revoked else ""
+        record(session, account, Action.PASSWORD_CHANGED, unit_id=account.unit_id, detail=note)
     return account
 
 
@@ -230,22 +307,28 @@ def authenticate(
     """The account if the password is right (and the account active), else None; both audited.
 
     ``detail`` is added to the entry (the web passes the client address). An unknown username
-    costs the same hashing time as a known one.
+    costs the same hashing time as a known one. The password is checked with no transaction open
+    (the audit entry is written after).
     """
     global _DUMMY_HASH
     name = canonical(username)[:100]
+    found = get_user(session, name) if name else None
+    seen = found.password_hash if found is not None else None
+    _end_reads(session)
+    if seen is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
+        _matches(_DUMMY_HASH, password)
+        ok, reason = False, "用户名不存在"
+    elif not _matches(seen, password):
+        ok, reason = False, "密码错误"
+    else:
+        ok, reason = True, ""
     with write_transaction(session):
         account = get_user(session, name) if name else None
-        if account is None:
-            _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
-            _matches(_DUMMY_HASH, password)
-            ok, reason = False, "用户名不存在"
-        elif not check_password(account, password):
-            ok, reason = False, "密码错误"
-        elif not account.active:
+        if ok and (account is None or account.password_hash != seen):
+            ok, reason = False, "密码已被修改"  # changed while it was being checked
+        elif ok and not account.active:  # type: ignore[union-attr]
             ok, reason = False, "账号已停用"
-        else:
-            ok, reason = True, ""
         note = "；".join(t for t in (reason, detail) if t)
         if ok and account is not None:
             account.last_login_at = utcnow()

@@ -21,6 +21,7 @@ from budget_planner.aggregate.versions import CountedVersion, Superseded
 from budget_planner.project_key import row_key
 from budget_planner.storage.models import ProjectRow, Version
 from budget_planner.storage.queries import Counted, counted_versions
+from budget_planner.storage.records import money_or_none
 from budget_planner.templates.spec import (
     BUDGET,
     ColumnKind,
@@ -38,12 +39,16 @@ REASONS = {"approved": "已通过", "valid": "最新的无错误版本", "errors
 
 
 def _decimal(value: Any) -> Decimal | None:
+    """A stored amount read back; what no amount column could hold (not finite, or beyond the
+    Money column's range, as a report stored before amount.too_large may carry) is left out, as an
+    unreadable cell is, so consolidation and every export meet only amounts they can sum."""
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value))
+        found = Decimal(str(value))
     except InvalidOperation:
         return None
+    return money_or_none(found)
 
 
 def report_from_dict(found: dict[str, Any]) -> Report:
@@ -56,7 +61,9 @@ def report_from_dict(found: dict[str, Any]) -> Report:
         rows=int(found.get("rows") or 0),
         total=_decimal(found.get("total")),
         totals_by_category={
-            k: Decimal(str(v)) for k, v in (found.get("totals_by_category") or {}).items()
+            k: amount
+            for k, v in (found.get("totals_by_category") or {}).items()
+            if (amount := _decimal(v)) is not None
         },
         stated_total=_decimal(found.get("stated_total")),
         sheets=list(found.get("sheets") or []),

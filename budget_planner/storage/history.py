@@ -1,17 +1,22 @@
 """A unit's history: every version of its tables with its state, reviews and the difference to the
-previous version by project key (rows added, removed, amounts changed)."""
+previous version by project key (rows added, removed, amounts changed).
+
+The difference needs four columns of each row (key, 类型, name, amount), read as plain tuples: a
+60,000-row table is compared without loading its rows' stored values.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from budget_planner.storage.models import Decision, ProjectRow, Review, Submission, Unit, Version
-from budget_planner.storage.queries import get_submission, submissions
+from budget_planner.storage.queries import get_submission, get_version, submissions
 from budget_planner.storage.scope import as_scope
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "金额变化"
@@ -39,6 +44,37 @@ class Change:
         return self.after - self.before
 
 
+class RowDigest(NamedTuple):
+    """What the difference reads of a project row."""
+
+    key: str
+    category: str
+    name: str
+    amount: Decimal | None
+
+
+def row_digests(session: Session, version_ids: Iterable[int]) -> dict[int, list[RowDigest]]:
+    """The rows of these versions, in order, as ``RowDigest``s (one query)."""
+    ids = list(version_ids)
+    found: dict[int, list[RowDigest]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    query = (
+        sa.select(
+            ProjectRow.version_id,
+            ProjectRow.key,
+            ProjectRow.category,
+            ProjectRow.name,
+            ProjectRow.amount,
+        )
+        .where(ProjectRow.version_id.in_(ids))
+        .order_by(ProjectRow.version_id, ProjectRow.position)
+    )
+    for version_id, key, category, name, amount in session.execute(query):
+        found[version_id].append(RowDigest(key, category or "", name, amount))
+    return found
+
+
 @dataclass(frozen=True)
 class _Project:
     category: str
@@ -46,7 +82,7 @@ class _Project:
     amount: Decimal | None
 
 
-def _by_key(rows: Iterable[ProjectRow]) -> dict[str, _Project]:
+def _by_key(rows: Iterable[ProjectRow | RowDigest]) -> dict[str, _Project]:
     """Rows by project key; two rows with one key (the same name twice under one 类型) are one
     project whose amount is their sum."""
     found: dict[str, _Project] = {}
@@ -60,7 +96,9 @@ def _by_key(rows: Iterable[ProjectRow]) -> dict[str, _Project]:
     return found
 
 
-def changes(before: Iterable[ProjectRow], after: Iterable[ProjectRow]) -> list[Change]:
+def changes(
+    before: Iterable[ProjectRow | RowDigest], after: Iterable[ProjectRow | RowDigest]
+) -> list[Change]:
     """What changed from one version to the next, by project key: the new version's order first
     (added, amount changed), then the projects removed in the old version's order."""
     old, new = _by_key(before), _by_key(after)
@@ -130,12 +168,20 @@ class Thread:
     entries: list[VersionEntry]
 
 
-def thread_history(submission: Submission) -> Thread:
+def thread_history(
+    submission: Submission, rows: dict[int, list[RowDigest]] | None = None
+) -> Thread:
+    """The thread's versions, newest first, each compared with the one before (``rows``: their
+    row digests, else read from the versions' rows)."""
     versions = sorted(submission.versions, key=lambda v: v.number)
+
+    def rows_of(version: Version) -> list[RowDigest] | list[ProjectRow]:
+        return rows[version.id] if rows is not None else version.rows
+
     entries = []
     for i, version in enumerate(versions):
         previous = versions[i - 1] if i else None
-        diff = changes(previous.rows, version.rows) if previous is not None else []
+        diff = changes(rows_of(previous), rows_of(version)) if previous is not None else []
         entries.append(
             VersionEntry(version, version_state(version, i == len(versions) - 1), previous, diff)
         )
@@ -144,7 +190,29 @@ def thread_history(submission: Submission) -> Thread:
 
 def submission_history(session: Session, submission_id: int, *, scope: object) -> Thread | None:
     found = get_submission(session, submission_id, scope=scope)
-    return thread_history(found) if found is not None else None
+    if found is None:
+        return None
+    return thread_history(found, row_digests(session, (v.id for v in found.versions)))
+
+
+def version_changes(
+    session: Session, version_id: int, *, scope: object
+) -> tuple[Version, Version | None, list[Change]] | None:
+    """One version, the version before it in its thread, and what changed between them; None out
+    of scope."""
+    version = get_version(session, version_id, scope=scope)
+    if version is None:
+        return None
+    previous = session.scalars(
+        sa.select(Version)
+        .where(Version.submission_id == version.submission_id, Version.number < version.number)
+        .order_by(Version.number.desc())
+        .limit(1)
+    ).first()
+    if previous is None:
+        return version, None, []
+    rows = row_digests(session, (previous.id, version.id))
+    return version, previous, changes(rows[previous.id], rows[version.id])
 
 
 def unit_history(session: Session, round_id: str, unit_id: int, *, scope: object) -> list[Thread]:
@@ -152,14 +220,16 @@ def unit_history(session: Session, round_id: str, unit_id: int, *, scope: object
     if not as_scope(scope).allows(unit_id):
         return []
     threads = submissions(session, round_id, scope=scope, unit_id=unit_id)
-    if threads:  # load the versions, their rows and reviews in three queries, not one per version
-        ids = [t.id for t in threads]
-        session.scalars(
-            sa.select(Version)
-            .where(Version.submission_id.in_(ids))
-            .options(selectinload(Version.rows), selectinload(Version.reviews))
-        ).all()
-    return [thread_history(t) for t in threads]
+    if not threads:
+        return []
+    # the versions and reviews in two queries, the rows' four columns in a third
+    versions = session.scalars(
+        sa.select(Version)
+        .where(Version.submission_id.in_([t.id for t in threads]))
+        .options(selectinload(Version.reviews), selectinload(Version.attachments))
+    ).all()
+    rows = row_digests(session, (v.id for v in versions))
+    return [thread_history(t, rows) for t in threads]
 
 
 def unit_of(session: Session, unit_id: int, *, scope: object) -> Unit | None:

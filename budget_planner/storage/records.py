@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
@@ -10,7 +11,6 @@ from typing import Any
 from budget_planner.money import plain
 from budget_planner.project_key import project_key, row_key
 from budget_planner.storage.models import ProjectRow
-from budget_planner.storage.types import strip_controls
 from budget_planner.templates.spec import BUDGET, budget_spec, load_specs
 from budget_planner.text import canonical, compact
 from budget_planner.validators.model import ParsedTable
@@ -29,10 +29,19 @@ _MAGIC = (
 )
 
 
+def _breaks(c: str) -> bool:
+    """A character a file name never needs: a control (C0, DEL, C1: tab, CR and LF included,
+    which would break a header line) or a line or paragraph separator."""
+    return unicodedata.category(c) in ("Cc", "Zl", "Zp")
+
+
 def clean_file_name(name: str) -> str:
-    """The original name as data: no directories, no control characters, no direction overrides
-    (清远市 U+202E xslx.exe would show as 清远市exe.xlsx), at most 255 characters."""
-    name = _BIDI_CONTROLS.sub("", strip_controls(str(name)))
+    """The original name as data: no directories, no control or line-breaking characters, no
+    direction overrides (清远市 U+202E xslx.exe would show as 清远市exe.xlsx), at most 255
+    characters. Applied at storage and again when a stored name is sent back."""
+    name = _BIDI_CONTROLS.sub("", str(name))
+    if not name.isprintable():  # the common name has nothing to remove
+        name = "".join(c for c in name if not _breaks(c))
     base = PurePosixPath(name.replace("\\", "/")).name.strip() or "未命名"
     if len(base) > MAX_NAME:
         suffix = PurePosixPath(base).suffix[:20]

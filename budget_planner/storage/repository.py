@@ -40,6 +40,7 @@ from budget_planner.storage.history import (
     submission_history,
     unit_history,
     unit_of,
+    version_changes,
     version_state,
 )
 from budget_planner.storage.queries import (
@@ -148,6 +149,7 @@ __all__ = [
     "units",
     "upload_siblings",
     "user_by_token",
+    "version_changes",
     "version_file",
     "version_state",
     "versions_of",

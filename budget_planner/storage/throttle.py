@@ -3,12 +3,22 @@
 Kept in the database, not in a process, so every app server (DESIGN §6) sees the same counts and a
 restart forgets nothing. A key (``user:清远市``, ``addr:203.0.113.7``) counts its failures in a
 window that opens at its first failure; the failure that reaches the limit locks the key until
-``now + lock``. Each call is one write transaction (the key's row locked), so failures sent at once
-all count. The web layer (``web/throttle.py``) sets the policy and words the refusal.
+``now + lock``. The web layer (``web/throttle.py``) sets the policy and words the refusal.
 
+Guesses sent at once must not slip past the count while their passwords are being checked, so a
+sign-in first *claims* an attempt: under the key's lock (a row lock, ``SELECT … FOR UPDATE``, on
+PostgreSQL; SQLite's one write lock, ``BEGIN IMMEDIATE``) it is refused when the key is locked or
+when its failures plus the attempts still being checked reach the limit, else it counts as pending.
+The password is then checked with no transaction open, and the attempt *settled*: a failure
+counts (and may lock), a success clears the username's count. Twenty guesses sent at once against
+a limit of 5 check exactly five passwords. A pending attempt older than ``PENDING_TTL`` (a server
+killed mid-check) no longer counts.
+
+    claim(s, limits: {key: limit}, username, *, detail, now=None) -> datetime | None  # refused
+    settle(s, limits, *, failed, window, lock, now=None) -> datetime | None
     refuse(s, keys, username, *, detail, now=None) -> datetime | None  # if locked: audited
-    record_failure(s, limits: {key: limit}, *, window, lock, now=None) -> datetime | None
-    clear(s, key)                                                   # after a good sign-in
+    record_failure(s, limits, *, window, lock, now=None) -> datetime | None
+    clear(s, key)                                         # forget a key (its lock too)
 """
 
 from __future__ import annotations
@@ -27,10 +37,13 @@ from budget_planner.storage.types import utcnow
 from budget_planner.text import canonical
 
 MAX_KEY = 200
+USER_PREFIX = "user:"
+PENDING_TTL = dt.timedelta(minutes=2)  # an attempt being checked longer than this has died
+DEFAULT_WINDOW = dt.timedelta(minutes=15)
 
 
 def key_for_user(username: str) -> str:
-    return f"user:{canonical(username)[:100]}"
+    return f"{USER_PREFIX}{canonical(username)[:100]}"
 
 
 def key_for_address(address: str) -> str:
@@ -44,6 +57,27 @@ def _locks(session: Session, keys: Iterable[str], now: dt.datetime) -> dt.dateti
     return session.scalar(query)
 
 
+def _audit_refusal(
+    session: Session, username: str, until: dt.datetime | None, detail: str, now: dt.datetime
+) -> None:
+    name = canonical(username)[:100] or "（空）"
+    account = session.scalar(sa.select(User).where(User.username == name))
+    if until is not None:
+        ends = until.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%H:%M")
+        why = f"登录失败次数过多，锁定至 {ends}（北京时间）"
+    else:
+        why = "登录失败次数过多（连同正在核对的尝试已达上限）"
+    record(
+        session,
+        None,
+        Action.LOGIN_THROTTLED,
+        username=name,
+        unit_id=account.unit_id if account is not None else None,
+        detail="；".join(t for t in (why, detail) if t),
+        at=now,
+    )
+
+
 def refuse(
     session: Session,
     keys: Iterable[str],
@@ -55,25 +89,120 @@ def refuse(
     """If one of ``keys`` is locked, audit the refused attempt (``login.throttled``) and return
     when the lock ends; else None, and nothing is written."""
     now = now or utcnow()
-    name = canonical(username)[:100] or "（空）"
     with write_transaction(session):
         until = _locks(session, keys, now)
         if until is None:
             return None
-        account = session.scalar(sa.select(User).where(User.username == name))
-        ends = until.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%H:%M")
-        record(
-            session,
-            None,
-            Action.LOGIN_THROTTLED,
-            username=name,
-            unit_id=account.unit_id if account is not None else None,
-            detail="；".join(
-                t for t in (f"登录失败次数过多，锁定至 {ends}（北京时间）", detail) if t
-            ),
-            at=now,
-        )
+        _audit_refusal(session, username, until, detail, now)
     return until
+
+
+def _locked_row(session: Session, key: str, now: dt.datetime) -> LoginThrottle:
+    """The key's row, created if new, locked until commit (PostgreSQL row lock; SQLite's write
+    lock is already held by the write transaction)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(LoginThrottle)
+        .values(key=key, failures=0, pending=0, window_start=now)
+        .on_conflict_do_nothing()
+    )
+    row = session.scalars(
+        sa.select(LoginThrottle)
+        .where(LoginThrottle.key == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if row.pending and (row.pending_at is None or row.pending_at < now - PENDING_TTL):
+        row.pending = 0  # attempts of a server that died mid-check
+    return row
+
+
+def _forget_stale(session: Session, window: dt.timedelta, now: dt.datetime) -> None:
+    """Forget what is neither counting, locked nor being checked any more."""
+    session.execute(
+        sa.delete(LoginThrottle).where(
+            LoginThrottle.window_start < now - window,
+            sa.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+            sa.or_(LoginThrottle.pending == 0, LoginThrottle.pending_at < now - PENDING_TTL),
+        )
+    )
+
+
+def claim(
+    session: Session,
+    limits: Mapping[str, int],
+    username: str,
+    *,
+    detail: str = "",
+    window: dt.timedelta = DEFAULT_WINDOW,
+    now: dt.datetime | None = None,
+) -> dt.datetime | None:
+    """Reserve one sign-in attempt against every key, or refuse it (audited as ``login.throttled``).
+
+    Refused when a key is locked (returns when the lock ends) or when its failures in the window
+    plus the attempts being checked reach its limit (returns ``now``). Else every key counts one
+    pending attempt, to be ``settle``d, and None is returned."""
+    now = now or utcnow()
+    with write_transaction(session):
+        rows = {key: _locked_row(session, key, now) for key in sorted(limits)}  # one order
+        until = max(
+            (r.locked_until for r in rows.values() if r.locked_until and r.locked_until > now),
+            default=None,
+        )
+        full = any(
+            (r.failures if r.window_start >= now - window else 0) + r.pending >= limits[k]
+            for k, r in rows.items()
+        )
+        if until is not None or full:
+            _audit_refusal(session, username, until, detail, now)
+            return until or now
+        for row in rows.values():
+            row.pending += 1
+            row.pending_at = now
+    return None
+
+
+def _count_failure(
+    row: LoginThrottle, limit: int, window: dt.timedelta, lock: dt.timedelta, now: dt.datetime
+) -> dt.datetime | None:
+    if row.window_start < now - window:
+        row.failures, row.window_start = 0, now
+    row.failures += 1
+    if row.failures >= limit:
+        row.locked_until = now + lock
+        row.failures, row.window_start = 0, now  # after the lock: a fresh allowance
+        return row.locked_until
+    return None
+
+
+def settle(
+    session: Session,
+    limits: Mapping[str, int],
+    *,
+    failed: bool | None,
+    window: dt.timedelta,
+    lock: dt.timedelta,
+    now: dt.datetime | None = None,
+) -> dt.datetime | None:
+    """End a claimed attempt: a failure counts against every key (the one reaching its limit
+    locks); a success forgets the username's failures; None (the check itself broke down) only
+    ends the attempt. Returns the latest lock set, or None."""
+    now = now or utcnow()
+    locked = None
+    with write_transaction(session):
+        _forget_stale(session, window, now)
+        for key, limit in sorted(limits.items()):
+            row = _locked_row(session, key, now)
+            row.pending = max(row.pending - 1, 0)
+            if failed is None:
+                continue
+            if failed:
+                found = _count_failure(row, limit, window, lock, now)
+                if found is not None:
+                    locked = max(locked or found, found)
+            elif key.startswith(USER_PREFIX):
+                row.failures, row.window_start = 0, now
+    return locked
 
 
 def record_failure(
@@ -84,46 +213,27 @@ def record_failure(
     lock: dt.timedelta,
     now: dt.datetime | None = None,
 ) -> dt.datetime | None:
-    """Count one failed sign-in against every key; a key reaching its limit within ``window`` is
-    locked for ``lock``. Returns the latest lock this failure set, or None."""
+    """Count one failed sign-in (not claimed) against every key; a key reaching its limit within
+    ``window`` is locked for ``lock``. Returns the latest lock this failure set, or None."""
     now = now or utcnow()
     locked = None
     with write_transaction(session):
-        session.execute(  # forget what is neither counting nor locked any more
-            sa.delete(LoginThrottle).where(
-                LoginThrottle.window_start < now - window,
-                sa.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
-            )
-        )
+        _forget_stale(session, window, now)
         for key, limit in sorted(limits.items()):  # one order: two requests never deadlock
-            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-            session.execute(
-                dialect.insert(LoginThrottle)
-                .values(key=key, failures=0, window_start=now)
-                .on_conflict_do_nothing()
-            )
-            row = session.scalars(
-                sa.select(LoginThrottle)
-                .where(LoginThrottle.key == key)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            ).one()
-            if row.window_start < now - window:
-                row.failures, row.window_start = 0, now
-            row.failures += 1
-            if row.failures >= limit:
-                row.locked_until = now + lock
-                row.failures, row.window_start = 0, now  # after the lock: a fresh allowance
-                locked = max(locked or row.locked_until, row.locked_until)
+            found = _count_failure(_locked_row(session, key, now), limit, window, lock, now)
+            if found is not None:
+                locked = max(locked or found, found)
     return locked
 
 
 def clear(session: Session, key: str) -> None:
-    """Forget a key's failures (a good sign-in clears its username's count, not its address's)."""
+    """Forget a key: its failures and its lock (an administrator unlocking an account, a reset)."""
     with write_transaction(session):
         session.execute(
-            sa.delete(LoginThrottle).where(
-                LoginThrottle.key == key,
-                sa.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < utcnow()),
-            )
+            sa.delete(LoginThrottle).where(LoginThrottle.key == key, LoginThrottle.pending == 0)
+        )
+        session.execute(
+            sa.update(LoginThrottle)
+            .where(LoginThrottle.key == key)
+            .values(failures=0, locked_until=None, window_start=utcnow())
         )

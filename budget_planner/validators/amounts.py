@@ -6,6 +6,10 @@ Accepted: numbers (a float through its shortest repr, Excel's 15-digit binary no
 ``50(万元)``, ``500000元`` (read as 50 万元, ``amount.in_yuan``), ``1.2亿元``. ``-``, ``—``, ``——``,
 ``/`` and ``无`` mean nothing (None, with a warning). A negative is a value: the schema reports it.
 
+Too large (``amount.too_large``, an error): above ``MAX_AMOUNT`` (10⁶ 万元 = 100 亿元, far beyond any
+project of this fund) or not finite (``1e24``, NaN, infinity as a number cell): the value is left out,
+like an unreadable one, so no total or export ever meets it.
+
 Refused (``amount.not_number``): any other text (``约50万``, ``50%``, ``待定``), dates, booleans, and
 the accounting shape ``(5)``: in these tables a bracketed number is far more often a note than a
 negative, and guessing the sign of money is worse than asking.
@@ -17,7 +21,6 @@ normalisation (``amount.normalised``) except where every cell is text (a Word ta
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import unicodedata
 from decimal import Decimal
@@ -36,6 +39,8 @@ _PREFIXES = ("¥", "人民币", "RMB")
 _WAN_SUFFIXES = ("(万元)", "万元", "万")
 _YI_SUFFIXES = ("(亿元)", "亿元", "亿")
 _YUAN_SUFFIXES = ("(元)", "元")
+MAX_AMOUNT = Decimal(10) ** 6  # 万元: a cell above this (100 亿元) is amount.too_large
+_MAX = 10**6  # the same bound for int and float cells, compared without a Decimal
 NOTHING = frozenset({"-", "--", "---", "—", "——", "–", "/", "\\", "无", "空"})
 
 
@@ -46,20 +51,30 @@ class AmountParse(NamedTuple):
     """
 
     value: Decimal | None
-    # amount.normalised / .rounded / .in_yuan / .not_number, cell.error_value, or None
+    # amount.normalised / .rounded / .in_yuan / .not_number / .too_large, cell.error_value, or None
     issue: str | None = None
     note: str = ""  # what was normalised or why it failed, in Chinese, quoting the cell
 
     @property
     def ok(self) -> bool:
-        return self.issue not in ("amount.not_number", "cell.error_value")
+        return self.issue not in UNREADABLE
 
 
+UNREADABLE = frozenset({"amount.not_number", "amount.too_large", "cell.error_value"})
 BLANK = AmountParse(None)
+
+
+def too_large(source: str) -> AmountParse:
+    """A value beyond ``MAX_AMOUNT`` or not finite: an error at its cell, left out of every total."""
+    return AmountParse(
+        None, "amount.too_large", f"“{source}”超过 100 亿元（1,000,000 万元）或不是有限数"
+    )
 
 
 def _round(value: Decimal, source: str, issue: str | None, notes: list[str]) -> AmountParse:
     """Keep at most 4 places; report the strongest change (in_yuan > rounded > normalised)."""
+    if not value.is_finite() or abs(value) > MAX_AMOUNT:
+        return too_large(source)
     if value.as_tuple().exponent < -4:  # type: ignore[operator]
         rounded = money.quantize(value)
         notes.append(f"四舍五入为 {money.plain(rounded)}")
@@ -95,10 +110,12 @@ def parse_amount(raw: CellValue | Decimal, *, numbers_are_text: bool = False) ->
     """Type one amount cell. ``numbers_are_text``: the source holds only text (a Word table)."""
     kind = type(raw)
     if kind is int:
+        if not -_MAX <= raw <= _MAX:  # type: ignore[operator]
+            return too_large(str(raw))
         return AmountParse(Decimal(raw))  # type: ignore[arg-type]
     if kind is float:
-        if not math.isfinite(raw):  # type: ignore[arg-type]
-            return AmountParse(None, "amount.not_number", f"“{raw}”不是数字")
+        if not -_MAX <= raw <= _MAX:  # type: ignore[operator]  (NaN compares false: too large)
+            return too_large(repr(raw))
         value, needs_rounding = from_float(raw)  # type: ignore[arg-type]
         if needs_rounding:
             return _round(value, repr(raw), None, [])
@@ -112,8 +129,8 @@ def parse_amount(raw: CellValue | Decimal, *, numbers_are_text: bool = False) ->
     if isinstance(raw, Formula):
         return BLANK  # the extractor already reported formula.no_cached_value
     if isinstance(raw, Decimal):
-        if not raw.is_finite():
-            return AmountParse(None, "amount.not_number", f"“{raw}”不是数字")
+        if not raw.is_finite() or abs(raw) > MAX_AMOUNT:
+            return too_large(str(raw))
         return _round(raw, money.plain(raw) or "", None, [])
     if isinstance(raw, bool):
         return AmountParse(None, "amount.not_number", f"“{'是' if raw else '否'}”不是数字")

@@ -115,6 +115,8 @@ def amount_issue(sheet: str, label: str, parsed, row: int, cell: str, raw: CellV
 
     if parsed.issue == "amount.not_number":
         message = f"{label}{parsed.note}，请填写数字（单位：万元）"
+    elif parsed.issue == "amount.too_large":
+        message = f"{label}{parsed.note}，请核对金额是否以万元填写"
     elif parsed.issue == "cell.error_value":
         message = f"{label}{parsed.note}，请改正公式或改填数字"
     else:

@@ -30,6 +30,7 @@ ROW_CELL_CODES = frozenset(
         "category.unknown",
         "text.too_long",
         "amount.not_number",
+        "amount.too_large",
         "amount.negative",
         "amount.normalised",
         "amount.in_yuan",

@@ -51,6 +51,7 @@ CODES: dict[str, Code] = {
     "text.too_long": Code(E, "文字超过长度限制"),
     "amount.not_number": Code(E, "金额不是数字"),
     "amount.negative": Code(E, "金额为负数"),
+    "amount.too_large": Code(E, "金额超过 100 亿元或不是有限数"),
     "amount.normalised": Code(W, "金额已规范化"),
     "amount.rounded": Code(W, "金额已四舍五入到 4 位小数"),
     "amount.merged": Code(W, "金额单元格跨行合并"),

@@ -1,5 +1,17 @@
 """Parsing in guarded worker processes: a memory limit, a time limit, and a pool that survives them.
 
+The time limit is CPU time counted per file (DESIGN §8): ``cpu_budget`` gives a file 10 s plus 2 s
+per MB of the worker's CPU. A reused worker's RLIMIT_CPU counts everything it ever did, so before
+each file the worker sets its soft limit to the CPU it has used so far plus that file's budget; a
+file going over is killed by the kernel (SIGXCPU) and gets ``file.timeout``. A busy machine only
+slows the wall clock, so it never refuses a good file. A wall-clock backstop (60 s, or 1.5× the CPU
+budget when longer; ``BUDGET_PLANNER_PARSE_TIMEOUT`` sets it in seconds) catches a worker that is
+stuck without using CPU.
+
+Workers are handed out first come, first served, and one owner (an account: ``owned_by``) holds at
+most all of them but one while its parses run, so one account uploading without pause cannot keep
+another account's file waiting for more than one parse.
+
 python-calamine aborts the whole process (SIGABRT) on some hostile files and openpyxl can grow to
 gigabytes, so the parsers run in a small pool of reused worker processes, each with RLIMIT_AS set.
 The container gate runs here in the caller's process (cheap, standard library only); only a file
@@ -16,15 +28,19 @@ and benchmarks.
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
+import contextvars
 import gc
+import math
 import os
 import resource
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -35,11 +51,12 @@ from budget_planner.validators.grid import WorkbookGrid
 
 MB = 1024 * 1024
 MEMORY_LIMIT = 1024 * MB  # RLIMIT_AS of a worker
-BASE_TIMEOUT = 5.0  # seconds for a typical file …
-TIMEOUT_PER_MB = 1.0  # … plus this much per MB uploaded
+BASE_CPU = 10.0  # CPU seconds for a file …
+CPU_PER_MB = 2.0  # … plus this much per MB uploaded
+WALL_CLOCK_BACKSTOP = 60.0  # seconds: a worker stuck without using CPU
 INPROCESS_ENV = "BUDGET_PLANNER_INPROCESS"
 PYTHON_ENV = "BUDGET_PLANNER_PYTHON"  # the interpreter for workers, when sys.executable is not one
-TIMEOUT_ENV = "BUDGET_PLANNER_PARSE_TIMEOUT"  # a fixed kill limit in seconds, for every file
+TIMEOUT_ENV = "BUDGET_PLANNER_PARSE_TIMEOUT"  # the wall-clock backstop in seconds, for every file
 STARTUP_TIMEOUT = 60.0
 WARM_SOON_SIZE = 256 * 1024  # from this upload size on, the first worker starts during the gate
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -57,22 +74,43 @@ OUT_OF_MEMORY = (
 )
 
 
+def cpu_budget(size: int) -> float:
+    """The CPU seconds a file of ``size`` bytes may take: 10 s plus 2 s per MB."""
+    return BASE_CPU + CPU_PER_MB * size / MB
+
+
 def timeout_for(size: int) -> float:
-    """The kill limit for a file of ``size`` bytes: 5 s plus 1 s per MB, unless the operator set
-    ``BUDGET_PLANNER_PARSE_TIMEOUT`` (seconds, for every file)."""
+    """The wall-clock backstop for a file of ``size`` bytes: 60 s, or 1.5× its CPU budget when
+    that is longer, unless the operator set ``BUDGET_PLANNER_PARSE_TIMEOUT`` (seconds)."""
     fixed = os.environ.get(TIMEOUT_ENV, "").strip()
     if fixed:
         try:
             return max(float(fixed), 0.1)
         except ValueError:
             pass
-    return BASE_TIMEOUT + TIMEOUT_PER_MB * size / MB
+    return max(WALL_CLOCK_BACKSTOP, 1.5 * cpu_budget(size))
 
 
-def _timed_out(seconds: float) -> UnreadableFile:
+def cpu_limit(budget: float, clock: Callable[[], float] = time.process_time) -> int:
+    """The soft RLIMIT_CPU that gives the next file ``budget`` CPU seconds: what the process has
+    used so far (``clock``) plus the budget, rounded up (the limit counts whole seconds and the
+    whole life of the process, not the file)."""
+    return math.ceil(clock() + budget)
+
+
+def _arm_cpu_limit(budget: float, clock: Callable[[], float] = time.process_time) -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = cpu_limit(budget, clock)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _timed_out(seconds: float, cpu: bool = False) -> UnreadableFile:
+    what = f"CPU 时间超过 {seconds:.0f} 秒" if cpu else f"超过 {seconds:.0f} 秒"
     return UnreadableFile(
         "file.timeout",
-        f"读取文件超时（超过 {seconds:.0f} 秒），文件可能过大或结构异常。"
+        f"读取文件超时（{what}），文件可能过大或结构异常。"
         "请删除多余的工作表和行列、另存为 .xlsx 后重新上传；仍超时请分成几个文件上传。",
     )
 
@@ -97,7 +135,9 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
             return
         if task is None:  # told to stop: nothing to flush or free, and the parent is waiting
             os._exit(0)
-        data, container, limits, before = task
+        data, container, limits, before, budget = task
+        if budget is not None:
+            _arm_cpu_limit(budget)  # this file's CPU, whatever earlier files used
         # a grid is hundreds of thousands of small acyclic objects: no cyclic collection while it
         # is built and pickled (the grid is freed by reference counting once sent)
         gc.disable()
@@ -185,6 +225,8 @@ class _Worker:
             reply = self.conn.recv() if ready else None
         except (EOFError, OSError) as exc:  # the worker died (SIGABRT, SIGKILL, out of memory)
             self.kill()
+            if self.process.returncode == -signal.SIGXCPU:  # over this file's CPU budget
+                raise _timed_out(task[-1] or 0, cpu=True) from exc
             raise UnreadableFile("file.corrupt", DIED) from exc
         if reply is None:
             self.kill()
@@ -216,13 +258,79 @@ class _Worker:
         self.conn.close()
 
 
+class FairSlots:
+    """At most ``size`` holders, served first come, first served, and one owner (an account, see
+    ``owned_by``) never holding more than ``size - 1`` at once (all of them in a pool of one): a
+    slot given back goes to the longest waiter that may take it, never to the thread that gave it
+    back and asks again at once (a semaphore lets that thread barge in), and one account sending
+    upload after upload always leaves a worker for everyone else. Parses with no owner (the
+    command line, tests) are not capped."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._free = size
+        self._held: collections.Counter[object] = collections.Counter()
+        self._lock = threading.Lock()
+        self._waiting: collections.deque[tuple[object, threading.Event]] = collections.deque()
+
+    def _may_take(self, owner: object) -> bool:
+        return owner is None or self.size == 1 or self._held[owner] < self.size - 1
+
+    def _grant(self) -> None:
+        for entry in list(self._waiting):
+            if not self._free:
+                return
+            owner, turn = entry
+            if self._may_take(owner):
+                self._waiting.remove(entry)
+                self._free -= 1
+                self._held[owner] += 1
+                turn.set()
+
+    def acquire(self, owner: object = None) -> None:
+        turn = threading.Event()
+        with self._lock:
+            self._waiting.append((owner, turn))
+            self._grant()
+        turn.wait()
+
+    def release(self, owner: object = None) -> None:
+        with self._lock:
+            self._free += 1
+            self._held[owner] -= 1
+            if self._held[owner] <= 0:
+                del self._held[owner]
+            self._grant()
+
+    @contextlib.contextmanager
+    def held(self, owner: object = None) -> Iterator[None]:
+        self.acquire(owner)
+        try:
+            yield
+        finally:
+            self.release(owner)
+
+
+_owner: contextvars.ContextVar[object] = contextvars.ContextVar("parse_owner", default=None)
+
+
+@contextlib.contextmanager
+def owned_by(owner: object) -> Iterator[None]:
+    """Parses started in this context belong to ``owner`` (the web passes the account)."""
+    token = _owner.set(owner)
+    try:
+        yield
+    finally:
+        _owner.reset(token)
+
+
 class ParsePool:
     """At most ``size`` workers, started on demand and reused; thread-safe."""
 
     def __init__(self, size: int | None = None, memory_limit: int = MEMORY_LIMIT) -> None:
         self.size = size or min(4, os.cpu_count() or 1)
         self.memory_limit = memory_limit
-        self._slots = threading.BoundedSemaphore(self.size)
+        self._slots = FairSlots(self.size)
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
@@ -258,13 +366,17 @@ class ParsePool:
         limits: Limits = DEFAULT_LIMITS,
         timeout: float | None = None,
         before: Callable[[], object] | None = None,
+        cpu: float | None = None,
     ) -> WorkbookGrid:
-        """Extract a file that passed the gate in a worker; ``before`` is a test hook run first."""
+        """Extract a file that passed the gate in a worker, within ``cpu`` CPU seconds (default
+        ``cpu_budget``) and the wall-clock ``timeout`` (default ``timeout_for``); ``before`` is a
+        test hook run first."""
         seconds = timeout if timeout is not None else timeout_for(len(data))
-        with self._slots:
+        budget = cpu if cpu is not None else cpu_budget(len(data))
+        with self._slots.held(_owner.get()):
             worker = self._take()
             try:
-                return worker.run((data, container, limits, before), seconds)
+                return worker.run((data, container, limits, before, budget), seconds)
             finally:
                 self._give_back(worker)
 

@@ -27,7 +27,7 @@ from budget_planner.money import plain
 from budget_planner.storage import models, repository
 from budget_planner.storage.scope import PermissionDenied
 from budget_planner.storage.uploads import clean_file_name
-from budget_planner.web import consolidation, db, rounds, uploads
+from budget_planner.web import consolidation, db, rounds, upload_limits, uploads
 from budget_planner.web.access import ADMIN, FINANCE, UNIT, roles, user
 from budget_planner.web.dashboard import now
 from budget_planner.web.errors import Unauthenticated
@@ -178,6 +178,7 @@ def upload():
     chosen = [f for f in request.files.getlist("files") if f and f.filename]
     if not chosen:
         raise UsageError("请用 files 字段上传至少一个文件（multipart/form-data）")
+    upload_limits.check_count(len(chosen))
     scan = _scan()
     files = [(f.read(), clean_file_name(f.filename)) for f in chosen]
     results = uploads.store_files(files, scan, unit_name)

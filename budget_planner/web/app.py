@@ -52,10 +52,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         reminders,
         review,
         rounds,
+        sessions,
+        upload_limits,
         uploads,
     )
 
     db.init_app(app)
+    app.session_interface = sessions.DatabaseSessionInterface()
+    upload_limits.register(app)  # before the CSRF check reads the body
     csrf.init_app(app)
     auth.login_manager.init_app(app)
     formatting.register(app)
@@ -85,8 +89,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.after_request
     def _headers(response):
+        from flask import request
+        from flask_login import current_user
+
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # a signed-in user's page is never kept by the browser or a proxy (the back button
+            # after logout, a shared computer)
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     return app

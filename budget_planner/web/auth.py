@@ -9,7 +9,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
-from budget_planner.web import db, throttle
+from budget_planner.web import db, sessions, throttle
 from budget_planner.web.access import SiteUser, session_token, user
 from budget_planner.web.forms import LoginForm, PasswordForm
 
@@ -85,17 +85,20 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        refusal = throttle.refused(form.username.data)  # too many failures: not even tried
+        refusal = throttle.claim(form.username.data)  # too many failures: not even tried
         if refusal is not None:
             flash(refusal, "error")
             return render_template("auth/login.html", form=form), 429
-        account = repository.authenticate(  # audits the success or the failure
-            db.session(), form.username.data, form.password.data, detail=_client()
-        )
-        if account is None:
-            throttle.failed(form.username.data)
-        else:
-            throttle.succeeded(form.username.data)
+        try:
+            account = repository.authenticate(  # audits the success or the failure
+                db.session(), form.username.data, form.password.data, detail=_client()
+            )
+        except Exception:
+            throttle.settle(form.username.data, failed=None)  # not checked: nothing counts
+            raise
+        throttle.settle(form.username.data, failed=account is None)
+        if account is not None:
+            sessions.rotate()  # a new session id and CSRF token: nothing seen before counts after
             login_user(site_user(account))
             if account.must_change_password:
                 return redirect(url_for("auth.change_password"))
@@ -113,6 +116,7 @@ def _client() -> str:
 def logout():
     repository.audit(db.session(), user(), repository.Action.LOGOUT, unit_id=user().unit_id)
     logout_user()
+    sessions.end()  # this session only: the account's other sessions stay signed in
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
 
@@ -129,7 +133,10 @@ def change_password():
         except UsageError as exc:
             form.current.errors = [*form.current.errors, str(exc)]
         else:
-            login_user(site_user(account))  # the session id changes with the password
+            # every session of the account was ended (and its API token revoked) with the change;
+            # this browser goes on in a new one
+            sessions.rotate()
+            login_user(site_user(account))
             flash("密码已修改。", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form)

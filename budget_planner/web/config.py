@@ -42,6 +42,8 @@ def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         found["ROUND_ID"] = env["BUDGET_PLANNER_ROUND"]
     if env.get("BUDGET_PLANNER_MAX_UPLOAD_MB"):
         found["MAX_CONTENT_LENGTH"] = int(env["BUDGET_PLANNER_MAX_UPLOAD_MB"]) * MB
+    if env.get("BUDGET_PLANNER_PARSES_PER_USER"):
+        found["PARSES_PER_USER"] = int(env["BUDGET_PLANNER_PARSES_PER_USER"])
     if env.get("SESSION_COOKIE_SECURE"):
         found["SESSION_COOKIE_SECURE"] = _flag(env["SESSION_COOKIE_SECURE"])
     return found

@@ -21,6 +21,7 @@ TITLES = {
     404: "页面不存在",
     405: "不支持的操作",
     413: "上传内容过大",
+    429: "请稍后再试",
     500: "服务器内部错误",
 }
 
@@ -30,14 +31,19 @@ def _message(status: int, error: Exception) -> str:
         return "页面已过期或缺少安全校验码，请返回上一页，刷新后重新提交。"
     if isinstance(error, BudgetPlannerError):
         return str(error)
-    limit_mb = (request.max_content_length or 0) // (1024 * 1024)
+    if status == 413:
+        from budget_planner.web.upload_limits import size_message
+
+        return size_message(request.max_content_length)
+    if status == 429 and error.description != getattr(type(error), "description", None):
+        return str(error.description)  # a Chinese description given where it was raised
     return {
         400: "请求的内容不完整或格式不对，请返回上一页重试。",
         401: "请先登录后再访问。",
         403: "您的账号没有权限进行此操作。",
         404: "您访问的页面或文件不存在，或不属于您的单位。",
         405: "此页面不支持该操作，请从页面上的按钮进入。",
-        413: f"一次上传的文件合计不能超过 {limit_mb} MB，请分批上传或压缩扫描件。",
+        429: "请求过于频繁，请稍后再试。",
     }.get(status, "服务器处理时出错，请稍后重试；如仍出错请联系省局管理员。")
 
 

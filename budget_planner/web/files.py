@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import PurePath
 from urllib.parse import quote
 
 from flask import Response
+
+from budget_planner.storage.records import clean_file_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_BY_SUFFIX = {
@@ -21,11 +24,22 @@ MIME_BY_SUFFIX = {
 }
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._()+-]+")  # a fallback name needing no quoting at all
+_PLAIN_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+
+
 def content_disposition(name: str, inline: bool = False) -> str:
-    """``attachment; filename="….xlsx"; filename*=UTF-8''%E6%B8%85…`` (RFC 6266 / RFC 5987)."""
+    """``attachment; filename="….xlsx"; filename*=UTF-8''%E6%B8%85…`` (RFC 6266 / RFC 5987).
+
+    The name is cleaned again (a name stored before the cleaning rules may hold a line break);
+    the plain ``filename=`` fallback is a name of letters, digits and ``._()+-`` only, else
+    ``download`` with the extension when that is plain too."""
+    name = clean_file_name(name)
     suffix = PurePath(name).suffix
-    plain_ascii = all(32 < ord(c) < 127 and c not in '"\\;%' for c in name)
-    fallback = name if plain_ascii else f"download{suffix if suffix.isascii() else ''}"
+    if _PLAIN_NAME.fullmatch(name):
+        fallback = name
+    else:
+        fallback = "download" + (suffix if _PLAIN_SUFFIX.fullmatch(suffix) else "")
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 
 from budget_planner.money import plain
 from budget_planner.storage.models import Decision, RoundStatus, Status
@@ -47,11 +50,37 @@ def wan(value: Decimal | int | str | None) -> str:
     return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
 
 
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ISOLATES = re.compile("[\u2066-\u2069]")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate_bidi(value: Any) -> Any:
+    """Every value a page prints (Jinja's ``finalize``): text holding direction controls (U+202E
+    would show 清远市 U+202E xslx.exe as 清远市exe.xlsx, or turn the cells after it around) is
+    wrapped in an isolate (FSI … PDI), whose end closes whatever the text opened; isolates inside
+    it are dropped so none can close the wrapper early. Markup (a form field, ``|verbatim``) is
+    left as it is."""
+    if type(value) is str and _BIDI.search(value):
+        return FSI + _ISOLATES.sub("", value) + PDI
+    return value
+
+
+def verbatim(value: Any) -> Markup:
+    """A value printed exactly (escaped, never isolated): a form's hidden key sent back as is."""
+    return Markup.escape("" if value is None else value)
+
+
 def status_class(status: str | None) -> str:
     return STATUSES.get(status or "", VERSION_STATES.get(status or "", "s-missing"))
 
 
 def register(app: Flask) -> None:
+    app.jinja_env.finalize = isolate_bidi
+    app.add_template_filter(verbatim, "verbatim")
+    from budget_planner.web.paging import CHANGES_INLINE
+
+    app.add_template_global(CHANGES_INLINE, "CHANGES_INLINE")
     app.add_template_filter(beijing, "beijing")
     app.add_template_filter(wan, "wan")
     app.add_template_filter(status_class, "status_class")

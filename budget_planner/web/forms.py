@@ -44,8 +44,15 @@ class PasswordForm(FlaskForm):
     )
 
     def validate_new(self, field) -> None:
+        from flask_login import current_user
+
+        from budget_planner.storage.accounts import password_problem
+
         if field.data == self.current.data:
             raise ValidationError("新密码不能与当前密码相同")
+        problem = password_problem(field.data or "", getattr(current_user, "username", ""))
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 class UploadForm(FlaskForm):

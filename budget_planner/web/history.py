@@ -1,11 +1,12 @@
 """A unit's history (every version of every table, with its state, reviews, the file as sent and the
-difference to the previous version) and its receipt (回执) as a workbook."""
+difference to the previous version: the first ``CHANGES_INLINE`` changes, the rest a page at a time
+on ``/versions/<id>/changes``) and its receipt (回执) as a workbook."""
 
 from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import login_required
 
 from budget_planner.export.receipt import receipt_name, write_receipt
@@ -13,6 +14,7 @@ from budget_planner.storage import repository
 from budget_planner.web import db, files, rounds
 from budget_planner.web.access import user
 from budget_planner.web.dashboard import now
+from budget_planner.web.paging import paginate, requested_page
 
 bp = Blueprint("history", __name__)
 
@@ -36,6 +38,23 @@ def unit(unit_id: int):
         unit=found,
         threads=threads,
         versions=sum(len(t.entries) for t in threads),
+    )
+
+
+@bp.route("/versions/<int:version_id>/changes")
+@login_required
+def changes(version_id: int):
+    """Every change of a version from the one before, a page at a time."""
+    found = repository.version_changes(db.session(), version_id, scope=user())
+    if found is None:
+        abort(404)
+    version, previous, diff = found
+    return render_template(
+        "history/changes.html",
+        version=version,
+        previous=previous,
+        page=paginate(diff, requested_page()),
+        page_url=lambda n: url_for("history.changes", version_id=version_id, page=n),
     )
 
 

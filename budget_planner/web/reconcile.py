@@ -23,6 +23,7 @@ from budget_planner.validators.amounts import parse_amount
 from budget_planner.web import consolidation, db, rounds
 from budget_planner.web.access import ADMIN, FINANCE, roles, user
 from budget_planner.web.forms import ActionForm
+from budget_planner.web.paging import paginate, requested_page
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconciliation")
 ACCEPTED = (None, "amount.normalised")  # typed amounts: "45", "45.5", "1,200", "４５"
@@ -56,6 +57,7 @@ def index():
     assert rec is not None
     plan = {u.unit: u for u in found.plan().units}
     approved_total = sum((u.approved(CONTROLLED_TABLE) for u in plan.values()), Decimal(0))
+    unbudgeted = paginate(rec.unbudgeted, requested_page())
     return render_template(
         "reconcile/index.html",
         stored=stored,
@@ -64,6 +66,8 @@ def index():
         plan=plan,
         approved_total=approved_total,
         orphans=found.plan().orphans,
+        unbudgeted=unbudgeted,
+        page_url=lambda n: url_for("reconcile.index", page=n, _anchor="unbudgeted"),
         controlled=CONTROLLED_TABLE,
         form=ActionForm(),
     )
@@ -132,8 +136,10 @@ def _unit_or_404(unit_id: int):
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 def unit(unit_id: int):
-    """One unit's projects with 申报金额 and the 核定金额 finance enters."""
+    """One unit's projects with 申报金额 and the 核定金额 finance enters, a page of ``PAGE_SIZE``
+    projects at a time (the totals are the whole unit's); saving changes the projects of the page."""
     stored, found = _unit_or_404(unit_id)
+    number = requested_page()
     session = db.session()
     typed: dict[str, str] = {}
     problems: dict[str, str] = {}
@@ -160,7 +166,7 @@ def unit(unit_id: int):
                 problems = exc.problems
             else:
                 flash(f"已保存 {count} 项核定金额。" if count else "核定金额没有变化。", "success")
-                return redirect(url_for("reconcile.unit", unit_id=unit_id))
+                return redirect(url_for("reconcile.unit", unit_id=unit_id, page=number))
         flash("核定金额未保存，请按提示修改：" + "；".join(problems.values()), "error")
     projects = repository.requested_projects(session, stored.id, unit_id)
     approved = {
@@ -168,13 +174,18 @@ def unit(unit_id: int):
         for (_u, key), amount in repository.allocations(session, stored.id, scope=unit_id).items()
     }
     control = repository.control_numbers(session, stored.id, scope=unit_id).get(found.short_name)
+    ordered = [p for table in COLLECTION_TABLES for p in projects.values() if p.table == table]
+    page = paginate(ordered, number)
+    shown = {p.key for p in page.items}
     tables = []
     for table in COLLECTION_TABLES:
         rows = [p for p in projects.values() if p.table == table]
         if rows:
             asked = sum((p.amount or Decimal(0) for p in rows), Decimal(0))
             given = sum((approved.get(p.key, Decimal(0)) for p in rows), Decimal(0))
-            tables.append((table, rows, asked, given))
+            on_page = [p for p in rows if p.key in shown]
+            if on_page:
+                tables.append((table, on_page, asked, given))
     controlled = [p for p in projects.values() if p.table == CONTROLLED_TABLE]
     approved_controlled = sum((approved.get(p.key, Decimal(0)) for p in controlled), Decimal(0))
     return render_template(
@@ -183,7 +194,9 @@ def unit(unit_id: int):
         unit=found,
         tables=tables,
         approved=approved,
-        orphans={k: a for k, a in approved.items() if k not in projects},
+        orphans={k: a for k, a in approved.items() if k not in projects} if number == 1 else {},
+        page=page,
+        page_url=lambda n: url_for("reconcile.unit", unit_id=unit_id, page=n),
         typed=typed,
         problems=problems,
         control=control,

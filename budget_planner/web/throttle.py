@@ -4,7 +4,8 @@ Five failed sign-ins for one username within 15 minutes lock that username for 1
 from one client address lock the address (a guesser trying many usernames; a higher limit, so one
 office's typos do not lock its neighbours out). A locked sign-in is refused before the password is
 checked — even the right one — with "登录失败次数过多，请 15 分钟后再试", and audited as
-``login.throttled``. A good sign-in clears its username's count. The counts live in the database
+``login.throttled``. A good sign-in clears its username's count. Guesses sent at once are counted
+as they are checked (``storage/throttle.claim``), so they cannot all slip under the limit. The counts live in the database
 (``storage/throttle.py``), so every app server and every restart sees them.
 
 The client address is ``request.remote_addr``: behind a reverse proxy, let the proxy pass the
@@ -45,26 +46,33 @@ def _limits(username: str) -> dict[str, int]:
     return {key: limit for key, limit in limits.items() if limit > 0}
 
 
-def refused(username: str) -> str | None:
-    """The Chinese refusal when this username or this address is locked (audited), else None."""
-    keys = list(_limits(username))
-    if not keys:
+def claim(username: str) -> str | None:
+    """The Chinese refusal when this username or this address is locked, or has as many attempts
+    failed and being checked as its limit (audited); else None, and the attempt counts as being
+    checked until ``settle``."""
+    limits = _limits(username)
+    if not limits:
         return None
     detail = f"来自 {request.remote_addr}" if request.remote_addr else ""
-    until = throttle.refuse(db.session(), keys, username, detail=detail)
+    until = throttle.claim(
+        db.session(),
+        limits,
+        username,
+        detail=detail,
+        window=dt.timedelta(minutes=_setting("LOGIN_WINDOW_MINUTES")),
+    )
     return message() if until is not None else None
 
 
-def failed(username: str) -> None:
+def settle(username: str, *, failed: bool | None) -> None:
+    """The claimed attempt's outcome: a failure counts (and may lock), a success clears the
+    username's count."""
     limits = _limits(username)
     if limits:
-        throttle.record_failure(
+        throttle.settle(
             db.session(),
             limits,
+            failed=failed,
             window=dt.timedelta(minutes=_setting("LOGIN_WINDOW_MINUTES")),
             lock=dt.timedelta(minutes=_setting("LOGIN_LOCK_MINUTES")),
         )
-
-
-def succeeded(username: str) -> None:
-    throttle.clear(db.session(), throttle.key_for_user(username))

@@ -12,7 +12,7 @@ from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
 from budget_planner.storage.uploads import StoredTable, clean_file_name, store_upload_tables
 from budget_planner.templates.spec import ALL_TABLES
-from budget_planner.web import db, rounds, validation
+from budget_planner.web import db, rounds, upload_limits, validation
 from budget_planner.web.access import ADMIN, UNIT, roles, user
 from budget_planner.web.forms import UploadForm
 
@@ -86,10 +86,12 @@ def _results(checked, stored: list[StoredTable]) -> list[TableResult]:
 
 def receive(form: UploadForm, unit_name: str) -> list[FileResult] | None:
     """Validate the chosen files together, then store each; None when nothing could be taken."""
+    chosen = form.chosen_files()
+    upload_limits.check_count(len(chosen))
     scan = _attachment(form)
     if form.attachment.errors:
         return None
-    files = [(f.read(), clean_file_name(f.filename)) for f in form.chosen_files()]
+    files = [(f.read(), clean_file_name(f.filename)) for f in chosen]
     return store_files(files, scan, unit_name)
 
 
@@ -97,11 +99,17 @@ def store_files(
     files: list[tuple[bytes, str]], scan: tuple[bytes, str] | None, unit_name: str
 ) -> list[FileResult]:
     """Validate the files together (a 预算表 is checked against its table row), then store each
-    with the scan; the page and the API both come here."""
+    with the scan; the page and the API both come here. The account holds one of its parse slots
+    meanwhile (429 when it has none free), and no grid outlives the validation."""
+    upload_limits.check_count(len(files))
     stored, config = rounds.required()
-    checked_all = validation.check_batch(
-        files, config, unit_name, current_app.config.get("VALIDATION_PARSE")
-    )
+    with upload_limits.parse_slot(user().id, len(files)):
+        checked_all = validation.check_batch(
+            files, config, unit_name, current_app.config.get("VALIDATION_PARSE")
+        )
+    for checked in checked_all:
+        for item in checked:
+            item.grid = None  # the file as read: not needed to store or show the results
     session = db.session()
     results = []
     for (data, name), checked in zip(files, checked_all, strict=True):

@@ -1,0 +1,61 @@
+"""Uploads being parsed now, per user, counted in the database so that every app server agrees.
+
+A parse costs seconds of a worker's CPU; one account sending request after request could hold every
+worker and every server thread. ``begin`` takes a slot for one upload (all its files) unless the
+user already has ``limit`` in flight; ``end`` gives it back. Counting and taking happen under the
+user's lock (a row lock on the account on PostgreSQL; SQLite's write lock), so requests sent at
+once to several servers cannot all slip in. A slot whose server died mid-parse expires by itself.
+
+    begin(s, user_id, *, limit, hold, now=None) -> int | None   # the slot, or None: refused
+    end(s, slot)
+    in_flight(s, user_id, *, now=None) -> int
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from budget_planner.storage.db import write_transaction
+from budget_planner.storage.models import ParseInFlight, User
+from budget_planner.storage.types import utcnow
+
+
+def _live(user_id: int, now: dt.datetime) -> sa.Select:
+    return (
+        sa.select(sa.func.count())
+        .select_from(ParseInFlight)
+        .where(ParseInFlight.user_id == user_id, ParseInFlight.expires_at > now)
+    )
+
+
+def begin(
+    session: Session,
+    user_id: int,
+    *,
+    limit: int,
+    hold: dt.timedelta,
+    now: dt.datetime | None = None,
+) -> int | None:
+    """A slot for one upload of this user, held at most ``hold``; None when ``limit`` are taken."""
+    now = now or utcnow()
+    with write_transaction(session):
+        session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
+        session.execute(sa.delete(ParseInFlight).where(ParseInFlight.expires_at <= now))
+        if (session.scalar(_live(user_id, now)) or 0) >= limit:
+            return None
+        slot = ParseInFlight(user_id=user_id, started_at=now, expires_at=now + hold)
+        session.add(slot)
+        session.flush()
+        return slot.id
+
+
+def end(session: Session, slot: int) -> None:
+    with write_transaction(session):
+        session.execute(sa.delete(ParseInFlight).where(ParseInFlight.id == slot))
+
+
+def in_flight(session: Session, user_id: int, *, now: dt.datetime | None = None) -> int:
+    return int(session.scalar(_live(user_id, now or utcnow())) or 0)
