@@ -9,6 +9,7 @@ all count. The web layer (``web/throttle.py``) sets the policy and words the ref
     refuse(s, keys, username, *, detail, now=None) -> datetime | None  # if locked: audited
     record_failure(s, limits: {key: limit}, *, window, lock, now=None) -> datetime | None
     clear(s, key)                                                   # after a good sign-in
+    locked_until(s, keys) -> {key: datetime};  forget(s, key) -> bool  # the admin's list, unlock
 """
 
 from __future__ import annotations
@@ -127,3 +128,27 @@ def clear(session: Session, key: str) -> None:
                 sa.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < utcnow()),
             )
         )
+
+
+def locked_until(
+    session: Session, keys: Iterable[str], now: dt.datetime | None = None
+) -> dict[str, dt.datetime]:
+    """The keys among ``keys`` locked now, with when each lock ends (read only)."""
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    query = sa.select(LoginThrottle.key, LoginThrottle.locked_until).where(
+        LoginThrottle.key.in_(wanted), LoginThrottle.locked_until > (now or utcnow())
+    )
+    return {key: until for key, until in session.execute(query)}
+
+
+def forget(session: Session, key: str) -> bool:
+    """Drop a key's count and lock inside the caller's transaction (an admin's reset or unlock);
+    whether it was locked."""
+    row = session.get(LoginThrottle, key)
+    if row is None:
+        return False
+    locked = row.locked_until is not None and row.locked_until > utcnow()
+    session.delete(row)
+    return locked

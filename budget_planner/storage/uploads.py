@@ -14,17 +14,18 @@ from sqlalchemy.orm import Session
 from budget_planner.errors import UsageError
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
+from budget_planner.storage.grants import filing_refusal
 from budget_planner.storage.models import (
     Attachment,
     Blob,
     Role,
     Round,
-    RoundStatus,
     Status,
     Submission,
     Unit,
     Version,
 )
+from budget_planner.storage.queries import CountReason, counted_for
 from budget_planner.storage.records import (
     clean_file_name,
     money_or_none,
@@ -37,11 +38,14 @@ from budget_planner.storage.scope import (
     Actor,
     NotFound,
     Scope,
+    WorkflowConflict,
     load_actor,
     require_role,
     require_unit_access,
 )
+from budget_planner.storage.transitions import refresh_status
 from budget_planner.storage.types import utcnow
+from budget_planner.storage.workflow import VersionState
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.validators.pipeline import Checked
 
@@ -87,14 +91,27 @@ def _locked_submission(
     return session.scalars(query).one()
 
 
-def newest_version(session: Session, submission_id: int) -> Version | None:
-    query = (
-        sa.select(Version)
-        .where(Version.submission_id == submission_id)
-        .order_by(Version.number.desc())
-        .limit(1)
-    )
-    return session.scalars(query).first()
+def newest_version(session: Session, submission_id: int, *, live: bool = False) -> Version | None:
+    """The thread's newest version (``live``: the newest not deleted)."""
+    query = sa.select(Version).where(Version.submission_id == submission_id)
+    if live:
+        query = query.where(Version.state != VersionState.DELETED.value)
+    return session.scalars(query.order_by(Version.number.desc()).limit(1)).first()
+
+
+class UploadRefused(WorkflowConflict):
+    """The file is another unit's: nothing of it was stored (the refusal is audited)."""
+
+
+OTHER_UNIT = "unit.conflict"  # metadata or 填报单位 naming a unit other than the uploader's
+
+
+def other_units_table(checked: Sequence[Checked]) -> Checked | None:
+    """The first table whose metadata or 填报单位 line names another unit of the round.
+
+    The reader, told the uploader's unit, reports that as a ``unit.conflict`` error (a unit named
+    only in the file name is a warning with the same code, and does not count here)."""
+    return next((c for c in checked if any(i.code == OTHER_UNIT for i in c.report.errors)), None)
 
 
 def _check_uploader(
@@ -112,8 +129,10 @@ def _check_uploader(
     behalf = actor is None or actor.role != Role.UNIT
     if on_behalf is not None and on_behalf != behalf:
         raise UsageError("只有管理员可以代为上传；单位账号只能上传本单位的文件")
-    if not behalf and stored_round.status != RoundStatus.OPEN:
-        raise UsageError(f"本轮征集{RoundStatus(stored_round.status).label}，暂不能上传")
+    if not behalf:
+        refused = filing_refusal(session, stored_round, unit.id)
+        if refused is not None:
+            raise WorkflowConflict(f"{refused}（不能上传）")
     return actor, unit, behalf
 
 
@@ -173,16 +192,38 @@ def store_upload_tables(
 
     All of it commits together or not at all. An upload whose bytes equal the newest version of
     a unit × table answers with that version (A, B, A makes three versions; A, A makes one). An
-    upload to a table already approved is kept and flagged ``after_approval``; the approved version
-    still counts. A file with no recognisable table is not kept (the rejection is audited) and
-    gives an empty list. ``on_behalf`` is derived from the user's role (an admin uploading for a
+    upload never demotes a submitted or approved version: it is kept beside it as a draft (flagged
+    ``after_approval`` when an approval counts) until it is submitted. A file with no recognisable
+    table is not kept (the rejection is audited) and gives an empty list. A unit account's file
+    whose metadata or 填报单位 names another unit is refused whole: nothing is stored, the refusal
+    is audited and ``UploadRefused`` raised. ``on_behalf`` is derived from the user's role (an admin uploading for a
     unit); when given, it must agree.
     """
     name = clean_file_name(original_name)
+    refused: str | None = None
     with write_transaction(session):
         actor, unit, behalf = _check_uploader(session, user, round_id, unit_short_name, on_behalf)
-        storable = [c for c in checked if c.table is not None and c.report.table in ALL_TABLES]
-        if not storable:
+        foreign = other_units_table(checked) if not behalf else None
+        if foreign is not None:
+            told = foreign.report.unit or "其他单位"
+            refused = (
+                f"{name}填写的单位是{told}，不是本单位（{unit.short_name}）的文件，未保存；"
+                "请上传本单位的文件"
+            )
+            record(
+                session,
+                actor,
+                Action.UPLOAD_REFUSED,
+                round_id=round_id,
+                unit_id=unit.id,
+                detail=f"{name}：文件填写的单位是{told}",
+            )
+            storable = []
+        else:
+            storable = [c for c in checked if c.table is not None and c.report.table in ALL_TABLES]
+        if refused is not None:
+            pass  # audited above; raised once the entry is committed
+        elif not storable:
             codes = sorted({i.code for c in checked for i in c.report.errors})
             record(
                 session,
@@ -192,6 +233,8 @@ def store_upload_tables(
                 unit_id=unit.id,
                 detail=f"{name}：{'、'.join(codes) or '未找到可识别的表'}",
             )
+            return []
+        if not storable:
             return []
         sha = _ensure_blob(session, data)
         scan = None
@@ -206,18 +249,19 @@ def store_upload_tables(
             slot = slot_of(item.table, table_id)
             submission = _locked_submission(session, round_id, unit.id, table_id, slot)
             newest = newest_version(session, submission.id)
+            same = newest_version(session, submission.id, live=True)
             label = f"{table_id}{'“' + slot + '”' if slot else ''}"
-            if newest is not None and newest.blob_sha256 == sha and submission.id not in renewed:
-                _attach(session, newest, scan)
-                versions.append(StoredTable(newest, new=False))
+            if same is not None and same.blob_sha256 == sha and submission.id not in renewed:
+                _attach(session, same, scan)
+                versions.append(StoredTable(same, new=False))
                 record(
                     session,
                     actor,
                     Action.UPLOAD_UNCHANGED,
                     round_id=round_id,
                     unit_id=unit.id,
-                    version_id=newest.id,
-                    detail=f"{label}：{name} 与第 {newest.number} 版相同，未新建版本",
+                    version_id=same.id,
+                    detail=f"{label}：{name} 与第 {same.number} 版相同，未新建版本",
                 )
                 continue
             version = _new_version(
@@ -237,6 +281,8 @@ def store_upload_tables(
                 version_id=version.id,
                 detail=f"{label}第 {version.number} 版：{name}（{state}{flag}）",
             )
+    if refused is not None:
+        raise UploadRefused(refused)
     return versions
 
 
@@ -253,7 +299,8 @@ def _new_version(
     now: Any,
 ) -> Version:
     report = item.report
-    after_approval = submission.status == Status.APPROVED
+    counted = counted_for(submission, list(submission.versions))
+    after_approval = counted is not None and counted.reason is CountReason.APPROVED
     modified = item.modified
     if modified is not None and modified.tzinfo is None:
         modified = modified.replace(tzinfo=now.tzinfo)
@@ -276,11 +323,10 @@ def _new_version(
     )
     assert item.table is not None
     version.rows = project_rows_of(unit.short_name, submission.table_id, item.table)
-    session.add(version)
-    if not after_approval:
-        submission.status = (Status.ERRORS if version.has_errors else Status.DRAFT).value
-    submission.updated_at = now
+    version.state = (VersionState.ERRORS if version.has_errors else VersionState.DRAFT).value
+    submission.versions.append(version)
     session.flush()
+    refresh_status(submission, now)  # a new upload never demotes a submitted or approved version
     return version
 
 
