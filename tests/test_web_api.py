@@ -92,7 +92,7 @@ def test_an_upload_answers_with_the_report_of_design_5_and_a_clean_one_is_submit
     version = report["version"]
     assert (version["number"], version["new"], version["status"]) == (1, True, "errors")
     refused = api.post(f"/api/v1/versions/{version['id']}/submit")
-    assert refused.status_code == 400
+    assert refused.status_code == 409  # the state forbids it: nothing changed
     assert "有 1 处错误，不能提交" in refused.json["error"]["message"]
 
     fixed = api.upload(

@@ -196,6 +196,7 @@ class AuditLine:
     unit: str
     version: str
     detail: str
+    code: str = ""  # the action's code (``login.failed`` …)
 
 
 def audit_lines(
@@ -205,11 +206,18 @@ def audit_lines(
     scope: object,
     limit: int | None = None,
     roundless: bool = False,
+    actions: tuple[str, ...] = (),
     without: tuple[str, ...] = (),
 ) -> list[AuditLine]:
     """``audit_log`` with unit names and version labels (newest first)."""
     entries = audit_log(
-        session, round_id, scope=scope, limit=limit, roundless=roundless, without=without
+        session,
+        round_id,
+        scope=scope,
+        limit=limit,
+        roundless=roundless,
+        actions=actions,
+        without=without,
     )
     unit_ids = {e.unit_id for e in entries if e.unit_id is not None}
     version_ids = {e.version_id for e in entries if e.version_id is not None}
@@ -232,6 +240,7 @@ def audit_lines(
             unit=units.get(e.unit_id, "") if e.unit_id is not None else "",
             version=versions.get(e.version_id, "") if e.version_id is not None else "",
             detail=e.detail,
+            code=e.action,
         )
         for e in entries
     ]

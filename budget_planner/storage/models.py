@@ -156,6 +156,16 @@ class Submission(Base):
         back_populates="submission", order_by="Version.number"
     )
 
+    @property
+    def standing(self) -> TableStatus:
+        """Where the thread stands: the status of the version that counts (``queries.counted_for``),
+        MISSING when every version was deleted. ``status`` caches it for SQL readers, except that
+        MISSING, which version one's CHECK constraint does not know, is cached as ``draft``."""
+        from budget_planner.storage.queries import counted_for
+
+        counted = counted_for(self, list(self.versions))
+        return counted.status if counted is not None else TableStatus.MISSING
+
 
 class Version(Base):
     __tablename__ = "versions"

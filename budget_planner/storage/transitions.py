@@ -26,7 +26,6 @@ from budget_planner.storage.audit import record
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.grants import filing_refusal
 from budget_planner.storage.models import Decision, Review, Round, Status, Submission, User, Version
-from budget_planner.storage.queries import counted_for
 from budget_planner.storage.scope import (
     Actor,
     NotFound,
@@ -194,10 +193,10 @@ def act(
 
 
 def refresh_status(submission: Submission, now: dt.datetime | None = None) -> None:
-    """Keep the thread's cached status equal to the status of the version that counts."""
-    counted = counted_for(submission, list(submission.versions))
-    status = counted.status if counted is not None else Status.MISSING
-    submission.status = status.value
+    """Keep the thread's cached status equal to the status of the version that counts
+    (``Submission.standing``; nothing live left is cached as ``draft``)."""
+    status = submission.standing
+    submission.status = (Status.DRAFT if status is Status.MISSING else status).value
     submission.locked = status is Status.APPROVED
     submission.updated_at = now or utcnow()
 

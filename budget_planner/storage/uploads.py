@@ -221,9 +221,7 @@ def store_upload_tables(
             storable = []
         else:
             storable = [c for c in checked if c.table is not None and c.report.table in ALL_TABLES]
-        if refused is not None:
-            pass  # audited above; raised once the entry is committed
-        elif not storable:
+        if refused is None and not storable:
             codes = sorted({i.code for c in checked for i in c.report.errors})
             record(
                 session,
@@ -233,56 +231,73 @@ def store_upload_tables(
                 unit_id=unit.id,
                 detail=f"{name}：{'、'.join(codes) or '未找到可识别的表'}",
             )
-            return []
-        if not storable:
-            return []
-        sha = _ensure_blob(session, data)
-        scan = None
-        if attachment is not None:
-            scan_sha = _ensure_blob(session, attachment[0])
-            scan = (scan_sha, clean_file_name(attachment[1]), sniff_mime(attachment[0]))
-        now = utcnow()
-        versions: list[StoredTable] = []
-        renewed: set[int] = set()
-        for item in storable:
-            table_id = str(item.report.table)
-            slot = slot_of(item.table, table_id)
-            submission = _locked_submission(session, round_id, unit.id, table_id, slot)
-            newest = newest_version(session, submission.id)
-            same = newest_version(session, submission.id, live=True)
-            label = f"{table_id}{'“' + slot + '”' if slot else ''}"
-            if same is not None and same.blob_sha256 == sha and submission.id not in renewed:
-                _attach(session, same, scan)
-                versions.append(StoredTable(same, new=False))
-                record(
-                    session,
-                    actor,
-                    Action.UPLOAD_UNCHANGED,
-                    round_id=round_id,
-                    unit_id=unit.id,
-                    version_id=same.id,
-                    detail=f"{label}：{name} 与第 {same.number} 版相同，未新建版本",
-                )
-                continue
-            version = _new_version(
-                session, item, submission, newest, unit, sha, name, actor, behalf, now
-            )
-            _attach(session, version, scan)
-            renewed.add(submission.id)
-            versions.append(StoredTable(version, new=True))
-            state = "有错误" if version.has_errors else "无错误"
-            flag = "，在审核通过后上传" if version.after_approval else ""
+        versions = (
+            _store_tables(session, storable, round_id, unit, data, name, attachment, actor, behalf)
+            if storable
+            else []
+        )
+    if refused is not None:  # raised once its audit entry is committed
+        raise UploadRefused(refused)
+    return versions
+
+
+def _store_tables(
+    session: Session,
+    storable: list[Checked],
+    round_id: str,
+    unit: Unit,
+    data: bytes,
+    name: str,
+    attachment: tuple[bytes, str] | None,
+    actor: Any,
+    behalf: bool,
+) -> list[StoredTable]:
+    """One version per table (or the newest live one, when the bytes are the same), audited."""
+    sha = _ensure_blob(session, data)
+    scan = None
+    if attachment is not None:
+        scan_sha = _ensure_blob(session, attachment[0])
+        scan = (scan_sha, clean_file_name(attachment[1]), sniff_mime(attachment[0]))
+    now = utcnow()
+    versions: list[StoredTable] = []
+    renewed: set[int] = set()
+    for item in storable:
+        table_id = str(item.report.table)
+        slot = slot_of(item.table, table_id)
+        submission = _locked_submission(session, round_id, unit.id, table_id, slot)
+        newest = newest_version(session, submission.id)
+        same = newest_version(session, submission.id, live=True)
+        label = f"{table_id}{'“' + slot + '”' if slot else ''}"
+        if same is not None and same.blob_sha256 == sha and submission.id not in renewed:
+            _attach(session, same, scan)
+            versions.append(StoredTable(same, new=False))
             record(
                 session,
                 actor,
-                Action.UPLOAD_ON_BEHALF if behalf else Action.UPLOAD,
+                Action.UPLOAD_UNCHANGED,
                 round_id=round_id,
                 unit_id=unit.id,
-                version_id=version.id,
-                detail=f"{label}第 {version.number} 版：{name}（{state}{flag}）",
+                version_id=same.id,
+                detail=f"{label}：{name} 与第 {same.number} 版相同，未新建版本",
             )
-    if refused is not None:
-        raise UploadRefused(refused)
+            continue
+        version = _new_version(
+            session, item, submission, newest, unit, sha, name, actor, behalf, now
+        )
+        _attach(session, version, scan)
+        renewed.add(submission.id)
+        versions.append(StoredTable(version, new=True))
+        state = "有错误" if version.has_errors else "无错误"
+        flag = "，在审核通过后上传" if version.after_approval else ""
+        record(
+            session,
+            actor,
+            Action.UPLOAD_ON_BEHALF if behalf else Action.UPLOAD,
+            round_id=round_id,
+            unit_id=unit.id,
+            version_id=version.id,
+            detail=f"{label}第 {version.number} 版：{name}（{state}{flag}）",
+        )
     return versions
 
 

@@ -1,10 +1,12 @@
 """Reconciliation for finance (and admin): control numbers (a file as DESIGN §5 describes, or typed
-in), each unit's 表四 against its control number, the 预算表 checks, and 核定金额 per project.
+in), each unit's 表四 against its control number, the 预算表 checks, 核定金额 per project, and 发布.
 
-核定金额 are kept by project key (they survive a resubmission) and audited; an amount above what the
-project asked for, or one that would take a unit's 表四 above its control number, is refused with
-nothing saved; a unit over its control number for another reason (a lowered control number) is
-flagged.
+核定金额 are kept by project key (they survive a resubmission) and audited. They may be entered
+only on the rows of a counted version that is 已提交 or 已通过, without errors, whose row has a
+项目名称; the page shows every other counted row with the reason it cannot take one. An amount
+above what the project asked for, a 核减 without its reason, or one that would take a unit's 表四
+above its control number, is refused with nothing saved. A stored amount whose project is no longer
+eligible is kept but left out of the plan, and listed here. Units see only what was last published.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ def index():
     found = consolidation.current()
     rec = found.cons.reconciliation
     assert rec is not None
-    plan = {u.unit: u for u in found.plan().units}
+    whole = found.plan()
+    plan = {u.unit: u for u in whole.every_unit}
     approved_total = sum((u.approved(CONTROLLED_TABLE) for u in plan.values()), Decimal(0))
     return render_template(
         "reconcile/index.html",
@@ -63,10 +66,26 @@ def index():
         rec=rec,
         plan=plan,
         approved_total=approved_total,
-        orphans=found.plan().orphans,
+        held=found.view.held,
+        publication=repository.latest_publication(db.session(), stored.id),
         controlled=CONTROLLED_TABLE,
         form=ActionForm(),
     )
+
+
+@bp.route("/publish", methods=["POST"])
+def publish():
+    """发布: a snapshot of the plan's 核定金额, the only figures units see."""
+    stored, _config = rounds.required()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    done = repository.publish(db.session(), stored.id, actor=user())
+    flash(
+        f"已发布第 {done.number} 次核定金额（{len(done.lines)} 个项目）：各单位现在可以看到。"
+        "此后的修改在再次发布前单位看不到。",
+        "success",
+    )
+    return redirect(url_for("reconcile.index"))
 
 
 @bp.route("/control", methods=["POST"])
@@ -132,10 +151,12 @@ def _unit_or_404(unit_id: int):
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 def unit(unit_id: int):
-    """One unit's projects with 申报金额 and the 核定金额 finance enters."""
+    """One unit's projects with 申报金额, the 核定金额 finance enters and each 核减's reason; the
+    rows that cannot take one, and why; amounts held out of the plan."""
     stored, found = _unit_or_404(unit_id)
     session = db.session()
     typed: dict[str, str] = {}
+    reasons: dict[str, str] = {}
     problems: dict[str, str] = {}
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
@@ -146,6 +167,7 @@ def unit(unit_id: int):
                 continue
             text = request.form.get("amount-" + name[4:], "")
             typed[key] = text
+            reasons[key] = request.form.get("reason-" + name[4:], "")
             amount, problem = typed_amount(text)
             if problem:
                 problems[key] = problem
@@ -154,7 +176,7 @@ def unit(unit_id: int):
         if not problems:
             try:
                 count = repository.set_allocations(
-                    session, stored.id, found.short_name, changes, actor=user()
+                    session, stored.id, found.short_name, changes, actor=user(), reasons=reasons
                 )
             except repository.AllocationRefused as exc:
                 problems = exc.problems
@@ -162,19 +184,19 @@ def unit(unit_id: int):
                 flash(f"已保存 {count} 项核定金额。" if count else "核定金额没有变化。", "success")
                 return redirect(url_for("reconcile.unit", unit_id=unit_id))
         flash("核定金额未保存，请按提示修改：" + "；".join(problems.values()), "error")
-    projects = repository.requested_projects(session, stored.id, unit_id)
-    approved = {
-        key: amount
-        for (_u, key), amount in repository.allocations(session, stored.id, scope=unit_id).items()
-    }
+    view = repository.allocation_view(session, stored.id, scope=unit_id)
+    projects = view.projects
+    approved = {k: a.amount for k, a in view.stored.items()}
+    saved_reasons = {k: a.reason for k, a in view.stored.items()}
     control = repository.control_numbers(session, stored.id, scope=unit_id).get(found.short_name)
     tables = []
     for table in COLLECTION_TABLES:
         rows = [p for p in projects.values() if p.table == table]
-        if rows:
+        refused = [r for r in view.refused if r.table == table]
+        if rows or refused:
             asked = sum((p.amount or Decimal(0) for p in rows), Decimal(0))
             given = sum((approved.get(p.key, Decimal(0)) for p in rows), Decimal(0))
-            tables.append((table, rows, asked, given))
+            tables.append((table, rows, refused, asked, given))
     controlled = [p for p in projects.values() if p.table == CONTROLLED_TABLE]
     approved_controlled = sum((approved.get(p.key, Decimal(0)) for p in controlled), Decimal(0))
     return render_template(
@@ -183,8 +205,10 @@ def unit(unit_id: int):
         unit=found,
         tables=tables,
         approved=approved,
-        orphans={k: a for k, a in approved.items() if k not in projects},
+        saved_reasons=saved_reasons,
+        held=view.held,
         typed=typed,
+        reasons=reasons,
         problems=problems,
         control=control,
         requested_controlled=sum((p.amount or Decimal(0) for p in controlled), Decimal(0)),
