@@ -214,7 +214,7 @@ def _write_completeness(wb, styles: Styles, cons: Consolidation) -> None:
     ws.write_string(
         1, 0,
         f"截止 {round_.deadline:%Y年%m月%d日}；状态与网站一致。红色为必报未提交，黄色为有错误、"
-        "已上传未提交或已退回（仍计入汇总），绿色为已提交或已通过，灰色为选报未提交。",
+        "已上传未提交或已退回（仍计入汇总），绿色为已提交或已通过；“—”为选报且未报送。",
         styles["note"],
     )  # fmt: skip
     header = 2
@@ -227,14 +227,12 @@ def _write_completeness(wb, styles: Styles, cons: Consolidation) -> None:
         done = 0
         for col, table in enumerate(ALL_TABLES, start=1):
             cell = cells.get((unit.short_name, table))
-            if cell is None:
-                sheet.text(row, col, "—", "muted")
+            if cell is None or (cell.status is TableStatus.MISSING and not cell.required):
+                sheet.text(row, col, "—", "muted")  # neither owed nor sent, as on the site
                 continue
-            style = TONES[cell.status]
-            if cell.status is TableStatus.MISSING and not cell.required:
-                style = "muted"
-            count = f" {len(cell.versions)} 项" if table == BUDGET and cell.versions else ""
-            sheet.text(row, col, f"{cell.status.label}{count}", style)
+            count = len(cell.versions)
+            more = f" {count} 个项目" if table == BUDGET and count > 1 else ""
+            sheet.text(row, col, f"{cell.status.label}{more}", TONES[cell.status])
             done += cell.required and cell.status is not TableStatus.MISSING
         required = len(round_.required_tables(unit))
         sheet.text(

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import login_required
 
 from budget_planner.errors import UsageError
+from budget_planner.money import plain
 from budget_planner.storage import models, repository
 from budget_planner.storage.scope import NotFound
 from budget_planner.storage.transitions import parse_action
@@ -183,7 +184,7 @@ def api_version(version_id: int):
         {
             "key": a.row.key,
             "project": a.row.name,
-            "approved": str(a.allocated) if a.allocated is not None else None,
+            "approved": plain(a.allocated),
             "reason": a.reason,
         }
         for a in rows
