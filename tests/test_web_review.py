@@ -142,3 +142,25 @@ def test_the_history_lists_every_version_with_its_review(app, site):
     assert "版本（2）" in history
     assert history.index("第 2 版") < history.index("第 1 版")  # newest first
     assert "清远市-表四（二）.xlsx" in history and "退回修改" in history
+
+
+def test_withdrawing_an_approval_is_confirmed_and_needs_a_reason(app, site):
+    unit, admin = site["qingyuan"], site["admin"]
+    unit.upload([(table4(first=50), "清远市-表四.xlsx")])
+    version = newest_version_id(app)
+    unit.post(f"/versions/{version}/submit")
+    admin.post(f"/versions/{version}/review", {"decision": "approve", "comment": ""})
+    page = admin.get(f"/versions/{version}")
+    assert "撤销通过…" in text(page) and "审核意见" not in text(page)  # no second approval
+    asked = admin.post(f"/versions/{version}/revoke")
+    assert asked.status_code == 200 and "确认撤销通过：清远市 表四第 1 版" in text(asked)
+    assert matrix_cell(admin.get("/"), "清远市") == "已通过"  # nothing happened yet
+    bare = admin.post(f"/versions/{version}/revoke", {"confirm": "yes", "reason": " "})
+    assert "撤销通过须填写理由" in text(admin.get(bare.headers["Location"]))
+    assert matrix_cell(admin.get("/"), "清远市") == "已通过"
+    reason = "表一已列出同一项目，请删去重复后重新提交。"
+    admin.post(f"/versions/{version}/revoke", {"confirm": "yes", "reason": reason})
+    assert matrix_cell(admin.get("/"), "清远市") == "已退回"
+    seen = text(unit.get(f"/versions/{version}"))
+    assert "省局撤销通过的理由" in seen and reason in seen
+    assert audit(app, "revoke") == [("revoke", "admin", f"表四第 1 版：{reason}")]

@@ -83,7 +83,15 @@ def _locked(session: Session, version_id: int) -> tuple[Version, Submission]:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return version, session.scalars(query).one()
+    submission = session.scalars(query).one()
+    # the thread's versions as they are now that it is locked (another request may have acted
+    # between the first read and the lock)
+    session.scalars(
+        sa.select(Version)
+        .where(Version.submission_id == submission.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    return version, submission
 
 
 @dataclass(frozen=True)
