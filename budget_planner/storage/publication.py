@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from budget_planner.errors import UsageError
 from budget_planner.money import plain
-from budget_planner.storage.allocations import allocation_view
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
+from budget_planner.storage.eligibility import allocation_view
 from budget_planner.storage.models import Publication, PublishedAllocation, Role, Round
 from budget_planner.storage.scope import Actor, NotFound, as_scope, load_actor, require_role
 from budget_planner.storage.types import utcnow

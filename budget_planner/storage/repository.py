@@ -24,13 +24,7 @@ from budget_planner.storage.accounts import (
 from budget_planner.storage.allocations import (
     AllocatedRow,
     AllocationRefused,
-    AllocationView,
-    Held,
-    RefusedRow,
-    Requested,
-    allocation_view,
     allocations,
-    requested_projects,
     rows_with_allocations,
     set_allocation,
     set_allocations,
@@ -38,6 +32,14 @@ from budget_planner.storage.allocations import (
 from budget_planner.storage.audit import Action, AuditLine, audit, audit_lines, audit_log
 from budget_planner.storage.completeness import Cell, Completeness, UnitRow, completeness
 from budget_planner.storage.counted import StoredCounted, stored_counted
+from budget_planner.storage.eligibility import (
+    AllocationView,
+    Held,
+    RefusedRow,
+    Requested,
+    allocation_view,
+    requested_projects,
+)
 from budget_planner.storage.grants import filing_refusal, grant_late, late_grants
 from budget_planner.storage.history import (
     Change,

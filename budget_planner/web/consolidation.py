@@ -16,8 +16,8 @@ from budget_planner.aggregate.control import ControlNumbers
 from budget_planner.aggregate.summary import summary
 from budget_planner.money import plain
 from budget_planner.storage import repository
-from budget_planner.storage.allocations import AllocationView
 from budget_planner.storage.counted import StoredCounted
+from budget_planner.storage.eligibility import AllocationView
 from budget_planner.web import db, rounds
 from budget_planner.web.access import user
 
