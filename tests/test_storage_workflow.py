@@ -191,3 +191,32 @@ def test_admin_unlocks_resets_and_disables(db, world):
         (line.action, line.unit, line.detail) for line in lines
     ]
     assert "解除登录锁定" in [line.action for line in lines]
+
+
+def test_a_scan_is_not_attached_to_a_version_once_submitted(db, world):
+    from budget_planner.storage.uploads import store_upload_tables
+
+    data, checked = upload_table4({"专利导航项目": 50})
+    scan = (b"%PDF-1.4 stamped", "盖章件.pdf")
+
+    def again():
+        [kept] = store_upload_tables(
+            db,
+            round_id=world.round_id,
+            unit_short_name="清远市",
+            data=data,
+            original_name="清远市-表四.xlsx",
+            checked=checked,
+            user=world.qingyuan,
+            attachment=scan,
+        )
+        return kept
+
+    first = store(db, world, data, checked)[0]
+    assert again().note == "" and len(db.get(type(first), first.id).attachments) == 1  # a draft
+    repo.submit(db, first.id, world.qingyuan)
+    scan = (b"%PDF-1.4 another", "另一份盖章件.pdf")
+    assert again().note == "第 1 版已提交，盖章扫描件未附加到它上；请撤回提交后重新上传"
+    repo.review(db, first.id, world.admin, "approve")
+    assert again().note == "第 1 版已通过，盖章扫描件未附加到它上；如需更换请联系省局"
+    assert [a.original_name for a in db.get(type(first), first.id).attachments] == ["盖章件.pdf"]

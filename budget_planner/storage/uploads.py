@@ -45,7 +45,7 @@ from budget_planner.storage.scope import (
 )
 from budget_planner.storage.transitions import refresh_status
 from budget_planner.storage.types import utcnow
-from budget_planner.storage.workflow import VersionState
+from budget_planner.storage.workflow import TAKES_SCAN, VersionState, machine_states
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.validators.pipeline import Checked
 
@@ -147,6 +147,7 @@ class StoredTable:
 
     version: Version
     new: bool
+    note: str = ""  # why the scan sent with it was not attached (the version is submitted …)
 
 
 def store_upload(
@@ -269,8 +270,18 @@ def _store_tables(
         same = newest_version(session, submission.id, live=True)
         label = f"{table_id}{'“' + slot + '”' if slot else ''}"
         if same is not None and same.blob_sha256 == sha and submission.id not in renewed:
-            _attach(session, same, scan)
-            versions.append(StoredTable(same, new=False))
+            note = ""
+            state = machine_states(submission.versions)[same.id]
+            if scan is not None and state not in TAKES_SCAN:
+                then = (
+                    "请撤回提交后重新上传"
+                    if state is VersionState.SUBMITTED
+                    else "如需更换请联系省局"
+                )
+                note = f"第 {same.number} 版{state.label}，盖章扫描件未附加到它上；{then}"
+            else:
+                _attach(session, same, scan)
+            versions.append(StoredTable(same, new=False, note=note))
             record(
                 session,
                 actor,

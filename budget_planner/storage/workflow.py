@@ -109,6 +109,10 @@ SUPERSEDES: dict[Action, tuple[VersionState, ...]] = {
     A.APPROVE: (S.APPROVED,),
 }
 
+# the states in which a version may still take a stamped scan (the same file sent again with it):
+# once submitted, what the reviewer reads does not change under them
+TAKES_SCAN: frozenset[VersionState] = frozenset({S.DRAFT, S.ERRORS})
+
 # a comment the action cannot go without (the unit reads it), and the refusal when it is missing
 NEEDS_COMMENT: dict[Action, str] = {
     A.RETURN: "退回修改须填写退回意见",

@@ -195,6 +195,8 @@ def upload():
             entry["version"] = (
                 _version_info(table.version, table.new) if table.version is not None else None
             )
+            if table.note:
+                entry["note"] = table.note
             if result.refused:
                 entry["refused"] = result.refused
             body.append(entry)

@@ -43,6 +43,7 @@ class TableResult:
     report: dict[str, Any]
     version: models.Version | None = None
     new: bool = True  # False: the same bytes as the newest version, answered with that version
+    note: str = ""  # a scan not attached to a version already submitted or approved
 
     @property
     def errors(self) -> list[dict[str, Any]]:
@@ -111,6 +112,7 @@ def _results(checked, stored: list[StoredTable]) -> list[TableResult]:
                 report=item.report.to_dict(),
                 version=kept.version if kept is not None else None,
                 new=kept is None or kept.new,
+                note=kept.note if kept is not None else "",
             )
         )
     return results
