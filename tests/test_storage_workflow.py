@@ -220,3 +220,20 @@ def test_a_scan_is_not_attached_to_a_version_once_submitted(db, world):
     repo.review(db, first.id, world.admin, "approve")
     assert again().note == "第 1 版已通过，盖章扫描件未附加到它上；如需更换请联系省局"
     assert [a.original_name for a in db.get(type(first), first.id).attachments] == ["盖章件.pdf"]
+
+
+def test_own_template_with_another_units_line_is_refused_naming_that_unit(db, world):
+    """清远市's issued template (its metadata) with 韶关市 typed on the 填报单位 line."""
+    from builders import DEFAULT_QUIRKS, Submission, project
+
+    data = Submission(
+        "表四",
+        rows=[project("知识产权高质量创造", "专利导航项目", 50)],
+        quirks=DEFAULT_QUIRKS | {"metadata"},
+        unit_text="填报单位：韶关市市场监督管理局（知识产权局）",
+    ).xlsx()
+    checked = validate(data, "清远市-表四.xlsx")
+    assert checked[0].report.unit == "清远市"  # the metadata wins; the line disagrees: an error
+    with pytest.raises(repo.UploadRefused, match="填写的单位是韶关市，不是本单位（清远市）"):
+        store(db, world, data, checked)
+    assert repo.submissions(db, world.round_id, scope=world.admin) == []

@@ -51,6 +51,7 @@ from budget_planner.storage.history import (
     unit_of,
     version_states,
 )
+from budget_planner.storage.other_unit import UploadRefused
 from budget_planner.storage.publication import latest_publication, publish, published_amounts
 from budget_planner.storage.queries import (
     Counted,
@@ -91,7 +92,7 @@ from budget_planner.storage.scope import (
 )
 from budget_planner.storage.tokens import issue_token, revoke_token, user_by_token
 from budget_planner.storage.transitions import act, available, check
-from budget_planner.storage.uploads import UploadRefused, store_upload
+from budget_planner.storage.uploads import store_upload
 
 __all__ = [
     "Action",

@@ -25,6 +25,7 @@ from budget_planner.storage.models import (
     Unit,
     Version,
 )
+from budget_planner.storage.other_unit import UploadRefused, named_unit, other_units_table
 from budget_planner.storage.queries import CountReason, counted_for
 from budget_planner.storage.records import (
     clean_file_name,
@@ -97,21 +98,6 @@ def newest_version(session: Session, submission_id: int, *, live: bool = False) 
     if live:
         query = query.where(Version.state != VersionState.DELETED.value)
     return session.scalars(query.order_by(Version.number.desc()).limit(1)).first()
-
-
-class UploadRefused(WorkflowConflict):
-    """The file is another unit's: nothing of it was stored (the refusal is audited)."""
-
-
-OTHER_UNIT = "unit.conflict"  # metadata or 填报单位 naming a unit other than the uploader's
-
-
-def other_units_table(checked: Sequence[Checked]) -> Checked | None:
-    """The first table whose metadata or 填报单位 line names another unit of the round.
-
-    The reader, told the uploader's unit, reports that as a ``unit.conflict`` error (a unit named
-    only in the file name is a warning with the same code, and does not count here)."""
-    return next((c for c in checked if any(i.code == OTHER_UNIT for i in c.report.errors)), None)
 
 
 def _check_uploader(
@@ -197,8 +183,8 @@ def store_upload_tables(
     ``after_approval`` when an approval counts) until it is submitted. A file with no recognisable
     table is not kept (the rejection is audited) and gives an empty list. A unit account's file
     whose metadata or 填报单位 names another unit is refused whole: nothing is stored, the refusal
-    is audited and ``UploadRefused`` raised. ``on_behalf`` is derived from the user's role (an admin uploading for a
-    unit); when given, it must agree.
+    is audited and ``UploadRefused`` raised. ``on_behalf`` is derived from the user's role (an
+    admin uploading for a unit); when given, it must agree.
     """
     name = clean_file_name(original_name)
     refused: str | None = None
@@ -206,7 +192,9 @@ def store_upload_tables(
         actor, unit, behalf = _check_uploader(session, user, round_id, unit_short_name, on_behalf)
         foreign = other_units_table(checked) if not behalf else None
         if foreign is not None:
-            told = foreign.report.unit or "其他单位"
+            told = named_unit(foreign, unit.short_name)
+            known = find_unit(session, round_id, told, scope=None)
+            told = known.short_name if known is not None else told
             refused = (
                 f"{name}填写的单位是{told}，不是本单位（{unit.short_name}）的文件，未保存；"
                 "请上传本单位的文件"

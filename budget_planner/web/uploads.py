@@ -13,14 +13,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
+from budget_planner.storage.other_unit import UploadRefused
 from budget_planner.storage.queries import counted_for
 from budget_planner.storage.scope import WorkflowConflict
-from budget_planner.storage.uploads import (
-    StoredTable,
-    UploadRefused,
-    clean_file_name,
-    store_upload_tables,
-)
+from budget_planner.storage.uploads import StoredTable, clean_file_name, store_upload_tables
 from budget_planner.storage.workflow import VersionState, machine_states
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.web import db, rounds, validation
