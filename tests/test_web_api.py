@@ -95,14 +95,15 @@ def test_an_upload_answers_with_the_report_of_design_5_and_a_clean_one_is_submit
     assert refused.status_code == 409  # the state forbids it: nothing changed
     assert "有 1 处错误，不能提交" in refused.json["error"]["message"]
 
+    corrected = table4()  # the same bytes twice below (a workbook records when it was saved)
     fixed = api.upload(
-        [(table4(), "清远市-表四.xlsx")], attachment=FileStorage(io.BytesIO(SCAN), "盖章.pdf")
+        [(corrected, "清远市-表四.xlsx")], attachment=FileStorage(io.BytesIO(SCAN), "盖章.pdf")
     )
     [clean] = fixed.json
     assert clean["ok"] is True and clean["version"]["number"] == 2
     submitted = api.post(f"/api/v1/versions/{clean['version']['id']}/submit")
     assert (submitted.status_code, submitted.json["status"]) == (200, "submitted")
-    same = api.upload([(table4(), "清远市-表四.xlsx")])
+    same = api.upload([(corrected, "清远市-表四.xlsx")])
     assert same.json[0]["version"] == {**clean["version"], "new": False, "status": "submitted"}
 
     history = api.get(f"/api/v1/submissions/{_submission(app)}").json
