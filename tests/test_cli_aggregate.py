@@ -189,7 +189,10 @@ def test_workbook_sheets_agree_with_the_json(run):
         row = rec[line["unit"]]
         assert row[1:4] == [float(money(line[k])) for k in ("control", "requested", "difference")]
         sent = "表四" in data["units"].get(line["unit"], {})
-        assert row[5] == ("超出" if line["over"] else "未超出" if sent else "未提交表四")
+        want = "申报超出控制数" if line["over"] else "未超出"
+        if line["control"] is None:
+            want = "控制数未设定"
+        assert row[5] == (want if sent else "未报表四")
     budget_rows = rows_of(wb["预算表"])
     [budget_total] = [r for r in budget_rows if r[0] == "总计"]
     assert float(Decimal(data["tables"]["预算表"]["total"])) in budget_total

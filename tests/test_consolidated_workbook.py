@@ -93,18 +93,18 @@ def test_table_sheet_rows_subtotals_approved_and_totals(book):
     ws = wb["表四"]
     header = values(ws, 3)
     assert header[:6] == ["单位", "序号", "类型", "主要工作内容", "拟设置项目", "金额"]
-    assert header[-4:] == ["核定金额", "文件校验", "来源文件", "位置"]
+    assert header[-4:] == ["核定金额", "版本状态", "来源文件", "位置"]
     amount, approved = header.index("金额") + 1, header.index("核定金额") + 1
     # units in the round's order: 韶关市 (its 表四 has an error), then 清远市
     assert values(ws, 4)[:6] == ["韶关市", None, "知识产权管理", "开展@SUM(A1)", "@SUM(A1)", 80]
-    assert ws.cell(4, header.index("文件校验") + 1).value == "有错误"
+    assert ws.cell(4, header.index("版本状态") + 1).value == "有错误"
     assert values(ws, 5)[0] == "韶关市 小计"
     first = values(ws, 6)
     assert first[0] == "清远市" and first[4] == "专利导航" and first[5] == 50
     assert ws.cell(6, amount).number_format == '#,##0.00##;-#,##0.00##;"-"'
     assert ws.cell(6, approved).value == 40.25
     assert ws.cell(6, header.index("位置") + 1).value == "Sheet1!E5"
-    assert ws.cell(6, header.index("文件校验") + 1).value is None
+    assert ws.cell(6, header.index("版本状态") + 1).value is None
     assert ws.row_dimensions[6].outlineLevel == 1
     sub = find_row(ws, 1, "清远市 小计")
     assert sub == 9
@@ -152,11 +152,11 @@ def test_completeness_reconciliation_and_problems(book):
     ]
     qy = find_row(comp, 1, "清远市")
     assert values(comp, qy)[1:8] == [
-        "未提交",
-        "未提交",
-        "未提交",
+        "—",  # optional and not sent: the site's matrix shows no status either
+        "—",
+        "—",
         "已提交",
-        "已提交 1 项",
+        "已提交",
         "1/1",
         70.5001,
     ]
@@ -164,10 +164,10 @@ def test_completeness_reconciliation_and_problems(book):
     assert values(comp, gz)[4] == "未提交" and values(comp, gz)[6] == "0/1"
     rec = wb["预算核对"]
     qy = find_row(rec, 1, "清远市")
-    assert values(rec, qy)[:6] == ["清远市", 70, 70.5001, 0.5001, 1.0071, "超出"]
+    assert values(rec, qy)[:6] == ["清远市", 70, 70.5001, 0.5001, 1.0071, "申报超出控制数"]
     sg = find_row(rec, 1, "韶关市")
     assert values(rec, sg)[:6] == ["韶关市", 100, 80, -20, 0.8, "未超出"]
-    assert values(rec, find_row(rec, 1, "广州市"))[5] == "控制数未知"
+    assert values(rec, find_row(rec, 1, "广州市"))[5] == "未报表四"  # the site's words
     budget = find_row(rec, 2, "专利导航")
     assert values(rec, budget)[:7] == ["清远市", "专利导航", "表四", 50, 45, 50, "有问题"]
     assert "省局项目支出 45 与表四 E5“专利导航”的金额 50 不符" in values(rec, budget)[7]

@@ -216,7 +216,8 @@ class Traffic:
             if n % 2:
                 decision = {"decision": "return", "comment": f"第{self.cycle}轮退回：请核对金额"}
             page = self._call(lambda v=vid, d=decision: browser.post(f"/versions/{v}/review", d))
-            if page is not None and page.status != 302:
+            # 409: a newer submission superseded it meanwhile (a refusal, never a 500)
+            if page is not None and page.status not in (302, 409):
                 self.failures.append(f"review {vid}: {page.status}")
 
     def _call(self, request):

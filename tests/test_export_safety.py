@@ -190,7 +190,16 @@ NOW = dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.UTC)
 
 def _plan(texts: list[str]) -> Plan:
     lines = [
-        PlanLine("清远市", "表四", "知识产权管理", t, f"清远市|表四|知识产权管理|{i}", Decimal("1"))
+        PlanLine(
+            "清远市",
+            "表四",
+            "知识产权管理",
+            t,
+            f"清远市|表四|知识产权管理|{i}",
+            Decimal("1"),
+            Decimal("0.5"),
+            reason=t,  # finance's 核减理由 is user text too
+        )
         for i, t in enumerate(texts)
     ]
     return Plan(title=texts[0][:60], units=[UnitPlan("清远市", Decimal("100"), lines)])
@@ -238,13 +247,29 @@ class Receipt:
     requested: Decimal = Decimal("80")
     control: Decimal | None = Decimal("100")
     made_at: dt.datetime = NOW
+    published_at: dt.datetime | None = NOW
+    allocations: list[Published] = dataclasses.field(default_factory=list)
+
+    @property
+    def approved(self) -> Decimal:
+        return sum((a.amount for a in self.allocations), Decimal(0))
+
+
+@dataclass
+class Published:
+    project: str
+    reason: str
+    table_id: str = "表四"
+    category: str = "知识产权管理"
+    requested: Decimal | None = Decimal("2")
+    amount: Decimal = Decimal("1")
 
 
 def test_receipt_keeps_every_payload_as_text():
     texts = [*PAYLOADS, LONG_OK]
     lines = [ReceiptLine("表四", t, f"{t[:50]}.xlsx", t, t[:40]) for t in texts]
     buffer = io.BytesIO()
-    write_receipt(buffer, Receipt(lines))
+    write_receipt(buffer, Receipt(lines, allocations=[Published(t, t) for t in texts]))
     files = [f"{t[:50]}.xlsx" for t in texts]
     assert_kept_as_text(buffer.getvalue(), [*texts, *files, "=1+1 +86 763 1234"])
     with pytest.raises(CellTextTooLong):

@@ -172,13 +172,23 @@ def test_a_hidden_key_is_sent_back_exactly_and_saves(app, site):
         .status_code
         == 200
     )
+    submit(site, app)
     finance = site["finance"]
     page = finance.get(f"/reconciliation/units/{unit_id(app)}").get_data(as_text=True)
     key = re.search(r'name="key-1" value="([^"]*)"', page).group(1)
     assert FSI not in key and RLO in key
-    saved = finance.post(f"/reconciliation/units/{unit_id(app)}", {"key-1": key, "amount-1": "40"})
+    saved = finance.post(
+        f"/reconciliation/units/{unit_id(app)}",
+        {"key-1": key, "amount-1": "40", "reason-1": "按控制数压减"},
+    )
     assert saved.status_code == 302
     assert "已保存 1 项核定金额" in finance.get(saved.headers["Location"]).get_data(as_text=True)
+
+
+def submit(site, app) -> None:
+    """清远市 submits its newest version: only submitted or approved rows take 核定金额."""
+    sent = site["qingyuan"].post(f"/versions/{versions(app)[-1].id}/submit")
+    assert sent.status_code == 302
 
 
 # ---------------------------------------------------------------- long tables, a page at a time
@@ -191,6 +201,7 @@ def many_rows(n: int, amount: int = 1) -> bytes:
 
 def test_the_reconciliation_page_shows_two_hundred_projects_a_page(app, site):
     assert site["qingyuan"].upload([(many_rows(450), "清远市-表四.xlsx")]).status_code == 200
+    submit(site, app)
     finance = site["finance"]
     url = f"/reconciliation/units/{unit_id(app)}"
     pages = [finance.get(url, query_string={"page": n}).get_data(as_text=True) for n in (1, 2, 3)]

@@ -99,7 +99,10 @@ def test_a_reset_ends_every_session_of_the_account(app):
 
     with app.app_context():
         account = repository.get_user(db.session(), "qingyuan")
-    assert admin.post(f"/admin/accounts/{account.id}/reset").status_code == 200
+    assert (
+        admin.post(f"/admin/accounts/{account.id}/reset", data={"confirm": "yes"}).status_code
+        == 200
+    )
     assert not signed_in(first) and not signed_in(second)
     bearer = {"Authorization": f"Bearer {token}"}
     assert app.test_client().get("/api/v1/status", headers=bearer).status_code == 401

@@ -24,13 +24,16 @@ pytest_plugins = ["test_storage_support"]
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NAV = "清远市|表四|知识产权高质量创造|专利导航项目"
 BRAND = "清远市|表四|知识产权高质量创造|商标品牌培育"
+WHY = {NAV: "压缩规模", BRAND: "压缩规模"}  # a reason for each 核减
 
 
 @pytest.fixture
 def asked(db, world):
     """清远市 asks 50 + 30 in 表四; its control number is 70."""
     repo.set_control_number(db, world.round_id, "清远市", Decimal(70), actor=world.finance)
-    return store(db, world, *upload_table4({"专利导航项目": 50, "商标品牌培育": 30}))[0]
+    version = store(db, world, *upload_table4({"专利导航项目": 50, "商标品牌培育": 30}))[0]
+    repo.submit(db, version.id, world.qingyuan)  # 核定金额 only on a submitted version
+    return version
 
 
 def approved(db, world) -> dict[str, Decimal]:
@@ -44,20 +47,23 @@ def test_amounts_are_saved_together_and_audited_with_their_version(db, world, as
         "清远市",
         {NAV: Decimal("45.5"), BRAND: Decimal(20)},
         actor=world.finance,
+        reasons=WHY,
     )
     assert count == 2 and approved(db, world) == {NAV: Decimal("45.5"), BRAND: Decimal(20)}
     entries = repo.audit_log(db, world.round_id, scope=world.admin, actions=("allocation.set",))
     assert {(e.version_id, e.detail) for e in entries} == {
-        (asked.id, f"{NAV}：无 → 45.5 万元"),
-        (asked.id, f"{BRAND}：无 → 20 万元"),
+        (asked.id, f"{NAV}：无 → 45.5 万元（核减理由：压缩规模）"),
+        (asked.id, f"{BRAND}：无 → 20 万元（核减理由：压缩规模）"),
     }
     assert (
         repo.set_allocations(
-            db, world.round_id, "清远市", {NAV: Decimal("45.5")}, actor=world.finance
+            db, world.round_id, "清远市", {NAV: Decimal("45.5")}, actor=world.finance, reasons=WHY
         )
         == 0
     )
-    repo.set_allocations(db, world.round_id, "清远市", {BRAND: None}, actor=world.finance)
+    repo.set_allocations(
+        db, world.round_id, "清远市", {BRAND: None}, actor=world.finance, reasons=WHY
+    )
     assert approved(db, world) == {NAV: Decimal("45.5")}
 
 
@@ -69,6 +75,7 @@ def test_more_than_was_asked_is_refused_and_nothing_is_saved(db, world, asked):
             "清远市",
             {NAV: Decimal(10), BRAND: Decimal("30.5")},
             actor=world.finance,
+            reasons=WHY,
         )
     assert refused.value.problems == {BRAND: "“商标品牌培育”核定金额 30.5 万元超过申报金额 30 万元"}
     assert approved(db, world) == {}
@@ -82,28 +89,45 @@ def test_a_total_above_the_control_number_is_refused_but_may_come_down(db, world
             "清远市",
             {NAV: Decimal(50), BRAND: Decimal(25)},
             actor=world.finance,
+            reasons=WHY,
         )
     assert refused.value.problems == {
         "": "清远市表四核定金额合计 75 万元将超过控制数 70 万元（超出 5 万元）"
     }
     repo.set_allocations(
-        db, world.round_id, "清远市", {NAV: Decimal(45), BRAND: Decimal(25)}, actor=world.finance
+        db,
+        world.round_id,
+        "清远市",
+        {NAV: Decimal(45), BRAND: Decimal(25)},
+        actor=world.finance,
+        reasons=WHY,
     )
     # the control number is lowered afterwards: the unit is over, and lowering is still allowed
     repo.set_control_number(db, world.round_id, "清远市", Decimal(60), actor=world.finance)
-    repo.set_allocations(db, world.round_id, "清远市", {NAV: Decimal(40)}, actor=world.finance)
+    repo.set_allocations(
+        db, world.round_id, "清远市", {NAV: Decimal(40)}, actor=world.finance, reasons=WHY
+    )
     with pytest.raises(repo.AllocationRefused):
-        repo.set_allocations(db, world.round_id, "清远市", {NAV: Decimal(41)}, actor=world.finance)
+        repo.set_allocations(
+            db, world.round_id, "清远市", {NAV: Decimal(41)}, actor=world.finance, reasons=WHY
+        )
     assert approved(db, world) == {NAV: Decimal(40), BRAND: Decimal(25)}
 
 
 def test_only_projects_counted_for_the_unit_can_be_approved(db, world, asked):
     other = "清远市|表四|知识产权高质量创造|不存在的项目"
     with pytest.raises(repo.AllocationRefused, match="不在清远市计入的版本中"):
-        repo.set_allocations(db, world.round_id, "清远市", {other: Decimal(1)}, actor=world.finance)
+        repo.set_allocations(
+            db, world.round_id, "清远市", {other: Decimal(1)}, actor=world.finance, reasons=WHY
+        )
     with pytest.raises(repo.AllocationRefused, match="不属于清远市"):
         repo.set_allocations(
-            db, world.round_id, "清远市", {"广州市|表四|x|y": Decimal(1)}, actor=world.finance
+            db,
+            world.round_id,
+            "清远市",
+            {"广州市|表四|x|y": Decimal(1)},
+            actor=world.finance,
+            reasons=WHY,
         )
     with pytest.raises(repo.PermissionDenied):
         repo.set_allocations(db, world.round_id, "清远市", {NAV: Decimal(1)}, actor=world.qingyuan)
@@ -111,13 +135,30 @@ def test_only_projects_counted_for_the_unit_can_be_approved(db, world, asked):
 
 def test_an_amount_survives_a_resubmission_and_a_dropped_project_is_left_over(db, world, asked):
     repo.set_allocations(
-        db, world.round_id, "清远市", {NAV: Decimal(40), BRAND: Decimal(20)}, actor=world.finance
+        db,
+        world.round_id,
+        "清远市",
+        {NAV: Decimal(40), BRAND: Decimal(20)},
+        actor=world.finance,
+        reasons=WHY,
     )
-    store(db, world, *upload_table4({"专利导航项目": 45}))  # 商标品牌培育 dropped
-    projects = repo.requested_projects(db, world.round_id, world.units["清远市"].id)
+    second = store(db, world, *upload_table4({"专利导航项目": 45}))[0]  # 商标品牌培育 dropped
+    unit_id = world.units["清远市"].id
+    projects = repo.requested_projects(db, world.round_id, unit_id)
+    assert {k: p.amount for k, p in projects.items()} == {NAV: Decimal(50), BRAND: Decimal(30)}
+    repo.submit(db, second.id, world.qingyuan)  # only a submission replaces the one waiting
+    projects = repo.requested_projects(db, world.round_id, unit_id)
     assert {k: p.amount for k, p in projects.items()} == {NAV: Decimal(45)}
     assert approved(db, world) == {NAV: Decimal(40), BRAND: Decimal(20)}
-    repo.set_allocations(db, world.round_id, "清远市", {BRAND: None}, actor=world.finance)
+    [held] = repo.allocation_view(db, world.round_id, scope=unit_id).held
+    assert (held.key, held.amount, held.why) == (
+        BRAND,
+        Decimal(20),
+        "项目已不在计入的版本中（名称或类型改变，或项目删除）",
+    )
+    repo.set_allocations(
+        db, world.round_id, "清远市", {BRAND: None}, actor=world.finance, reasons=WHY
+    )
     assert approved(db, world) == {NAV: Decimal(40)}
 
 
@@ -178,7 +219,10 @@ def test_stored_versions_consolidate_exactly_as_the_files_do(db, world):
     key = ["unit", "table", "key", "excel_row"]
     left = mine.rows.sort_values(key).reset_index(drop=True)
     right = theirs.rows.sort_values(key).reset_index(drop=True)
-    assert left.equals(right)
+    # the one difference: a stored row says its version's state on the site, a file only 有错误
+    assert set(left["state"]) == {"已上传未提交", "有错误"}
+    assert list(left["state"] == "有错误") == list(right["state"] == "有错误")
+    assert left.drop(columns="state").equals(right.drop(columns="state"))
     assert mine.table_totals["表四"] == Decimal("1595.8")  # the 表四 of examples/, newest each
     assert {(s.unit, s.file, s.version) for s in from_db.superseded} == {
         ("东莞市", "东莞市-表四（旧版）.xlsx", 1)

@@ -80,10 +80,14 @@ def test_version_states_follow_the_review_cycle(db, world):
     repo.submit(db, v1.id, world.qingyuan)
     assert [e.state for e in thread_of(db, world).entries] == ["已提交"]
     repo.review(db, v1.id, world.admin, "approve")
-    store(db, world, *upload_table4({"专利导航项目": 60}))  # after approval: kept, waits
-    store(db, world, *upload_table4({"专利导航项目": -1}))  # with errors
-    states = [e.state for e in thread_of(db, world).entries]
-    assert states == ["有错误", "已被取代", "已通过"]
+    store(db, world, *upload_table4({"专利导航项目": 60}))  # after approval: a draft beside it
+    store(db, world, *upload_table4({"专利导航项目": -1}))  # with errors: demotes nothing
+    entries = thread_of(db, world).entries
+    assert [(e.state, e.counted) for e in entries] == [
+        ("有错误", False),
+        ("已上传未提交", False),
+        ("已通过", True),
+    ]
 
 
 def test_a_unit_sees_only_its_own_history(db, world):

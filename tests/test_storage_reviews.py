@@ -22,7 +22,7 @@ def test_submit_is_refused_while_the_version_has_errors(db, world):
     data, checked = upload_table4({"专利导航项目": -5, "商标品牌培育": -1})
     [version] = store(db, world, data, checked)
     assert version.submission.status == Status.ERRORS
-    with pytest.raises(UsageError) as refused:
+    with pytest.raises(repo.WorkflowConflict) as refused:
         repo.submit(db, version.id, world.qingyuan)
     assert str(refused.value) == "表四第 1 版有 2 处错误，不能提交；请按问题清单修改后重新上传"
     assert db.get(type(version), version.id).submitted_at is None
@@ -65,17 +65,24 @@ def test_only_the_newest_version_can_be_submitted(db, world):
     b, checked_b = upload_table4({"专利导航项目": 60})
     first = store(db, world, a, checked_a)[0]
     store(db, world, b, checked_b)
-    with pytest.raises(UsageError, match="第 1 版不是最新版本（最新为第 2 版）"):
+    with pytest.raises(repo.WorkflowConflict) as refused:
         repo.submit(db, first.id, world.qingyuan)
+    assert str(refused.value) == (
+        "表四第 1 版当前为“已被取代”，不能提交：已有更新的版本，请提交最新版本"
+    )
 
 
-def test_a_return_needs_a_comment_and_approval_needs_no_errors(db, world):
-    bad, checked = upload_table4({"专利导航项目": -5})
-    version = store(db, world, bad, checked)[0]
+def test_a_return_needs_a_comment_and_approval_a_submission(db, world):
+    good, checked = upload_table4({"专利导航项目": 50})
+    version = store(db, world, good, checked)[0]
+    repo.submit(db, version.id, world.qingyuan)
     with pytest.raises(UsageError, match="须填写退回意见"):
         repo.review(db, version.id, world.admin, "return", "  ")
-    with pytest.raises(UsageError, match="有错误，不能审核通过"):
-        repo.review(db, version.id, world.admin, "approve")
+    assert db.get(type(version), version.id).state == "submitted"
+    bad, checked = upload_table4({"专利导航项目": -5})
+    errors = store(db, world, bad, checked)[0]
+    with pytest.raises(repo.WorkflowConflict, match="当前为“有错误”，不能审核通过"):
+        repo.review(db, errors.id, world.admin, "approve")
 
 
 def test_only_the_admin_reviews(db, world):
@@ -86,28 +93,39 @@ def test_only_the_admin_reviews(db, world):
             repo.review(db, version.id, who, "approve")
 
 
-def test_an_approved_table_cannot_be_resubmitted_until_returned(db, world):
+def test_a_version_uploaded_after_approval_waits_beside_it(db, world):
     a, checked_a = upload_table4({"专利导航项目": 50})
     b, checked_b = upload_table4({"专利导航项目": 70})
     first = store(db, world, a, checked_a)[0]
+    repo.submit(db, first.id, world.qingyuan)
     repo.review(db, first.id, world.admin, "approve")
     later = store(db, world, b, checked_b)[0]
-    with pytest.raises(UsageError, match="已审核通过"):
-        repo.submit(db, later.id, world.qingyuan)
-    repo.review(db, first.id, world.admin, "return", "请按新的控制数调整")
-    repo.submit(db, later.id, world.qingyuan)
+    assert later.after_approval and later.state == "draft"
+    repo.submit(db, later.id, world.qingyuan)  # waits for review; the approval still counts
     [counted] = repo.counted_versions(db, world.round_id, scope=world.admin)
-    assert (counted.version.number, counted.reason) == (2, "valid")
+    assert (counted.version.number, counted.reason, counted.newer_after_approval) == (
+        1,
+        "approved",
+        True,
+    )
+    repo.review(db, later.id, world.admin, "approve")
+    [counted] = repo.counted_versions(db, world.round_id, scope=world.admin)
+    assert (counted.version.number, counted.reason) == (2, "approved")
+    assert db.get(type(first), first.id).state == "superseded"
 
 
 def test_a_closed_round_takes_uploads_only_on_behalf(db, world):
     repo.close_round(db, world.round_id)
     data, checked = upload_table4({"专利导航项目": 50})
-    with pytest.raises(UsageError, match="本轮征集已关闭，暂不能上传"):
+    with pytest.raises(
+        repo.WorkflowConflict, match="本轮征集已关闭；如需补报，请联系省局（不能上传）"
+    ):
         store(db, world, data, checked)
     [version] = store(db, world, data, checked, user=world.admin)
     assert version.on_behalf
-    with pytest.raises(UsageError, match="本轮征集已关闭，不能提交"):
+    with pytest.raises(
+        repo.WorkflowConflict, match="本轮征集已关闭；如需补报，请联系省局（不能提交）"
+    ):
         repo.submit(db, version.id, world.qingyuan)
     assert repo.submit(db, version.id, world.admin).submitted_at is not None
 

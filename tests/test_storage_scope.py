@@ -30,7 +30,10 @@ def two_units(db, world):
             attachment=(b"%PDF " + unit.encode(), "scan.pdf"),
         )
         key = repo.project_rows(db, version.id, scope=None)[0].key
-        repo.set_allocation(db, world.round_id, unit, key, Decimal(40), actor=world.finance)
+        repo.submit(db, version.id, user)  # 核定金额 only on a submitted version
+        repo.set_allocation(
+            db, world.round_id, unit, key, Decimal(40), actor=world.finance, reason="压缩规模"
+        )
         repo.set_control_number(db, world.round_id, unit, Decimal(100), actor=world.finance)
         ids[unit] = {
             "unit": world.units[unit].id,

@@ -11,19 +11,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from legacy_db import put
 from sqlalchemy.orm import Session
 from test_storage_support import BACKENDS, new_database
 
 from budget_planner.storage import db as storage_db
-from budget_planner.storage.models import (
-    Allocation,
-    Blob,
-    ProjectRow,
-    Round,
-    Submission,
-    Unit,
-    Version,
-)
+from budget_planner.storage.models import Allocation, ProjectRow
 from budget_planner.templates.round import load_round
 from budget_planner.validators.extract import read_workbook
 from budget_planner.validators.pipeline import validate_bytes
@@ -41,60 +34,85 @@ def at_0003(request, tmp_path):
     url, drop = new_database(request.param, tmp_path)
     engine = storage_db.make_engine(url, tmp_path)
     storage_db.upgrade(engine, "0003")
-    with Session(engine) as db:
-        round_ = Round(
-            id="r", year=2024, title="测试", deadline=dt.date(2024, 5, 10), config_toml=""
-        )
-        round_.units.append(Unit(short_name="清远市", full_name="清远市市场监督管理局"))
-        db.add(round_)
-        db.add(Blob(sha256=hashlib.sha256(b"x").hexdigest(), data=b"x", size=1))
-        db.flush()
-        unit = round_.units[0]
-        submission = Submission(round_id="r", unit_id=unit.id, table_id="表二")
-        db.add(submission)
-        db.flush()
-        version = Version(
-            submission_id=submission.id,
-            number=1,
-            blob_sha256=hashlib.sha256(b"x").hexdigest(),
-            original_name="清远市-表二.xlsx",
+    sha = hashlib.sha256(b"x").hexdigest()
+    put(
+        engine,
+        "rounds",
+        id="r",
+        year=2024,
+        title="测试",
+        issuer="",
+        deadline=dt.date(2024, 5, 10),
+        status="open",
+        config_toml="",
+        created_at=AT,
+    )
+    unit = put(
+        engine,
+        "units",
+        round_id="r",
+        position=0,
+        short_name="清远市",
+        full_name="清远市市场监督管理局",
+        contact="",
+        phone="",
+    )
+    put(engine, "blobs", sha256=sha, data=b"x", size=1, created_at=AT)
+    submission = put(
+        engine,
+        "submissions",
+        round_id="r",
+        unit_id=unit,
+        table_id="表二",
+        slot="",
+        status="draft",
+        locked=False,
+        updated_at=AT,
+    )
+    version = put(
+        engine,
+        "versions",
+        submission_id=submission,
+        number=1,
+        blob_sha256=sha,
+        original_name="清远市-表二.xlsx",
+        sheet="Sheet",
+        uploaded_by_name="清远市",
+        on_behalf=False,
+        uploaded_at=AT,
+        report_json={},
+        has_errors=False,
+        total=Decimal(45),
+        rows_count=2,
+        after_approval=False,
+    )
+    for position, (recipient, amount) in enumerate([(CENTRE, 30), (PARK, 15)]):
+        put(
+            engine,
+            "project_rows",
+            version_id=version,
+            position=position,
             sheet="Sheet",
-            uploaded_by_name="清远市",
-            uploaded_at=AT,
-            report_json={},
-            has_errors=False,
-            total=Decimal(45),
-            rows_count=2,
+            excel_row=4 + position,
+            category="",
+            name=SUBSIDY,
+            key=OLD,
+            amount=Decimal(amount),
+            values_json={
+                "subsidy_name": {"value": SUBSIDY, "cell": f"C{4 + position}"},
+                "subsidy_recipient": {"value": recipient, "cell": f"F{4 + position}"},
+            },
         )
-        db.add(version)
-        db.flush()
-        for position, (recipient, amount) in enumerate([(CENTRE, 30), (PARK, 15)]):
-            db.add(
-                ProjectRow(
-                    version_id=version.id,
-                    position=position,
-                    sheet="Sheet",
-                    excel_row=4 + position,
-                    name=SUBSIDY,
-                    key=OLD,
-                    amount=Decimal(amount),
-                    values_json={
-                        "subsidy_name": {"value": SUBSIDY, "cell": f"C{4 + position}"},
-                        "subsidy_recipient": {"value": recipient, "cell": f"F{4 + position}"},
-                    },
-                )
-            )
-        db.add(
-            Allocation(
-                round_id="r",
-                unit_id=unit.id,
-                key=OLD,
-                amount=Decimal("12.5"),
-                by_name="财务",
-                at=AT,
-            )
-        )
-        db.commit()
+    put(
+        engine,
+        "allocations",
+        round_id="r",
+        unit_id=unit,
+        key=OLD,
+        amount=Decimal("12.5"),
+        by_name="财务",
+        at=AT,
+    )
     yield engine
     engine.dispose()
     drop()
@@ -103,7 +121,7 @@ def at_0003(request, tmp_path):
 def _keys(engine) -> tuple[list[str], dict[str, Decimal]]:
     with Session(engine) as db:
         rows = db.scalars(sa.select(ProjectRow.key).order_by(ProjectRow.position)).all()
-        allocations = {a.key: a.amount for a in db.scalars(sa.select(Allocation))}
+        allocations = {k: a for k, a in db.execute(sa.select(Allocation.key, Allocation.amount))}
     return list(rows), allocations
 
 

@@ -181,7 +181,7 @@ def test_counted_version_prefers_the_newest_without_errors(db, world):
     store(db, world, good, checked_good)
     store(db, world, bad, checked_bad)
     [counted] = repo.counted_versions(db, world.round_id, scope=world.admin)
-    assert (counted.version.number, counted.reason, counted.flagged) == (1, "valid", False)
+    assert (counted.version.number, counted.reason, counted.flagged) == (1, "unsubmitted", False)
     only_bad, checked = upload_table4({"专利导航项目": -1}, unit="广州市")
     store(db, world, only_bad, checked, user=world.guangzhou, unit="广州市")
     flagged = [c for c in repo.counted_versions(db, world.round_id, scope=world.admin) if c.flagged]
@@ -266,17 +266,24 @@ def test_the_stamped_scan_is_attached(db, world):
 def test_allocations_survive_a_resubmission_by_project_key(db, world):
     v1_data, v1 = upload_table4({"专利导航项目": 50, "商标品牌培育": 20})
     first = store(db, world, v1_data, v1)[0]
+    repo.submit(db, first.id, world.qingyuan)
     key = repo.project_rows(db, first.id, scope=world.finance)[0].key
-    repo.set_allocation(db, world.round_id, "清远市", key, Decimal("45.5"), actor=world.finance)
+    repo.set_allocation(
+        db, world.round_id, "清远市", key, Decimal("45.5"), actor=world.finance, reason="压缩"
+    )
     v2_data, v2 = upload_table4({"商标品牌培育": 25, "专利导航项目": 55})  # reordered, changed
     second = store(db, world, v2_data, v2)[0]
-    allocated = {
-        a.row.name: a.allocated
-        for a in repo.rows_with_allocations(db, second.id, scope=world.qingyuan)
-    }
-    assert allocated == {"商标品牌培育": None, "专利导航项目": Decimal("45.5")}
+
+    def allocated(who) -> dict:
+        rows = repo.rows_with_allocations(db, second.id, scope=who)
+        return {a.row.name: a.allocated for a in rows}
+
+    assert allocated(world.finance) == {"商标品牌培育": None, "专利导航项目": Decimal("45.5")}
+    assert allocated(world.qingyuan) == {"商标品牌培育": None, "专利导航项目": None}  # unpublished
+    repo.publish(db, world.round_id, actor=world.finance)
+    assert allocated(world.qingyuan) == {"商标品牌培育": None, "专利导航项目": Decimal("45.5")}
     [entry] = repo.audit_log(db, world.round_id, scope=world.admin, actions=("allocation.set",))
-    assert (entry.username, entry.detail) == ("财务", f"{key}：无 → 45.5 万元")
+    assert (entry.username, entry.detail) == ("财务", f"{key}：无 → 45.5 万元（核减理由：压缩）")
 
 
 def test_an_allocation_names_its_own_unit(db, world):

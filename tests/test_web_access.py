@@ -53,16 +53,19 @@ EXPECT = {
     "downloads.annotated": Expect("GET", SIGNED_IN),
     "downloads.attachment": Expect("GET", SIGNED_IN),
     "uploads.index": Expect("GET", ("unit", "admin"), 200, admin_ok=302),  # admin → 代为上传
-    "uploads.submit": Expect("POST", ("unit", "admin"), 302),
     "review.version": Expect("GET", SIGNED_IN),
     "review.submission": Expect("GET", SIGNED_IN),
+    "review.act": Expect("POST", ("unit",), 302),  # 撤回 (withdraw): the unit's own action
     "review.decide": Expect("POST", ("admin",), 302),
     "review.api_version": Expect("GET", SIGNED_IN),
     "admin.index": Expect("GET", ("admin",)),
     "admin.open_round": Expect("POST", ("admin",), 302),
-    "admin.close_round": Expect("POST", ("admin",), 302),
-    "admin.create_accounts": Expect("POST", ("admin",)),
-    "admin.reset_password": Expect("POST", ("admin",)),
+    "admin.close_round": Expect("POST", ("admin",)),  # the confirmation page
+    "admin.grant_late": Expect("POST", ("admin",), 302),
+    "admin.create_accounts": Expect("POST", ("admin",)),  # the confirmation page
+    "admin.reset_password": Expect("POST", ("admin",)),  # the confirmation page
+    "admin.unlock": Expect("POST", ("admin",), 302),
+    "admin.set_active": Expect("POST", ("admin",), 302),
     "admin.upload": Expect("GET", ("admin",)),
     "admin.audit": Expect("GET", ("admin",)),
     "history.unit": Expect("GET", SIGNED_IN),
@@ -74,6 +77,7 @@ EXPECT = {
     "reconcile.control": Expect("POST", PROVINCE, 302),
     "reconcile.control_file": Expect("POST", PROVINCE, 302),  # no file chosen: back with a note
     "reconcile.unit": Expect("GET", PROVINCE),
+    "reconcile.publish": Expect("POST", PROVINCE, 302),  # nothing to publish: back with a note
     "exports.index": Expect("GET", PROVINCE),
     "exports.consolidated": Expect("GET", PROVINCE),
     "exports.allocation_plan": Expect("GET", PROVINCE),
@@ -83,13 +87,20 @@ EXPECT = {
     "account.revoke_token": Expect("POST", SIGNED_IN, 302),
     "api.status": Expect("GET", SIGNED_IN),
     "api.upload": Expect("POST", ("unit", "admin"), 400),  # no file sent: a JSON error
-    "api.submit": Expect("POST", ("unit", "admin")),
+    "api.act": Expect("POST", ("unit", "admin")),  # submit (admin: on the unit's behalf)
     "api.submission": Expect("GET", SIGNED_IN),
+    "api.allocations": Expect("GET", SIGNED_IN),
     "api.aggregate": Expect("GET", PROVINCE),
 }
 # endpoints that take the unit from the query string (admin and finance choose; a unit may not)
 UNIT_BY_QUERY = {"downloads.index", "downloads.template", "downloads.template_set"}
-POST_DATA = {"review.decide": {"decision": "approve", "comment": ""}}
+POST_DATA = {
+    "review.decide": {"decision": "approve", "comment": ""},
+    "admin.set_active": {"active": "1"},
+}
+# the workflow action each generic endpoint is called with: api.act (before review.*) submits,
+# review.act then withdraws the submission (a unit's action; 审核 may never withdraw: 403)
+ACTION_ARG = {"api.act": "submit", "review.act": "withdraw"}
 ROLE_OF = {"admin": "admin", "finance": "finance", "qingyuan": "unit", "shaoguan": "unit"}
 UNIT_OF = {"qingyuan": "清远市", "shaoguan": "韶关市"}
 OTHER = {"清远市": "韶关市", "韶关市": "清远市"}
@@ -120,7 +131,12 @@ def url(app, rule, world, unit: str) -> str:
     }
     args = {}
     for name in rule.arguments:
-        args[name] = "表四" if name == "table_id" else ids[name][unit]
+        if name == "table_id":
+            args[name] = "表四"
+        elif name == "action":
+            args[name] = ACTION_ARG[rule.endpoint]
+        else:
+            args[name] = ids[name][unit]
     with app.test_request_context():
         return url_for(rule.endpoint, **args)
 
@@ -224,10 +240,11 @@ def test_api_errors_are_json(app, site):
 def test_api_gives_the_report_of_ones_own_version(app, site):
     world = populate(site)
     body = site["qingyuan"].get(f"/api/v1/versions/{world.version_id['清远市']}").json
-    assert (body["unit"], body["table"], body["number"], body["status"]) == (
+    assert (body["unit"], body["table"], body["number"], body["status"], body["state"]) == (
         "清远市",
         "表四",
         1,
+        "draft",
         "draft",
     )
     assert body["report"]["total"] == "80" and body["report"]["ok"] is True

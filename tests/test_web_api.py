@@ -92,17 +92,18 @@ def test_an_upload_answers_with_the_report_of_design_5_and_a_clean_one_is_submit
     version = report["version"]
     assert (version["number"], version["new"], version["status"]) == (1, True, "errors")
     refused = api.post(f"/api/v1/versions/{version['id']}/submit")
-    assert refused.status_code == 400
+    assert refused.status_code == 409  # the state forbids it: nothing changed
     assert "有 1 处错误，不能提交" in refused.json["error"]["message"]
 
+    corrected = table4()  # the same bytes twice below (a workbook records when it was saved)
     fixed = api.upload(
-        [(table4(), "清远市-表四.xlsx")], attachment=FileStorage(io.BytesIO(SCAN), "盖章.pdf")
+        [(corrected, "清远市-表四.xlsx")], attachment=FileStorage(io.BytesIO(SCAN), "盖章.pdf")
     )
     [clean] = fixed.json
     assert clean["ok"] is True and clean["version"]["number"] == 2
     submitted = api.post(f"/api/v1/versions/{clean['version']['id']}/submit")
     assert (submitted.status_code, submitted.json["status"]) == (200, "submitted")
-    same = api.upload([(table4(), "清远市-表四.xlsx")])
+    same = api.upload([(corrected, "清远市-表四.xlsx")])
     assert same.json[0]["version"] == {**clean["version"], "new": False, "status": "submitted"}
 
     history = api.get(f"/api/v1/submissions/{_submission(app)}").json
@@ -221,3 +222,35 @@ def test_a_password_reset_ends_the_token(app, site):
         repository.reset_password(db.session(), "qingyuan", actor=None)
     refused = Api(app, token).get("/api/v1/status")
     assert refused.status_code == 401
+
+
+def test_workflow_actions_on_the_api(app, site):
+    unit = Api(app, make_token(site["qingyuan"]))
+    admin = Api(app, make_token(site["admin"]))
+    finance = Api(app, make_token(site["finance"]))
+    [uploaded] = unit.upload([(table4(), "清远市-表四.xlsx")]).json
+    vid = uploaded["version"]["id"]
+    assert unit.post(f"/api/v1/versions/{vid}/publish").status_code == 404  # no such action
+    assert unit.post(f"/api/v1/versions/{vid}/submit").json["state_label"] == "已提交"
+    assert unit.post(f"/api/v1/versions/{vid}/withdraw").json["state_label"] == "已上传未提交"
+    unit.post(f"/api/v1/versions/{vid}/submit")
+    assert admin.post(f"/api/v1/versions/{vid}/approve").json["status"] == "approved"
+    twice = admin.post(f"/api/v1/versions/{vid}/approve")
+    assert twice.status_code == 409
+    assert twice.json["error"] == {
+        "status": 409,
+        "title": "无法进行此操作",
+        "message": "表四第 1 版当前为“已通过”，不能审核通过：已审核通过，无须再次审核",
+    }
+    bare = admin.post(f"/api/v1/versions/{vid}/revoke")
+    assert (bare.status_code, bare.json["error"]["message"]) == (
+        400,
+        "撤销通过须填写理由（单位将看到此理由）",
+    )
+    revoked = admin.post(f"/api/v1/versions/{vid}/revoke", [("reason", "与表一重复申报")])
+    assert (revoked.json["state_label"], revoked.json["status"]) == ("已退回", "returned")
+    history = unit.get(f"/api/v1/submissions/{_submission(app)}").json
+    [review] = history["versions"][0]["reviews"][-1:]
+    assert (review["decision"], review["comment"]) == ("revoke", "与表一重复申报")
+    listed = finance.get("/api/v1/allocations").json
+    assert (listed["published"], listed["entered"]) == (None, [])

@@ -91,7 +91,9 @@ def test_the_secret_key_is_generated_once_into_the_instance_folder(tmp_path, mon
 
 
 def test_a_one_time_password_must_be_changed_first(app, site):
-    page = site["admin"].post("/admin/accounts")
+    asked = site["admin"].post("/admin/accounts")  # a confirmation first
+    assert "确认生成账号" in text(asked) and 'class="mono"' not in asked.text
+    page = site["admin"].post("/admin/accounts", {"confirm": "yes"})
     assert page.status_code == 200
     rows = re.findall(r"<td>(\S+?)</td><td>(\S+?)</td><td class=\"mono\">(\S+?)</td>", page.text)
     accounts = {unit: (username, password) for unit, username, password in rows}
@@ -123,7 +125,10 @@ def test_a_reset_signs_out_the_accounts_open_sessions(app, site):
 
     with app.app_context():
         account = repository.get_user(db.session(), "qingyuan")
-    page = site["admin"].post(f"/admin/accounts/{account.id}/reset")
+    asked = site["admin"].post(f"/admin/accounts/{account.id}/reset")
+    assert "确认重置“qingyuan”的密码" in text(asked)
+    assert unit.get("/").status_code == 200  # not yet
+    page = site["admin"].post(f"/admin/accounts/{account.id}/reset", {"confirm": "yes"})
     one_time = re.search(r'<td class="mono">(\S+)</td>', page.text).group(1)
     assert unit.get("/").headers["Location"].startswith("/login")
     assert site.anonymous().login("qingyuan", one_time).headers["Location"] == "/password"

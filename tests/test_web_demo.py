@@ -73,7 +73,7 @@ def test_demo_starts_afresh_each_time(tmp_path, served):
     again = demo_module.prepare_demo(tmp_path)
     assert again.files == first.files and again.statuses == first.statuses
     assert [a.username for a in again.accounts] == [a.username for a in first.accounts]
-    assert "已退回" in again.statuses and again.statuses["已退回"] == ["韶关市表四"]
+    assert again.statuses["已退回"] == ["深圳市表一", "韶关市表四"]  # returned; approval revoked
 
 
 def test_serve_uses_the_configured_database_with_secure_cookies(tmp_path, served, monkeypatch):

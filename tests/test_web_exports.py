@@ -71,6 +71,7 @@ def round_done(app, site):
             "清远市",
             {NAV: Decimal(45), DISPUTE: Decimal(25)},
             actor=repository.get_user(db.session(), "finance"),
+            reasons={NAV: "压缩规模", DISPUTE: "压缩规模"},
         )
 
 
@@ -106,11 +107,14 @@ def test_the_allocation_plan_gives_each_unit_its_projects_and_subtotals(site, ro
     header = plan[3]
     assert header == (
         "单位", "表", "类型", "拟设置项目", "申报金额", "核定金额", "核减（申报-核定）", "控制数", "核定减控制数",
+        "版本状态", "核减理由",
     )  # fmt: skip
     body = [r for r in plan[4:] if r[0]]  # units in the round's order: 韶关市 before 清远市
     assert body[0][:6] == ("韶关市", "表四", "知识产权高质量创造", "专利导航项目", 50, None)
     assert body[2][0] == "韶关市 表四 小计" and body[2][7] == 60
+    assert body[0][9:] == ("已退回", None)  # its version's state; nothing approved
     assert body[3][:7] == ("清远市", "表四", "知识产权高质量创造", "专利导航项目", 50, 45, 5)
+    assert body[3][9:] == ("已通过", "压缩规模")
     assert body[4][:7] == ("清远市", "表四", "强化知识产权保护", "知识产权纠纷多元化解", 30, 25, 5)
     subtotal = body[5]
     assert subtotal[0] == "清远市 表四 小计" and subtotal[7] == 100
@@ -118,7 +122,7 @@ def test_the_allocation_plan_gives_each_unit_its_projects_and_subtotals(site, ro
     assert body[-1][0] == "总计"
     units = {r[0]: r for r in rows(response, "按单位")[3:] if r[0]}
     assert units["清远市"][1:4] == (100, 80, 70) and units["清远市"][8] == "未超出"
-    assert units["韶关市"][7:9] == (2, "尚未核定完")
+    assert units["韶关市"][7:9] == (2, "申报超出控制数")  # 80 asked, 60 allowed: the site's words
 
 
 def test_the_cached_totals_in_the_plan_are_exact(site, round_done):
@@ -143,7 +147,10 @@ def test_the_audit_log_workbook_says_who_did_what_to_which_version(app, site, ro
     assert approve[1] == "admin" and approve[3] == "清远市" and approve[4] == "表四第 1 版"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", approve[0])
     allocation = [r for r in entries if r[2] == "核定金额"]
-    assert {r[5] for r in allocation} == {f"{NAV}：无 → 45 万元", f"{DISPUTE}：无 → 25 万元"}
+    assert {r[5] for r in allocation} == {
+        f"{NAV}：无 → 45 万元（核减理由：压缩规模）",
+        f"{DISPUTE}：无 → 25 万元（核减理由：压缩规模）",
+    }
     assert all(r[4] == "表四第 1 版" for r in allocation)
     assert site["finance"].get("/exports/audit-log.xlsx").status_code == 403
 

@@ -51,19 +51,36 @@ def overview_row(page, unit: str) -> list[str]:
 
 
 def form_fields(page) -> dict[str, str]:
-    """The 核定金额 form as the browser would send it: key-N → the project key, amount-N → typed."""
+    """The 核定金额 form as the browser would send it: key-N → the project key, amount-N → typed,
+    reason-N → the 核减 reason."""
     html = page.get_data(as_text=True)
     keys = dict(re.findall(r'name="(key-\d+)" value="([^"]*)"', html))
     amounts = dict(re.findall(r'name="(amount-\d+)" value="([^"]*)"', html))
-    return {**keys, **amounts}
+    reasons = dict(re.findall(r'name="(reason-\d+)" value="([^"]*)"', html))
+    return {**keys, **amounts, **reasons}
 
 
-def fill(page, amounts: dict[str, str]) -> dict[str, str]:
+def fill(page, amounts: dict[str, str], reason: str = "压缩规模") -> dict[str, str]:
+    """Type the amounts, each with a 核减 reason (kept only where the amount is a cut)."""
     fields = form_fields(page)
     for name, key in list(fields.items()):
         if name.startswith("key-") and key in amounts:
             fields["amount-" + name[4:]] = amounts[key]
+            fields["reason-" + name[4:]] = reason
     return fields
+
+
+def submit_newest(app, site, unit: str, username: str) -> None:
+    from budget_planner.storage import repository
+    from budget_planner.web import db
+
+    with app.app_context():
+        found = repository.find_unit(db.session(), "guangdong-2024", unit, scope=None)
+        (thread,) = repository.submissions(
+            db.session(), "guangdong-2024", scope=None, unit_id=found.id
+        )
+        newest = thread.versions[-1].id
+    assert site[username].post(f"/versions/{newest}/submit").status_code == 302
 
 
 @pytest.fixture
@@ -71,6 +88,8 @@ def uploaded(app, site):
     """清远市 sent 表四 (50 + 30; control number 100), 韶关市 表四 (50 + 30; control number 60)."""
     site["qingyuan"].upload([(table4(), "清远市-表四.xlsx")])
     site["shaoguan"].upload([(table4("韶关市"), "韶关市-表四.xlsx")])
+    submit_newest(app, site, "清远市", "qingyuan")  # 核定金额 only on a submitted version
+    submit_newest(app, site, "韶关市", "shaoguan")
     return unit_id(app)
 
 
@@ -87,7 +106,7 @@ def test_finance_enters_approved_amounts_and_they_are_audited(app, site, uploade
     again = text(finance.get(saved.headers["Location"]))
     assert "已保存 2 项核定金额" in again and "表四核定合计 70.5 万元" in again
     log = text(site["admin"].get("/admin/audit"))
-    assert f"核定金额 {NAV}：无 → 45 万元" in log
+    assert f"核定金额 清远市 表四第 1 版 {NAV}：无 → 45 万元（核减理由：压缩规模）" in log
 
 
 def test_an_amount_above_the_request_is_refused_and_nothing_saved(app, site, uploaded):
@@ -132,8 +151,12 @@ def test_an_approved_amount_survives_a_resubmission(app, site, uploaded):
     page = finance.get(f"/reconciliation/units/{uploaded}")
     finance.post(f"/reconciliation/units/{uploaded}", fill(page, {NAV: "45"}))
     site["qingyuan"].upload([(table4(first=55, second=20), "清远市-表四（二）.xlsx")])
+    waiting = finance.get(f"/reconciliation/units/{uploaded}")  # the new one is not submitted
+    assert form_fields(waiting)["amount-1"] == "45" and "专利导航项目 50 5 已提交" in text(waiting)
+    submit_newest(app, site, "清远市", "qingyuan")
     again = finance.get(f"/reconciliation/units/{uploaded}")
-    assert form_fields(again)["amount-1"] == "45" and "55" in text(again)
+    assert form_fields(again)["amount-1"] == "45" and "专利导航项目 55 10 已提交" in text(again)
+    assert form_fields(again)["reason-1"] == "压缩规模"
 
 
 def test_control_numbers_are_typed_or_imported_from_a_file(app, site, uploaded):

@@ -89,27 +89,32 @@ def test_return_resubmit_approve_and_an_upload_after_approval(app, site):
     assert matrix_cell(admin.get("/"), "清远市") == "已通过"
     assert "提交此版本" not in unit.get(f"/versions/{second}").text
 
-    # an upload after approval is kept and flagged; the approved version still counts
+    # an upload after approval: the page says so before, the approved version still counts
+    assert "表四：已通过第 2 版；新上传的文件需要再次提交并经审核通过才会替换" in text(
+        unit.get("/upload")
+    )
     result = unit.upload([(table4(first=90), "清远市-表四（改）.xlsx")])
-    assert "该表已审核通过，本次上传已保存为新版本" in text(result)
+    assert "已通过的第 2 版仍然计入；此版本需要提交并经审核通过后才会替换它。" in text(result)
     third = newest_version_id(app)
     assert third != second
     dashboard = admin.get("/")
     assert matrix_cell(dashboard, "清远市") == "已通过 通过后又上传"
     assert "申报合计 70 万元" in text(dashboard).replace("表四", "")  # 40 + 30: version 2
-    refused = unit.post(f"/versions/{third}/submit")
-    assert "该表已审核通过" in text(unit.get(refused.headers["Location"]))
+    assert unit.post(f"/versions/{third}/submit").status_code == 302  # waits for review
+    assert matrix_cell(admin.get("/"), "清远市") == "已通过 通过后又上传"
+    assert "申报合计 70 万元" in text(admin.get("/")).replace("表四", "")
 
     assert [(a, u) for a, u, _ in audit(app, "submit", "return", "approve")] == [
         ("submit", "qingyuan"),
         ("return", "admin"),
         ("submit", "qingyuan"),
         ("approve", "admin"),
+        ("submit", "qingyuan"),
     ]
     assert comment in audit(app, "return")[0][2]
 
 
-def test_a_version_with_errors_can_only_be_returned(app, site):
+def test_a_version_with_errors_cannot_be_reviewed(app, site):
     from builders import Submission, project
 
     faulty = Submission(
@@ -118,10 +123,10 @@ def test_a_version_with_errors_can_only_be_returned(app, site):
     site["qingyuan"].upload([(faulty, "清远市-表四.xlsx")])
     version = newest_version_id(app)
     page = site["admin"].get(f"/versions/{version}")
-    assert "此版本有错误，只能退回修改" in text(page)
-    assert re.search(r'<input disabled[^>]*value="approve"', page.text)
+    assert "审核意见" not in text(page)  # nothing to review: it cannot even be submitted
     forced = site["admin"].post(f"/versions/{version}/review", {"decision": "approve"})
-    assert "有错误，不能审核通过" in text(site["admin"].get(forced.headers["Location"]))
+    assert forced.status_code == 409
+    assert "表四第 1 版当前为“有错误”，不能审核通过" in text(forced)
     assert matrix_cell(site["admin"].get("/"), "清远市") == "有错误"
 
 
@@ -137,3 +142,25 @@ def test_the_history_lists_every_version_with_its_review(app, site):
     assert "版本（2）" in history
     assert history.index("第 2 版") < history.index("第 1 版")  # newest first
     assert "清远市-表四（二）.xlsx" in history and "退回修改" in history
+
+
+def test_withdrawing_an_approval_is_confirmed_and_needs_a_reason(app, site):
+    unit, admin = site["qingyuan"], site["admin"]
+    unit.upload([(table4(first=50), "清远市-表四.xlsx")])
+    version = newest_version_id(app)
+    unit.post(f"/versions/{version}/submit")
+    admin.post(f"/versions/{version}/review", {"decision": "approve", "comment": ""})
+    page = admin.get(f"/versions/{version}")
+    assert "撤销通过…" in text(page) and "审核意见" not in text(page)  # no second approval
+    asked = admin.post(f"/versions/{version}/revoke")
+    assert asked.status_code == 200 and "确认撤销通过：清远市 表四第 1 版" in text(asked)
+    assert matrix_cell(admin.get("/"), "清远市") == "已通过"  # nothing happened yet
+    bare = admin.post(f"/versions/{version}/revoke", {"confirm": "yes", "reason": " "})
+    assert "撤销通过须填写理由" in text(admin.get(bare.headers["Location"]))
+    assert matrix_cell(admin.get("/"), "清远市") == "已通过"
+    reason = "表一已列出同一项目，请删去重复后重新提交。"
+    admin.post(f"/versions/{version}/revoke", {"confirm": "yes", "reason": reason})
+    assert matrix_cell(admin.get("/"), "清远市") == "已退回"
+    seen = text(unit.get(f"/versions/{version}"))
+    assert "省局撤销通过的理由" in seen and reason in seen
+    assert audit(app, "revoke") == [("revoke", "admin", f"表四第 1 版：{reason}")]

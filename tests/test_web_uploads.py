@@ -78,8 +78,8 @@ def test_problems_are_listed_by_cell_and_the_version_cannot_be_submitted(app, si
     [(number, version_id, has_errors, _)] = versions(app, "清远市")
     assert (number, has_errors) == (1, True)
     refused = unit.post(f"/versions/{version_id}/submit")
-    assert refused.status_code == 302
-    assert "处错误，不能提交" in text(unit.get(refused.headers["Location"]))
+    assert refused.status_code == 409  # the state forbids it; a Chinese page, nothing changed
+    assert "表四第 1 版有 2 处错误，不能提交" in text(refused)
     assert audit(app, "submit") == []
     assert "有错误" in text(unit.get("/"))
 
@@ -210,7 +210,7 @@ def test_admin_uploads_on_a_units_behalf_and_it_is_audited(app, site):
 
 
 def test_units_cannot_upload_while_the_round_is_closed(app, site):
-    site["admin"].post("/admin/round/close")
+    site["admin"].post("/admin/round/close", {"confirm": "yes"})
     page = site["qingyuan"].upload([(table4(), "清远市-表四.xlsx")])
     assert "本轮征集已关闭" in text(page)
     assert audit(app, "upload") == []

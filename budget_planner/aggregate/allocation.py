@@ -3,17 +3,21 @@
 
 Built from a ``Consolidation`` (so the plan and the consolidated workbook show the same rows) and
 the approved amounts by project key. Two rows with one key (a name given twice under one 类型) are
-one project, as 核定金额 is recorded per key.
+one project, as 核定金额 is recorded per key. On the site only the keys of rows that may carry a
+核定金额 (``eligible``: a counted version that is submitted or approved, without errors, the row
+named) take their amount into the plan; a stored amount of any other key is ``held``: kept, shown
+to finance, left out of the plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budget_planner.aggregate.consolidate import Consolidation, from_yuan
-from budget_planner.aggregate.reconcile import CONTROLLED_TABLE
+from budget_planner.aggregate.reconcile import CONTROLLED_TABLE, UnitBalance
+from budget_planner.aggregate.status import Verdict, unit_verdict
 from budget_planner.templates.spec import COLLECTION_TABLES
 
 
@@ -26,6 +30,8 @@ class PlanLine:
     key: str
     requested: Decimal | None
     approved: Decimal | None = None
+    state: str = ""  # the row's version state (已提交, 已通过 …; 有错误 in the offline CLI)
+    reason: str = ""  # why finance cut it (核减理由)
 
     @property
     def cut(self) -> Decimal | None:
@@ -44,6 +50,7 @@ class UnitPlan:
     unit: str
     control: Decimal | None
     lines: list[PlanLine] = field(default_factory=list)
+    balance: UnitBalance | None = None  # the unit's 表四 request against its control number
 
     def tables(self) -> list[str]:
         return [t for t in COLLECTION_TABLES if any(line.table == t for line in self.lines)]
@@ -73,12 +80,19 @@ class UnitPlan:
     def over(self) -> bool:
         return self.difference is not None and self.difference > 0
 
+    @property
+    def verdict(self) -> Verdict:
+        """The unit's 结论, in the site's words (``aggregate.status.unit_verdict``)."""
+        balance = self.balance or UnitBalance(self.unit, self.control, Decimal(0), False)
+        return unit_verdict(balance, self)
+
 
 @dataclass
 class Plan:
     title: str
-    units: list[UnitPlan]
-    orphans: dict[str, Decimal] = field(default_factory=dict)  # 核定金额 of keys no longer counted
+    units: list[UnitPlan]  # units with projects or a control number (the 分配方案 sheet)
+    held: dict[str, Decimal] = field(default_factory=dict)  # stored 核定金额 left out of the plan
+    every_unit: list[UnitPlan] = field(default_factory=list)  # the round's units, in order
 
     @property
     def requested(self) -> Decimal:
@@ -95,10 +109,17 @@ class Plan:
 
 
 def build_plan(
-    cons: Consolidation, approved: Mapping[str, Decimal], control: Mapping[str, Decimal]
+    cons: Consolidation,
+    approved: Mapping[str, Decimal],
+    control: Mapping[str, Decimal],
+    *,
+    eligible: Collection[str] | None = None,
+    reasons: Mapping[str, str] | None = None,
 ) -> Plan:
-    """Every unit of the round (in its order) with its projects; a unit with neither projects nor a
-    control number is left out."""
+    """Every unit of the round (in its order) with its projects; ``units`` leaves out a unit with
+    neither projects nor a control number. ``eligible``: the keys whose 核定金额 enter the plan
+    (None: every key); the other stored amounts are ``held``."""
+    reasons = reasons or {}
     by_key: dict[str, PlanLine] = {}
     for rec in cons.records:
         if rec["table"] not in COLLECTION_TABLES:
@@ -117,15 +138,22 @@ def build_plan(
             project=rec["project"] or "",
             key=rec["key"],
             requested=requested,
-            approved=approved.get(rec["key"]),
+            approved=approved.get(rec["key"])
+            if eligible is None or rec["key"] in eligible
+            else None,
+            state=rec.get("state") or "",
+            reason=reasons.get(rec["key"], ""),
         )
-    units = []
+    balances = {b.unit: b for b in cons.reconciliation.units} if cons.reconciliation else {}
+    units, every = [], []
     for unit in cons.round.units:
         name = unit.short_name
-        plan = UnitPlan(name, control.get(name))
+        plan = UnitPlan(name, control.get(name), balance=balances.get(name))
         lines = [line for line in by_key.values() if line.unit == name]
         plan.lines = sorted(lines, key=lambda line: COLLECTION_TABLES.index(line.table))
+        every.append(plan)
         if plan.lines or plan.control is not None:
             units.append(plan)
-    orphans = {k: a for k, a in approved.items() if k not in by_key}
-    return Plan(cons.round.title, units, orphans)
+    placed = {k for k, line in by_key.items() if line.approved is not None}
+    held = {k: a for k, a in approved.items() if k not in placed}
+    return Plan(cons.round.title, units, held, every)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
+from budget_planner.aggregate.status import TableStatus, least_advanced
 from budget_planner.aggregate.versions import CountedVersion
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import ALL_TABLES
 
+Status = TableStatus  # the site's statuses (``aggregate.status``)
 
-class Status(StrEnum):
-    MISSING = "未提交"
-    ERRORS = "有错误"
-    SUBMITTED = "已提交"
+
+def version_status(version: CountedVersion) -> TableStatus:
+    """The status of a counted version: the site's (carried in), else the offline CLI's — a file
+    read from disk is 有错误 or 已提交 (received)."""
+    if version.status is not None:
+        return version.status
+    return TableStatus.ERRORS if version.flagged else TableStatus.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,7 @@ def completeness_cells(round_: Round, counted: Sequence[CountedVersion]) -> list
             if table not in owed and (unit.short_name, table) not in by_slot:
                 continue
             versions = tuple(by_slot.get((unit.short_name, table), ()))
-            if not versions:
-                status = Status.MISSING
-            elif any(v.flagged for v in versions):
-                status = Status.ERRORS
-            else:
-                status = Status.SUBMITTED
+            status = least_advanced(version_status(v) for v in versions)
             cells.append(
                 CompletenessCell(unit.short_name, table, table in req.required, status, versions)
             )

@@ -48,6 +48,7 @@ BASE_COLUMNS = (
     "amount_yuan",
     "version",
     "flagged",
+    "state",  # the version's workflow state on the site (已提交 …), else 有错误 or ""
 )
 BUDGET_AMOUNT_KEYS = tuple(
     c.key for c in (*load_specs().budget.sources, *load_specs().budget.expenses)
@@ -106,6 +107,7 @@ def _collection_records(version: CountedVersion, parsed: ParsedTable) -> list[Re
     category_key = spec.category_column.key if spec.category_column else None
     text_keys = [c.key for c in spec.columns if c.key not in (amount_key, category_key)]
     records = []
+    state = version_state(version)
     for row in parsed.project_rows:
         amount = row.value(amount_key)
         category = spec.is_category(row.category) if row.category else None
@@ -124,11 +126,17 @@ def _collection_records(version: CountedVersion, parsed: ParsedTable) -> list[Re
             "amount_yuan": to_yuan(amount) if isinstance(amount, Decimal) else None,
             "version": version.version,
             "flagged": version.flagged,
+            "state": state,
         }
         for k in text_keys:
             record[k] = _text(row.value(k))
         records.append(record)
     return records
+
+
+def version_state(version: CountedVersion) -> str:
+    """How a row's version is shown: its workflow state on the site, else 有错误 (the CLI)."""
+    return version.state or ("有错误" if version.flagged else "")
 
 
 def budget_project_key(version: CountedVersion) -> str:
@@ -154,6 +162,7 @@ def _budget_record(version: CountedVersion, parsed: ParsedTable) -> Record:
         "amount_yuan": None,
         "version": version.version,
         "flagged": version.flagged,
+        "state": version_state(version),
     }
     if form is None:
         return record

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from budget_planner.aggregate.status import TableStatus
 from budget_planner.templates.round import BEIJING
 from budget_planner.templates.spec import BUDGET
 from budget_planner.text import canonical
@@ -92,6 +93,10 @@ class CountedVersion:
     versions: int = 1
     project: str = ""
     file_time: dt.datetime | None = None
+    # on the site: the unit × table's status and the version's workflow state (已提交 …), so the
+    # workbooks say what the site says; the offline CLI has neither
+    status: TableStatus | None = None
+    state: str = ""
 
     @property
     def report(self) -> Report:

@@ -23,9 +23,11 @@ from budget_planner.templates.spec import control_spec, load_specs
 
 PLAN_SHEET, UNITS_SHEET = "分配方案", "按单位"
 REQUESTED, APPROVED, CUT, DIFFERENCE = "申报金额", "核定金额", "核减（申报-核定）", "核定减控制数"
+STATE, REASON = "版本状态", "核减理由"
 HEADER_ROW = 3
-WIDTHS = [9.0, 7.0, 16.0, 34.0, 12.0, 12.0, 12.0, 12.0, 13.0]
+WIDTHS = [9.0, 7.0, 16.0, 34.0, 12.0, 12.0, 12.0, 12.0, 13.0, 13.0, 28.0]
 COL_REQUESTED, COL_APPROVED, COL_CUT, COL_CONTROL, COL_DIFF = 4, 5, 6, 7, 8
+COL_STATE, COL_REASON = 9, 10
 
 
 def _labels() -> tuple[str, str, str]:
@@ -57,17 +59,31 @@ def _plan_sheet(wb, styles: Styles, plan: Plan, made: str) -> None:
         1,
         0,
         f"单位：万元　生成时间 {made}（北京时间）。每个单位的项目后为各表小计；"
-        f"{CONTROLLED_TABLE}小计列出{control}与“{DIFFERENCE}”（正数为超出）。",
+        f"{CONTROLLED_TABLE}小计列出{control}与“{DIFFERENCE}”（正数为超出）。"
+        f"只有已提交或已通过、无错误的版本中有项目名称的行计入{APPROVED}。",
         "note",
     )
-    if plan.orphans:
+    if plan.held:
         sheet.text(
             2,
             0,
-            f"另有 {len(plan.orphans)} 项核定金额所对应的项目已不在计入的版本中，未列入本表。",
+            f"另有 {len(plan.held)} 项已录入的核定金额，其项目所在版本已不能核定（撤回、退回或"
+            "项目已不在计入的版本中），暂不列入本表。",
             "bad_text",
         )
-    headers = ["单位", "表", category, project, REQUESTED, APPROVED, CUT, control, DIFFERENCE]
+    headers = [
+        "单位",
+        "表",
+        category,
+        project,
+        REQUESTED,
+        APPROVED,
+        CUT,
+        control,
+        DIFFERENCE,
+        STATE,
+        REASON,
+    ]
     sheet.texts(HEADER_ROW, headers, "header")
     sheet.end_row(HEADER_ROW)
     row = first = HEADER_ROW + 1
@@ -102,6 +118,8 @@ def _unit_block(sheet: SheetWriter, row: int, unit: UnitPlan) -> int:
             sheet.money(row, COL_CUT, line.cut)
             sheet.blank(row, COL_CONTROL, "money")
             sheet.blank(row, COL_DIFF, "money")
+            sheet.text(row, COL_STATE, line.state, "text_center")
+            sheet.text(row, COL_REASON, line.reason)
             sheet.end_row(row, level=1)
             row += 1
         sheet.text(row, 0, f"{unit.unit} {table} 小计", "subtotal_text")
@@ -161,7 +179,7 @@ def _units_sheet(wb, styles: Styles, plan: Plan, made: str) -> None:
     )
     sheet.end_row(header)
     row = first = header + 1
-    for unit in plan.units:
+    for unit in plan.every_unit or plan.units:
         over = unit.over
         others = unit.approved() - unit.approved(CONTROLLED_TABLE)
         sheet.text(row, 0, unit.unit, "bad" if over else "text_center")
@@ -177,15 +195,7 @@ def _units_sheet(wb, styles: Styles, plan: Plan, made: str) -> None:
         total = f"={xl_rowcol_to_cell(row, 3)}+{xl_rowcol_to_cell(row, 5)}"
         sheet.total(row, 6, total, unit.approved(), "money")
         sheet.ws.write_number(row, 7, unit.unapproved, styles["text_center"])
-        if over:
-            verdict = ("超出控制数", "bad")
-        elif unit.control is None:
-            verdict = ("控制数未设定", "muted")
-        elif unit.unapproved:
-            verdict = ("尚未核定完", "warn")
-        else:
-            verdict = ("未超出", "good")
-        sheet.text(row, 8, *verdict)
+        sheet.text(row, 8, *unit.verdict)  # the site's 结论, word for word
         sheet.end_row(row)
         row += 1
     sheet.text(row, 0, "合计", "total_text")

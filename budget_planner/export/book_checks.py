@@ -11,6 +11,7 @@ from xlsxwriter.workbook import Workbook
 
 from budget_planner.aggregate.consolidate import Consolidation, all_categories
 from budget_planner.aggregate.reconcile import CONTROLLED_TABLE
+from budget_planner.aggregate.status import request_verdict
 from budget_planner.export.book_styles import SheetWriter, setup_sheet
 from budget_planner.export.xlsx_safe import Styles
 from budget_planner.templates.spec import COLLECTION_TABLES
@@ -95,7 +96,7 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
         if u.control is None:
             sheet.blank(row, 3, "money")
             sheet.blank(row, 4, "share")
-            sheet.text(row, 5, "控制数未知", "muted")
+            sheet.text(row, 5, *request_verdict(u))
         else:
             diff = f"={xl_rowcol_to_cell(row, 2)}-{xl_rowcol_to_cell(row, 1)}"
             sheet.total(row, 3, diff, u.difference, "bad_money" if over else "money")
@@ -106,10 +107,7 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
                 styles["bad_share" if over else "share"],
                 float(u.share) if u.share is not None else "",
             )
-            verdict = ("超出", "bad") if over else ("未超出", "good")
-            if not u.has_request:
-                verdict = ("未提交表四", "muted")
-            sheet.text(row, 5, *verdict)
+            sheet.text(row, 5, *request_verdict(u))
         sheet.merged_text(
             row, 6, 7, files.get(u.unit, "未提交"), "text" if u.has_request else "muted"
         )

@@ -22,7 +22,7 @@ from budget_planner.templates.spec import BUDGET, ColumnKind, load_specs
 
 HEADER_ROW = 2
 APPROVED = "核定金额"
-TRAILING = (APPROVED, "文件校验", "来源文件", "位置")
+TRAILING = (APPROVED, "版本状态", "来源文件", "位置")
 TRAILING_WIDTHS = [11.0, 7.0, 18.0, 11.0]
 
 
@@ -78,7 +78,7 @@ def write_table_sheet(
         sheet,
         f"{cons.round.title} · {table} {spec.subtitle}（汇总）",
         f"单位：万元　共 {len(groups)} 个单位、{len(records)} 行；每个单位后为小计，表末为按类型合计与总计；"
-        "“核定金额”由财务填写。",
+        "“核定金额”由财务填写；“版本状态”为该行所在版本在网站上的状态。",
         headers,
     )
     row = first = HEADER_ROW + 1
@@ -103,7 +103,7 @@ def write_table_sheet(
             sheet.text(
                 row,
                 approved_col + 1,
-                "有错误" if rec["flagged"] else "",
+                rec["state"],
                 "warn" if rec["flagged"] else "text_center",
             )
             sheet.text(row, approved_col + 2, rec["file"])
@@ -229,12 +229,7 @@ def write_budget_sheet(
         text, style = _check_text(check)
         sheet.text(row, row_col + 1, text, style)
         sheet.money(row, approved_col, approved.get(rec["key"]), "approved")
-        sheet.text(
-            row,
-            approved_col + 1,
-            "有错误" if rec["flagged"] else "",
-            "warn" if rec["flagged"] else "text_center",
-        )
+        sheet.text(row, approved_col + 1, rec["state"], "warn" if rec["flagged"] else "text_center")
         sheet.text(row, approved_col + 2, rec["file"])
         sheet.text(row, approved_col + 3, f"{rec['sheet']}!{rec['cell'] or ''}")
         sheet.end_row(row)

@@ -14,8 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
-from budget_planner.aggregate.completeness import Status
+from budget_planner.aggregate.completeness import version_status
 from budget_planner.aggregate.consolidate import Consolidation
+from budget_planner.aggregate.status import TONES, TableStatus
 from budget_planner.aggregate.versions import Superseded, Unplaced, beijing
 from budget_planner.export.book_charts import ChartData, write_chart_sheet
 from budget_planner.export.book_checks import (
@@ -31,7 +32,6 @@ from budget_planner.templates.round import BEIJING
 from budget_planner.templates.spec import ALL_TABLES, BUDGET, COLLECTION_TABLES
 
 CONSTANT_MEMORY_ROWS = 20_000  # above this many rows, write in constant-memory mode
-STATUS_STYLE = {Status.SUBMITTED: "good", Status.ERRORS: "warn", Status.MISSING: "bad"}
 COUNTED, SUPERSEDED, NOT_COUNTED, CONTROL_FILE = "计入汇总", "已被取代", "未计入", "控制数文件"
 
 
@@ -213,8 +213,8 @@ def _write_completeness(wb, styles: Styles, cons: Consolidation) -> None:
     ws.write_string(0, 0, f"{round_.title} · 报送完成情况", styles["title"])
     ws.write_string(
         1, 0,
-        f"截止 {round_.deadline:%Y年%m月%d日}；红色为必报未提交，黄色为有错误（仍计入汇总），绿色为已提交，"
-        "灰色为选报未提交。",
+        f"截止 {round_.deadline:%Y年%m月%d日}；状态与网站一致。红色为必报未提交，黄色为有错误、"
+        "已上传未提交或已退回（仍计入汇总），绿色为已提交或已通过；“—”为选报且未报送。",
         styles["note"],
     )  # fmt: skip
     header = 2
@@ -227,15 +227,13 @@ def _write_completeness(wb, styles: Styles, cons: Consolidation) -> None:
         done = 0
         for col, table in enumerate(ALL_TABLES, start=1):
             cell = cells.get((unit.short_name, table))
-            if cell is None:
-                sheet.text(row, col, "—", "muted")
+            if cell is None or (cell.status is TableStatus.MISSING and not cell.required):
+                sheet.text(row, col, "—", "muted")  # neither owed nor sent, as on the site
                 continue
-            style = STATUS_STYLE[cell.status]
-            if cell.status is Status.MISSING and not cell.required:
-                style = "muted"
-            count = f" {len(cell.versions)} 项" if table == BUDGET and cell.versions else ""
-            sheet.text(row, col, f"{cell.status}{count}", style)
-            done += cell.required and cell.status is not Status.MISSING
+            count = len(cell.versions)
+            more = f" {count} 个项目" if table == BUDGET and count > 1 else ""
+            sheet.text(row, col, f"{cell.status.label}{more}", TONES[cell.status])
+            done += cell.required and cell.status is not TableStatus.MISSING
         required = len(round_.required_tables(unit))
         sheet.text(
             row,
@@ -255,12 +253,12 @@ def _write_completeness(wb, styles: Styles, cons: Consolidation) -> None:
     )
     row += 1
     for v in cons.counted:
-        status = Status.ERRORS if v.flagged else Status.SUBMITTED
+        status = version_status(v)
         budget = v.table == BUDGET
         total = v.report.total if budget else cons.unit_totals.get(v.unit, {}).get(v.table)
         sheet.text(row, 0, v.unit, "text_center")
         sheet.text(row, 1, v.table, "text_center")
-        sheet.text(row, 2, str(status), STATUS_STYLE[status])
+        sheet.text(row, 2, status.label, TONES[status])
         sheet.text(row, 3, f"{v.version}/{v.versions}", "text_center")
         sheet.text(row, 4, beijing(v.modified or v.file_time), "text_center")
         ws.write_number(

@@ -50,6 +50,20 @@ class Line(Protocol):
     comment: str
 
 
+class Published(Protocol):
+    table_id: str
+    category: str
+    project: str
+    requested: Decimal | None
+    amount: Decimal
+    reason: str
+
+
+ALLOCATION_SHEET = "核定金额"
+ALLOCATION_HEADERS = ("表", "类型", "项目", "申报金额", "核定金额", "核减", "核减理由")
+ALLOCATION_WIDTHS = (9.0, 18.0, 30.0, 12.0, 12.0, 12.0, 30.0)
+
+
 class ReceiptLike(Protocol):
     round_title: str
     deadline: dt.date
@@ -63,6 +77,9 @@ class ReceiptLike(Protocol):
     control: Decimal | None
     made_at: dt.datetime
     lines: Sequence[Line]
+    published_at: dt.datetime | None
+    allocations: Sequence[Published]
+    approved: Decimal
 
 
 def receipt_name(receipt: ReceiptLike) -> str:
@@ -76,6 +93,15 @@ def _control_text(receipt: ReceiptLike) -> str:
         over = plain(receipt.requested - receipt.control)
         return f"{plain(receipt.control)} 万元（表四超出 {over} 万元）"
     return f"{plain(receipt.control)} 万元"
+
+
+def _published_text(receipt: ReceiptLike) -> str:
+    if receipt.published_at is None:
+        return "财务尚未发布"
+    return (
+        f"{beijing(receipt.published_at)}（北京时间）发布：{len(receipt.allocations)} 个项目，"
+        f"合计 {plain(receipt.approved) or '0'} 万元"
+    )
 
 
 def write_receipt(target: str | Path | BinaryIO, receipt: ReceiptLike) -> Path | BinaryIO:
@@ -98,6 +124,7 @@ def write_receipt(target: str | Path | BinaryIO, receipt: ReceiptLike) -> Path |
         ("尚未上传的必报表", "、".join(receipt.missing) or "无"),
         ("表四申报合计（万元）", receipt.requested),
         ("控制数", _control_text(receipt)),
+        ("核定金额", _published_text(receipt)),
     ]
     rows = [
         [
@@ -130,6 +157,29 @@ def write_receipt(target: str | Path | BinaryIO, receipt: ReceiptLike) -> Path |
         widths=WIDTHS,
         rows=rows,
         empty="尚未收到本单位上传的文件。",
+    )
+    listing_sheet(
+        wb,
+        styles,
+        ALLOCATION_SHEET,
+        title=f"{receipt.round_title} · 核定金额（已发布）",
+        notes=[_published_text(receipt) + "；金额单位：万元。"],
+        pairs=[],
+        headers=ALLOCATION_HEADERS,
+        widths=ALLOCATION_WIDTHS,
+        rows=[
+            [
+                a.table_id,
+                a.category,
+                a.project,
+                a.requested,
+                a.amount,
+                (a.requested - a.amount) if a.requested is not None else None,
+                a.reason,
+            ]
+            for a in receipt.allocations
+        ],
+        empty="财务尚未发布核定金额。",
     )
     wb.close()
     return target

@@ -37,16 +37,24 @@ Accounts (passwords hashed with werkzeug scrypt; one-time passwords from ``secre
     check_password(user, password) -> bool
     authenticate(s, username, password, *, detail="") -> User | None   # audits login / login.failed
     change_password(s, user_id, new_password, *, current_password=None) -> User
-    set_active(s, username, active, *, actor) -> User;  get_user(s, username) -> User | None
+    set_active(s, username, active, *, actor) -> User  # disabling revokes the API token too
+    unlock(s, username, *, actor) -> bool;  sign_in_locks(s, users) -> {user id: locked until}
+    get_user(s, username) -> User | None
     list_users(s) -> list[User]                       # admin, finance, then units in order
 
-Uploads and review::
+Uploads and the workflow (``workflow.py`` declares states × actions × roles → next state;
+``transitions.py`` is the one path that takes an action; docs/workflow.md)::
 
     store_upload(s, *, round_id, unit_short_name, data, original_name, checked: list[Checked], user,
                  on_behalf: bool | None = None, attachment: tuple[bytes, str] | None = None)
-        -> list[Version]
-    submit(s, version_id, user) -> Version           # UsageError (Chinese) when it has errors
-    review(s, version_id, user, decision: "approve" | "return", comment="") -> Review
+        -> list[Version]   # UploadRefused: a unit's file naming another unit (audited)
+    act(s, version_id, user, action, *, comment="") -> Version
+        # submit, withdraw, delete, approve, return, revoke: PermissionDenied (403), NotFound
+        # (404), WorkflowConflict (409: the state or a closed round forbids it), UsageError (400)
+    check(s, version_id, user, action) -> Version;  available(s, version, user) -> [Action]
+    submit(s, version_id, user) -> Version;  review(s, version_id, user, decision, comment) -> Review
+    grant_late(s, round_id, unit_name, until | None, *, actor);  late_grants(s, round_id)
+    filing_refusal(s, round, unit_id, now=None) -> str | None   # 关闭征集 and 补报
 
 Queries (all with ``scope``)::
 
@@ -58,14 +66,20 @@ Queries (all with ``scope``)::
     version_file(s, version_id, *, scope) -> (bytes, original_name) | None
     attachment_file(s, attachment_id, *, scope) -> (bytes, original_name, mime) | None
     project_rows(s, version_id, *, scope) -> list[ProjectRow]
-    counted_versions(s, round_id, *, scope) -> list[Counted(submission, version, reason, …)]
+    counted_versions(s, round_id, *, scope) -> list[Counted(submission, version, reason, state)]
+        # what counts, defined once (queries.counted_for): approved, else the waiting
+        # submission, else the newest clean version (未提交), else the newest (有错误)
     set_allocation(s, round_id, unit_name, key, amount | None, *, actor) -> Allocation | None
-    set_allocations(s, round_id, unit_name, {key: amount | None}, *, actor) -> int  # changed
+    set_allocations(s, round_id, unit_name, {key: amount | None}, *, actor, reasons) -> int
         # finance's form, all or nothing: AllocationRefused(problems by key) when an amount is
-        # above the project's request, not a counted project, or raises 表四 above the control
-    requested_projects(s, round_id, unit_id) -> dict[key, Requested]  # counted 表一–表四 rows
+        # above the project's request, a 核减 without its reason, not an eligible project, or
+        # raises 表四 above the control
+    allocation_view(s, round_id, *, scope) -> AllocationView(projects, refused, stored, held)
+    requested_projects(s, round_id, unit_id) -> dict[key, Requested]  # the eligible projects
+    publish(s, round_id, *, actor) -> Publication;  published_amounts(s, round_id, *, scope)
     allocations(s, round_id, *, scope) -> dict[(short_name, key), Decimal]
-    rows_with_allocations(s, version_id, *, scope) -> list[AllocatedRow(row, allocated)]
+    rows_with_allocations(s, version_id, *, scope) -> list[AllocatedRow(row, allocated, reason)]
+        # a unit account sees the last published snapshot, admin and finance the amounts entered
     set_control_numbers(s, round_id, {unit_name: amount}, *, actor, source="") -> list[...]
     stored_counted(s, round_id, *, scope) -> StoredCounted(counted, superseded)
         # the counted versions as the core's CountedVersion (for aggregate.consolidate),
@@ -90,6 +104,6 @@ API tokens (one per account, only the SHA-256 stored)::
           version_id=None) -> AuditLog                # the web's own events (logout, download)
     audit_log(s, round_id=None, *, scope, actions=(), limit=None) -> list[AuditLog]
 
-Errors: ``NotFound`` (404), ``PermissionDenied`` (403), ``UsageError`` (a refused action, with a
-Chinese message), all ``BudgetPlannerError``.
+Errors: ``NotFound`` (404), ``PermissionDenied`` (403), ``WorkflowConflict`` (409), ``UsageError``
+(a refused action, with a Chinese message), all ``BudgetPlannerError``.
 """

@@ -13,6 +13,7 @@ revokes its API token (``sessions.end_all_sessions``).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from budget_planner.errors import UsageError
+from budget_planner.storage import throttle
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.models import Role, Unit, User
@@ -236,7 +238,7 @@ def create_unit_accounts(
 
 def reset_password(session: Session, username: str, *, actor: Actor | None = None) -> str:
     """A new one-time password for the account (to be changed at the next sign-in); its API token,
-    if any, is revoked."""
+    if any, is revoked, every session of it ended and its sign-in lock (too many failures) lifted."""
     _end_reads(session)
     password = one_time_password()
     password_hash = hash_password(password)
@@ -252,7 +254,11 @@ def reset_password(session: Session, username: str, *, actor: Actor | None = Non
         account.api_token_hash = None  # a reset also ends the account's API access …
         account.api_token_at = None
         end_all_sessions(session, account.id)  # … and every session it has
-        note = "（API 令牌同时作废）" if revoked else ""
+        unlocked = throttle.forget(session, throttle.key_for_user(account.username))
+        notes = [
+            t for t, done in (("API 令牌同时作废", revoked), ("登录锁定同时解除", unlocked)) if done
+        ]
+        note = f"（{'，'.join(notes)}）" if notes else ""
         record(
             session,
             user,
@@ -346,19 +352,52 @@ def authenticate(
 
 
 def set_active(session: Session, username: str, active: bool, *, actor: Actor | None) -> User:
-    """Enable or disable an account (a disabled account cannot sign in)."""
+    """Enable or disable an account. A disabled account cannot sign in; every session it has is
+    ended and its API token revoked (the site's user loader also reads ``active``)."""
     with write_transaction(session):
         user = load_actor(session, actor)
         require_role(user, Role.ADMIN)
         account = get_user(session, username)
         if account is None:
             raise UsageError(f"没有用户名为“{canonical(username)}”的账号")
+        if user is not None and account.id == user.id and not active:
+            raise UsageError("不能停用自己正在使用的账号")
+        if account.active == active:
+            return account
         account.active = active
+        revoked = not active and account.api_token_hash is not None
+        if not active:
+            end_all_sessions(session, account.id)
         record(
             session,
             user,
-            Action.USER_UPDATED,
+            Action.USER_ENABLED if active else Action.USER_DISABLED,
             unit_id=account.unit_id,
-            detail=f"{account.username} {'启用' if active else '停用'}",
+            detail=account.username + ("（API 令牌同时作废）" if revoked else ""),
         )
     return account
+
+
+def unlock(session: Session, username: str, *, actor: Actor | None) -> bool:
+    """Lift the account's sign-in lock (too many failed sign-ins); whether it was locked."""
+    with write_transaction(session):
+        user = load_actor(session, actor)
+        require_role(user, Role.ADMIN)
+        account = get_user(session, username)
+        if account is None:
+            raise UsageError(f"没有用户名为“{canonical(username)}”的账号")
+        locked = throttle.forget(session, throttle.key_for_user(account.username))
+        record(
+            session,
+            user,
+            Action.USER_UNLOCKED,
+            unit_id=account.unit_id,
+            detail=account.username + ("" if locked else "（未处于锁定状态）"),
+        )
+    return locked
+
+
+def sign_in_locks(session: Session, users: list[User]) -> dict[int, dt.datetime]:
+    """Until when each locked account of ``users`` is locked (by user id)."""
+    keys = {throttle.key_for_user(u.username): u.id for u in users}
+    return {keys[k]: until for k, until in throttle.locked_until(session, keys).items()}

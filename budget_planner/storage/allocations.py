@@ -1,7 +1,10 @@
 """Approved amounts (核定金额) per project, kept by project key so they survive resubmissions.
 
-``set_allocation`` records one amount as given; ``set_allocations`` is finance's form: several
-amounts of one unit, checked against what the unit asked for and its control number, all or none.
+Only the projects ``storage.eligibility`` finds eligible take one (a counted version that is 已提交
+or 已通过, without errors, the row named); a stored amount of any other key is kept but held out of
+the plan. Finance gives a reason for each 核减 (an amount below the request). ``set_allocations`` is
+finance's form: several amounts of one unit, checked, all or none; ``set_allocation`` is the same
+for one amount.
 """
 
 from __future__ import annotations
@@ -16,86 +19,22 @@ from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
+from budget_planner.storage.eligibility import AllocationView, Requested, allocation_view
 from budget_planner.storage.models import Allocation, ControlNumber, ProjectRow, Role, Unit
-from budget_planner.storage.queries import counted_versions, get_version, project_rows
+from budget_planner.storage.queries import get_version, project_rows
 from budget_planner.storage.rounds import find_unit
 from budget_planner.storage.scope import Actor, NotFound, as_scope, load_actor, require_role
 from budget_planner.storage.types import utcnow
-from budget_planner.templates.spec import COLLECTION_TABLES
 
-
-def set_allocation(
-    session: Session,
-    round_id: str,
-    unit_name: str,
-    key: str,
-    amount: Decimal | None,
-    *,
-    actor: Actor | None,
-) -> Allocation | None:
-    """Record the approved amount of the project with this key (``ProjectRow.key``); None clears it.
-
-    Finance and admin only. The key names its unit; it must be the unit given.
-    """
-    if amount is not None and (not isinstance(amount, Decimal) or amount < 0):
-        raise UsageError("核定金额必须是不小于 0 的金额")
-    with write_transaction(session):
-        user = load_actor(session, actor)
-        require_role(user, Role.ADMIN, Role.FINANCE)
-        unit = find_unit(session, round_id, unit_name, scope=None)
-        if unit is None:
-            raise NotFound("单位")
-        if key.split("|", 1)[0] != unit.short_name:
-            raise UsageError(f"项目“{key}”不属于{unit.short_name}")
-        row = session.scalar(
-            sa.select(Allocation).where(
-                Allocation.round_id == round_id,
-                Allocation.unit_id == unit.id,
-                Allocation.key == key,
-            )
-        )
-        old = row.amount if row is not None else None
-        row = _put(session, row, round_id, unit, key, amount, user, utcnow())
-        record(
-            session,
-            user,
-            Action.ALLOCATION,
-            round_id=round_id,
-            unit_id=unit.id,
-            detail=f"{key}：{plain(old) or '无'} → {plain(amount) or '无'} 万元",
-        )
-    return row
-
-
-def _put(
-    session: Session,
-    row: Allocation | None,
-    round_id: str,
-    unit: Unit,
-    key: str,
-    amount: Decimal | None,
-    user,
-    at,
-) -> Allocation | None:
-    """Write one approved amount over the stored ``row`` (None: none yet); None clears it."""
-    if amount is None:
-        if row is not None:
-            session.delete(row)
-        return None
-    if row is None:
-        row = Allocation(round_id=round_id, unit_id=unit.id, key=key)
-        session.add(row)
-    row.amount = amount
-    row.by_id = user.id if user is not None else None
-    row.by_name = user.username if user is not None else "命令行"
-    row.at = at
-    return row
+CONTROLLED_TABLE = "表四"  # the control number bounds the funds devolved to a unit (DESIGN §2)
+MAX_REASON = 500
 
 
 def allocations(
     session: Session, round_id: str, *, scope: object
 ) -> dict[tuple[str, str], Decimal]:
-    """Approved amounts by (unit short name, project key), limited to the scope."""
+    """Stored approved amounts by (unit short name, project key), limited to the scope (eligible
+    or held: ``allocation_view`` tells them apart)."""
     query = (
         sa.select(Unit.short_name, Allocation.key, Allocation.amount)
         .join(Unit, Unit.id == Allocation.unit_id)
@@ -108,31 +47,41 @@ def allocations(
 class AllocatedRow:
     row: ProjectRow
     allocated: Decimal | None
+    reason: str = ""
 
 
 def rows_with_allocations(
-    session: Session, version_id: int, *, scope: object
+    session: Session, version_id: int, *, scope: object, published: bool | None = None
 ) -> list[AllocatedRow]:
-    """A version's project rows, each with the approved amount recorded for its key (if any)."""
+    """A version's project rows, each with the 核定金额 its viewer may see for its key.
+
+    ``published``: True for the last published snapshot (what a unit sees), False for the amounts
+    as finance entered them; None decides by the viewer (a unit account sees the snapshot).
+    """
+    from budget_planner.storage.publication import published_amounts
+
     version = get_version(session, version_id, scope=scope)
     if version is None:
         return []
     submission = version.submission
-    by_key = {
-        key: amount
-        for (_unit, key), amount in allocations(
-            session, submission.round_id, scope=submission.unit_id
-        ).items()
-    }
-    return [
-        AllocatedRow(row, by_key.get(row.key))
-        for row in project_rows(session, version_id, scope=scope)
-    ]
+    if published is None:
+        published = str(getattr(scope, "role", "")) == Role.UNIT
+    if published:
+        shown = published_amounts(session, submission.round_id, scope=submission.unit_id)
+        by_key = {k: (line.amount, line.reason) for k, line in shown.items()}
+    else:
+        query = sa.select(Allocation).where(
+            Allocation.round_id == submission.round_id, Allocation.unit_id == submission.unit_id
+        )
+        by_key = {a.key: (a.amount, a.reason) for a in session.scalars(query)}
+    found = []
+    for row in project_rows(session, version_id, scope=scope):
+        amount, reason = by_key.get(row.key, (None, ""))
+        found.append(AllocatedRow(row, amount, reason))
+    return found
 
 
 # ---------------------------------------------------------------- finance's form: checked, all at once
-
-CONTROLLED_TABLE = "表四"  # the control number bounds the funds devolved to a unit (DESIGN §2)
 
 
 class AllocationRefused(UsageError):
@@ -144,36 +93,6 @@ class AllocationRefused(UsageError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class Requested:
-    """A project of a counted version: what the unit asked for (its rows with this key summed)."""
-
-    key: str
-    table: str
-    category: str
-    name: str
-    amount: Decimal | None
-    version_id: int
-
-
-def requested_projects(session: Session, round_id: str, unit_id: int) -> dict[str, Requested]:
-    """The projects of the unit's counted 表一–表四 versions, by key (the ones 核定金额 is for)."""
-    found: dict[str, Requested] = {}
-    for counted in counted_versions(session, round_id, scope=unit_id):
-        table = counted.submission.table_id
-        if table not in COLLECTION_TABLES:
-            continue
-        for row in counted.version.rows:
-            seen = found.get(row.key)
-            amount = row.amount
-            if seen is not None and seen.amount is not None:
-                amount = seen.amount + (row.amount or Decimal(0))
-            found[row.key] = Requested(
-                row.key, table, row.category, row.name, amount, counted.version.id
-            )
-    return found
-
-
 def _controlled_total(amounts: dict[str, Decimal], projects: dict[str, Requested]) -> Decimal:
     return sum(
         (a for k, a in amounts.items() if k in projects and projects[k].table == CONTROLLED_TABLE),
@@ -183,11 +102,14 @@ def _controlled_total(amounts: dict[str, Decimal], projects: dict[str, Requested
 
 def _problems(
     changes: dict[str, Decimal | None],
+    reasons: dict[str, str],
     current: dict[str, Decimal],
-    projects: dict[str, Requested],
+    view: AllocationView,
     control: Decimal | None,
     unit: Unit,
 ) -> dict[str, str]:
+    projects = view.projects
+    refused = {r.key: r.why for r in view.refused}
     problems: dict[str, str] = {}
     for key, amount in changes.items():
         if key.split("|", 1)[0] != unit.short_name:
@@ -196,12 +118,18 @@ def _problems(
             continue  # clearing is always allowed
         elif amount < 0:
             problems[key] = "核定金额必须是不小于 0 的金额"
+        elif key in refused and key not in projects:
+            problems[key] = refused[key]
         elif key not in projects:
             problems[key] = f"项目“{key}”不在{unit.short_name}计入的版本中，不能核定"
         elif amount > (projects[key].amount or Decimal(0)):
             asked = plain(projects[key].amount) or "0"
             problems[key] = (
                 f"“{projects[key].name}”核定金额 {plain(amount)} 万元超过申报金额 {asked} 万元"
+            )
+        elif amount < (projects[key].amount or Decimal(0)) and not reasons.get(key):
+            problems[key] = (
+                f"“{projects[key].name}”核减 {plain(projects[key].amount - amount)} 万元，请填写核减理由"
             )
     if control is not None and not problems:
         after = {k: a for k, a in {**current, **changes}.items() if a is not None}
@@ -222,13 +150,17 @@ def set_allocations(
     changes: dict[str, Decimal | None],
     *,
     actor: Actor | None,
+    reasons: dict[str, str] | None = None,
 ) -> int:
-    """Record finance's 核定金额 for several projects of one unit at once (None clears one).
+    """Record finance's 核定金额 (and 核减理由) for several projects of one unit at once (None
+    clears one).
 
     Refused whole (``AllocationRefused``, nothing saved) when an amount is negative, exceeds the
-    project's 申报金额, names a project not in the unit's counted versions, or would raise the
-    unit's 表四 total above its control number (a total already over it may still be lowered).
-    Each change is audited with the version it was made on. Returns how many amounts changed.
+    project's 申报金额, is below it without a reason, is for a project that may not carry one (its
+    version not submitted or approved, with errors, the row unnamed, or not counted at all), or
+    would raise the unit's 表四 total above its control number (a total already over it may still
+    be lowered). A reason left out keeps the stored one. Each change is audited with the version it
+    was made on. Returns how many amounts (or reasons) changed.
     """
     with write_transaction(session):
         user = load_actor(session, actor)
@@ -236,29 +168,45 @@ def set_allocations(
         unit = find_unit(session, round_id, unit_name, scope=None)
         if unit is None:
             raise NotFound("单位")
-        stored = {
-            row.key: row
-            for row in session.scalars(
-                sa.select(Allocation).where(
-                    Allocation.round_id == round_id, Allocation.unit_id == unit.id
-                )
-            )
-        }
+        view = allocation_view(session, round_id, scope=unit.id)
+        stored = view.stored
         current = {k: row.amount for k, row in stored.items()}
-        changes = {k: a for k, a in changes.items() if current.get(k) != a}
-        projects = requested_projects(session, round_id, unit.id)
+        given = {k: (r or "").strip()[:MAX_REASON] for k, r in (reasons or {}).items()}
+        wanted = {
+            k: given.get(k) or (stored[k].reason if k in stored else "") for k in {*changes, *given}
+        }
+        for key, amount in changes.items():  # no cut, no reason
+            asked = view.projects[key].amount if key in view.projects else None
+            if amount is not None and asked is not None and amount >= asked:
+                wanted[key] = ""
+        changes = {
+            k: a
+            for k, a in changes.items()
+            if current.get(k) != a or (k in stored and stored[k].reason != wanted.get(k, ""))
+        }
         control = session.scalar(
             sa.select(ControlNumber.amount).where(
                 ControlNumber.round_id == round_id, ControlNumber.unit_id == unit.id
             )
         )
-        problems = _problems(changes, current, projects, control, unit)
+        problems = _problems(changes, wanted, current, view, control, unit)
         if problems:
             raise AllocationRefused(problems)
         now = utcnow()
         for key, amount in changes.items():
-            _put(session, stored.get(key), round_id, unit, key, amount, user, now)
-            project = projects.get(key)
+            _put(
+                session,
+                stored.get(key),
+                round_id,
+                unit,
+                key,
+                amount,
+                wanted.get(key, ""),
+                user,
+                now,
+            )
+            project = view.projects.get(key)
+            note = f"（核减理由：{wanted[key]}）" if amount is not None and wanted.get(key) else ""
             record(
                 session,
                 user,
@@ -266,6 +214,54 @@ def set_allocations(
                 round_id=round_id,
                 unit_id=unit.id,
                 version_id=project.version_id if project is not None else None,
-                detail=f"{key}：{plain(current.get(key)) or '无'} → {plain(amount) or '无'} 万元",
+                detail=f"{key}：{plain(current.get(key)) or '无'} → {plain(amount) or '无'} 万元{note}",
             )
     return len(changes)
+
+
+def set_allocation(
+    session: Session,
+    round_id: str,
+    unit_name: str,
+    key: str,
+    amount: Decimal | None,
+    *,
+    actor: Actor | None,
+    reason: str = "",
+) -> Allocation | None:
+    """One project's 核定金额 (None clears it), under the same rules as ``set_allocations``."""
+    if amount is not None and (not isinstance(amount, Decimal) or amount < 0):
+        raise UsageError("核定金额必须是不小于 0 的金额")
+    set_allocations(session, round_id, unit_name, {key: amount}, actor=actor, reasons={key: reason})
+    return session.scalar(
+        sa.select(Allocation)
+        .join(Unit, Unit.id == Allocation.unit_id)
+        .where(Allocation.round_id == round_id, Allocation.key == key)
+    )
+
+
+def _put(
+    session: Session,
+    row: Allocation | None,
+    round_id: str,
+    unit: Unit,
+    key: str,
+    amount: Decimal | None,
+    reason: str,
+    user,
+    at,
+) -> Allocation | None:
+    """Write one approved amount over the stored ``row`` (None: none yet); None clears it."""
+    if amount is None:
+        if row is not None:
+            session.delete(row)
+        return None
+    if row is None:
+        row = Allocation(round_id=round_id, unit_id=unit.id, key=key)
+        session.add(row)
+    row.amount = amount
+    row.reason = reason
+    row.by_id = user.id if user is not None else None
+    row.by_name = user.username if user is not None else "命令行"
+    row.at = at
+    return row

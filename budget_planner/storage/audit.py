@@ -31,9 +31,18 @@ class Action(StrEnum):
     UPLOAD_ON_BEHALF = "upload.on_behalf"
     UPLOAD_UNCHANGED = "upload.unchanged"
     UPLOAD_REJECTED = "upload.rejected"
+    UPLOAD_REFUSED = "upload.refused"
     SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    DELETE = "version.deleted"
     APPROVE = "approve"
     RETURN = "return"
+    REVOKE = "revoke"
+    LATE_GRANTED = "late.granted"
+    USER_UNLOCKED = "user.unlocked"
+    USER_DISABLED = "user.disabled"
+    USER_ENABLED = "user.enabled"
+    PUBLISHED = "allocation.published"
     CONTROL_NUMBER = "control_number.set"
     ALLOCATION = "allocation.set"
     DOWNLOAD = "download"
@@ -61,9 +70,18 @@ ACTION_LABELS = {
     "upload.on_behalf": "代为上传",
     "upload.unchanged": "重复上传（与最新版本相同）",
     "upload.rejected": "上传未保存（无法识别的文件）",
+    "upload.refused": "上传被拒绝（其他单位的文件）",
     "submit": "提交",
+    "withdraw": "撤回提交",
+    "version.deleted": "撤销版本",
     "approve": "审核通过",
     "return": "退回修改",
+    "revoke": "撤销通过",
+    "late.granted": "准予补报",
+    "user.unlocked": "解除登录锁定",
+    "user.disabled": "停用账号",
+    "user.enabled": "启用账号",
+    "allocation.published": "发布核定金额",
     "control_number.set": "设置控制数",
     "allocation.set": "核定金额",
     "download": "下载",
@@ -135,6 +153,9 @@ def audit(
     return entry
 
 
+LOGIN_ACTIONS = ("login", "login.failed", "login.throttled", "logout")
+
+
 def audit_log(
     session: Session,
     round_id: str | None = None,
@@ -142,13 +163,23 @@ def audit_log(
     scope: object,
     actions: tuple[str, ...] = (),
     limit: int | None = None,
+    roundless: bool = False,
+    without: tuple[str, ...] = (),
 ) -> list[AuditLog]:
-    """Entries, newest first; a unit account sees only the entries about its own unit."""
+    """Entries, newest first; a unit account sees only the entries about its own unit.
+
+    ``round_id`` limits to one round (``roundless``: and the entries of no round — accounts,
+    password resets, unlocks); ``actions`` keeps only those, ``without`` leaves those out."""
     query = sa.select(AuditLog).where(as_scope(scope).filter(AuditLog.unit_id))
     if round_id is not None:
-        query = query.where(AuditLog.round_id == round_id)
+        this_round = AuditLog.round_id == round_id
+        query = query.where(
+            sa.or_(this_round, AuditLog.round_id.is_(None)) if roundless else this_round
+        )
     if actions:
         query = query.where(AuditLog.action.in_(actions))
+    if without:
+        query = query.where(AuditLog.action.not_in(without))
     query = query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
     if limit is not None:
         query = query.limit(limit)
@@ -165,13 +196,29 @@ class AuditLine:
     unit: str
     version: str
     detail: str
+    code: str = ""  # the action's code (``login.failed`` …)
 
 
 def audit_lines(
-    session: Session, round_id: str | None, *, scope: object, limit: int | None = None
+    session: Session,
+    round_id: str | None,
+    *,
+    scope: object,
+    limit: int | None = None,
+    roundless: bool = False,
+    actions: tuple[str, ...] = (),
+    without: tuple[str, ...] = (),
 ) -> list[AuditLine]:
     """``audit_log`` with unit names and version labels (newest first)."""
-    entries = audit_log(session, round_id, scope=scope, limit=limit)
+    entries = audit_log(
+        session,
+        round_id,
+        scope=scope,
+        limit=limit,
+        roundless=roundless,
+        actions=actions,
+        without=without,
+    )
     unit_ids = {e.unit_id for e in entries if e.unit_id is not None}
     version_ids = {e.version_id for e in entries if e.version_id is not None}
     units = dict(
@@ -193,6 +240,7 @@ def audit_lines(
             unit=units.get(e.unit_id, "") if e.unit_id is not None else "",
             version=versions.get(e.version_id, "") if e.version_id is not None else "",
             detail=e.detail,
+            code=e.action,
         )
         for e in entries
     ]

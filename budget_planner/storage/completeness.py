@@ -9,22 +9,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from budget_planner.aggregate.status import DONE, least_advanced
 from budget_planner.storage.models import Round, Status, Submission, Version
-from budget_planner.storage.queries import counted_for, versions_by_submission
+from budget_planner.storage.queries import Counted, counted_for, versions_by_submission
 from budget_planner.storage.rounds import config_of, units
 from budget_planner.storage.scope import as_scope
 from budget_planner.storage.types import utcnow
 from budget_planner.templates.spec import ALL_TABLES
-
-_RANK = {
-    Status.MISSING: 0,
-    Status.ERRORS: 1,
-    Status.RETURNED: 2,
-    Status.DRAFT: 3,
-    Status.SUBMITTED: 4,
-    Status.APPROVED: 5,
-}
-DONE = (Status.SUBMITTED, Status.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -121,23 +112,23 @@ def _cell(
     grouped: dict[int, list[Version]],
     overdue_now: bool,
 ) -> Cell:
-    if not found:
+    """A unit × table from what counts in each of its threads (several for 预算表): the least
+    advanced status; threads whose versions were all deleted count as nothing received."""
+    counted: list[Counted] = [
+        c for s in found if (c := counted_for(s, grouped.get(s.id, []))) is not None
+    ]
+    if not counted:
         return Cell(table, required, Status.MISSING, overdue=required and overdue_now)
-    worst = min(found, key=lambda s: _RANK[Status(s.status)])
-    status = Status(worst.status)
-    versions = grouped.get(worst.id, [])
+    status = least_advanced(c.status for c in counted)
+    worst = next(c for c in counted if c.status is status)
+    versions = grouped.get(worst.submission.id, [])
     return Cell(
         table,
         required,
         status,
         overdue=required and overdue_now and status not in DONE,
-        submission_id=worst.id,
+        submission_id=worst.submission.id,
         version_number=versions[-1].number if versions else None,
-        projects=len(found),
-        after_approval=any(_waiting_after_approval(s, grouped.get(s.id, [])) for s in found),
+        projects=len(counted),
+        after_approval=any(c.newer_after_approval for c in counted),
     )
-
-
-def _waiting_after_approval(submission: Submission, versions: list[Version]) -> bool:
-    counted = counted_for(submission, versions)
-    return counted is not None and counted.newer_after_approval

@@ -22,6 +22,7 @@ from budget_planner.project_key import row_key
 from budget_planner.storage.models import ProjectRow, Version
 from budget_planner.storage.queries import Counted, counted_versions
 from budget_planner.storage.records import money_or_none
+from budget_planner.storage.workflow import machine_states
 from budget_planner.templates.spec import (
     BUDGET,
     ColumnKind,
@@ -35,7 +36,12 @@ from budget_planner.validators.model import BudgetForm, Field, ParsedTable, RowK
 from budget_planner.validators.pipeline import Checked
 from budget_planner.validators.report import Issue, Report
 
-REASONS = {"approved": "已通过", "valid": "最新的无错误版本", "errors": "最新版本（有错误）"}
+REASONS = {
+    "approved": "已通过",
+    "submitted": "已提交待审核",
+    "unsubmitted": "最新的无错误版本，未提交",
+    "errors": "最新版本，有错误",
+}
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -173,12 +179,16 @@ def stored_counted(session: Session, round_id: str, *, scope: object) -> StoredC
                 versions=len(versions),
                 project=project,
                 file_time=version.uploaded_at,
+                status=item.status,
+                state=item.state.label,
             )
         )
         why = REASONS.get(item.reason, item.reason)
+        states = machine_states(versions)
         for other in versions:
             if other.id == version.id:
                 continue
+            state = states[other.id].label
             found.superseded.append(
                 Superseded(
                     unit,
@@ -186,7 +196,7 @@ def stored_counted(session: Session, round_id: str, *, scope: object) -> StoredC
                     project,
                     other.original_name,
                     other.number,
-                    f"计入的是第 {version.number} 版（{why}）",
+                    f"{state}；计入的是第 {version.number} 版（{why}）",
                     checked_of(other, unit, with_table=False),
                 )
             )

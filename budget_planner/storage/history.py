@@ -15,9 +15,16 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from budget_planner.storage.models import Decision, ProjectRow, Review, Submission, Unit, Version
-from budget_planner.storage.queries import get_submission, get_version, submissions
+from budget_planner.storage.models import ProjectRow, Review, Submission, Unit, Version
+from budget_planner.storage.queries import (
+    Counted,
+    counted_for,
+    get_submission,
+    get_version,
+    submissions,
+)
 from budget_planner.storage.scope import as_scope
+from budget_planner.storage.workflow import machine_states
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "金额变化"
 
@@ -116,27 +123,11 @@ def changes(
 
 # ---------------------------------------------------------------- one version's state
 
-APPROVED, RETURNED, ERRORS, SUPERSEDED = "已通过", "已退回", "有错误", "已被取代"
-WAITING, SUBMITTED, UPLOADED = "通过后上传待审核", "已提交", "已上传未提交"
 
-
-def version_state(version: Version, newest: bool) -> str:
-    """Where one version stands: 已通过 (it counts), 已退回, 有错误, 已被取代 (a newer version
-    exists), 通过后上传待审核, 已提交, or 已上传未提交."""
-    if version.approved_at is not None:
-        return APPROVED
-    last: Review | None = version.reviews[-1] if version.reviews else None
-    if last is not None and last.decision == Decision.RETURN:
-        return RETURNED
-    if version.has_errors:
-        return ERRORS
-    if not newest:
-        return SUPERSEDED
-    if version.after_approval:
-        return WAITING
-    if version.submitted_at is not None:
-        return SUBMITTED
-    return UPLOADED
+def version_states(versions: Iterable[Version]) -> dict[int, str]:
+    """Where each version of a thread stands, in the workflow's words (已通过, 已提交, 已上传未提交,
+    有错误, 已退回, 已被取代, 已撤销): ``workflow.machine_states``, labelled."""
+    return {vid: state.label for vid, state in machine_states(versions).items()}
 
 
 @dataclass
@@ -145,6 +136,7 @@ class VersionEntry:
     state: str
     previous: Version | None
     changes: list[Change] = field(default_factory=list)
+    counted: bool = False  # the version that counts for its thread (``queries.counted_for``)
 
     @property
     def reviews(self) -> list[Review]:
@@ -166,6 +158,7 @@ class Thread:
 
     submission: Submission
     entries: list[VersionEntry]
+    counted: Counted | None = None
 
 
 def thread_history(
@@ -178,14 +171,16 @@ def thread_history(
     def rows_of(version: Version) -> list[RowDigest] | list[ProjectRow]:
         return rows[version.id] if rows is not None else version.rows
 
+    states = version_states(versions)
+    counted = counted_for(submission, versions)
     entries = []
     for i, version in enumerate(versions):
         previous = versions[i - 1] if i else None
         diff = changes(rows_of(previous), rows_of(version)) if previous is not None else []
-        entries.append(
-            VersionEntry(version, version_state(version, i == len(versions) - 1), previous, diff)
-        )
-    return Thread(submission, list(reversed(entries)))
+        entry = VersionEntry(version, states[version.id], previous, diff)
+        entry.counted = counted is not None and counted.version.id == version.id
+        entries.append(entry)
+    return Thread(submission, list(reversed(entries)), counted)
 
 
 def submission_history(session: Session, submission_id: int, *, scope: object) -> Thread | None:

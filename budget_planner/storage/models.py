@@ -14,7 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from budget_planner.aggregate.status import TABLE_STATUS_LABELS, TableStatus
 from budget_planner.storage.types import CleanJSON, CleanText, Money, UTCDateTime, utcnow
+from budget_planner.storage.workflow import VersionState
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -49,38 +51,19 @@ class Role(StrEnum):
         return {"admin": "管理员（省局）", "finance": "财务", "unit": "报送单位"}[self.value]
 
 
-class Status(StrEnum):
-    """Where a unit × table stands. ``MISSING`` is never stored: it is a cell with no submission."""
-
-    MISSING = "missing"
-    DRAFT = "draft"  # uploaded without errors, not yet submitted
-    ERRORS = "errors"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    Status.MISSING: "未提交",
-    Status.DRAFT: "已上传未提交",
-    Status.ERRORS: "有错误",
-    Status.SUBMITTED: "已提交",
-    Status.RETURNED: "已退回",
-    Status.APPROVED: "已通过",
-}
+# where a unit × table stands (its labels are the site's words: ``aggregate.status``)
+Status = TableStatus
+STATUS_LABELS = TABLE_STATUS_LABELS
 
 
 class Decision(StrEnum):
     APPROVE = "approve"
     RETURN = "return"
+    REVOKE = "revoke"  # an approval withdrawn (撤销通过), with its reason
 
     @property
     def label(self) -> str:
-        return {"approve": "通过", "return": "退回修改"}[self.value]
+        return {"approve": "通过", "return": "退回修改", "revoke": "撤销通过"}[self.value]
 
 
 def _in(column: str, values: type[StrEnum]) -> str:
@@ -173,6 +156,16 @@ class Submission(Base):
         back_populates="submission", order_by="Version.number"
     )
 
+    @property
+    def standing(self) -> TableStatus:
+        """Where the thread stands: the status of the version that counts (``queries.counted_for``),
+        MISSING when every version was deleted. ``status`` caches it for SQL readers, except that
+        MISSING, which version one's CHECK constraint does not know, is cached as ``draft``."""
+        from budget_planner.storage.queries import counted_for
+
+        counted = counted_for(self, list(self.versions))
+        return counted.status if counted is not None else TableStatus.MISSING
+
 
 class Version(Base):
     __tablename__ = "versions"
@@ -196,8 +189,13 @@ class Version(Base):
     total: Mapped[Decimal | None] = mapped_column(Money())
     rows_count: Mapped[int] = mapped_column(default=0)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # the one that counts
-    after_approval: Mapped[bool] = mapped_column(default=False)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # when approved
+    after_approval: Mapped[bool] = mapped_column(default=False)  # uploaded beside an approval
+    # the workflow state (storage/workflow.py): draft, errors, submitted, approved, returned,
+    # superseded, deleted (a soft delete: the bytes are kept)
+    state: Mapped[str] = mapped_column(
+        CleanText(16), default=VersionState.DRAFT.value, server_default=VersionState.DRAFT.value
+    )
 
     submission: Mapped[Submission] = relationship(back_populates="versions")
     blob: Mapped[Blob] = relationship()
@@ -282,7 +280,59 @@ class Allocation(Base):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(CleanText(500))
     amount: Mapped[Decimal] = mapped_column(Money())
+    reason: Mapped[str] = mapped_column(CleanText(), default="", server_default="")  # 核减理由
     by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    by_name: Mapped[str] = mapped_column(CleanText(100))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Publication(Base):
+    """Finance's 发布: a snapshot of the round's allocation plan, the only one units see."""
+
+    __tablename__ = "publications"
+    __table_args__ = (sa.UniqueConstraint("round_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    by_name: Mapped[str] = mapped_column(CleanText(100))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    lines: Mapped[list[PublishedAllocation]] = relationship(
+        order_by="PublishedAllocation.id", cascade="all, delete-orphan"
+    )
+
+
+class PublishedAllocation(Base):
+    """One project's 核定金额 as published (what the unit sees until the next 发布)."""
+
+    __tablename__ = "published_allocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("publications.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(CleanText(500))
+    table_id: Mapped[str] = mapped_column(CleanText(16))
+    category: Mapped[str] = mapped_column(CleanText(100), default="")
+    project: Mapped[str] = mapped_column(CleanText())
+    requested: Mapped[Decimal | None] = mapped_column(Money())
+    amount: Mapped[Decimal] = mapped_column(Money())
+    reason: Mapped[str] = mapped_column(CleanText(), default="")
+
+
+class LateGrant(Base):
+    """补报: one unit may upload and submit after 关闭征集, until the end of ``until`` (Beijing)."""
+
+    __tablename__ = "late_grants"
+    __table_args__ = (sa.UniqueConstraint("round_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    until: Mapped[dt.date]
     by_name: Mapped[str] = mapped_column(CleanText(100))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from budget_planner.aggregate.status import TableStatus
 from budget_planner.storage.models import (
     Attachment,
     Blob,
     ProjectRow,
-    Status,
     Submission,
     Unit,
     Version,
 )
 from budget_planner.storage.scope import as_scope
+from budget_planner.storage.workflow import VersionState, machine_states
 
 
 def get_submission(session: Session, submission_id: int, *, scope: object) -> Submission | None:
@@ -127,35 +129,80 @@ def project_rows(session: Session, version_id: int, *, scope: object) -> list[Pr
 # ---------------------------------------------------------------- which version counts
 
 
+class CountReason(StrEnum):
+    APPROVED = "approved"  # the approved version, until a newer one is approved
+    SUBMITTED = "submitted"  # else the submission awaiting review (only one waits)
+    UNSUBMITTED = "unsubmitted"  # else the newest version without errors, flagged 未提交
+    ERRORS = "errors"  # else the newest version, flagged 有错误
+
+
 @dataclass(frozen=True)
 class Counted:
-    """The version that counts for one thread, and why.
+    """The version that counts for one unit × table (or 预算表 project), and why.
 
-    ``reason``: "approved", else "valid" (the newest without errors), else "errors" (the newest,
-    flagged). ``newer_after_approval``: a version uploaded after the approval waits for review.
+    The one definition of what counts: the dashboard, the API, the consolidated workbook, the
+    allocation plan and reconciliation all take their versions from here. ``state`` is the counted
+    version's workflow state; ``newer_after_approval``: a newer draft or submission sits beside
+    the approved version.
     """
 
     submission: Submission
     version: Version
-    reason: str
+    reason: CountReason
+    state: VersionState
     newer_after_approval: bool = False
 
     @property
     def flagged(self) -> bool:
-        return self.reason == "errors"
+        """Counted although it has errors."""
+        return self.reason is CountReason.ERRORS
+
+    @property
+    def status(self) -> TableStatus:
+        """The unit × table's status, as the site shows it."""
+        if self.reason is CountReason.APPROVED:
+            return TableStatus.APPROVED
+        if self.reason is CountReason.SUBMITTED:
+            return TableStatus.SUBMITTED
+        if self.reason is CountReason.ERRORS:
+            return TableStatus.ERRORS
+        return TableStatus.RETURNED if self.state is VersionState.RETURNED else TableStatus.DRAFT
+
+    @property
+    def eligible(self) -> bool:
+        """Whether 核定金额 may be entered on its rows: submitted or approved, without errors."""
+        return self.reason in (CountReason.APPROVED, CountReason.SUBMITTED) and not (
+            self.version.has_errors
+        )
 
 
 def counted_for(submission: Submission, versions: list[Version]) -> Counted | None:
-    if not versions:
+    """The version of one thread that counts (None when it has no version left but deleted ones)."""
+    states = machine_states(versions)
+    live = sorted(
+        (v for v in versions if states[v.id] is not VersionState.DELETED), key=lambda v: v.number
+    )
+    if not live:
         return None
-    approved = next((v for v in versions if v.approved_at is not None), None)
-    if approved is not None and submission.status == Status.APPROVED:
-        newer = any(v.number > approved.number for v in versions)
-        return Counted(submission, approved, "approved", newer)
-    valid = [v for v in versions if not v.has_errors]
-    if valid:
-        return Counted(submission, max(valid, key=lambda v: v.number), "valid")
-    return Counted(submission, max(versions, key=lambda v: v.number), "errors")
+
+    def newest(state: VersionState) -> Version | None:
+        return next((v for v in reversed(live) if states[v.id] is state), None)
+
+    approved = newest(VersionState.APPROVED)
+    if approved is not None:
+        newer = any(
+            v.number > approved.number
+            and states[v.id] in (VersionState.DRAFT, VersionState.SUBMITTED)
+            for v in live
+        )
+        return Counted(submission, approved, CountReason.APPROVED, states[approved.id], newer)
+    waiting = newest(VersionState.SUBMITTED)
+    if waiting is not None:
+        return Counted(submission, waiting, CountReason.SUBMITTED, states[waiting.id])
+    clean = next((v for v in reversed(live) if not v.has_errors), None)
+    if clean is not None:
+        return Counted(submission, clean, CountReason.UNSUBMITTED, states[clean.id])
+    return Counted(submission, live[-1], CountReason.ERRORS, states[live[-1].id])
 
 
 def versions_by_submission(

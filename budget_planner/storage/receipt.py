@@ -10,7 +10,8 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from budget_planner.storage.history import unit_history, unit_of
-from budget_planner.storage.models import Round
+from budget_planner.storage.models import Decision, PublishedAllocation, Round
+from budget_planner.storage.publication import latest_publication, published_amounts
 from budget_planner.storage.queries import counted_versions
 from budget_planner.storage.rounds import config_of, control_numbers
 from budget_planner.storage.types import utcnow
@@ -51,6 +52,12 @@ class Receipt:
     control: Decimal | None
     made_at: dt.datetime
     lines: list[ReceiptLine] = field(default_factory=list)
+    published_at: dt.datetime | None = None  # the last 发布 of 核定金额, None before any
+    allocations: list[PublishedAllocation] = field(default_factory=list)  # as published
+
+    @property
+    def approved(self) -> Decimal:
+        return sum((a.amount for a in self.allocations), Decimal(0))
 
     @property
     def over(self) -> bool:
@@ -61,7 +68,7 @@ def _comment(version) -> str:
     if not version.reviews:
         return ""
     last = version.reviews[-1]
-    word = "通过" if last.decision == "approve" else "退回修改"
+    word = Decision(last.decision).label
     return f"{word}：{last.comment}" if last.comment else word
 
 
@@ -105,6 +112,10 @@ def receipt(
         control=control_numbers(session, round_id, scope=unit_id).get(unit.short_name),
         made_at=now or utcnow(),
     )
+    latest = latest_publication(session, round_id)
+    if latest is not None:
+        found.published_at = latest.at
+        found.allocations = list(published_amounts(session, round_id, scope=unit_id).values())
     for thread in threads:
         count = len(thread.entries)
         for entry in thread.entries:

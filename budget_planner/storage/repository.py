@@ -18,13 +18,13 @@ from budget_planner.storage.accounts import (
     one_time_password,
     reset_password,
     set_active,
+    sign_in_locks,
+    unlock,
 )
 from budget_planner.storage.allocations import (
     AllocatedRow,
     AllocationRefused,
-    Requested,
     allocations,
-    requested_projects,
     rows_with_allocations,
     set_allocation,
     set_allocations,
@@ -32,6 +32,15 @@ from budget_planner.storage.allocations import (
 from budget_planner.storage.audit import Action, AuditLine, audit, audit_lines, audit_log
 from budget_planner.storage.completeness import Cell, Completeness, UnitRow, completeness
 from budget_planner.storage.counted import StoredCounted, stored_counted
+from budget_planner.storage.eligibility import (
+    AllocationView,
+    Held,
+    RefusedRow,
+    Requested,
+    allocation_view,
+    requested_projects,
+)
+from budget_planner.storage.grants import filing_refusal, grant_late, late_grants
 from budget_planner.storage.history import (
     Change,
     Thread,
@@ -41,10 +50,13 @@ from budget_planner.storage.history import (
     unit_history,
     unit_of,
     version_changes,
-    version_state,
+    version_states,
 )
+from budget_planner.storage.other_unit import UploadRefused
+from budget_planner.storage.publication import latest_publication, publish, published_amounts
 from budget_planner.storage.queries import (
     Counted,
+    CountReason,
     attachment_file,
     counted_versions,
     get_submission,
@@ -72,39 +84,56 @@ from budget_planner.storage.rounds import (
     set_control_numbers,
     units,
 )
-from budget_planner.storage.scope import NotFound, PermissionDenied, Scope, scope_for
+from budget_planner.storage.scope import (
+    NotFound,
+    PermissionDenied,
+    Scope,
+    WorkflowConflict,
+    scope_for,
+)
 from budget_planner.storage.tokens import issue_token, revoke_token, user_by_token
+from budget_planner.storage.transitions import act, available, check
 from budget_planner.storage.uploads import store_upload
 
 __all__ = [
     "Action",
     "AllocatedRow",
     "AllocationRefused",
+    "AllocationView",
     "AuditLine",
     "Cell",
     "Change",
     "Completeness",
+    "CountReason",
     "Counted",
+    "Held",
     "NewAccount",
     "NotFound",
     "PermissionDenied",
     "Receipt",
     "ReceiptLine",
+    "RefusedRow",
     "Reminder",
     "Requested",
     "Scope",
     "StoredCounted",
     "Thread",
     "UnitRow",
+    "UploadRefused",
     "VersionEntry",
+    "WorkflowConflict",
+    "act",
+    "allocation_view",
     "allocations",
     "attachment_file",
     "audit",
     "audit_lines",
     "audit_log",
     "authenticate",
+    "available",
     "change_password",
     "changes",
+    "check",
     "check_password",
     "close_round",
     "completeness",
@@ -114,18 +143,24 @@ __all__ = [
     "create_unit_accounts",
     "create_user",
     "current_round",
+    "filing_refusal",
     "find_unit",
     "get_round",
     "get_submission",
     "get_user",
     "get_version",
+    "grant_late",
     "issue_token",
+    "late_grants",
+    "latest_publication",
     "list_rounds",
     "list_users",
     "load_round_into_db",
     "one_time_password",
     "open_round",
     "project_rows",
+    "publish",
+    "published_amounts",
     "receipt",
     "reminders",
     "requested_projects",
@@ -139,6 +174,7 @@ __all__ = [
     "set_allocations",
     "set_control_number",
     "set_control_numbers",
+    "sign_in_locks",
     "store_upload",
     "stored_counted",
     "submission_history",
@@ -147,10 +183,11 @@ __all__ = [
     "unit_history",
     "unit_of",
     "units",
+    "unlock",
     "upload_siblings",
     "user_by_token",
     "version_changes",
     "version_file",
-    "version_state",
+    "version_states",
     "versions_of",
 ]

@@ -30,6 +30,11 @@ class PermissionDenied(BudgetPlannerError):
     """The acting user's role may not do this."""
 
 
+class WorkflowConflict(BudgetPlannerError):
+    """The role may take this action, but not now (the version's state, a closed round): 409.
+    Nothing was changed."""
+
+
 class Actor(Protocol):
     id: int
     username: str

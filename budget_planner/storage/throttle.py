@@ -19,6 +19,7 @@ killed mid-check) no longer counts.
     refuse(s, keys, username, *, detail, now=None) -> datetime | None  # if locked: audited
     record_failure(s, limits, *, window, lock, now=None) -> datetime | None
     clear(s, key)                                         # forget a key (its lock too)
+    locked_until(s, keys) -> {key: datetime};  forget(s, key) -> bool  # the admin's list, unlock
 """
 
 from __future__ import annotations
@@ -237,3 +238,27 @@ def clear(session: Session, key: str) -> None:
             .where(LoginThrottle.key == key)
             .values(failures=0, locked_until=None, window_start=utcnow())
         )
+
+
+def locked_until(
+    session: Session, keys: Iterable[str], now: dt.datetime | None = None
+) -> dict[str, dt.datetime]:
+    """The keys among ``keys`` locked now, with when each lock ends (read only)."""
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    query = sa.select(LoginThrottle.key, LoginThrottle.locked_until).where(
+        LoginThrottle.key.in_(wanted), LoginThrottle.locked_until > (now or utcnow())
+    )
+    return {key: until for key, until in session.execute(query)}
+
+
+def forget(session: Session, key: str) -> bool:
+    """Drop a key's count and lock inside the caller's transaction (an admin's reset or unlock);
+    whether it was locked."""
+    row = session.get(LoginThrottle, key)
+    if row is None:
+        return False
+    locked = row.locked_until is not None and row.locked_until > utcnow()
+    session.delete(row)
+    return locked

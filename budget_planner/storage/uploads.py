@@ -14,17 +14,19 @@ from sqlalchemy.orm import Session
 from budget_planner.errors import UsageError
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
+from budget_planner.storage.grants import filing_refusal
 from budget_planner.storage.models import (
     Attachment,
     Blob,
     Role,
     Round,
-    RoundStatus,
     Status,
     Submission,
     Unit,
     Version,
 )
+from budget_planner.storage.other_unit import UploadRefused, named_unit, other_units_table
+from budget_planner.storage.queries import CountReason, counted_for
 from budget_planner.storage.records import (
     clean_file_name,
     money_or_none,
@@ -37,11 +39,14 @@ from budget_planner.storage.scope import (
     Actor,
     NotFound,
     Scope,
+    WorkflowConflict,
     load_actor,
     require_role,
     require_unit_access,
 )
+from budget_planner.storage.transitions import refresh_status
 from budget_planner.storage.types import utcnow
+from budget_planner.storage.workflow import TAKES_SCAN, VersionState, machine_states
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.validators.pipeline import Checked
 
@@ -87,14 +92,12 @@ def _locked_submission(
     return session.scalars(query).one()
 
 
-def newest_version(session: Session, submission_id: int) -> Version | None:
-    query = (
-        sa.select(Version)
-        .where(Version.submission_id == submission_id)
-        .order_by(Version.number.desc())
-        .limit(1)
-    )
-    return session.scalars(query).first()
+def newest_version(session: Session, submission_id: int, *, live: bool = False) -> Version | None:
+    """The thread's newest version (``live``: the newest not deleted)."""
+    query = sa.select(Version).where(Version.submission_id == submission_id)
+    if live:
+        query = query.where(Version.state != VersionState.DELETED.value)
+    return session.scalars(query.order_by(Version.number.desc()).limit(1)).first()
 
 
 def _check_uploader(
@@ -112,8 +115,10 @@ def _check_uploader(
     behalf = actor is None or actor.role != Role.UNIT
     if on_behalf is not None and on_behalf != behalf:
         raise UsageError("只有管理员可以代为上传；单位账号只能上传本单位的文件")
-    if not behalf and stored_round.status != RoundStatus.OPEN:
-        raise UsageError(f"本轮征集{RoundStatus(stored_round.status).label}，暂不能上传")
+    if not behalf:
+        refused = filing_refusal(session, stored_round, unit.id)
+        if refused is not None:
+            raise WorkflowConflict(f"{refused}（不能上传）")
     return actor, unit, behalf
 
 
@@ -128,6 +133,7 @@ class StoredTable:
 
     version: Version
     new: bool
+    note: str = ""  # why the scan sent with it was not attached (the version is submitted …)
 
 
 def store_upload(
@@ -173,16 +179,38 @@ def store_upload_tables(
 
     All of it commits together or not at all. An upload whose bytes equal the newest version of
     a unit × table answers with that version (A, B, A makes three versions; A, A makes one). An
-    upload to a table already approved is kept and flagged ``after_approval``; the approved version
-    still counts. A file with no recognisable table is not kept (the rejection is audited) and
-    gives an empty list. ``on_behalf`` is derived from the user's role (an admin uploading for a
-    unit); when given, it must agree.
+    upload never demotes a submitted or approved version: it is kept beside it as a draft (flagged
+    ``after_approval`` when an approval counts) until it is submitted. A file with no recognisable
+    table is not kept (the rejection is audited) and gives an empty list. A unit account's file
+    whose metadata or 填报单位 names another unit is refused whole: nothing is stored, the refusal
+    is audited and ``UploadRefused`` raised. ``on_behalf`` is derived from the user's role (an
+    admin uploading for a unit); when given, it must agree.
     """
     name = clean_file_name(original_name)
+    refused: str | None = None
     with write_transaction(session):
         actor, unit, behalf = _check_uploader(session, user, round_id, unit_short_name, on_behalf)
-        storable = [c for c in checked if c.table is not None and c.report.table in ALL_TABLES]
-        if not storable:
+        foreign = other_units_table(checked) if not behalf else None
+        if foreign is not None:
+            told = named_unit(foreign, unit.short_name)
+            known = find_unit(session, round_id, told, scope=None)
+            told = known.short_name if known is not None else told
+            refused = (
+                f"{name}填写的单位是{told}，不是本单位（{unit.short_name}）的文件，未保存；"
+                "请上传本单位的文件"
+            )
+            record(
+                session,
+                actor,
+                Action.UPLOAD_REFUSED,
+                round_id=round_id,
+                unit_id=unit.id,
+                detail=f"{name}：文件填写的单位是{told}",
+            )
+            storable = []
+        else:
+            storable = [c for c in checked if c.table is not None and c.report.table in ALL_TABLES]
+        if refused is None and not storable:
             codes = sorted({i.code for c in checked for i in c.report.errors})
             record(
                 session,
@@ -192,51 +220,83 @@ def store_upload_tables(
                 unit_id=unit.id,
                 detail=f"{name}：{'、'.join(codes) or '未找到可识别的表'}",
             )
-            return []
-        sha = _ensure_blob(session, data)
-        scan = None
-        if attachment is not None:
-            scan_sha = _ensure_blob(session, attachment[0])
-            scan = (scan_sha, clean_file_name(attachment[1]), sniff_mime(attachment[0]))
-        now = utcnow()
-        versions: list[StoredTable] = []
-        renewed: set[int] = set()
-        for item in storable:
-            table_id = str(item.report.table)
-            slot = slot_of(item.table, table_id)
-            submission = _locked_submission(session, round_id, unit.id, table_id, slot)
-            newest = newest_version(session, submission.id)
-            label = f"{table_id}{'“' + slot + '”' if slot else ''}"
-            if newest is not None and newest.blob_sha256 == sha and submission.id not in renewed:
-                _attach(session, newest, scan)
-                versions.append(StoredTable(newest, new=False))
-                record(
-                    session,
-                    actor,
-                    Action.UPLOAD_UNCHANGED,
-                    round_id=round_id,
-                    unit_id=unit.id,
-                    version_id=newest.id,
-                    detail=f"{label}：{name} 与第 {newest.number} 版相同，未新建版本",
+        versions = (
+            _store_tables(session, storable, round_id, unit, data, name, attachment, actor, behalf)
+            if storable
+            else []
+        )
+    if refused is not None:  # raised once its audit entry is committed
+        raise UploadRefused(refused)
+    return versions
+
+
+def _store_tables(
+    session: Session,
+    storable: list[Checked],
+    round_id: str,
+    unit: Unit,
+    data: bytes,
+    name: str,
+    attachment: tuple[bytes, str] | None,
+    actor: Any,
+    behalf: bool,
+) -> list[StoredTable]:
+    """One version per table (or the newest live one, when the bytes are the same), audited."""
+    sha = _ensure_blob(session, data)
+    scan = None
+    if attachment is not None:
+        scan_sha = _ensure_blob(session, attachment[0])
+        scan = (scan_sha, clean_file_name(attachment[1]), sniff_mime(attachment[0]))
+    now = utcnow()
+    versions: list[StoredTable] = []
+    renewed: set[int] = set()
+    for item in storable:
+        table_id = str(item.report.table)
+        slot = slot_of(item.table, table_id)
+        submission = _locked_submission(session, round_id, unit.id, table_id, slot)
+        newest = newest_version(session, submission.id)
+        same = newest_version(session, submission.id, live=True)
+        label = f"{table_id}{'“' + slot + '”' if slot else ''}"
+        if same is not None and same.blob_sha256 == sha and submission.id not in renewed:
+            note = ""
+            state = machine_states(submission.versions)[same.id]
+            if scan is not None and state not in TAKES_SCAN:
+                then = (
+                    "请撤回提交后重新上传"
+                    if state is VersionState.SUBMITTED
+                    else "如需更换请联系省局"
                 )
-                continue
-            version = _new_version(
-                session, item, submission, newest, unit, sha, name, actor, behalf, now
-            )
-            _attach(session, version, scan)
-            renewed.add(submission.id)
-            versions.append(StoredTable(version, new=True))
-            state = "有错误" if version.has_errors else "无错误"
-            flag = "，在审核通过后上传" if version.after_approval else ""
+                note = f"第 {same.number} 版{state.label}，盖章扫描件未附加到它上；{then}"
+            else:
+                _attach(session, same, scan)
+            versions.append(StoredTable(same, new=False, note=note))
             record(
                 session,
                 actor,
-                Action.UPLOAD_ON_BEHALF if behalf else Action.UPLOAD,
+                Action.UPLOAD_UNCHANGED,
                 round_id=round_id,
                 unit_id=unit.id,
-                version_id=version.id,
-                detail=f"{label}第 {version.number} 版：{name}（{state}{flag}）",
+                version_id=same.id,
+                detail=f"{label}：{name} 与第 {same.number} 版相同，未新建版本",
             )
+            continue
+        version = _new_version(
+            session, item, submission, newest, unit, sha, name, actor, behalf, now
+        )
+        _attach(session, version, scan)
+        renewed.add(submission.id)
+        versions.append(StoredTable(version, new=True))
+        state = "有错误" if version.has_errors else "无错误"
+        flag = "，在审核通过后上传" if version.after_approval else ""
+        record(
+            session,
+            actor,
+            Action.UPLOAD_ON_BEHALF if behalf else Action.UPLOAD,
+            round_id=round_id,
+            unit_id=unit.id,
+            version_id=version.id,
+            detail=f"{label}第 {version.number} 版：{name}（{state}{flag}）",
+        )
     return versions
 
 
@@ -253,7 +313,8 @@ def _new_version(
     now: Any,
 ) -> Version:
     report = item.report
-    after_approval = submission.status == Status.APPROVED
+    counted = counted_for(submission, list(submission.versions))
+    after_approval = counted is not None and counted.reason is CountReason.APPROVED
     modified = item.modified
     if modified is not None and modified.tzinfo is None:
         modified = modified.replace(tzinfo=now.tzinfo)
@@ -276,11 +337,10 @@ def _new_version(
     )
     assert item.table is not None
     version.rows = project_rows_of(unit.short_name, submission.table_id, item.table)
-    session.add(version)
-    if not after_approval:
-        submission.status = (Status.ERRORS if version.has_errors else Status.DRAFT).value
-    submission.updated_at = now
+    version.state = (VersionState.ERRORS if version.has_errors else VersionState.DRAFT).value
+    submission.versions.append(version)
     session.flush()
+    refresh_status(submission, now)  # a new upload never demotes a submitted or approved version
     return version
 
 

@@ -10,8 +10,12 @@ token) reaches only its own unit. Errors are ``{"error": {"status", "title", "me
     POST /api/v1/upload                      files (and an ``attachment``; admin: ``unit``) → the
                                              DESIGN §5 report array, each with its stored version
     GET  /api/v1/versions/<id>               one version's report (review.api_version)
-    POST /api/v1/versions/<id>/submit        submit a version without errors
+    POST /api/v1/versions/<id>/<action>      submit, withdraw, delete, approve, return, revoke
+                                             (``comment`` or ``reason`` where one is needed):
+                                             403 / 404 / 409 as the state machine decides
     GET  /api/v1/submissions/<id>            a unit × table's history with the differences
+    GET  /api/v1/allocations                 the published 核定金额 in scope (and, for admin and
+                                             finance, the amounts as entered)
     GET  /api/v1/reports/aggregate           the ``aggregate --json`` report (admin, finance)
 """
 
@@ -21,16 +25,19 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
+from flask_login import login_required
 
 from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.storage import models, repository
 from budget_planner.storage.scope import PermissionDenied
+from budget_planner.storage.transitions import parse_action
 from budget_planner.storage.uploads import clean_file_name
 from budget_planner.web import consolidation, db, rounds, upload_limits, uploads
 from budget_planner.web.access import ADMIN, FINANCE, UNIT, roles, user
 from budget_planner.web.dashboard import now
 from budget_planner.web.errors import Unauthenticated
+from budget_planner.web.review import version_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 BEARER = "bearer"
@@ -165,7 +172,7 @@ def _version_info(version: models.Version, new: bool) -> dict[str, Any]:
         "id": version.id,
         "number": version.number,
         "new": new,
-        "status": version.submission.status,
+        "status": version.submission.standing.value,
         "project": version.submission.slot or None,
         "after_approval": version.after_approval,
     }
@@ -189,25 +196,28 @@ def upload():
             entry["version"] = (
                 _version_info(table.version, table.new) if table.version is not None else None
             )
+            if table.note:
+                entry["note"] = table.note
+            if result.refused:
+                entry["refused"] = result.refused
             body.append(entry)
     return jsonify(body)
 
 
-@bp.route("/versions/<int:version_id>/submit", methods=["POST"])
-@roles(UNIT, ADMIN)
-def submit(version_id: int):
-    session = db.session()
-    if repository.get_version(session, version_id, scope=user()) is None:
-        abort(404)
-    version = repository.submit(session, version_id, user())
-    return jsonify(
-        {
-            "id": version.id,
-            "number": version.number,
-            "status": version.submission.status,
-            "submitted_at": _time(version.submitted_at),
-        }
-    )
+def _comment() -> str:
+    given = request.get_json(silent=True) if request.is_json else None
+    source = given if isinstance(given, dict) else request.form
+    return str(source.get("comment") or source.get("reason") or "")
+
+
+@bp.route("/versions/<int:version_id>/<action>", methods=["POST"])
+@login_required
+def act(version_id: int, action: str):
+    """A workflow action on a version, as ``review.act`` on the site (no confirmation step: the
+    caller sends the ``reason`` an approval's withdrawal needs)."""
+    step = parse_action(action)
+    version = repository.act(db.session(), version_id, user(), step.value, comment=_comment())
+    return jsonify(version_json(version, with_report=False))
 
 
 # ---------------------------------------------------------------- history and reports
@@ -226,7 +236,7 @@ def submission(submission_id: int):
             "unit": found.unit.short_name,
             "table": found.table_id,
             "project": found.slot or None,
-            "status": found.status,
+            "status": found.standing.value,
             "versions": [
                 {
                     "id": e.version.id,
@@ -265,6 +275,51 @@ def submission(submission_id: int):
             ],
         }
     )
+
+
+@bp.route("/allocations")
+@roles(ADMIN, FINANCE, UNIT)
+def allocations():
+    """The 核定金额 as last published (a unit: its own); admin and finance also get the amounts
+    as entered, with the ones held out of the plan."""
+    stored, _config = rounds.required()
+    session = db.session()
+    me = user()
+    latest = repository.latest_publication(session, stored.id)
+    body: dict[str, Any] = {
+        "round": stored.id,
+        "published": None,
+    }
+    if latest is not None:
+        lines = repository.published_amounts(session, stored.id, scope=me)
+        body["published"] = {
+            "number": latest.number,
+            "at": _time(latest.at),
+            "projects": [
+                {
+                    "key": line.key,
+                    "table": line.table_id,
+                    "category": line.category,
+                    "project": line.project,
+                    "requested": _money(line.requested),
+                    "approved": _money(line.amount),
+                    "reason": line.reason,
+                }
+                for line in lines.values()
+            ],
+        }
+    if not me.is_unit:
+        view = repository.allocation_view(session, stored.id, scope=me)
+        body["entered"] = [
+            {
+                "key": key,
+                "approved": _money(a.amount),
+                "reason": a.reason,
+                "in_plan": key in view.projects,
+            }
+            for key, a in view.stored.items()
+        ]
+    return jsonify(body)
 
 
 @bp.route("/reports/aggregate")

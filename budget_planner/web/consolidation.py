@@ -1,6 +1,7 @@
 """The round consolidated from the stored versions that count (the core's ``consolidate``), with the
 control numbers and 核定金额 recorded on the site: what reconciliation, the downloads and the API
-read."""
+read. Only the 核定金额 of eligible projects (``storage.allocations``) enter the plan and the
+workbook; the others are held."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from budget_planner.aggregate.summary import summary
 from budget_planner.money import plain
 from budget_planner.storage import repository
 from budget_planner.storage.counted import StoredCounted
+from budget_planner.storage.eligibility import AllocationView
 from budget_planner.web import db, rounds
 from budget_planner.web.access import user
 
@@ -26,11 +28,20 @@ CONTROL_SOURCE = "站点录入的控制数"
 class Consolidated:
     cons: Consolidation
     stored: StoredCounted
-    approved: dict[str, Decimal]  # 核定金额 by project key
+    view: AllocationView  # eligible projects, refused rows, stored 核定金额
     controls: dict[str, Decimal]  # by unit short name
 
+    @property
+    def approved(self) -> dict[str, Decimal]:
+        """The 核定金额 in the plan: those of eligible projects, by project key."""
+        return {k: a.amount for k, a in self.view.stored.items() if k in self.view.projects}
+
     def plan(self) -> Plan:
-        return build_plan(self.cons, self.approved, self.controls)
+        stored = {k: a.amount for k, a in self.view.stored.items()}
+        reasons = {k: a.reason for k, a in self.view.stored.items()}
+        return build_plan(
+            self.cons, stored, self.controls, eligible=self.view.projects, reasons=reasons
+        )
 
     def summary(self) -> dict:
         """The ``aggregate --json`` shape of DESIGN §5 (with the approved amounts added)."""
@@ -66,8 +77,5 @@ def current() -> Consolidated:
     found = repository.stored_counted(session, stored.id, scope=user())
     controls = repository.control_numbers(session, stored.id, scope=user())
     control = ControlNumbers(file=CONTROL_SOURCE, amounts=dict(controls)) if controls else None
-    approved = {
-        key: amount
-        for (_unit, key), amount in repository.allocations(session, stored.id, scope=user()).items()
-    }
-    return Consolidated(consolidate(config, found.counted, control), found, approved, controls)
+    view = repository.allocation_view(session, stored.id, scope=user())
+    return Consolidated(consolidate(config, found.counted, control), found, view, controls)

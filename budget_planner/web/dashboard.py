@@ -108,6 +108,7 @@ def unit(unit_id: int):
         abort(404)
     threads = repository.submissions(session, stored.id, scope=user(), unit_id=unit_id)
     versions = {s.id: repository.versions_of(session, s.id, scope=user()) for s in threads}
+    published = repository.published_amounts(session, stored.id, scope=unit_id)
     return render_template(
         "dashboard/unit.html",
         stored=stored,
@@ -118,4 +119,6 @@ def unit(unit_id: int):
         versions=versions,
         control=repository.control_numbers(session, stored.id, scope=user()).get(found.short_name),
         totals=_totals(stored.id),
+        publication=repository.latest_publication(session, stored.id),
+        published=list(published.values()),
     )

@@ -1,7 +1,10 @@
 """``budget-planner demo``: a SQLite database in the instance folder holding the example round, demo
 accounts, and the example submissions of ``examples/`` uploaded, submitted and reviewed so that the
-dashboard shows every status. The database is made afresh each time (``demo.sqlite3``, never the
-instance's real ``budget_planner.sqlite3``)."""
+dashboard shows every status and the histories every version state (有错误, 已上传未提交, 已提交,
+已通过, 已退回, 已被取代, 已撤销): a blank template uploaded by mistake after a submission (kept
+beside it, or deleted), another unit's file refused, an approval withdrawn, 核定金额 entered with
+their 核减 reasons and published. The database is made afresh each time (``demo.sqlite3``, never
+the instance's real ``budget_planner.sqlite3``)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from budget_planner.errors import UsageError
 from budget_planner.storage import db as storage_db
 from budget_planner.storage import models, repository
 from budget_planner.templates.round import DEFAULT_ROUND, Round, load_round
@@ -32,6 +36,13 @@ PLAN = {
 }
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 RETURN_COMMENT = "请核对各项目金额，并在项目绩效列写明可量化的绩效目标后重新提交。"
+REVOKE_REASON = "表一的项目与表四重复申报，请删去重复项目后重新提交。"
+CUT_REASON = "按控制数统筹压缩规模"
+# mistakes the demo makes after the walk: (unit, table) whose blank template is uploaded by
+# mistake after the submission; the first is then deleted (已撤销), the second stays beside it
+MISTAKES = (("梅州市", "表四", "delete"), ("清远市", "表四", "keep"))
+REVOKED = ("深圳市", "表一")  # an approval withdrawn (撤销通过 → 已退回)
+FOREIGN = ("梅州市", "清远市-表四.xlsx")  # another unit's file, refused whole
 
 
 @dataclass(frozen=True)
@@ -146,6 +157,63 @@ def _walk_statuses(session, round_id: str) -> None:
             repository.review(session, newest.id, admin, "return", RETURN_COMMENT)
 
 
+def _mistakes(
+    session, round_: Round, users: dict[str, models.User], files: list[Path], info: DemoInfo
+) -> None:
+    """Honest mistakes and how the site takes them: a blank template uploaded after a submission
+    (it sits beside it; one is deleted), another unit's file (refused), an approval withdrawn."""
+    from budget_planner.templates.writer import template_filename, write_table_template
+
+    admin = repository.get_user(session, ADMIN)
+    for unit, table, then in MISTAKES:
+        user = users.get(unit)
+        if user is None:
+            continue
+        data = write_table_template(round_, table, unit)
+        name = template_filename(round_, table, unit)
+        checked = validate_uploads([Upload(data, name, unit)], round_)[0]
+        [version] = repository.store_upload(
+            session,
+            round_id=round_.id,
+            unit_short_name=unit,
+            data=data,
+            original_name=name,
+            checked=checked,
+            user=user,
+        )
+        if then == "delete":
+            repository.act(session, version.id, user, "delete")
+            info.notes.append(f"误传后撤销：{unit}{table}（空白模板，已撤销）")
+        else:
+            info.notes.append(
+                f"通过后又上传：{unit}{table}（空白模板，未提交，计入的仍是已通过的版本）"
+            )
+    unit, file_name = FOREIGN
+    foreign = next((p for p in files if p.name == file_name), None)
+    if foreign is not None and unit in users:
+        checked = validate_uploads([Upload(foreign.read_bytes(), foreign.name, unit)], round_)[0]
+        try:
+            repository.store_upload(
+                session,
+                round_id=round_.id,
+                unit_short_name=unit,
+                data=foreign.read_bytes(),
+                original_name=foreign.name,
+                checked=checked,
+                user=users[unit],
+            )
+        except repository.UploadRefused:
+            info.notes.append(f"拒收：{unit}上传的 {foreign.name}（其他单位的文件，未保存）")
+    unit, table = REVOKED
+    for thread in repository.submissions(session, round_.id, scope=None):
+        if (thread.unit.short_name, thread.table_id) != (unit, table):
+            continue
+        approved = [v for v in thread.versions if v.state == "approved"]
+        if approved:
+            repository.act(session, approved[-1].id, admin, "revoke", comment=REVOKE_REASON)
+            info.notes.append(f"撤销通过：{unit}{table}（已退回）")
+
+
 def _allocations(session, round_id: str, info: DemoInfo) -> None:
     """Finance's 核定金额 for the approved units' 表四: what each project asked for, the largest
     cut by a tenth (within the control number, as the site requires)."""
@@ -161,10 +229,17 @@ def _allocations(session, round_id: str, info: DemoInfo) -> None:
         largest = max(asked, key=lambda k: asked[k])
         amounts = {k: (a * 9 / 10 if k == largest else a) for k, a in asked.items()}
         try:
-            repository.set_allocations(session, round_id, short, amounts, actor=finance)
+            repository.set_allocations(
+                session, round_id, short, amounts, actor=finance, reasons={largest: CUT_REASON}
+            )
         except repository.AllocationRefused:
             continue  # over the control number: left for finance to decide in the demo
         info.notes.append(f"核定金额：{short}表四 {len(amounts)} 个项目")
+    try:
+        publication = repository.publish(session, round_id, actor=finance)
+    except UsageError:
+        return  # nothing approved yet (no examples)
+    info.notes.append(f"发布核定金额：{len(publication.lines)} 个项目（各单位可见）")
 
 
 def _summary(session, round_id: str, info: DemoInfo) -> None:
@@ -203,6 +278,7 @@ def prepare_demo(instance_dir: Path, examples: Path | None = None) -> DemoInfo:
         _control_numbers(session, round_, controls, info)
         _upload_examples(session, round_, submissions, users, info)
         _walk_statuses(session, round_.id)
+        _mistakes(session, round_, users, submissions, info)
         _allocations(session, round_.id, info)
         _summary(session, round_.id, info)
         if not found:

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from budget_planner.errors import BudgetPlannerError
-from budget_planner.storage.scope import NotFound, PermissionDenied
+from budget_planner.storage.scope import NotFound, PermissionDenied, WorkflowConflict
 
 
 class Unauthenticated(BudgetPlannerError):
@@ -20,6 +20,7 @@ TITLES = {
     403: "无权访问",
     404: "页面不存在",
     405: "不支持的操作",
+    409: "无法进行此操作",
     413: "上传内容过大",
     429: "请稍后再试",
     500: "服务器内部错误",
@@ -44,6 +45,7 @@ def _message(status: int, error: Exception) -> str:
         404: "您访问的页面或文件不存在，或不属于您的单位。",
         405: "此页面不支持该操作，请从页面上的按钮进入。",
         429: "请求过于频繁，请稍后再试。",
+        409: "该操作与当前状态不符，未作任何更改。",
     }.get(status, "服务器处理时出错，请稍后重试；如仍出错请联系省局管理员。")
 
 
@@ -54,6 +56,8 @@ def render_error(error: Exception):
         status = 404
     elif isinstance(error, PermissionDenied):
         status = 403
+    elif isinstance(error, WorkflowConflict):
+        status = 409
     elif isinstance(error, Unauthenticated):
         status = 401
     elif isinstance(error, BudgetPlannerError):
@@ -68,7 +72,13 @@ def render_error(error: Exception):
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="budget_planner"'
         return response, status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    back = request.referrer or ""
+    if not back.startswith(request.host_url) or back == request.url:
+        back = ""
+    page = render_template(
+        "errors/error.html", status=status, title=title, message=message, back=back
+    )
+    return page, status
 
 
 def handle_unexpected(error: Exception):

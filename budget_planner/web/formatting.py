@@ -23,9 +23,25 @@ STATUSES = {
     "已退回": "s-returned",
     "已通过": "s-approved",
 }
-# the states of one version in a history (storage.history.version_state) not among the above
-VERSION_STATES = {"已被取代": "s-missing", "通过后上传待审核": "s-submitted"}
+# the states of one version (storage/workflow.py) not among the above
+VERSION_STATES = {"已被取代": "s-missing", "已撤销": "s-missing"}
+# the button that takes each workflow action
+ACTION_BUTTONS = {
+    "submit": "提交此版本",
+    "withdraw": "撤回提交",
+    "delete": "撤销此版本",
+    "approve": "审核通过",
+    "return": "退回修改",
+    "revoke": "撤销通过…",
+}
 ROLE_NAMES = {"admin": "省局管理员", "finance": "财务", "unit": "报送单位"}
+# the CSS class of a verdict's tone (``aggregate.status.Verdict``)
+VERDICT_CLASSES = {
+    "good": "s-approved",
+    "warn": "s-returned",
+    "bad": "s-errors",
+    "muted": "s-missing",
+}
 
 
 def beijing(value: dt.datetime | None, with_seconds: bool = False) -> str:
@@ -89,3 +105,5 @@ def register(app: Flask) -> None:
     app.add_template_global({s.value: s.label for s in RoundStatus}, "ROUND_STATUS")
     app.add_template_global({s.value: s.label for s in Status}, "STATUS_LABELS")
     app.add_template_global({d.value: d.label for d in Decision}, "DECISIONS")
+    app.add_template_global(ACTION_BUTTONS, "ACTION_BUTTONS")
+    app.add_template_global(VERDICT_CLASSES, "VERDICT_CLASSES")

@@ -1,15 +1,18 @@
 """Reconciliation for finance (and admin): control numbers (a file as DESIGN §5 describes, or typed
-in), each unit's 表四 against its control number, the 预算表 checks, and 核定金额 per project.
+in), each unit's 表四 against its control number, the 预算表 checks, 核定金额 per project, and 发布.
 
-核定金额 are kept by project key (they survive a resubmission) and audited; an amount above what the
-project asked for, or one that would take a unit's 表四 above its control number, is refused with
-nothing saved; a unit over its control number for another reason (a lowered control number) is
-flagged.
+核定金额 are kept by project key (they survive a resubmission) and audited. They may be entered
+only on the rows of a counted version that is 已提交 or 已通过, without errors, whose row has a
+项目名称; the page shows every other counted row with the reason it cannot take one. An amount
+above what the project asked for, a 核减 without its reason, or one that would take a unit's 表四
+above its control number, is refused with nothing saved. A stored amount whose project is no longer
+eligible is kept but left out of the plan, and listed here. Units see only what was last published.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
@@ -55,7 +58,8 @@ def index():
     found = consolidation.current()
     rec = found.cons.reconciliation
     assert rec is not None
-    plan = {u.unit: u for u in found.plan().units}
+    whole = found.plan()
+    plan = {u.unit: u for u in whole.every_unit}
     approved_total = sum((u.approved(CONTROLLED_TABLE) for u in plan.values()), Decimal(0))
     unbudgeted = paginate(rec.unbudgeted, requested_page())
     return render_template(
@@ -65,12 +69,28 @@ def index():
         rec=rec,
         plan=plan,
         approved_total=approved_total,
-        orphans=found.plan().orphans,
+        held=found.view.held,
+        publication=repository.latest_publication(db.session(), stored.id),
         unbudgeted=unbudgeted,
         page_url=lambda n: url_for("reconcile.index", page=n, _anchor="unbudgeted"),
         controlled=CONTROLLED_TABLE,
         form=ActionForm(),
     )
+
+
+@bp.route("/publish", methods=["POST"])
+def publish():
+    """发布: a snapshot of the plan's 核定金额, the only figures units see."""
+    stored, _config = rounds.required()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    done = repository.publish(db.session(), stored.id, actor=user())
+    flash(
+        f"已发布第 {done.number} 次核定金额（{len(done.lines)} 个项目）：各单位现在可以看到。"
+        "此后的修改在再次发布前单位看不到。",
+        "success",
+    )
+    return redirect(url_for("reconcile.index"))
 
 
 @bp.route("/control", methods=["POST"])
@@ -136,12 +156,14 @@ def _unit_or_404(unit_id: int):
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 def unit(unit_id: int):
-    """One unit's projects with 申报金额 and the 核定金额 finance enters, a page of ``PAGE_SIZE``
-    projects at a time (the totals are the whole unit's); saving changes the projects of the page."""
+    """One unit's projects with 申报金额, the 核定金额 finance enters and each 核减's reason; the
+    rows that cannot take one, and why; amounts held out of the plan. A page of ``PAGE_SIZE`` rows
+    at a time (the totals are the whole unit's); saving changes the projects of the page."""
     stored, found = _unit_or_404(unit_id)
     number = requested_page()
     session = db.session()
     typed: dict[str, str] = {}
+    reasons: dict[str, str] = {}
     problems: dict[str, str] = {}
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
@@ -152,6 +174,7 @@ def unit(unit_id: int):
                 continue
             text = request.form.get("amount-" + name[4:], "")
             typed[key] = text
+            reasons[key] = request.form.get("reason-" + name[4:], "")
             amount, problem = typed_amount(text)
             if problem:
                 problems[key] = problem
@@ -160,7 +183,7 @@ def unit(unit_id: int):
         if not problems:
             try:
                 count = repository.set_allocations(
-                    session, stored.id, found.short_name, changes, actor=user()
+                    session, stored.id, found.short_name, changes, actor=user(), reasons=reasons
                 )
             except repository.AllocationRefused as exc:
                 problems = exc.problems
@@ -168,24 +191,25 @@ def unit(unit_id: int):
                 flash(f"已保存 {count} 项核定金额。" if count else "核定金额没有变化。", "success")
                 return redirect(url_for("reconcile.unit", unit_id=unit_id, page=number))
         flash("核定金额未保存，请按提示修改：" + "；".join(problems.values()), "error")
-    projects = repository.requested_projects(session, stored.id, unit_id)
-    approved = {
-        key: amount
-        for (_u, key), amount in repository.allocations(session, stored.id, scope=unit_id).items()
-    }
+    view = repository.allocation_view(session, stored.id, scope=unit_id)
+    projects = view.projects
+    approved = {k: a.amount for k, a in view.stored.items()}
+    saved_reasons = {k: a.reason for k, a in view.stored.items()}
     control = repository.control_numbers(session, stored.id, scope=unit_id).get(found.short_name)
-    ordered = [p for table in COLLECTION_TABLES for p in projects.values() if p.table == table]
+    ordered: list[tuple[str, Any, bool]] = []  # (table, row, refused) in the order shown
+    for table in COLLECTION_TABLES:
+        ordered += [(table, p, False) for p in projects.values() if p.table == table]
+        ordered += [(table, r, True) for r in view.refused if r.table == table]
     page = paginate(ordered, number)
-    shown = {p.key for p in page.items}
     tables = []
     for table in COLLECTION_TABLES:
-        rows = [p for p in projects.values() if p.table == table]
-        if rows:
+        on_page = [row for t, row, refused in page.items if t == table and not refused]
+        refused_on_page = [row for t, row, refused in page.items if t == table and refused]
+        if on_page or refused_on_page:
+            rows = [p for p in projects.values() if p.table == table]
             asked = sum((p.amount or Decimal(0) for p in rows), Decimal(0))
             given = sum((approved.get(p.key, Decimal(0)) for p in rows), Decimal(0))
-            on_page = [p for p in rows if p.key in shown]
-            if on_page:
-                tables.append((table, on_page, asked, given))
+            tables.append((table, on_page, refused_on_page, asked, given))
     controlled = [p for p in projects.values() if p.table == CONTROLLED_TABLE]
     approved_controlled = sum((approved.get(p.key, Decimal(0)) for p in controlled), Decimal(0))
     return render_template(
@@ -194,10 +218,12 @@ def unit(unit_id: int):
         unit=found,
         tables=tables,
         approved=approved,
-        orphans={k: a for k, a in approved.items() if k not in projects} if number == 1 else {},
+        saved_reasons=saved_reasons,
+        held=view.held if number == 1 else [],
         page=page,
         page_url=lambda n: url_for("reconcile.unit", unit_id=unit_id, page=n),
         typed=typed,
+        reasons=reasons,
         problems=problems,
         control=control,
         requested_controlled=sum((p.amount or Decimal(0) for p in controlled), Decimal(0)),

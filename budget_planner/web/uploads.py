@@ -1,16 +1,23 @@
 """Upload several files at once (and a stamped scan), see every problem by cell at once, submit a
-clean version. Unit accounts upload for their own unit; admin uploads on a unit's behalf (admin.py)."""
+clean version (``review.act``). Unit accounts upload for their own unit; admin uploads on a unit's
+behalf (admin.py). A new upload never replaces a submitted or approved version until it is itself
+submitted (and approved): the page says so before the upload. A unit account's file that names
+another unit in its metadata or 填报单位 line is refused whole."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
+from budget_planner.storage.other_unit import UploadRefused
+from budget_planner.storage.queries import counted_for
+from budget_planner.storage.scope import WorkflowConflict
 from budget_planner.storage.uploads import StoredTable, clean_file_name, store_upload_tables
+from budget_planner.storage.workflow import VersionState, machine_states
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.web import db, rounds, upload_limits, validation
 from budget_planner.web.access import ADMIN, UNIT, roles, user
@@ -32,16 +39,38 @@ class TableResult:
     report: dict[str, Any]
     version: models.Version | None = None
     new: bool = True  # False: the same bytes as the newest version, answered with that version
+    note: str = ""  # a scan not attached to a version already submitted or approved
 
     @property
     def errors(self) -> list[dict[str, Any]]:
         return [i for i in self.report["issues"] if i["severity"] == "error"]
+
+    @property
+    def state(self) -> VersionState | None:
+        if self.version is None:
+            return None
+        return machine_states(self.version.submission.versions)[self.version.id]
+
+    @property
+    def beside(self) -> str:
+        """When another, submitted or approved version still counts: what this one must do."""
+        if self.version is None:
+            return ""
+        counted = counted_for(self.version.submission, list(self.version.submission.versions))
+        if counted is None or counted.version.id == self.version.id:
+            return ""
+        if counted.reason not in ("approved", "submitted"):
+            return ""
+        then = "提交并经审核通过" if counted.reason == "approved" else "提交"
+        word = "通过" if counted.reason == "approved" else "提交"
+        return f"已{word}的第 {counted.version.number} 版仍然计入；此版本需要{then}后才会替换它。"
 
 
 @dataclass
 class FileResult:
     name: str
     tables: list[TableResult] = field(default_factory=list)
+    refused: str | None = None  # another unit's file: nothing of it was stored
 
     @property
     def stored(self) -> bool:
@@ -79,6 +108,7 @@ def _results(checked, stored: list[StoredTable]) -> list[TableResult]:
                 report=item.report.to_dict(),
                 version=kept.version if kept is not None else None,
                 new=kept is None or kept.new,
+                note=kept.note if kept is not None else "",
             )
         )
     return results
@@ -113,18 +143,57 @@ def store_files(
     session = db.session()
     results = []
     for (data, name), checked in zip(files, checked_all, strict=True):
-        stored_tables = store_upload_tables(
-            session,
-            round_id=stored.id,
-            unit_short_name=unit_name,
-            data=data,
-            original_name=name,
-            checked=checked,
-            user=user(),
-            attachment=scan,
-        )
-        results.append(FileResult(name, _results(checked, stored_tables)))
+        try:
+            stored_tables = store_upload_tables(
+                session,
+                round_id=stored.id,
+                unit_short_name=unit_name,
+                data=data,
+                original_name=name,
+                checked=checked,
+                user=user(),
+                attachment=scan,
+            )
+        except UploadRefused as refused:
+            results.append(FileResult(name, _results(checked, []), str(refused)))
+        else:
+            results.append(FileResult(name, _results(checked, stored_tables)))
     return results
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A table of the unit whose counted version a new upload will not replace by itself."""
+
+    label: str
+    version_id: int
+    message: str
+
+
+def standing(unit_name: str) -> list[Standing]:
+    """The unit's tables whose submitted or approved version counts: a new upload sits beside it
+    until it is submitted (what the page says before the upload)."""
+    stored, _config = rounds.required()
+    session = db.session()
+    unit = repository.find_unit(session, stored.id, unit_name, scope=user())
+    if unit is None:
+        return []
+    found = []
+    for counted in repository.counted_versions(session, stored.id, scope=unit.id):
+        if counted.reason not in ("approved", "submitted"):
+            continue
+        submission, version = counted.submission, counted.version
+        label = submission.table_id + (f"（{submission.slot}）" if submission.slot else "")
+        then = "再次提交并经审核通过" if counted.reason == "approved" else "再次提交"
+        found.append(
+            Standing(
+                label,
+                version.id,
+                f"已{'通过' if counted.reason == 'approved' else '提交'}第 {version.number} 版；"
+                f"新上传的文件需要{then}才会替换",
+            )
+        )
+    return found
 
 
 def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
@@ -136,9 +205,14 @@ def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
         else:
             try:
                 results = receive(form, unit_name)
-            except UsageError as exc:
+            except (UsageError, WorkflowConflict) as exc:
                 flash(str(exc), "error")
     stored, config = rounds.required()
+    refusal = None
+    if unit_name and not on_behalf:
+        unit = repository.find_unit(db.session(), stored.id, unit_name, scope=user())
+        if unit is not None:
+            refusal = repository.filing_refusal(db.session(), stored, unit.id)
     return render_template(
         "uploads/index.html",
         form=form,
@@ -147,6 +221,8 @@ def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
         unit_name=unit_name,
         stored=stored,
         required=config.required_tables(unit_name) if unit_name else (),
+        standing=standing(unit_name) if unit_name else [],
+        refusal=refusal,
     )
 
 
@@ -158,21 +234,3 @@ def index():
     form = UploadForm()
     del form.unit  # a unit account uploads for its own unit only
     return upload_page(form, user().unit_name, on_behalf=False)
-
-
-@bp.route("/versions/<int:version_id>/submit", methods=["POST"])
-@roles(UNIT, ADMIN)
-def submit(version_id: int):
-    session = db.session()
-    if repository.get_version(session, version_id, scope=user()) is None:
-        abort(404)
-    try:
-        version = repository.submit(session, version_id, user())
-    except UsageError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(
-            f"已提交：{version.submission.table_id}第 {version.number} 版，等待省局审核。",
-            "success",
-        )
-    return redirect(url_for("review.version", version_id=version_id))
