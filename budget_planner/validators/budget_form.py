@@ -169,11 +169,12 @@ def is_label(value: object) -> bool:
 
 
 def _filled(text: str | None) -> str | None:
-    """A header value with the form's fill-in blanks (____, （公章）) taken out; None when empty."""
+    """A header value with the form's fill-in blanks (____, （公章）) taken out: ``东莞市某公司（公章）``
+    is the firm's name; None when nothing else is written."""
     if text is None:
         return None
-    rest = _FILL_IN.sub("", compact(text))
-    return text if rest.strip(":：") else None
+    rest = _FILL_IN.sub("", canonical(text)).strip(" :：")
+    return rest or None
 
 
 def read_form(sheet: SheetGrid, labels: BudgetLabels, *, numbers_are_text: bool = False):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import cache
 
 from budget_planner import money
 from budget_planner.text import canonical, compact
@@ -34,6 +35,16 @@ SIGNATURES = (
     "报送日期",
     "签字",
     "盖章",
+    "经办人",
+    "分管领导",
+    "主管领导",
+    "主要负责人",
+    "制表日期",
+    "制表时间",
+    "填表日期",
+    "填报时间",
+    "审批人",
+    "复核人",
 )
 NOTES = ("注:", "注1", "说明:", "备注:", "附注", "填表说明")
 _SIGNATURE_FIRST = frozenset(s[0] for s in SIGNATURES)
@@ -84,6 +95,25 @@ def total_label(value: CellValue) -> RowKind | None:
     if label.endswith("合计") and len(label) <= 16:
         return RowKind.SUBTOTAL
     return None
+
+
+# what a 类型 may differ in from its list label: the punctuation between its words (知识产权强市，强县建设)
+_CATEGORY_PUNCTUATION = re.compile(r"[、,.·;:。，；：]")
+
+
+@cache
+def _loose_categories(categories: tuple[str, ...]) -> dict[str, str]:
+    return {_CATEGORY_PUNCTUATION.sub("", compact(c)): c for c in categories}
+
+
+def category_label(spec, text: object) -> str | None:
+    """The list label a 类型 stands for: whitespace ignored (``spec.is_category``), then the
+    punctuation between its words too — ``知识产权强市，强县建设`` is ``知识产权强市、强县建设``."""
+    got = spec.is_category(text)
+    if got is None and type(text) is str and spec.categories:
+        key = _CATEGORY_PUNCTUATION.sub("", compact(text))
+        got = _loose_categories(tuple(spec.categories)).get(key)
+    return got
 
 
 def _starts(value: CellValue, first: frozenset[str], prefixes: tuple[str, ...]) -> bool:

@@ -16,6 +16,7 @@ from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import BUDGET, budget_spec, load_specs
 from budget_planner.validators import budget_form, continued, detect, returns, units
+from budget_planner.validators.cells import category_label
 from budget_planner.validators.continued import Placed
 from budget_planner.validators.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.model import ParsedTable, RowKind, TableRow
@@ -252,7 +253,7 @@ def budget_key(form, unit: str | None):
     ref = resolve_table(table_ref)
     category = form.text("category")
     if ref is not None and category:
-        category = load_specs().table(ref).is_category(category) or category
+        category = category_label(load_specs().table(ref), category) or category
     return project_key(
         unit, ref or table_ref, category, form.text("project_name")
     ), category or None
