@@ -205,7 +205,7 @@ def ny_declaration_long_period_xls() -> Made:
 
 def zx_county_table4_in_yuan() -> Made:
     """蒸湘区's 表四, saved by LibreOffice, its amount column headed ``金额（元）`` with amounts in 元
-    (80000, 45000.5 → 4.50005 万元 is 1 元 precision: kept), a 合计 in 元."""
+    (80000; 45000.5 元 with its 角 is 4.50005 万元, rounded to 4.5001 with a warning), a 合计 in 元."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "表四"

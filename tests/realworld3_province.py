@@ -449,7 +449,7 @@ def sz_budget_template_lo() -> Made:
 
 def zh_budget_wps_mistakes() -> Made:
     """Zhuhai's 预算表 by WPS with planted mistakes: the expense lines add to 28 against a 省局项目支出
-    of 30 in D9 (budget.expenses_mismatch), and 其他相关费用 5 in D21 with no note anywhere
+    of 30 in D9 (budget.expenses_mismatch), and 其他相关费用 5 in D20 with no note anywhere
     (budget.other_without_note)."""
     s = x.Sheet("预算表", dimension="A1:E23")
     s.put(1, ["项目支出预算明细表"])
