@@ -15,7 +15,6 @@ an error. The faults this set found in the reader are named where their files ar
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import NamedTuple
 
