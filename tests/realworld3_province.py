@@ -704,3 +704,48 @@ MAKERS += [
     sw_declaration_three_years_docx,
     st_table2_word_merged,
 ]
+
+
+def hz_budget_circled_numbers() -> Made:
+    """Huizhou's 预算表 typed by hand and saved by LibreOffice: the lines numbered ①–⑦ instead of
+    1、–7、 (``①知识产权服务费``), the period ``实施周期：2024年1月-2024年12月`` in one cell."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "预算表"
+    put(ws, 1, ["项目支出预算明细表"])
+    put(ws, 2, ["项目名称", None, "惠州市专利导航服务基地培育建设项目"])
+    put(ws, 3, ["实施周期：2024年1月-2024年12月"])
+    rows, merges = budget_block(
+        {"合计": 18, "1、省局项目支出": 18, "1、知识产权服务费": 15, "5、培训费": 3},
+        "服务费15万元用于导航分析；培训费3万元。",
+    )
+    circled = "①②③④⑤⑥⑦"
+    for i, line in enumerate(rows, 4):
+        label = line[2]
+        if isinstance(label, str) and label[:1].isdigit():
+            line[2] = circled[int(label[0]) - 1] + label.split("、", 1)[1]
+        put(ws, i, line)
+    for r0, c0, r1, c1 in merges:
+        ws.merge_cells(start_row=r0 + 4, start_column=c0 + 1, end_row=r1 + 4, end_column=c1 + 1)
+    return Made("惠州市-预算表.xlsx", save(book), "lo-xlsx")
+
+
+def jm_table4_breakdown_xls() -> Made:
+    """Jiangmen's 表四 saved by LibreOffice as .xls: the 合计 right under the header, and a project
+    broken down on the line below it (``其中：省级资金 15``, ``其中：市级配套 5``) — parts of the row
+    above, not projects."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表四"
+    _title(ws, 1, "四", "下放地市审批权限部分")
+    ws["A3"] = "填报单位：江门市市场监督管理局（知识产权局）"
+    put(ws, 4, HEAD_4)
+    put(ws, 5, ["合计", None, None, None, 30])
+    put(ws, 6, row4(1, GAO, "导航", "专利导航服务基地培育建设项目", 20))
+    put(ws, 7, [None, None, "其中：省级资金", None, 15])
+    put(ws, 8, [None, None, "其中：市级配套", None, 5])
+    put(ws, 9, row4(2, BAO, "调解", "知识产权纠纷多元化解", 10))
+    return Made("江门市-表四.xls", save(book), "lo-xls")
+
+
+MAKERS += [hz_budget_circled_numbers, jm_table4_breakdown_xls]

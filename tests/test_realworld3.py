@@ -155,6 +155,11 @@ EXPECTED: dict[tuple[str, str | None], Outcome] = {
         {"知识产权高质量创造": "50", "知识产权高效能转化": "35.5", "知识产权管理": "8"},
         [],
     ),
+    # ①–⑦ numbering the lines (before: no 预算表 found, table.unknown)
+    ("惠州市-预算表.xlsx", "预算表"): Outcome("惠州市", 1, "18", "18", {}, [], applicant=None),
+    # 其中：… lines under a project are its parts (before: two projects more, 4 required.missing
+    # each and a total of 50 against the 合计 30)
+    ("江门市-表四.xls", "表四"): Outcome("江门市", 2, "30", "30", {GAO: "20", BAO: "10"}, []),
     ("揭阳市-表一.xlsx", "表一"): Outcome(
         "揭阳市",
         2,

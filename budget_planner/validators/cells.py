@@ -130,6 +130,11 @@ def is_signature(value: CellValue) -> bool:
     return _starts(value, _SIGNATURE_FIRST, SIGNATURES)
 
 
+def is_breakdown(value: CellValue) -> bool:
+    """A line breaking down the row above (``其中：省级资金 15``): part of that row, not a project."""
+    return type(value) is str and compact(value[:40]).startswith("其中")
+
+
 def is_note(value: CellValue) -> bool:
     """A note line's text: 注：…, 说明：…"""
     return _starts(value, _NOTE_FIRST, NOTES)

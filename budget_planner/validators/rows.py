@@ -27,6 +27,7 @@ from budget_planner.validators.cells import (
     blank,
     category_label,
     error_issue,
+    is_breakdown,
     is_note,
     is_numbering,
     is_signature,
@@ -180,6 +181,8 @@ class RowReader:
                 break
             if is_note(first_value) and not self._has_amount(line):
                 continue
+            if is_breakdown(first_value):
+                continue  # 其中：… under a row: its parts, already in its amount
             if self._is_header(cells):
                 if self._other_header(r, last + 1):
                     result.next_header = r
