@@ -4,7 +4,7 @@ Merged cells (horizontal ``gridSpan``, vertical ``vMerge``) keep their text in t
 recorded in ``merged``; a cell's paragraphs are joined with "\\n". The non-empty paragraphs right above
 a table (title, 填报单位, 单位：万元) go to ``SheetGrid.preamble``. A table nested in a cell (WPS
 exports a 申报书's §三 inside a frame table's cell) is a table of its own, numbered right after the
-table holding it; the cell's paragraphs above it are its preamble. The body's paragraphs outside
+table holding it; the cell's paragraphs above it are its preamble (else the frame table's). The body's paragraphs outside
 tables (a 申报书's cover page) are kept in ``WorkbookGrid.paragraphs``.
 """
 
@@ -171,8 +171,8 @@ def read_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
         sheet.preamble = preamble[-PREAMBLE_LINES:]
         sheets.append(sheet)
         if depth < MAX_NESTING:
-            for inner, inner_above in _nested(tbl):
-                add(inner, inner_above, depth + 1)
+            for inner, inner_above in _nested(tbl):  # a frame's own text, else what is above it
+                add(inner, inner_above or preamble, depth + 1)
 
     for el in _unwrap(body if body is not None else document, (_W_P, _W_TBL)):
         if el.tag == _W_P:
