@@ -33,7 +33,9 @@ SCAN_COLS = 16
 LABEL_MAX_LEN = 60  # a longer cell is a label only with its value after a colon
 MIN_LINES = 6  # labels of sources and expense lines a sheet must hold to be a 预算表
 # a line's numbering: 1、 一、 1. (1) 1) — and ① (NFKC: a digit right before the label's first character)
-_NUMBERING = re.compile(r"^(\d+|[一二三四五六七八九十]+)[、.]|^\(?\d+\)|^\d{1,2}(?=[\u4e00-\u9fff])")
+_NUMBERING = re.compile(
+    r"^(\d+|[一二三四五六七八九十]+)[、.]|^\(?\d+\)|^\d{1,2}(?=[\u4e00-\u9fff])"
+)
 _FILL_IN = re.compile(r"_+|\((盖|公|签)?章\)|\(签字\)")  # a blank to fill: ____, (公章)
 
 
