@@ -136,3 +136,18 @@ def declaration_docx_nested(info: dict[str, object], money: dict[str, object], n
     doc.add_paragraph("申报单位意见：")
     doc.add_paragraph("申报单位负责人（签章）：")
     return _save(doc)
+
+
+def framed_table_docx(
+    preamble: Sequence[str], header: Sequence[str], rows: Sequence[Sequence[object]]
+) -> bytes:
+    """Paragraphs, then a one-cell frame table holding the table (header and ``rows``)."""
+    doc = Document()
+    for line in preamble:
+        doc.add_paragraph(line)
+    frame = doc.add_table(rows=1, cols=1)
+    frame.style = "Table Grid"
+    table = frame.cell(0, 0).add_table(rows=len(rows) + 1, cols=len(header))
+    table.style = "Table Grid"
+    _fill(table, [header, *rows])
+    return _save(doc)

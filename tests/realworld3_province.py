@@ -749,3 +749,43 @@ def jm_table4_breakdown_xls() -> Made:
 
 
 MAKERS += [hz_budget_circled_numbers, jm_table4_breakdown_xls]
+
+
+def zj_table4_framed_docx() -> Made:
+    """Zhanjiang's 表四 in Word, the table kept inside the one cell of a frame table (a layout WPS
+    users make to fix the page): the title and 填报单位 paragraphs above the frame name the unit;
+    the file's name does not."""
+    from realworld3_docs import framed_table_docx
+
+    data = framed_table_docx(
+        [f"{TITLE}（四）", "下放地市审批权限部分", "填报单位：湛江市市场监督管理局（知识产权局）"],
+        HEAD_4,
+        [
+            [
+                "1",
+                QIANG,
+                "强县建设",
+                "知识产权强市强县建设项目",
+                "30",
+                "落实强市部署。",
+                POLICY,
+                "强县1个",
+                None,
+            ],
+            [
+                "2",
+                ZHUAN,
+                "地标推广",
+                "地理标志产品流通和展示推广项目",
+                "12.5",
+                "推广地标。",
+                POLICY,
+                "展会2场",
+                None,
+            ],
+        ],
+    )
+    return Made("下放地市审批权限部分-框架表.docx", data, "docx")
+
+
+MAKERS += [zj_table4_framed_docx]

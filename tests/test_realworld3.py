@@ -72,6 +72,10 @@ PLANTED = {
 }
 
 EXPECTED: dict[tuple[str, str | None], Outcome] = {
+    # 表四 inside a layout frame table, its unit in the paragraphs above the frame (before: table.unknown)
+    ("下放地市审批权限部分-框架表.docx", "表四"): Outcome(
+        "湛江市", 2, "42.5", None, {QIANG: "30", ZHUAN: "12.5"}, []
+    ),
     ("东莞市-专利技术实施计划-申报书.xlsx", "预算表"): Outcome(
         "东莞市",
         1,
