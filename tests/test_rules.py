@@ -120,10 +120,29 @@ def test_period_of_two_years_passes_and_one_month_more_fails():
 
 
 def test_unreadable_period_is_a_warning():
-    table = patent_budget(period="两年")
+    table = patent_budget(period="2024年至2025年")
     issues = apply_rules(table)
     assert found(table) == [("rule.implementation_period.unreadable", "B8", "warning")]
-    assert issues[0].message == "无法读出实施起止年月“两年”，请按“2024年6月至2025年12月”的格式填写"
+    assert issues[0].message == (
+        "无法读出实施起止年月“2024年至2025年”，请按“2024年6月至2025年12月”的格式填写"
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ("两年", []),
+        ("1年", []),
+        ("18个月", []),
+        ("不超过2年", []),
+        ("三年", [("rule.implementation_period", "B8", "error")]),
+        ("2年半", [("rule.implementation_period", "B8", "error")]),
+        ("2024年", [("rule.implementation_period.unreadable", "B8", "warning")]),
+    ],
+)
+def test_a_period_written_as_a_duration(period, expected):
+    # as the guides write it (seed 004: 实施周期：1年 / 不超过2年); a year alone is no duration
+    assert found(patent_budget(period=period)) == expected
 
 
 # ---------------------------------------------------------------- tier (bound to a synthetic column)

@@ -11,7 +11,7 @@ from budget_planner.money import plain
 from budget_planner.project_key import ProjectKey, matches_row, project_key
 from budget_planner.templates.spec import COLLECTION_TABLES, Column, Role, budget_spec, load_specs
 from budget_planner.text import canonical, compact
-from budget_planner.validators.cells import blank
+from budget_planner.validators.cells import blank, category_label
 from budget_planner.validators.grid import SheetGrid, parse_a1, row_of
 from budget_planner.validators.model import BudgetForm, ParsedTable, TableRow
 from budget_planner.validators.programmes import same_project
@@ -112,7 +112,7 @@ def check_header(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
     if ref is not None and load_specs().table(ref).categories:
         ref_spec = load_specs().table(ref)
         given = form.text(category.key)
-        if ref_spec.is_category(given) is None:
+        if category_label(ref_spec, given) is None:
             yield _issue(
                 "category.unknown",
                 f"{category.label}“{given}”不在{ref}的列表中，应为：{'、'.join(ref_spec.categories)}",
@@ -249,7 +249,7 @@ def budget_key(table: ParsedTable) -> ProjectKey | None:
         return None
     category = form.text(category_col.key) if category_col else ""
     ref_spec = load_specs().table(ref)
-    category = ref_spec.is_category(category) or category
+    category = category_label(ref_spec, category) or category
     return project_key(table.unit, ref, category, name)
 
 

@@ -32,7 +32,10 @@ SCAN_ROWS = 200  # a 申报书 on one sheet: cover, §一, §二, participants, 
 SCAN_COLS = 16
 LABEL_MAX_LEN = 60  # a longer cell is a label only with its value after a colon
 MIN_LINES = 6  # labels of sources and expense lines a sheet must hold to be a 预算表
-_NUMBERING = re.compile(r"^(\d+|[一二三四五六七八九十]+)[、.]|^\(\d+\)")
+# a line's numbering: 1、 一、 1. (1) 1) — and ① (NFKC: a digit right before the label's first character)
+_NUMBERING = re.compile(
+    r"^(\d+|[一二三四五六七八九十]+)[、.]|^\(?\d+\)|^\d{1,2}(?=[\u4e00-\u9fff])"
+)
 _FILL_IN = re.compile(r"_+|\((盖|公|签)?章\)|\(签字\)")  # a blank to fill: ____, (公章)
 
 
@@ -169,11 +172,12 @@ def is_label(value: object) -> bool:
 
 
 def _filled(text: str | None) -> str | None:
-    """A header value with the form's fill-in blanks (____, （公章）) taken out; None when empty."""
+    """A header value with the form's fill-in blanks (____, （公章）) taken out: ``东莞市某公司（公章）``
+    is the firm's name; None when nothing else is written."""
     if text is None:
         return None
-    rest = _FILL_IN.sub("", compact(text))
-    return text if rest.strip(":：") else None
+    rest = _FILL_IN.sub("", canonical(text)).strip(" :：")
+    return rest or None
 
 
 def read_form(sheet: SheetGrid, labels: BudgetLabels, *, numbers_are_text: bool = False):

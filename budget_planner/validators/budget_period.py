@@ -3,7 +3,8 @@ the period in one cell (``实施周期：2024年1月—2025年12月``), the star
 with ``至`` between (seed 000's ``研究起止日期 | … | 至 | …``), or real date cells.
 
 The value read is one text the rules parse (``2024年1月至2025年12月``); its cell is where the period
-starts, so a rule points at what the user typed first.
+starts, so a rule points at what the user typed first. A period may also be written as the guides
+write it, a duration (``实施周期：1年``, ``18个月``, ``一年半``): ``period_months`` reads both.
 """
 
 from __future__ import annotations
@@ -88,3 +89,60 @@ def parse_period(text: object) -> tuple[tuple[int, int], tuple[int, int]] | None
 def months_spanned(start: tuple[int, int], end: tuple[int, int]) -> int:
     """Whole months from start to end, both counted: 2024年6月至2026年5月 → 24."""
     return (end[0] * 12 + end[1]) - (start[0] * 12 + start[1]) + 1
+
+
+# ---------------------------------------------------------------- a duration, as the guides write it
+_NUMERALS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_DURATION = re.compile(
+    r"^(?:共|为|约|不超过|不超过于|最长)?(?P<n>\d{1,2}(?:\.5)?|[一二两三四五六七八九十]{1,3})"
+    r"(?P<half>个半)?(?P<unit>年|个月|月)(?P<half2>半)?(?:内|以内|左右)?$"
+)
+
+
+def _number(text: str) -> float | None:
+    if not text:
+        return None
+    if text[0].isdigit():
+        return float(text)
+    if text == "十":
+        return 10.0
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return float(_NUMERALS[text]) if text in _NUMERALS else None
+    if (tens and tens not in _NUMERALS) or (ones and ones not in _NUMERALS):
+        return None
+    return float((_NUMERALS[tens] if tens else 1) * 10 + (_NUMERALS[ones] if ones else 0))
+
+
+def parse_duration(text: object) -> int | None:
+    """The months of a duration: ``3年`` → 36, ``18个月`` → 18, ``一年半`` / ``1.5年`` → 18; a year
+    (``2024年``) is no duration."""
+    m = _DURATION.match(compact(text))
+    if m is None:
+        return None
+    n = _number(m["n"])
+    if n is None:
+        return None
+    half = 0.5 if (m["half"] or m["half2"]) else 0.0
+    months = (n + half) * 12 if m["unit"] == "年" else n + half
+    return int(months) if months == int(months) and months > 0 else None
+
+
+def period_months(text: object) -> int | None:
+    """The months a period spans, both ends counted (``2024年6月至2026年5月`` → 24), or the months
+    of a duration (``2年`` → 24); None when neither can be read."""
+    period = parse_period(text)
+    if period is not None:
+        return months_spanned(*period)
+    return parse_duration(text)

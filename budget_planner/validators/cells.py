@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import cache
 
 from budget_planner import money
 from budget_planner.text import canonical, compact
@@ -34,6 +35,16 @@ SIGNATURES = (
     "报送日期",
     "签字",
     "盖章",
+    "经办人",
+    "分管领导",
+    "主管领导",
+    "主要负责人",
+    "制表日期",
+    "制表时间",
+    "填表日期",
+    "填报时间",
+    "审批人",
+    "复核人",
 )
 NOTES = ("注:", "注1", "说明:", "备注:", "附注", "填表说明")
 _SIGNATURE_FIRST = frozenset(s[0] for s in SIGNATURES)
@@ -86,6 +97,25 @@ def total_label(value: CellValue) -> RowKind | None:
     return None
 
 
+# what a 类型 may differ in from its list label: the punctuation between its words (知识产权强市，强县建设)
+_CATEGORY_PUNCTUATION = re.compile(r"[、,.·;:。，；：]")
+
+
+@cache
+def _loose_categories(categories: tuple[str, ...]) -> dict[str, str]:
+    return {_CATEGORY_PUNCTUATION.sub("", compact(c)): c for c in categories}
+
+
+def category_label(spec, text: object) -> str | None:
+    """The list label a 类型 stands for: whitespace ignored (``spec.is_category``), then the
+    punctuation between its words too — ``知识产权强市，强县建设`` is ``知识产权强市、强县建设``."""
+    got = spec.is_category(text)
+    if got is None and type(text) is str and spec.categories:
+        key = _CATEGORY_PUNCTUATION.sub("", compact(text))
+        got = _loose_categories(tuple(spec.categories)).get(key)
+    return got
+
+
 def _starts(value: CellValue, first: frozenset[str], prefixes: tuple[str, ...]) -> bool:
     if type(value) is not str:
         return False
@@ -98,6 +128,11 @@ def _starts(value: CellValue, first: frozenset[str], prefixes: tuple[str, ...]) 
 def is_signature(value: CellValue) -> bool:
     """A footer line's text: 填表人：…, 联系电话：…, 填报单位（盖章）：…"""
     return _starts(value, _SIGNATURE_FIRST, SIGNATURES)
+
+
+def is_breakdown(value: CellValue) -> bool:
+    """A line breaking down the row above (``其中：省级资金 15``): part of that row, not a project."""
+    return type(value) is str and compact(value[:40]).startswith("其中")
 
 
 def is_note(value: CellValue) -> bool:

@@ -120,3 +120,5 @@ class WorkbookGrid:
     sheets: list[SheetGrid] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # file-level warnings (file.macros_ignored)
     modified: dt.datetime | None = None  # the document properties' modified time, when stated
+    # a Word file only: its non-empty paragraphs outside tables, in order (a 申报书's cover page)
+    paragraphs: list[str] = field(default_factory=list)

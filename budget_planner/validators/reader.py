@@ -16,13 +16,15 @@ from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import BUDGET, budget_spec, load_specs
 from budget_planner.validators import budget_form, continued, detect, returns, units
+from budget_planner.validators.cells import category_label
 from budget_planner.validators.continued import Placed
 from budget_planner.validators.grid import SheetGrid, WorkbookGrid
-from budget_planner.validators.model import ParsedTable, RowKind, TableRow
+from budget_planner.validators.model import Field, ParsedTable, RowKind, TableRow
 from budget_planner.validators.report import Issue
 from budget_planner.validators.rows import read_rows
 
 FOOTER_ROWS = 8  # rows below a table searched for a 填报单位 line
+PARAGRAPHS = "正文"  # where a Word file's paragraphs outside tables are said to be
 
 
 def read_tables(
@@ -60,6 +62,8 @@ def _read_tables(
             others.append(sheet)
         found.extend(on_sheet)
     found = continued.merge(found)
+    if grid.paragraphs:  # a Word 申报书's cover page: 推荐单位名称：…, 项目名称：…
+        others.append(SheetGrid(name=PARAGRAPHS, values=[[p] for p in grid.paragraphs]))
     _complete_budget(found, others)
     fallback_line = next((t.line for t in found if t.line is not None and t.line.name), None)
     tables = []
@@ -94,8 +98,9 @@ def _read_tables(
 
 def _complete_budget(found: list[Placed], others: list[SheetGrid]) -> None:
     """A 申报书 as several Word tables (or sheets): §一 holds 项目名称, the period, the applicant and
-    the 推荐单位, §三 the money. Header fields the one 预算表 of a file lacks are read from the file's
-    sheets that hold no table; each keeps its own sheet and cell."""
+    the 推荐单位, §三 the money, and a Word file's cover page (paragraphs, ``正文``) may hold the
+    推荐单位 alone. Header fields the one 预算表 of a file lacks are read from the file's sheets that
+    hold no table, then from the cover; each keeps its own sheet and cell (a paragraph has none)."""
     budgets = [t for t in found if t.parsed.table == BUDGET and t.parsed.budget is not None]
     if len(budgets) != 1:
         return
@@ -109,6 +114,8 @@ def _complete_budget(found: list[Placed], others: list[SheetGrid]) -> None:
                 continue
             got = budget_form.read_text_field(sheet, labels, col)
             if got is not None and got.value:
+                if sheet.name == PARAGRAPHS:  # a paragraph has no cell to point at
+                    got = Field(got.raw, None, got.value)  # type: ignore[arg-type]
                 form.fields[col.key] = got
                 form.elsewhere[col.key] = sheet.name
     t.parsed.rows[0].fields = dict(form.fields)
@@ -252,7 +259,7 @@ def budget_key(form, unit: str | None):
     ref = resolve_table(table_ref)
     category = form.text("category")
     if ref is not None and category:
-        category = load_specs().table(ref).is_category(category) or category
+        category = category_label(load_specs().table(ref), category) or category
     return project_key(
         unit, ref or table_ref, category, form.text("project_name")
     ), category or None

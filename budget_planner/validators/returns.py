@@ -25,17 +25,21 @@ _IN_WAN = re.compile(r"\(万元?\)$")  # a label's own unit: 经费安排(万元
 
 
 # ---------------------------------------------------------------- nil returns
-def is_nil_row(
+NIL, STRUCK = "nil", "struck"
+
+
+def row_says_nothing(
     line: Sequence[CellValue],
     columns: Iterable[tuple[int, ColumnKind]],
     spec: TableSpec,
     words: frozenset[str] | None = None,
-) -> bool:
-    """A nil return's row: 无 / 暂无 / 本单位无需求 in one column or across the row, and nothing else
-    but a 序号, a 类型 of the list, a 0 or a dash. ``columns``: (0-based index, kind) read, text
-    columns first; ``words``: the nil words (``returns_spec().nil_words`` by default)."""
+) -> str | None:
+    """``NIL`` for a nil return's row: 无 / 暂无 / 本单位无需求 in one column or across the row;
+    ``STRUCK`` for a row crossed out with ``/`` or ``—`` and nothing else; else None. Besides those,
+    such a row holds nothing but a 序号, a 类型 of the list, a 0 or a dash. ``columns``: (0-based
+    index, kind) read, text columns first; ``words``: the nil words (``returns_spec().nil_words``)."""
     words = returns_spec().nil_words if words is None else words
-    said = False
+    said = marked = False
     n = len(line)
     for index, kind in columns:
         raw = line[index] if index < n else None
@@ -44,17 +48,29 @@ def is_nil_row(
         if type(raw) is not str:  # a number: only a 0 amount says nothing
             if kind is ColumnKind.AMOUNT and type(raw) in (int, float) and raw == 0:
                 continue
-            return False
+            return None
         if len(raw) > NIL_MAX_LEN:  # a project's text (the common case: decided at once)
-            return False
+            return None
         text = compact(raw)
         if not text:
             continue
         if text in words:
             said = True
-        elif not (text in NOTHING or (kind is ColumnKind.CATEGORY and spec.is_category(text))):
-            return False
-    return said
+        elif text in NOTHING:
+            marked = True
+        elif not (kind is ColumnKind.CATEGORY and spec.is_category(text)):
+            return None
+    return NIL if said else STRUCK if marked else None
+
+
+def is_nil_row(
+    line: Sequence[CellValue],
+    columns: Iterable[tuple[int, ColumnKind]],
+    spec: TableSpec,
+    words: frozenset[str] | None = None,
+) -> bool:
+    """A nil return's row (``row_says_nothing`` is ``NIL``)."""
+    return row_says_nothing(line, columns, spec, words) == NIL
 
 
 def nil_return_issue(table: ParsedTable) -> Issue | None:

@@ -25,7 +25,9 @@ from budget_planner.validators.amounts import parse_amount
 from budget_planner.validators.cells import (
     amount_issue,
     blank,
+    category_label,
     error_issue,
+    is_breakdown,
     is_note,
     is_numbering,
     is_signature,
@@ -36,13 +38,15 @@ from budget_planner.validators.cells import (
 from budget_planner.validators.grid import CellValue, ErrorValue, Formula, SheetGrid, column_letter
 from budget_planner.validators.model import Field, RowKind, TableRow
 from budget_planner.validators.report import Issue
-from budget_planner.validators.returns import hidden_issues, is_nil_row
+from budget_planner.validators.returns import NIL, STRUCK, hidden_issues, row_says_nothing
 
 BLANK_RUN_END = 20  # this many blank rows in a row end the table
 _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
 _TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
 _TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
 _MISSING = object()
+# warnings not given on a row that is not counted (a preset not taken up, a placeholder, an empty row)
+_UNCOUNTED_QUIET = frozenset({"amount.normalised"})
 # a group heading's numbering before its 类型: 一、 （一） 1. 1、 (canonical text: brackets half-width)
 _GROUP_NUMBER = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.])\s*"
@@ -177,6 +181,8 @@ class RowReader:
                 break
             if is_note(first_value) and not self._has_amount(line):
                 continue
+            if is_breakdown(first_value):
+                continue  # 其中：… under a row: its parts, already in its amount
             if self._is_header(cells):
                 if self._other_header(r, last + 1):
                     result.next_header = r
@@ -195,15 +201,24 @@ class RowReader:
             row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
             if kind is None:
                 row_kind = self._kind(row, line)
-                if row_kind is not RowKind.PLACEHOLDER and is_nil_row(
-                    line, self._read_kinds, self.spec, self._nil_words
-                ):
+                says = None
+                if row_kind is not RowKind.PLACEHOLDER:
+                    says = row_says_nothing(line, self._read_kinds, self.spec, self._nil_words)
+                if says == NIL:
                     row_kind = RowKind.NIL  # 无 / 暂无 / 本单位无需求: nothing to check in it
+                    del result.issues[said:]
+                elif says == STRUCK:
+                    row_kind = None  # crossed out with / or —: an empty row
                     del result.issues[said:]
                 elif self.category is not None:
                     category = row.category
+                if row_kind is not RowKind.PROJECT:
+                    # not counted: what was normalised in it (0.00 typed as text) is nobody's concern
+                    result.issues[said:] = [
+                        i for i in result.issues[said:] if i.code not in _UNCOUNTED_QUIET
+                    ]
                 if row_kind is None:
-                    continue  # nothing but a 序号 or a 类型: an empty template row
+                    continue  # nothing but a 序号, a 类型 or a 0: an empty template row
                 row.kind = row_kind
             else:
                 row.kind = kind
@@ -355,11 +370,11 @@ class RowReader:
             return RowKind.PLACEHOLDER
         if self.presets and name is not None and not tried and self._compact(name) in self.presets:
             return RowKind.PRESET_UNUSED
-        if name is not None or amount is not None or tried:
+        if name is not None or tried:
             return RowKind.PROJECT
         if any(c.index < len(line) and not blank(line[c.index]) for c in self.content):
             return RowKind.PROJECT  # a project's text without its name or amount
-        return None
+        return None  # at most a 0 amount (copied down a template's empty rows): not a project
 
     def _group_heading(self, cells: list[CellValue]) -> str | None:
         """The 类型 a group heading row names (its only cell, outside the 类型 column), else None."""
@@ -378,8 +393,8 @@ class RowReader:
         got = self._categories.get(text)
         if got is None:
             got = (
-                self.spec.is_category(text)
-                or self.spec.is_category(_GROUP_NUMBER.sub("", text))
+                category_label(self.spec, text)
+                or category_label(self.spec, _GROUP_NUMBER.sub("", text))
                 or text
             )
             if len(self._categories) < 4096:

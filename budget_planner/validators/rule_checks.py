@@ -10,7 +10,7 @@ from decimal import Decimal
 from budget_planner.money import plain
 from budget_planner.templates.spec import BUDGET
 from budget_planner.text import canonical, compact
-from budget_planner.validators.budget_period import months_spanned, parse_period
+from budget_planner.validators.budget_period import period_months
 from budget_planner.validators.codes import Severity
 from budget_planner.validators.grid import row_of
 from budget_planner.validators.model import Field, ParsedTable, TableRow
@@ -91,13 +91,12 @@ def _apply(
         if not text:
             return
         values.update(value=text, max_months=rule.max_months)
-        period = parse_period(text)
-        if period is None:
+        months = period_months(text)
+        if months is None:
             code, severity = f"{rule.code}.unreadable", Severity.WARNING
             template = rule.unreadable_message or rule.message
             values["months"] = "?"
         else:
-            months = months_spanned(*period)
             if months <= (rule.max_months or 0):
                 return
             values["months"] = months

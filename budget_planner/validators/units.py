@@ -29,6 +29,9 @@ _NEXT_LABEL = re.compile(
 )
 _BLANKS = re.compile(r"_+")
 _BRACKETED = re.compile(r"\(([^()]*)\)")  # on compact text: （…） is (…) after NFKC
+# a unit's legal form around its name (bare_name): the organ after it, a development zone's rank
+_ORGAN = re.compile(r"(管理委员会|管委会|人民政府|办公室)$")
+_ZONE_RANK = re.compile(r"国家级?(?=(高新|经济技术|经济开发|经开|综合保税|农业科技|自主创新))")
 
 
 @dataclass(frozen=True)
@@ -105,22 +108,44 @@ def _name(rest: str) -> str:
     return _BLANKS.sub("", rest).strip(":,;")
 
 
+def bare_name(name: object) -> str:
+    """A unit's name as compared when its legal form is written out: the organ after it
+    (管理委员会, 人民政府 …) and a development zone's rank (国家, 国家级) taken out —
+    衡阳国家高新技术产业开发区管理委员会 is the park the round knows as 衡阳高新技术产业开发区."""
+    text = compact(name)
+    bare = _ZONE_RANK.sub("", _ORGAN.sub("", text))
+    return bare if len(bare) >= 2 else text
+
+
+def _bare_unit(round_: Round, part: str) -> Unit | None:
+    bare = bare_name(part)
+    for unit in round_.units:
+        if any(bare_name(n) == bare for n in unit.names):
+            return unit
+    return None
+
+
 def unit_named(round_: Round, name: str) -> Unit | None:
     """The unit a written name stands for. A name with a bracketed sub-office
     (…管理委员会（…高新分局）) is matched on the whole name, then the part outside the brackets,
-    then the part inside: each exactly first, then as a name held inside it."""
+    then the part inside: each exactly first, then in its bare form (``bare_name``), then as a name
+    held inside it."""
     exact = round_.unit(name)
     if exact is not None:
         return exact
     text = compact(name)
     inside = [p for p in _BRACKETED.findall(text) if p]
-    if not inside:
-        return round_.find_unit_in(text)
-    parts = [p for p in (_BRACKETED.sub("", text), *inside) if p]
+    parts = [p for p in (_BRACKETED.sub("", text), *inside) if p] if inside else [text]
     for part in parts:
         unit = round_.unit(part)
         if unit is not None:
             return unit
+    for part in parts:
+        unit = _bare_unit(round_, part)
+        if unit is not None:
+            return unit
+    if not inside:
+        return round_.find_unit_in(text)
     for part in parts:
         unit = round_.find_unit_in(part)
         if unit is not None:

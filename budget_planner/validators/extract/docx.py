@@ -2,7 +2,10 @@
 
 Merged cells (horizontal ``gridSpan``, vertical ``vMerge``) keep their text in the top-left cell and are
 recorded in ``merged``; a cell's paragraphs are joined with "\\n". The non-empty paragraphs right above
-a table (title, 填报单位, 单位：万元) go to ``SheetGrid.preamble``.
+a table (title, 填报单位, 单位：万元) go to ``SheetGrid.preamble``. A table nested in a cell (WPS
+exports a 申报书's §三 inside a frame table's cell) is a table of its own, numbered right after the
+table holding it; the cell's paragraphs above it are its preamble (else the frame table's). The body's paragraphs outside
+tables (a 申报书's cover page) are kept in ``WorkbookGrid.paragraphs``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from budget_planner.validators.gate import DEFAULT_LIMITS, Limits
 from budget_planner.validators.grid import CellValue, SheetGrid, WorkbookGrid
 
 PREAMBLE_LINES = 6
+MAX_NESTING = 3  # tables in tables in tables: deeper ones are layout, not data
 _W_P, _W_TBL, _W_TR, _W_TC, _W_SDT = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt"))
 _W_VAL = qn("w:val")
 
@@ -137,21 +141,46 @@ def _too_large(name: str, rows: int, limits: Limits, cols: int = 0) -> Unreadabl
     )
 
 
+def _nested(tbl) -> Iterator[tuple[object, list[str]]]:
+    """The tables nested in a table's cells, in reading order, each with the cell's non-empty
+    paragraphs above it."""
+    for tr in _unwrap(tbl, (_W_TR,)):
+        for tc in _unwrap(tr, (_W_TC,)):
+            above: list[str] = []
+            for el in _unwrap(tc, (_W_P, _W_TBL)):
+                if el.tag == _W_P:
+                    text = _paragraph_text(el).strip()
+                    if text:
+                        above.append(text)
+                else:
+                    yield el, above
+                    above = []
+
+
 def read_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         modified = core_modified(zf)
         document = parse_xml(zf.read(main_part(zf)))
     body = document.find(qn("w:body"))
     sheets: list[SheetGrid] = []
+    paragraphs: list[str] = []
     above: list[str] = []
+
+    def add(tbl, preamble: list[str], depth: int = 0) -> None:
+        sheet = read_table(tbl, f"表格{len(sheets) + 1}", limits)
+        sheet.preamble = preamble[-PREAMBLE_LINES:]
+        sheets.append(sheet)
+        if depth < MAX_NESTING:
+            for inner, inner_above in _nested(tbl):  # a frame's own text, else what is above it
+                add(inner, inner_above or preamble, depth + 1)
+
     for el in _unwrap(body if body is not None else document, (_W_P, _W_TBL)):
         if el.tag == _W_P:
             text = _paragraph_text(el).strip()
             if text:
                 above.append(text)
+                paragraphs.append(text)
         else:
-            sheet = read_table(el, f"表格{len(sheets) + 1}", limits)
-            sheet.preamble = above[-PREAMBLE_LINES:]
-            sheets.append(sheet)
+            add(el, above)
             above = []
-    return WorkbookGrid(kind="docx", sheets=sheets, modified=modified)
+    return WorkbookGrid(kind="docx", sheets=sheets, modified=modified, paragraphs=paragraphs)
