@@ -99,7 +99,7 @@ def book_styles(workbook) -> Styles:
 
 def number(amount: Decimal | None) -> float | None:
     """The cell-write edge: an exact Decimal as the double an .xlsx cell holds (see module doc)."""
-    return None if amount is None else float(amount)
+    return None if amount is None else float(amount)  # edge: an .xlsx number cell is a double
 
 
 def write_money(ws: Worksheet, row: int, col: int, amount: Decimal | None, fmt) -> None:
