@@ -10,9 +10,9 @@ from parsed_tables import make_budget, make_table
 from budget_planner.aggregate.versions import Candidate
 from budget_planner.templates.round import BEIJING
 from budget_planner.templates.spec import BUDGET, load_specs
-from budget_planner.validators.model import ParsedTable
-from budget_planner.validators.pipeline import Checked
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Checked
+from budget_planner.validators.read.model import ParsedTable
+from budget_planner.validators.report.issues import Issue, Report
 
 
 def beijing_time(text: str) -> dt.datetime:

@@ -30,7 +30,7 @@ from budget_planner.money import plain
 from budget_planner.templates import metadata
 from budget_planner.templates.round import Round, load_round
 from budget_planner.templates.spec import TableSpec, budget_spec, load_specs
-from budget_planner.validators.grid import a1, column_letter
+from budget_planner.validators.intake.grid import a1, column_letter
 
 # ---------------------------------------------------------------- row vocabulary
 

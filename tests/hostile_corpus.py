@@ -27,7 +27,7 @@ import hostile_files as hf
 from builders import F, Layout, Submission, project
 from hostile_payloads import PAYLOAD_CELLS, payload_submission
 
-from budget_planner.validators.grid import a1, column_letter
+from budget_planner.validators.intake.grid import a1, column_letter
 
 SHEET = "Sheet1"
 XLSX = "清远市-表四.xlsx"
@@ -759,7 +759,7 @@ SLOW = ("hundred_thousand_rows",)
 
 def expected_exit(case: Case) -> int:
     """The command line's exit code: 2 unreadable, 1 some error, 0 warnings at most."""
-    from budget_planner.validators.codes import Severity, code
+    from budget_planner.validators.report.codes import Severity, code
 
     if case.expected.refused:
         return 2

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 import handmade
 from builders import F, Layout, Submission, project
 
-from budget_planner.validators.grid import a1
+from budget_planner.validators.intake.grid import a1
 
 MAIN_NS = handmade.MAIN_NS
 MB = 1024 * 1024
@@ -339,7 +339,7 @@ def layout_xls(lays: list[Layout]) -> bytes:
 
 
 def workbook_stream(xls: bytes) -> bytes:
-    from budget_planner.validators.cfb import CompoundFile
+    from budget_planner.validators.intake.cfb import CompoundFile
 
     cfb = CompoundFile(xls)
     entry = cfb.find("Workbook")

@@ -11,8 +11,8 @@ from decimal import Decimal, InvalidOperation
 from budget_planner.project_key import project_key
 from budget_planner.templates.spec import ColumnKind, budget_spec, load_specs
 from budget_planner.text import canonical
-from budget_planner.validators.grid import SheetGrid, a1
-from budget_planner.validators.model import BudgetForm, Field, ParsedTable, RowKind, TableRow
+from budget_planner.validators.intake.grid import SheetGrid, a1
+from budget_planner.validators.read.model import BudgetForm, Field, ParsedTable, RowKind, TableRow
 
 
 def _typed(kind: ColumnKind, raw: object) -> object:

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from budget_planner.money import plain
 from budget_planner.text import canonical, compact
-from budget_planner.validators.amounts import parse_amount, parse_count_amount
-from budget_planner.validators.grid import ErrorValue, Formula
+from budget_planner.validators.intake.grid import ErrorValue, Formula
+from budget_planner.validators.read.amounts import parse_amount, parse_count_amount
 
 D = Decimal
 

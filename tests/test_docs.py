@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from budget_planner.validators.codes import CODES
-from budget_planner.validators.rules import load_rules
+from budget_planner.validators.check.rules import load_rules
+from budget_planner.validators.report.codes import CODES
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

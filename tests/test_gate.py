@@ -17,8 +17,8 @@ import xlsxwriter
 import xlwt
 
 from budget_planner.errors import UnreadableFile
-from budget_planner.validators import gate_messages as msg
-from budget_planner.validators.gate import Container, Limits, check_container
+from budget_planner.validators.intake import gate_messages as msg
+from budget_planner.validators.intake.gate import Container, Limits, check_container
 
 SHEET = '<row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c><c r="B1"><v>50</v></c></row>'
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from parsed_tables import assign_ids, make_table
 
-from budget_planner.validators.model import RowKind
-from budget_planner.validators.schema import build_frame, table_schema, validate_tables
+from budget_planner.validators.check.schema import build_frame, table_schema, validate_tables
+from budget_planner.validators.read.model import RowKind
 
 CREATE = "知识产权高质量创造"
 PROTECT = "强化知识产权保护"

@@ -23,9 +23,9 @@ from budget_planner.storage import accounts
 from budget_planner.storage.db import make_engine, make_session_factory, upgrade
 from budget_planner.storage.models import Base, Role, Unit, User
 from budget_planner.templates.round import load_round
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import Checked, validate_bytes
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Checked, validate_bytes
+from budget_planner.validators.intake.extract import read_workbook
+from budget_planner.validators.report.issues import Issue, Report
 
 CHEAP_HASH = (
     "pbkdf2:sha256:1000"  # the real default (scrypt) is checked once, in the accounts tests

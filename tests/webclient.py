@@ -74,7 +74,7 @@ def seed(app: Flask, accounts: dict[str, tuple[str, str | None]] = ACCOUNTS) -> 
 def make_app(tmp_path: Path, monkeypatch, **config) -> Flask:
     """A seeded site in ``tmp_path`` (a test module's ``app`` fixture calls this)."""
     from budget_planner.storage import accounts
-    from budget_planner.validators.extract import read_workbook
+    from budget_planner.validators.intake.extract import read_workbook
     from budget_planner.web import create_app
 
     monkeypatch.setattr(accounts, "PASSWORD_METHOD", "pbkdf2:sha256:1000")  # fast hashing in tests

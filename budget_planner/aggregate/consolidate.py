@@ -26,7 +26,7 @@ from budget_planner.money import to_yuan
 from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import ALL_TABLES, BUDGET, COLLECTION_TABLES, load_specs
-from budget_planner.validators.model import ParsedTable
+from budget_planner.validators.read.model import ParsedTable
 
 if TYPE_CHECKING:
     import pandas as pd

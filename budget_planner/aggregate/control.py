@@ -19,10 +19,10 @@ from budget_planner.money import plain
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import ControlSpec, control_spec
 from budget_planner.text import canonical, compact
-from budget_planner.validators.amounts import UNREADABLE, parse_amount
-from budget_planner.validators.grid import CellValue, a1
-from budget_planner.validators.pipeline import Parse
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Parse
+from budget_planner.validators.intake.grid import CellValue, a1
+from budget_planner.validators.read.amounts import UNREADABLE, parse_amount
+from budget_planner.validators.report.issues import Issue, Report
 
 HEADER_SEARCH_ROWS = 30
 _BOM = b"\xef\xbb\xbf"
@@ -84,7 +84,7 @@ def _sheets(data: bytes, name: str, parse: Parse | None) -> list[tuple[str, list
     if is_csv(name):
         return [(PurePath(name).stem, _csv_rows(data, name))]
     if parse is None:  # the container gate, then the guarded parse worker, as for every upload
-        from budget_planner.validators.worker import parse_workbook as parse
+        from budget_planner.validators.intake.worker import parse_workbook as parse
     grid = parse(data, name)
     return [(s.name, s.values) for s in grid.sheets if s.visibility == "visible"]
 

@@ -18,9 +18,9 @@ from budget_planner.aggregate.status import TableStatus
 from budget_planner.templates.round import BEIJING
 from budget_planner.templates.spec import BUDGET
 from budget_planner.text import canonical
-from budget_planner.validators.model import ParsedTable
-from budget_planner.validators.pipeline import Checked
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Checked
+from budget_planner.validators.read.model import ParsedTable
+from budget_planner.validators.report.issues import Issue, Report
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 

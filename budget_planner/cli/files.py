@@ -48,8 +48,8 @@ def validate(
     round_file: Path | None,
 ) -> None:
     """校验报送文件，逐个单元格指出问题。退出码：0 无错误，1 有错误，2 用法错误或文件无法读取。"""
-    from budget_planner.validators.command import run
-    from budget_planner.validators.terminal import render
+    from budget_planner.app.validate import run
+    from budget_planner.validators.report.terminal import render
 
     outcome = run(files, load_round(round_file), unit=unit, annotate_dir=annotate_dir)
     click.echo(outcome.json() if as_json else render(outcome.reports), nl=as_json)
@@ -88,7 +88,7 @@ def aggregate(
     同一单位同一张表有多个文件时取最新版本。退出码：0 无错误，1 计入汇总的文件有错误，
     2 用法错误或文件无法读取；超出控制数不影响退出码。
     """
-    from budget_planner.aggregate.batch import LONG_BATCH, collect_files, run_aggregate
+    from budget_planner.app.aggregate import LONG_BATCH, collect_files, run_aggregate
 
     round_ = load_round(round_file)
     count = len(collect_files(paths, skip=out_file))

@@ -15,7 +15,7 @@ from budget_planner.aggregate.status import request_verdict
 from budget_planner.export.book_styles import SheetWriter, setup_sheet
 from budget_planner.export.xlsx_safe import Styles
 from budget_planner.templates.spec import COLLECTION_TABLES
-from budget_planner.validators.report import Issue, sort_issues
+from budget_planner.validators.report.issues import Issue, sort_issues
 
 UNCATEGORISED = "未分类"
 PIVOT_SHEET = "单位×类型"

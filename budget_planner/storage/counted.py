@@ -31,10 +31,10 @@ from budget_planner.templates.spec import (
     load_specs,
 )
 from budget_planner.text import canonical
-from budget_planner.validators.codes import Severity
-from budget_planner.validators.model import BudgetForm, Field, ParsedTable, RowKind, TableRow
-from budget_planner.validators.pipeline import Checked
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Checked
+from budget_planner.validators.read.model import BudgetForm, Field, ParsedTable, RowKind, TableRow
+from budget_planner.validators.report.codes import Severity
+from budget_planner.validators.report.issues import Issue, Report
 
 REASONS = {
     "approved": "已通过",

@@ -48,7 +48,7 @@ from budget_planner.storage.transitions import refresh_status
 from budget_planner.storage.types import utcnow
 from budget_planner.storage.workflow import TAKES_SCAN, VersionState, machine_states
 from budget_planner.templates.spec import ALL_TABLES
-from budget_planner.validators.pipeline import Checked
+from budget_planner.validators.check.pipeline import Checked
 
 
 def _insert(session: Session, model: type, **values: Any) -> None:

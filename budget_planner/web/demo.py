@@ -18,7 +18,7 @@ from budget_planner.errors import UsageError
 from budget_planner.storage import db as storage_db
 from budget_planner.storage import models, repository
 from budget_planner.templates.round import DEFAULT_ROUND, Round, load_round
-from budget_planner.validators.pipeline import Upload, validate_uploads
+from budget_planner.validators.check.pipeline import Upload, validate_uploads
 
 DEMO_FILE = "demo.sqlite3"
 DEMO_PASSWORD = "demo2024"

@@ -22,7 +22,7 @@ from budget_planner.errors import UnreadableFile, UsageError
 from budget_planner.storage import repository
 from budget_planner.storage.uploads import clean_file_name
 from budget_planner.templates.spec import COLLECTION_TABLES
-from budget_planner.validators.amounts import parse_amount
+from budget_planner.validators.read.amounts import parse_amount
 from budget_planner.web import consolidation, db, rounds
 from budget_planner.web.access import ADMIN, FINANCE, roles, user
 from budget_planner.web.forms import ActionForm

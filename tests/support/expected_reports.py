@@ -146,7 +146,7 @@ def compute() -> dict[str, dict]:
         reports["aggregate-examples"] = _aggregate_examples()
     finally:
         os.chdir(here)
-        from budget_planner.validators import worker
+        from budget_planner.validators.intake import worker
 
         worker.shutdown()
     return reports
