@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from parsed_tables import make_budget, make_table
 
+from budget_planner.templates.spec import resolve_table
 from budget_planner.validators.check.budget_checks import (
     budget_key,
     budget_row_mismatch,
     check_budget,
-    resolve_table,
 )
 from budget_planner.validators.report.issues import sort_issues
 

@@ -12,12 +12,8 @@ from typing import TYPE_CHECKING
 
 from budget_planner.aggregate.versions import CountedVersion
 from budget_planner.project_key import ProjectKey, matches_row
-from budget_planner.templates.spec import BUDGET, COLLECTION_TABLES, load_specs
-from budget_planner.validators.check.budget_checks import (
-    budget_key,
-    budget_row_mismatch,
-    resolve_table,
-)
+from budget_planner.templates.spec import BUDGET, COLLECTION_TABLES, load_specs, resolve_table
+from budget_planner.validators.check.budget_checks import budget_key, budget_row_mismatch
 from budget_planner.validators.read.model import TableRow
 from budget_planner.validators.report.issues import Issue
 

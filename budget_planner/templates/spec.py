@@ -282,3 +282,21 @@ def control_spec() -> ControlSpec:
     spec = load_specs().control
     assert spec is not None
     return spec
+
+
+def resolve_table(text: object) -> str | None:
+    """The collection table a 所属表 value names: 表四, （四）, 四, or its subtitle."""
+    wanted = compact(text)
+    if not wanted:
+        return None
+    for table_id in COLLECTION_TABLES:
+        spec = load_specs().table(table_id)
+        names = {
+            compact(table_id),
+            compact(f"({spec.number})"),
+            spec.number,
+            compact(spec.subtitle),
+        }
+        if wanted in names or any(len(n) > 2 and n in wanted for n in names):
+            return table_id
+    return None

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from budget_planner.money import plain
 from budget_planner.project_key import ProjectKey, matches_row, project_key
-from budget_planner.templates.spec import COLLECTION_TABLES, Column, Role, budget_spec, load_specs
+from budget_planner.templates.spec import Column, Role, budget_spec, load_specs, resolve_table
 from budget_planner.text import canonical, compact
 from budget_planner.validators.intake.grid import SheetGrid, parse_a1, row_of
 from budget_planner.validators.read.cells import blank, category_label
@@ -76,24 +76,6 @@ def _text_hint(form: BudgetForm, cols: list[Column], stated: Decimal) -> str:
 
 
 # ---------------------------------------------------------------- header block
-def resolve_table(text: object) -> str | None:
-    """The collection table a 所属表 value names: 表四, （四）, 四, or its subtitle."""
-    wanted = compact(text)
-    if not wanted:
-        return None
-    for table_id in COLLECTION_TABLES:
-        spec = load_specs().table(table_id)
-        names = {
-            compact(table_id),
-            compact(f"({spec.number})"),
-            spec.number,
-            compact(spec.subtitle),
-        }
-        if wanted in names or any(len(n) > 2 and n in wanted for n in names):
-            return table_id
-    return None
-
-
 def check_header(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
     """项目名称, 合计 and 省局项目支出 are filled in (the rest is optional or inferred)."""
     spec = budget_spec()

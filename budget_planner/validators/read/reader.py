@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
-from budget_planner.templates.spec import BUDGET, budget_spec, load_specs
+from budget_planner.templates.spec import BUDGET, budget_spec, load_specs, resolve_table
 from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.read import budget_form, continued, detect, returns, units
 from budget_planner.validators.read.cells import category_label
@@ -253,8 +253,6 @@ def _set_unit(parsed: ParsedTable, unit: str | None) -> None:
 
 def budget_key(form, unit: str | None):
     """(project key, 类型 as a list label when valid) of a 预算表: (unit, 所属表, 类型, 项目名称)."""
-    from budget_planner.validators.check.budget_checks import resolve_table
-
     table_ref = form.text("table_ref")
     ref = resolve_table(table_ref)
     category = form.text("category")
