@@ -144,7 +144,7 @@ def build_plan(
             state=rec.get("state") or "",
             reason=reasons.get(rec["key"], ""),
         )
-    balances = {b.unit: b for b in cons.reconciliation.units} if cons.reconciliation else {}
+    balances = {b.unit: b for b in cons.reconciliation.units}
     units, every = [], []
     for unit in cons.round.units:
         name = unit.short_name

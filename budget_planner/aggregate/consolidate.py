@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from budget_planner.aggregate.completeness import CompletenessCell, completeness_cells
 from budget_planner.aggregate.control import ControlNumbers
-from budget_planner.aggregate.reconcile import Reconciliation, reconcile
+from budget_planner.aggregate.reconcile import CONTROLLED_TABLE, Reconciliation, reconcile
 from budget_planner.aggregate.versions import CountedVersion
 from budget_planner.money import to_yuan
 from budget_planner.project_key import project_key
@@ -66,8 +66,8 @@ class Consolidation:
     unit_categories: dict[str, dict[str, Decimal]]  # unit → 类型 → total over 表一–表四
     total: Decimal  # province-wide, 表一–表四
     completeness: list[CompletenessCell]
+    reconciliation: Reconciliation
     control: ControlNumbers | None = None
-    reconciliation: Reconciliation | None = None
     row_counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (unit, table) → rows
 
     @property
@@ -277,7 +277,7 @@ def consolidate(
         key = (rec["unit"], rec["table"])
         row_counts[key] = row_counts.get(key, 0) + 1
     total = sum((table_totals[t] for t in COLLECTION_TABLES), Decimal(0))
-    result = Consolidation(
+    return Consolidation(
         round=round_,
         counted=list(counted),
         records=records,
@@ -287,11 +287,17 @@ def consolidate(
         unit_categories=unit_categories,
         total=total,
         completeness=completeness_cells(round_, counted),
+        reconciliation=reconcile(
+            round_,
+            counted,
+            control,
+            unit_totals=unit_totals,
+            table_totals=table_totals,
+            controlled_by_category=category_totals.get(CONTROLLED_TABLE, {}),
+        ),
         control=control,
         row_counts=row_counts,
     )
-    result.reconciliation = reconcile(result)
-    return result
 
 
 def _categories(table: str) -> tuple[str, ...]:

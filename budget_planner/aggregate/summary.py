@@ -36,7 +36,7 @@ def _version(v: CountedVersion, total: Decimal, rows: int) -> dict[str, Any]:
 
 
 def _budget_entry(cons: Consolidation, versions: list[CountedVersion]) -> dict[str, Any]:
-    checks = {id(c.version): c for c in cons.reconciliation.budgets} if cons.reconciliation else {}
+    checks = {id(c.version): c for c in cons.reconciliation.budgets}
     projects = {}
     total = Decimal(0)
     for v in versions:
@@ -106,7 +106,6 @@ def summary(
 ) -> dict[str, Any]:
     """The DESIGN §5 JSON of an aggregation (the listed keys first, then the added ones)."""
     rec = cons.reconciliation
-    assert rec is not None
     return {
         "units": _units(cons),
         "tables": {

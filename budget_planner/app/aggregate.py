@@ -126,7 +126,6 @@ class Aggregation:
     def text(self) -> str:
         """The short summary printed without --json."""
         cons, rec = self.consolidation, self.consolidation.reconciliation
-        assert rec is not None
         lines = [
             f"已汇总 {len(cons.counted)} 个表（{len({v.unit for v in cons.counted})} 个单位，"
             f"{len(self.files)} 个文件），汇总表：{self.written}",

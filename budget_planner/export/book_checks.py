@@ -67,7 +67,6 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
 
     Returns the first and last row of the unit lines (for the chart)."""
     rec = cons.reconciliation
-    assert rec is not None
     widths = [14.0, 22.0, 14.0, 14.0, 13.0, 13.0, 14.0, 36.0]
     ws = wb.add_worksheet(RECONCILE_SHEET)
     sheet = SheetWriter(ws, styles, widths)

@@ -35,8 +35,10 @@ from budget_planner.storage.transitions import parse_action
 from budget_planner.storage.uploads import clean_file_name
 from budget_planner.web import consolidation, db, rounds, upload_limits, uploads
 from budget_planner.web.access import ADMIN, FINANCE, UNIT, roles, user
+from budget_planner.web.auth import site_user
 from budget_planner.web.dashboard import now
 from budget_planner.web.errors import Unauthenticated
+from budget_planner.web.extensions import csrf, login_manager
 from budget_planner.web.review import version_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -51,8 +53,6 @@ def _token_user():
     header = request.headers.get("Authorization", "")
     if not header:
         return
-    from budget_planner.web.auth import login_manager, site_user
-
     scheme, _, token = header.strip().partition(" ")
     account = repository.user_by_token(db.session(), token) if scheme.lower() == BEARER else None
     if account is None:
@@ -74,8 +74,6 @@ def _csrf_for_sessions():
     """The blueprint is exempt from the site-wide CSRF check; a session (cookie) request is checked
     here, a token request is not (a browser cannot be tricked into sending the header)."""
     if not token_request():
-        from budget_planner.web.app import csrf
-
         csrf.protect()
 
 
