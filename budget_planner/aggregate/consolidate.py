@@ -25,7 +25,13 @@ from budget_planner.aggregate.versions import CountedVersion
 from budget_planner.money import to_yuan
 from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
-from budget_planner.templates.spec import ALL_TABLES, BUDGET, COLLECTION_TABLES, load_specs
+from budget_planner.templates.spec import (
+    ALL_TABLES,
+    BUDGET,
+    COLLECTION_TABLES,
+    budget_spec,
+    load_specs,
+)
 from budget_planner.validators.read.model import ParsedTable
 
 if TYPE_CHECKING:
@@ -50,9 +56,7 @@ BASE_COLUMNS = (
     "flagged",
     "state",  # the version's workflow state on the site (已提交 …), else 有错误 or ""
 )
-BUDGET_AMOUNT_KEYS = tuple(
-    c.key for c in (*load_specs().budget.sources, *load_specs().budget.expenses)
-)  # type: ignore[union-attr]
+BUDGET_AMOUNT_KEYS = tuple(c.key for c in (*budget_spec().sources, *budget_spec().expenses))
 
 
 @dataclass

@@ -84,7 +84,9 @@ def _sheets(data: bytes, name: str, parse: Parse | None) -> list[tuple[str, list
     if is_csv(name):
         return [(PurePath(name).stem, _csv_rows(data, name))]
     if parse is None:  # the container gate, then the guarded parse worker, as for every upload
-        from budget_planner.validators.intake.worker import parse_workbook as parse
+        from budget_planner.validators.intake.worker import parse_workbook
+
+        parse = parse_workbook
     grid = parse(data, name)
     return [(s.name, s.values) for s in grid.sheets if s.visibility == "visible"]
 

@@ -75,8 +75,11 @@ CONTROLLED_TABLE = "表四"
 class Balance(Protocol):
     """A unit's request against its control number (``aggregate.reconcile.UnitBalance``)."""
 
-    control: Decimal | None
-    has_request: bool
+    @property
+    def control(self) -> Decimal | None: ...
+
+    @property
+    def has_request(self) -> bool: ...
 
     @property
     def over(self) -> bool: ...

@@ -47,7 +47,7 @@ def _budget_entry(cons: Consolidation, versions: list[CountedVersion]) -> dict[s
         entry["provincial"] = _money(check.provincial) if check else None
         entry["table_ref"] = check.table_ref if check else None
         entry["row_amount"] = _money(check.row_amount) if check else None
-        entry["row_mismatch"] = bool(check) and any(
+        entry["row_mismatch"] = check is not None and any(
             i.code == "budget.row_mismatch" for i in check.issues
         )
         projects[v.project] = entry

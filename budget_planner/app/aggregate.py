@@ -234,4 +234,5 @@ def _consolidate(
         )
     except (OSError, FileCreateError) as exc:
         raise UsageError(f"无法写出汇总表“{out}”：{exc}（文件是否正在 Excel 中打开？）") from None
+    assert isinstance(written, Path)  # given a path, the writer returns it
     return Aggregation(files, results, choice, cons, control, written)

@@ -55,7 +55,7 @@ def end(code: int) -> NoReturn:
         worker.shutdown()
         for stream in (sys.stdout, sys.stderr):
             # a closed pipe (| head): nothing more to say
-            with suppress(OSError, ValueError):
-                stream.flush()
+            with suppress(OSError, ValueError, AttributeError):  # (None without a console)
+                stream.flush()  # type: ignore[union-attr]
         os._exit(code)
     sys.exit(code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO, cast
 
 import click
 
@@ -94,7 +95,7 @@ def aggregate(
     count = len(collect_files(paths, skip=out_file))
     show = count > 1 and (sys.stderr.isatty() or count >= LONG_BATCH)
     with click.progressbar(
-        length=count, label="校验报送文件", file=sys.stderr if show else _Null()
+        length=count, label="校验报送文件", file=sys.stderr if show else cast(TextIO, _Null())
     ) as bar:
         result = run_aggregate(
             paths, round_, out_file, control_path=control_file, progress=bar.update

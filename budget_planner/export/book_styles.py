@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -109,7 +110,9 @@ def write_money(ws: Worksheet, row: int, col: int, amount: Decimal | None, fmt) 
         ws.write_number(row, col, number(amount), fmt)
 
 
-def write_total(ws: Worksheet, row: int, col: int, formula: str, amount: Decimal, fmt) -> None:
+def write_total(
+    ws: Worksheet, row: int, col: int, formula: str, amount: Decimal | None, fmt
+) -> None:
     """A total as a formula, with the exact total as its cached value."""
     ws.write_formula(row, col, formula, fmt, number(amount))
 
@@ -213,14 +216,16 @@ class SheetWriter:
             width = sum(self.widths[first : last + 1])
             self._lines = max(self._lines, lines_needed(str(value), width))
 
-    def texts(self, row: int, values: list[object], style: str = "text", start: int = 0) -> None:
+    def texts(
+        self, row: int, values: Sequence[object], style: str = "text", start: int = 0
+    ) -> None:
         for col, value in enumerate(values, start=start):
             self.text(row, col, value, style)
 
     def money(self, row: int, col: int, amount: Decimal | None, style: str = "money") -> None:
         write_money(self.ws, row, col, amount, self.styles[style])
 
-    def total(self, row: int, col: int, formula: str, amount: Decimal, style: str) -> None:
+    def total(self, row: int, col: int, formula: str, amount: Decimal | None, style: str) -> None:
         write_total(self.ws, row, col, formula, amount, self.styles[style])
 
     def blank(self, row: int, col: int, style: str = "text") -> None:

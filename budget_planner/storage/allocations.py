@@ -129,7 +129,7 @@ def _problems(
             )
         elif amount < (projects[key].amount or Decimal(0)) and not reasons.get(key):
             problems[key] = (
-                f"“{projects[key].name}”核减 {plain(projects[key].amount - amount)} 万元，请填写核减理由"
+                f"“{projects[key].name}”核减 {plain((projects[key].amount or Decimal(0)) - amount)} 万元，请填写核减理由"
             )
     if control is not None and not problems:
         after = {k: a for k, a in {**current, **changes}.items() if a is not None}

@@ -106,8 +106,8 @@ def parsed_of(version: Version, unit: str) -> ParsedTable:
         file=version.original_name, sheet=version.sheet or "", table=table, unit=unit
     )
     if table == BUDGET:
-        spec = budget_spec()
-        amounts = {c.key for c in (*spec.sources, *spec.expenses)}
+        budget = budget_spec()
+        amounts = {c.key for c in (*budget.sources, *budget.expenses)}
         if version.rows:
             parsed.budget = BudgetForm(_fields(version.rows[0], amounts))
         return parsed

@@ -250,7 +250,7 @@ def locked_until(
     query = sa.select(LoginThrottle.key, LoginThrottle.locked_until).where(
         LoginThrottle.key.in_(wanted), LoginThrottle.locked_until > (now or utcnow())
     )
-    return {key: until for key, until in session.execute(query)}
+    return {key: until for key, until in session.execute(query) if until is not None}
 
 
 def forget(session: Session, key: str) -> bool:

@@ -286,7 +286,7 @@ def _store_tables(
         _attach(session, version, scan)
         renewed.add(submission.id)
         versions.append(StoredTable(version, new=True))
-        state = "有错误" if version.has_errors else "无错误"
+        checked = "有错误" if version.has_errors else "无错误"
         flag = "，在审核通过后上传" if version.after_approval else ""
         record(
             session,
@@ -295,7 +295,7 @@ def _store_tables(
             round_id=round_id,
             unit_id=unit.id,
             version_id=version.id,
-            detail=f"{label}第 {version.number} 版：{name}（{state}{flag}）",
+            detail=f"{label}第 {version.number} 版：{name}（{checked}{flag}）",
         )
     return versions
 

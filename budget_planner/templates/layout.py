@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Sequence
 
 # A column width unit is the width of "0" in the default font (Calibri 11: 7 px). A CJK glyph of the
 # 10 pt body font is about 13.3 px, a Latin glyph about half of that.
@@ -47,7 +48,7 @@ def wrapped_lines(text: str, width: float) -> int:
 
 
 def row_height(
-    texts_and_widths: list[tuple[str, float]], minimum: float, scale: float = 1.0
+    texts_and_widths: Sequence[tuple[str, float]], minimum: float, scale: float = 1.0
 ) -> float:
     """The height in points for a row holding these wrapped texts (``scale`` for larger fonts)."""
     lines = max((wrapped_lines(t, w) for t, w in texts_and_widths if t), default=0)

@@ -60,7 +60,7 @@ class SiteUser(UserMixin):
 
 
 def user() -> SiteUser:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    return current_user._get_current_object()
 
 
 def roles(*allowed: str) -> Callable:

@@ -185,7 +185,7 @@ def upload():
         raise UsageError("请用 files 字段上传至少一个文件（multipart/form-data）")
     upload_limits.check_count(len(chosen))
     scan = _scan()
-    files = [(f.read(), clean_file_name(f.filename)) for f in chosen]
+    files = [(f.read(), clean_file_name(f.filename or "")) for f in chosen]
     results = uploads.store_files(files, scan, unit_name)
     body = []
     for result in results:

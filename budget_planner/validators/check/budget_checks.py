@@ -290,8 +290,7 @@ def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow
     if provincial is None:
         return []
     amount_key = load_specs().table(table).amount_column.key
-    amounts = [(r, r.value(amount_key)) for r in matched]
-    amounts = [(r, a) for r, a in amounts if isinstance(a, Decimal)]
+    amounts = [(r, a) for r in matched if isinstance(a := r.value(amount_key), Decimal)]
     if not amounts or any(a == provincial for _, a in amounts):
         return []
     row, amount = amounts[0]

@@ -120,7 +120,9 @@ def _warm_schema() -> None:
 
 def _read(upload: Upload, round_: Round, parse: Parse | None) -> _File:
     if parse is None:
-        from budget_planner.validators.intake.worker import parse_workbook as parse
+        from budget_planner.validators.intake.worker import parse_workbook
+
+        parse = parse_workbook
     try:
         grid = parse(upload.data, upload.name)
     except UnreadableFile as exc:
@@ -168,8 +170,8 @@ def _check_batch(
                 found[id(owner[row_id])].extend(issues)
     table_rows = [r for t in tables if t.table in specs.tables for r in t.project_rows]
     for f in files:
-        for table_id, issues in find_duplicates(f.tables, round_).items():
-            found[table_id].extend(issues)
+        for table_key, issues in find_duplicates(f.tables, round_).items():
+            found[table_key].extend(issues)
         for t in f.tables:
             sheet = _sheet(f, t.sheet)
             if t.table in specs.tables:

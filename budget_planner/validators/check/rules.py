@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
+from typing import cast
 
 from budget_planner.errors import ConfigError
 from budget_planner.money import plain
@@ -134,7 +135,7 @@ def _tiers(raw: object, where: str) -> tuple[Tier, ...]:
 
 def _programmes(raw: object) -> dict[str, Programme]:
     found: dict[str, Programme] = {}
-    for item in raw or ():  # type: ignore[union-attr]
+    for item in cast(Iterable[dict], raw or ()):
         name = canonical(item.get("name", ""))
         if not name:
             raise ConfigError("项目类别（[[programmes]]）须给出 name")

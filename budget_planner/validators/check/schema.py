@@ -103,7 +103,7 @@ def _column_values(rows: list[TableRow], col: Column) -> list[object]:
             _yuan(v) if (v := r.fields.get(key, _NO_FIELD).value) is not None else None
             for r in rows
         ]
-    out = [
+    out: list[object] = [
         (v or None) if type(v := r.fields.get(key, _NO_FIELD).value) is str else _text(v)
         for r in rows
     ]

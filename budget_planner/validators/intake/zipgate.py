@@ -211,7 +211,8 @@ def _inflate(data: bytes, start: int, end: int, info: zipfile.ZipInfo):
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise UnreadableFile("file.corrupt", msg.CORRUPT)
     inflater = zlib.decompressobj(-15)
-    pos, pending = 0, b""
+    pos = 0
+    pending: bytes | memoryview = b""
     try:
         while not inflater.eof:
             if not pending:

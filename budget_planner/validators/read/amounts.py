@@ -114,7 +114,8 @@ def parse_amount(raw: CellValue | Decimal, *, numbers_are_text: bool = False) ->
             return too_large(str(raw))
         return AmountParse(Decimal(raw))  # type: ignore[arg-type]
     if kind is float:
-        if not -_MAX <= raw <= _MAX:  # type: ignore[operator]  (NaN compares false: too large)
+        # (NaN compares false: too large)
+        if not -_MAX <= raw <= _MAX:  # type: ignore[operator]
             return too_large(repr(raw))
         value, needs_rounding = from_float(raw)  # type: ignore[arg-type]
         if needs_rounding:
@@ -157,7 +158,7 @@ def _parse_text(raw: str, numbers_are_text: bool) -> AmountParse:
         return BLANK
     if text in NOTHING:
         return AmountParse(None, "amount.normalised", f"“{source}”视为未填")
-    notes: list[str] = []
+    notes = []
     issue: str | None = None
     if unicodedata.normalize("NFKC", raw) != raw:
         notes.append("全角字符已转为半角")

@@ -20,7 +20,7 @@ from functools import cache
 
 from budget_planner.templates.spec import BudgetSpec, Column, ColumnKind, budget_spec, load_specs
 from budget_planner.text import canonical, compact
-from budget_planner.validators.intake.grid import SheetGrid, a1
+from budget_planner.validators.intake.grid import CellValue, SheetGrid, a1
 from budget_planner.validators.read import yuan
 from budget_planner.validators.read.amounts import AmountParse, parse_amount
 from budget_planner.validators.read.budget_period import read_period
@@ -153,9 +153,8 @@ def right_of(sheet: SheetGrid, r: int, c: int) -> tuple[int, int]:
     start = merge_end(sheet, r, c) + 1
     line = sheet.values[r - 1] if r <= sheet.height else []
     for col in range(start, len(line) + 1):
-        if line[col - 1] is not None and not (
-            type(line[col - 1]) is str and not line[col - 1].strip()
-        ):
+        value = line[col - 1]
+        if value is not None and not (isinstance(value, str) and not value.strip()):
             return r, col
     return r, start
 
@@ -223,7 +222,7 @@ def _amount(
     place: tuple[int, int],
     headers: list[tuple[int, int]],
     numbers_are_text: bool,
-) -> tuple[AmountParse, tuple[int, int], object]:
+) -> tuple[AmountParse, tuple[int, int], CellValue]:
     r, c = place
     amount_col = _amount_column(r, headers)
     where = (r, amount_col) if amount_col and amount_col > c else right_of(sheet, r, c)

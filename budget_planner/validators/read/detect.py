@@ -182,7 +182,7 @@ def find_header(sheet: SheetGrid, start: int = 1, limit: int = SCAN_ROWS) -> Hea
 
     singles: dict[int, HeaderMatch | None] = {}
     for r in range(start, last + 1):
-        cells = [(c, (k,)) for c, k in keys[r] if k]
+        cells: list[tuple[int, tuple[str, ...]]] = [(c, (k,)) for c, k in keys[r] if k]
         singles[r] = _match(cells, (r,)) if len(cells) >= MIN_COLUMNS else None
 
     def score(m: HeaderMatch | None) -> int:

@@ -50,7 +50,6 @@ BLANK_RUN_END = 20  # this many blank rows in a row end the table
 _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
 _TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
 _TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
-_MISSING = object()
 # warnings not given on a row that is not counted (a preset not taken up, a placeholder, an empty row)
 _UNCOUNTED_QUIET = frozenset({"amount.normalised"})
 # a group heading's numbering before its 类型: 一、 （一） 1. 1、 (canonical text: brackets half-width)
@@ -341,8 +340,9 @@ class RowReader:
                 if fills and (r, index + 1) in fills:
                     value = text_value(self.sheet.get(*fills[(r, index + 1)]))
             elif type(raw) is str:
-                value = texts.get(raw, _MISSING)
-                if value is _MISSING:
+                if raw in texts:
+                    value = texts[raw]
+                else:
                     value = canonical(raw) or None  # text_value of a str, without its checks
                     if len(texts) < _TEXT_CACHE:
                         texts[raw] = value
@@ -374,7 +374,12 @@ class RowReader:
             (name is not None and is_placeholder(name)) or self._placeholder_work(row)
         ):
             return RowKind.PLACEHOLDER
-        if self.presets and name is not None and not tried and self._compact(name) in self.presets:
+        if (
+            self.presets
+            and isinstance(name, str)
+            and not tried
+            and self._compact(name) in self.presets
+        ):
             return RowKind.PRESET_UNUSED
         if name is not None or tried:
             return RowKind.PROJECT

@@ -57,11 +57,11 @@ def _line_name(text: str) -> tuple[str, bool] | None:
     if at < 0:
         return None
     rest = flat[at + len(label) :]
-    label = _AFTER_LABEL.match(rest)
-    labelled = bool(label and label.group())
+    after = _AFTER_LABEL.match(rest)
+    labelled = bool(after and after.group())
     if at > 0 and not labelled:
         return None  # 填报单位 inside a sentence, not a label
-    return _name(rest[label.end() if label else 0 :]), labelled
+    return _name(rest[after.end() if after else 0 :]), labelled
 
 
 def find_unit_line(sheet: SheetGrid, rows: Iterable[int]) -> UnitLine | None:

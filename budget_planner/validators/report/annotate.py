@@ -200,9 +200,9 @@ def _anchor(ws: Worksheet, ref: str) -> str:
 def _mark(wb: Workbook, issues: list[Issue]) -> None:
     by_cell: dict[tuple[str, str], list[Issue]] = defaultdict(list)
     for issue in sort_issues(issues):
-        if issue.sheet in wb.sheetnames and parse_a1(issue.cell):
-            ws = wb[issue.sheet]
-            by_cell[(issue.sheet, _anchor(ws, issue.cell))].append(issue)  # type: ignore[arg-type]
+        sheet, ref = issue.sheet, issue.cell
+        if sheet is not None and ref is not None and sheet in wb.sheetnames and parse_a1(ref):
+            by_cell[(sheet, _anchor(wb[sheet], ref))].append(issue)
     for (sheet, ref), found in by_cell.items():
         cell = wb[sheet][ref]
         worst = Severity.ERROR if any(i.is_error for i in found) else Severity.WARNING

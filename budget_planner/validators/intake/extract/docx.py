@@ -45,7 +45,7 @@ def _unwrap(parent, tags: tuple[str, ...]) -> Iterator:
 
 
 def _paragraph_text(p) -> str:
-    return Paragraph(p, None).text
+    return Paragraph(p, None).text  # type: ignore[arg-type]  # only the text is read
 
 
 def _cell_text(tc) -> str:
