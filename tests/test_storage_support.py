@@ -186,7 +186,7 @@ def validate(data: bytes, name: str, unit: str = "清远市") -> list[Checked]:
 def upload_table4(
     projects: dict[str, object], *, unit: str = "清远市", file: str = "清远市-表四.xlsx"
 ) -> tuple[bytes, list[Checked]]:
-    """A real 表四 workbook (tests/builders.py) and what the validation pipeline says about it."""
+    """A real 表四 workbook (tests/support/builders.py) and what the validation pipeline says about it."""
     data = make_table4(unit, table4_rows(projects))
     return data, validate(data, file, unit)
 

@@ -1,5 +1,5 @@
 """The saved reports: what ``budget-planner validate --json`` says of every file in ``examples/``,
-``tests/realworld2/``, ``tests/realworld3/`` and of every file ``tests/realworld_files.py`` makes, and
+``tests/realworld2/``, ``tests/realworld3/`` and of every file ``tests/support/realworld_files.py`` makes, and
 what ``budget-planner aggregate --json`` says of ``examples/`` with its control file.
 
 They are committed in ``tests/expected_reports/`` and ``tests/test_expected_reports.py`` recomputes
@@ -96,7 +96,7 @@ def _committed_sets() -> Iterator[tuple[str, Callable[[], dict]]]:
 
 
 def realworld_makers() -> list[tuple[str, Callable[[], tuple[str, bytes]]]]:
-    """Every maker of ``tests/realworld_files.py``: its public functions called without arguments."""
+    """Every maker of ``tests/support/realworld_files.py``: its public functions called without arguments."""
     import realworld_files as rw
 
     makers = []

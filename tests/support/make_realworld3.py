@@ -1,6 +1,6 @@
 """Write the third real-world set into ``tests/realworld3/``.
 
-    .venv/bin/python tests/make_realworld3.py [OUT_DIR]
+    .venv/bin/python tests/support/make_realworld3.py [OUT_DIR]
 
 The makers (``realworld3_province``, ``realworld3_hengyang``) write each file with openpyxl, xlwt,
 python-docx or the WPS-shaped writer ``realworld3_xml``; ``lo-*`` files are then opened and saved by
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from realworld3_files import Made, makers
 
-OUT = Path(__file__).resolve().parent / "realworld3"
+OUT = Path(__file__).resolve().parents[1] / "realworld3"
 _STEPS = {"lo-xlsx": ("xlsx",), "lo-xls": ("xls",), "lo-ods": ("ods", "xlsx")}
 
 

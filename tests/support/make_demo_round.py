@@ -1,8 +1,8 @@
 """Write the demo round's further submissions into ``examples/`` (for the README's ``aggregate`` tour).
 
-    .venv/bin/python tests/make_demo_round.py [OUT_DIR]
+    .venv/bin/python tests/support/make_demo_round.py [OUT_DIR]
 
-Six more cities, made with ``tests/builders.py`` the way staff make them: 广州市 (表四 with a merged
+Six more cities, made with ``tests/support/builders.py`` the way staff make them: 广州市 (表四 with a merged
 类型 column and a typed 合计), 深圳市 (表四 over its control number, and 表一), 佛山市 (表四 with a
 two-row header and 小计 rows, and 表二), 东莞市 (表四 sent twice: the newer document is the one
 without a suffix, the older one is named so that it sorts after it), 湛江市 (表四 and 表三) and 肇庆市
@@ -10,7 +10,7 @@ without a suffix, the older one is named so that it sorts after it), 湛江市 (
 the versions order the same after a ``git clone``. ``控制数.csv`` (UTF-8 with BOM, as Excel saves
 it) gives all 21 cities' control numbers. The files are committed; rerun after a change to the
 builders and commit the result. The other examples (清远市, 韶关市, 河源市, 梅州市) come from
-``tests/make_examples.py``.
+``tests/support/make_examples.py``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from synthetic_round import beijing, with_modified
 
 from budget_planner.templates.round import load_round
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PERFORMANCE = "完成年度目标任务，形成工作总结报告1份"
 ROUND = load_round()
 

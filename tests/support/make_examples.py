@@ -1,6 +1,6 @@
 """Write the sample submissions of ``examples/`` (inputs for the README tour and the demo).
 
-    .venv/bin/python tests/make_examples.py [OUT_DIR]
+    .venv/bin/python tests/support/make_examples.py [OUT_DIR]
 
 Each file is made the way a unit makes it: the issued template filled in with openpyxl (清远市), a
 hand-made copy with every quirk staff bring (韶关市), a table with planted mistakes (河源市), the Word
@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from budget_planner.templates.round import load_round
 from budget_planner.templates.writer import write_table_template
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PERFORMANCE = "完成年度目标任务，形成工作总结报告1份"
 BASIS = "《广东省知识产权保护和运用“十四五”规划》"
 NAVIGATION = "专利导航服务基地培育建设项目"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_002 = SEEDS / "002_9c68a371e715f530.txt"
 
 SECTION_MARKERS = {

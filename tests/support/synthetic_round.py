@@ -2,7 +2,7 @@
 careful reader of those files expects the aggregation to say (worked out from the inputs here, not by
 the code under test).
 
-Files are built with ``tests/builders.py``; the document's own modified time is set in
+Files are built with ``tests/support/builders.py``; the document's own modified time is set in
 docProps/core.xml, the file's time with ``os.utime``, so the versions order as they would on disk.
 """
 

@@ -1,5 +1,5 @@
 """Files made the way prefecture and county staff make them, written directly with openpyxl,
-xlsxwriter, xlwt and python-docx — deliberately not through ``tests/builders.py``, which shares the
+xlsxwriter, xlwt and python-docx — deliberately not through ``tests/support/builders.py``, which shares the
 reader's assumptions.
 
 Each maker returns ``(file name, bytes)``. The expected outcome of each file is written in

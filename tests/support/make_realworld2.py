@@ -1,6 +1,6 @@
 """Write the second real-world set (``realworld2_files``) into ``tests/realworld2/``.
 
-    .venv/bin/python tests/make_realworld2.py [OUT_DIR]
+    .venv/bin/python tests/support/make_realworld2.py [OUT_DIR]
 
 openpyxl and python-docx write each file; ``inline`` files then have every shared string rewritten as
 an inline string (``<c t="inlineStr"><is>…</is>``, rich text runs kept) and the shared-string part
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import realworld2_files as rw2
 
-OUT = Path(__file__).resolve().parent / "realworld2"
+OUT = Path(__file__).resolve().parents[1] / "realworld2"
 _SI = re.compile(rb"<si>(.*?)</si>", re.DOTALL)
 _SHARED_CELL = re.compile(rb'<c ([^>]*?)t="s"([^>]*)><v>(\d+)</v></c>')
 
