@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budget_planner.aggregate.consolidate import Consolidation, from_yuan
-from budget_planner.aggregate.reconcile import CONTROLLED_TABLE, UnitBalance
+from budget_planner.aggregate.reconcile import UnitBalance
 from budget_planner.aggregate.status import Verdict, unit_verdict
-from budget_planner.templates.spec import COLLECTION_TABLES
+from budget_planner.templates.spec import COLLECTION_TABLES, CONTROLLED_TABLE
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from budget_planner.aggregate.completeness import CompletenessCell, completeness_cells
 from budget_planner.aggregate.control import ControlNumbers
-from budget_planner.aggregate.reconcile import CONTROLLED_TABLE, Reconciliation, reconcile
+from budget_planner.aggregate.reconcile import Reconciliation, reconcile
 from budget_planner.aggregate.versions import CountedVersion
 from budget_planner.money import to_yuan
 from budget_planner.project_key import project_key
@@ -29,6 +29,7 @@ from budget_planner.templates.spec import (
     ALL_TABLES,
     BUDGET,
     COLLECTION_TABLES,
+    CONTROLLED_TABLE,
     budget_spec,
     load_specs,
 )
@@ -309,8 +310,9 @@ def _categories(table: str) -> tuple[str, ...]:
 
 
 def all_categories() -> tuple[str, ...]:
-    """Every 类型 of 表一–表四 in list order (表四's list first: it is the superset)."""
+    """Every 类型 of 表一–表四 in list order (the longest list first: 表四's, the superset)."""
     cats: dict[str, None] = {}
-    for table in ("表四", *COLLECTION_TABLES):
+    widest = max(COLLECTION_TABLES, key=lambda t: len(_categories(t)))
+    for table in (widest, *COLLECTION_TABLES):
         cats.update(dict.fromkeys(_categories(table)))
     return tuple(cats)

@@ -14,12 +14,17 @@ from budget_planner.aggregate.control import ControlNumbers
 from budget_planner.aggregate.versions import CountedVersion
 from budget_planner.project_key import ProjectKey, matches_row
 from budget_planner.templates.round import Round
-from budget_planner.templates.spec import BUDGET, COLLECTION_TABLES, load_specs, resolve_table
+from budget_planner.templates.spec import (
+    BUDGET,
+    COLLECTION_TABLES,
+    CONTROLLED_TABLE,
+    load_specs,
+    resolve_table,
+)
 from budget_planner.validators.check.budget_checks import budget_key, budget_row_mismatch
 from budget_planner.validators.read.model import TableRow
 from budget_planner.validators.report.issues import Issue
 
-CONTROLLED_TABLE = "表四"  # the control numbers are for the funds devolved to the units
 SHARE_PLACES = Decimal("0.0001")
 
 

@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
+from budget_planner.templates.spec import CONTROLLED_TABLE
+
 
 class TableStatus(StrEnum):
     """Where a unit × table stands. ``MISSING``: nothing (live) was received."""
@@ -67,9 +69,6 @@ def least_advanced(statuses: Iterable[TableStatus]) -> TableStatus:
 class Verdict(NamedTuple):
     label: str
     tone: str  # good / warn / bad / muted
-
-
-CONTROLLED_TABLE = "表四"
 
 
 class Balance(Protocol):

@@ -21,6 +21,7 @@ from budget_planner.storage import repository
 from budget_planner.storage.counted import StoredCounted
 from budget_planner.storage.eligibility import AllocationView
 from budget_planner.templates.round import Round
+from budget_planner.templates.spec import CONTROLLED_TABLE
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -53,7 +54,7 @@ class Consolidated:
         data["approved"] = {
             unit.unit: {
                 "approved": plain(unit.approved()),
-                "approved_controlled": plain(unit.approved("表四")),
+                "approved_controlled": plain(unit.approved(CONTROLLED_TABLE)),
                 "over": unit.over,
             }
             for unit in self.plan().units

@@ -10,11 +10,10 @@ from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from budget_planner.aggregate.consolidate import Consolidation, all_categories
-from budget_planner.aggregate.reconcile import CONTROLLED_TABLE
 from budget_planner.aggregate.status import request_verdict
 from budget_planner.export.book_styles import SheetWriter, setup_sheet
 from budget_planner.export.xlsx_safe import Styles
-from budget_planner.templates.spec import COLLECTION_TABLES
+from budget_planner.templates.spec import COLLECTION_TABLES, CONTROLLED_TABLE
 from budget_planner.validators.report.issues import Issue, sort_issues
 
 UNCATEGORISED = "未分类"

@@ -25,8 +25,8 @@ from budget_planner.storage.queries import get_version, project_rows
 from budget_planner.storage.rounds import find_unit
 from budget_planner.storage.scope import Actor, NotFound, as_scope, load_actor, require_role
 from budget_planner.storage.types import utcnow
+from budget_planner.templates.spec import CONTROLLED_TABLE
 
-CONTROLLED_TABLE = "表四"  # the control number bounds the funds devolved to a unit (DESIGN §2)
 MAX_REASON = 500
 
 

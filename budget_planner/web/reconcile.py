@@ -17,11 +17,10 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from budget_planner.aggregate.control import read_control
-from budget_planner.aggregate.reconcile import CONTROLLED_TABLE
 from budget_planner.errors import UnreadableFile, UsageError
 from budget_planner.storage import repository
 from budget_planner.storage.uploads import clean_file_name
-from budget_planner.templates.spec import COLLECTION_TABLES
+from budget_planner.templates.spec import COLLECTION_TABLES, CONTROLLED_TABLE
 from budget_planner.validators.read.amounts import parse_amount
 from budget_planner.web import consolidation, db, rounds
 from budget_planner.web.access import ADMIN, FINANCE, roles, user

@@ -15,7 +15,8 @@ from budget_planner.validators.intake.grid import SheetGrid, parse_a1, row_of
 from budget_planner.validators.read.cells import blank, category_label
 from budget_planner.validators.read.model import BudgetForm, ParsedTable, TableRow
 from budget_planner.validators.read.programmes import same_project
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.codes import TEXT_AMOUNTS
+from budget_planner.validators.report.issues import Issue, issue
 
 _NUMBERING = re.compile(r"^[0-9一二三四五六七八九十]+[、.．]")
 _BRACKETED = re.compile(r"\([^()]*\)")
@@ -40,17 +41,17 @@ def check_budget(table: ParsedTable, sheet: SheetGrid | None = None) -> list[Iss
     ]
 
 
-def _issue(code: str, message: str, table: ParsedTable, form: BudgetForm, col: Column, value=None):
+def _issue(code: str, parsed: ParsedTable, form: BudgetForm, col: Column, value=None, **fields):
     f = form.fields.get(col.key)
     cell = f.cell if f is not None else None
-    return Issue(
+    return issue(
         code,
-        message,
-        sheet=table.sheet_of(key=col.key),
+        sheet=parsed.sheet_of(key=col.key),
         cell=cell,
         row=row_of(cell),
         column=short_label(col),
         value=value,
+        **fields,
     )
 
 
@@ -71,7 +72,7 @@ def _text_hint(form: BudgetForm, cols: list[Column], stated: Decimal) -> str:
     """Why a sum shown by Excel differs: amounts typed as text, which its SUM leaves out."""
     as_text = [c for c in cols if isinstance(getattr(form.fields.get(c.key), "raw", None), str)]
     if as_text and _sum(form, [c for c in cols if c not in as_text]) == stated:
-        return "：有金额以文本形式填写，Excel 求和时不计入，请改为数字"
+        return TEXT_AMOUNTS
     return ""
 
 
@@ -81,11 +82,11 @@ def check_header(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
     spec = budget_spec()
     for col in spec.header:
         if col.required and not form.text(col.key):
-            yield _issue("required.missing", f"“{col.label}”为必填项", table, form, col)
+            yield _issue("required.missing", table, form, col, label=col.label)
     for col in spec.sources:
         f = form.fields.get(col.key)
         if col.required and (f is None or blank(f.raw)):
-            yield _issue("required.missing", f"“{short_label(col)}”为必填项", table, form, col)
+            yield _issue("required.missing", table, form, col, label=short_label(col))
     category = next((c for c in spec.header if c.role is Role.CATEGORY), None)
     table_ref = next((c for c in spec.header if c.key == "table_ref"), None)
     if category is None or table_ref is None or not form.text(category.key):
@@ -97,11 +98,13 @@ def check_header(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
         if category_label(ref_spec, given) is None:
             yield _issue(
                 "category.unknown",
-                f"{category.label}“{given}”不在{ref}的列表中，应为：{'、'.join(ref_spec.categories)}",
                 table,
                 form,
                 category,
                 given,
+                label=category.label,
+                table=ref,
+                allowed="、".join(ref_spec.categories),
             )
 
 
@@ -121,12 +124,15 @@ def check_sources(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
     if stated != summed:
         yield _issue(
             "budget.sources_mismatch",
-            f"{short_label(total_col)} {plain(stated)} 与各项资金来源之和 {plain(summed)} 不符"
-            f"（差 {plain(stated - summed)}）{_text_hint(form, parts, stated)}",
             table,
             form,
             total_col,
             plain(stated),
+            label=short_label(total_col),
+            stated=plain(stated),
+            summed=plain(summed),
+            difference=plain(stated - summed),
+            hint=_text_hint(form, parts, stated),
         )
 
 
@@ -144,12 +150,15 @@ def check_expenses(table: ParsedTable, form: BudgetForm) -> Iterator[Issue]:
     if stated != summed:
         yield _issue(
             "budget.expenses_mismatch",
-            f"{short_label(provincial_col)} {plain(stated)} 与支出明细之和 {plain(summed)} 不符"
-            f"（差 {plain(stated - summed)}）{_text_hint(form, list(lines), stated)}",
             table,
             form,
             provincial_col,
             plain(stated),
+            label=short_label(provincial_col),
+            stated=plain(stated),
+            summed=plain(summed),
+            difference=plain(stated - summed),
+            hint=_text_hint(form, list(lines), stated),
         )
 
 
@@ -207,12 +216,13 @@ def check_notes(table: ParsedTable, form: BudgetForm, sheet: SheetGrid | None) -
             continue
         yield _issue(
             "budget.other_without_note",
-            f"{short_label(col)} {plain(amount)} 万元未注明用途：请在该行注明，"
-            f"或在“{budget_spec().note.label}”中说明",
             table,
             form,
             col,
             plain(amount),
+            label=short_label(col),
+            amount=plain(amount),
+            note_label=budget_spec().note.label,
         )
 
 
@@ -276,11 +286,12 @@ def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow
         return [
             _issue(
                 "budget.no_row",
-                f"{where}中找不到项目“{name}”，请核对项目名称是否与需求征集表一致",
                 budget_table,
                 form,
                 name_col,
                 name,
+                where=where,
+                name=name,
             )
         ]
     table = matched[0].key.table  # type: ignore[union-attr]
@@ -298,11 +309,15 @@ def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow
     return [
         _issue(
             "budget.row_mismatch",
-            f"{short_label(provincial_col)} {plain(provincial)} 与{table} {where}"
-            f"“{name}”的金额 {plain(amount)} 不符",
             budget_table,
             form,
             provincial_col,
             plain(provincial),
+            label=short_label(provincial_col),
+            provincial=plain(provincial),
+            table=table,
+            where=where,
+            name=name,
+            amount=plain(amount),
         )
     ]

@@ -15,7 +15,8 @@ from budget_planner.validators.intake.grid import CellValue, SheetGrid, a1, row_
 from budget_planner.validators.read.amounts import parse_amount, parse_count_amount
 from budget_planner.validators.read.cells import blank
 from budget_planner.validators.read.model import ParsedTable, RowKind, TableRow
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.codes import TEXT_AMOUNTS
+from budget_planner.validators.report.issues import Issue, issue
 
 DOCUMENT = re.compile(r"《[^《》]+》")
 UPPER_BOUND = re.compile(r"不超过|不高于|最高|最多|以内")
@@ -66,15 +67,15 @@ def drop_consequences_of_shift(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.code not in ROW_CELL_CODES or (i.sheet, i.row) not in rows]
 
 
-def _issue(code: str, message: str, table: ParsedTable, row: TableRow, col: Column, value=None):
-    return Issue(
+def _issue(code: str, table: ParsedTable, row: TableRow, col: Column, value=None, **fields):
+    return issue(
         code,
-        message,
         sheet=table.sheet_of(row),
         cell=row.cell(col.key),
         row=row.excel_row,
         column=col.label,
         value=value,
+        **fields,
     )
 
 
@@ -105,14 +106,7 @@ def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
                 continue
             parsed = parse_count_amount(text)
             if parsed is None:
-                yield _issue(
-                    "count_amount.unreadable",
-                    f"无法从“{text}”读出项目数和单项金额，请按“3个×20万元”或“2项，每项25万元”填写",
-                    table,
-                    row,
-                    col,
-                    text,
-                )
+                yield _issue("count_amount.unreadable", table, row, col, text, text=text)
                 continue
             funding = row.value(amount.key)
             if not isinstance(funding, Decimal):
@@ -123,11 +117,14 @@ def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
             if not agrees:
                 yield _issue(
                     "count_amount.mismatch",
-                    f"“{text}”合计 {plain(product)} 万元，与{amount.label} {plain(funding)} 不符",
                     table,
                     row,
                     col,
                     text,
+                    text=text,
+                    product=plain(product),
+                    label=amount.label,
+                    funding=plain(funding),
                 )
 
 
@@ -151,20 +148,20 @@ def _total_issue(
     summed = _sum(rows, col.key)
     if stated == summed:
         return None
-    message = (
-        f"{word} {plain(stated)} 与明细之和 {plain(summed)} 不符（差 {plain(stated - summed)}）"
-    )
     typed_as_numbers = [r for r in rows if not isinstance(r.fields[col.key].raw, str)]
-    if len(typed_as_numbers) < len(rows) and _sum(typed_as_numbers, col.key) == stated:
-        message += "：有金额以文本形式填写，Excel 求和时不计入，请改为数字"
-    return Issue(
+    as_text = len(typed_as_numbers) < len(rows) and _sum(typed_as_numbers, col.key) == stated
+    return issue(
         "total.mismatch",
-        message,
         sheet=sheet or table.sheet,
         cell=cell,
         row=row_of(cell),
         column=col.label,
         value=plain(stated),
+        word=word,
+        stated=plain(stated),
+        summed=plain(summed),
+        difference=plain(stated - summed),
+        hint=TEXT_AMOUNTS if as_text else "",
     )
 
 
@@ -256,11 +253,11 @@ def check_policy_basis(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
             if isinstance(text, str) and text and not DOCUMENT.search(text):
                 yield _issue(
                     "policy_basis.no_document",
-                    f"“{col.label}”未写明政策文件名称，请用书名号《》标出文件",
                     table,
                     row,
                     col,
                     text if len(text) <= 40 else text[:40] + "…",
+                    label=col.label,
                 )
 
 
@@ -295,11 +292,13 @@ def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue
             )
             yield _issue(
                 "amount.in_text_column",
-                f"“{col.label}”填的是数字“{shown}”，应为文字；金额请填在“{amount.label}”列",
                 table,
                 row,
                 col,
                 shown,
+                label=col.label,
+                shown=shown,
+                amount_label=amount.label,
             )
 
 
@@ -363,13 +362,16 @@ def check_shifted_rows(
             if signs:
                 where, should = a1(row.excel_row, amount_col + s), a1(row.excel_row, amount_col)
                 side, back = ("右", "左") if s == 1 else ("左", "右")
-                yield Issue(
+                yield issue(
                     "row.shifted",
-                    f"第 {row.excel_row} 行整行向{side}错位了一列（{spec.amount_column.label}在 {where}，"
-                    f"应在 {should}），请将该行内容向{back}移一列",
                     sheet=table.sheet_of(row),
                     cell=should,
                     row=row.excel_row,
                     column=spec.amount_column.label,
+                    side=side,
+                    back=back,
+                    amount_label=spec.amount_column.label,
+                    found=where,
+                    should=should,
                 )
                 break

@@ -13,7 +13,7 @@ from budget_planner.templates.round import Round
 from budget_planner.templates.spec import COLLECTION_TABLES, load_specs
 from budget_planner.validators.read.model import ParsedTable, TableRow
 from budget_planner.validators.read.rows import preset_names
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import Issue, issue
 
 
 def find_duplicates(tables: Iterable[ParsedTable], round_: Round) -> dict[int, list[Issue]]:
@@ -51,13 +51,15 @@ def _issue(table: ParsedTable, row: TableRow, first: tuple[ParsedTable, TableRow
     extra = "".join(
         f"、{spec.column(k).label}“{row.value(k)}”" for k in spec.key_columns if row.value(k)
     )
-    return Issue(
-        code="project.duplicate",
-        message=f"{name_col.label}“{f.value}”{extra}与{where}重复：同一项目只填一行，"
-        "如确是两个项目请改用不同的名称",
+    return issue(
+        "project.duplicate",
         sheet=sheet,
         cell=f.cell,
         row=row.excel_row,
         column=name_col.label,
         value=str(f.value),
+        label=name_col.label,
+        name=f.value,
+        also=extra,
+        first=where,
     )

@@ -22,12 +22,11 @@ from budget_planner.validators.check.duplicates import find_duplicates
 from budget_planner.validators.check.rule_checks import apply_rules
 from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.read.model import ParsedTable
-from budget_planner.validators.read.reader import read_tables, summarise
-from budget_planner.validators.report.issues import Issue, Report, sort_issues
+from budget_planner.validators.read.reader import read_tables, summarise, unknown_issue
+from budget_planner.validators.report.issues import Issue, Report, sort_issues, unreadable
 
 Parse = Callable[[bytes, str], WorkbookGrid]
 _SCHEMA = "budget_planner.validators.check.schema"
-CORRUPT = "文件已损坏，无法读取：请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ def _read(upload: Upload, round_: Round, parse: Parse | None) -> _File:
     except UnreadableFile as exc:
         return _File(upload, error=exc)
     except Exception:  # a parser failing on a broken file: that file's error, nothing more
-        return _File(upload, error=UnreadableFile("file.corrupt", CORRUPT))
+        return _File(upload, error=unreadable("file.corrupt"))
     tables = read_tables(grid, upload.name, round_, upload.expected_unit)
     return _File(upload, grid=grid, tables=list(tables))
 
@@ -194,7 +193,7 @@ def _checked(f: _File, found: dict[int, list[Issue]]) -> list[Checked]:
     assert f.grid is not None
     modified = f.grid.modified
     if not f.tables:
-        issue = Issue("table.unknown", "文件中没有找到可识别的需求征集表或预算表")
+        issue = unknown_issue()
         issues = [*f.grid.issues, *(i for s in f.grid.sheets for i in s.issues), issue]
         return [Checked(Report(file=upload.name, issues=_tidy(issues)), None, modified, f.grid)]
     placed = {name for t in f.tables for name in t.sheets}

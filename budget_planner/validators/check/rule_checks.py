@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from typing import Any
 
 from budget_planner.money import plain
 from budget_planner.templates.spec import BUDGET
@@ -16,7 +17,7 @@ from budget_planner.validators.read.budget_period import period_months
 from budget_planner.validators.read.model import Field, ParsedTable, TableRow
 from budget_planner.validators.read.programmes import names_programme
 from budget_planner.validators.report.codes import Severity
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import Issue, issue
 
 
 # ---------------------------------------------------------------- applying
@@ -77,7 +78,7 @@ def _apply(
 ) -> Iterator[Issue]:
     assert table.table is not None
     f = fields.get(rule.field)
-    values: dict[str, object] = {"label": ruleset.label(table.table, rule.field)}
+    values: dict[str, Any] = {"label": ruleset.label(table.table, rule.field)}
     if f is None or not _text(fields, rule.field):
         if rule.kind == "max_period" and table.table == BUDGET:
             yield _missing(rule, table, values)
@@ -119,26 +120,28 @@ def _apply(
             if value == expected:
                 return
         values.update(value=plain(value), base=plain(base), expected=plain(expected))
-    yield Issue(
+    yield issue(
         code,
-        template.format_map(values),
         sheet=table.sheet_of(row, None if row else rule.field),
         cell=f.cell,
         row=row_of(f.cell),
-        column=values["label"],  # type: ignore[arg-type]
-        value=str(values["value"]),
+        column=str(values["label"]),
+        value=str(values.pop("value")),
         severity=severity,
+        template=template,
+        **values,
     )
 
 
-def _missing(rule: Rule, table: ParsedTable, values: dict[str, object]) -> Issue:
+def _missing(rule: Rule, table: ParsedTable, values: dict[str, Any]) -> Issue:
     """rule.<name>.unreadable when the field a period rule needs is not on the 预算表 at all."""
-    values = {**values, "value": "", "months": "?", "max_months": rule.max_months}
+    values = {**values, "months": "?", "max_months": rule.max_months}
     template = rule.missing_message or rule.unreadable_message or rule.message
-    return Issue(
+    return issue(
         f"{rule.code}.unreadable",
-        template.format_map(values),
         sheet=table.sheet,
         column=str(values["label"]),
         severity=Severity.WARNING,
+        template=template,
+        **values,
     )

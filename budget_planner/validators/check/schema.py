@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ from budget_planner.templates.spec import Column, ColumnKind, TableSpec, load_sp
 from budget_planner.text import canonical
 from budget_planner.validators.read.cells import blank
 from budget_planner.validators.read.model import Field, ParsedTable, TableRow
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import Issue, issue
 
 _INT64_MAX = 2**63 - 1
 _SHOWN_CHARS = 40  # how much of an over-long text an issue repeats
@@ -33,41 +34,38 @@ _NO_FIELD = Field(None, "")  # a column the table does not have: its value is No
 
 @dataclass(frozen=True)
 class TableSchema:
-    """The pandera schema of one table type and, per column, the issue code of each of its checks."""
+    """The pandera schema of one table type; each check carries its issue code as its ``error``."""
 
     spec: TableSpec
     schema: pa.DataFrameSchema
-    codes: dict[str, tuple[str, ...]]  # column key → code of check 0, 1, …
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        return tuple(c for c in self.spec.columns if c.key in self.codes)
+        return tuple(c for c in self.spec.columns if c.key in self.schema.columns)
 
 
-def _column_schema(spec: TableSpec, col: Column) -> tuple[pa.Column, tuple[str, ...]]:
-    checks: list[tuple[pa.Check, str]] = []
+def _column_schema(spec: TableSpec, col: Column) -> pa.Column:
+    checks: list[pa.Check] = []
     if col.kind is ColumnKind.AMOUNT:
-        checks.append((pa.Check.ge(0), "amount.negative"))
+        checks.append(pa.Check.ge(0, error="amount.negative"))
     else:
         if col.kind is ColumnKind.CATEGORY and spec.categories:
-            checks.append((pa.Check.isin(list(spec.categories)), "category.unknown"))
+            checks.append(pa.Check.isin(list(spec.categories), error="category.unknown"))
         if col.max_length:
-            checks.append((pa.Check.str_length(max_value=col.max_length), "text.too_long"))
+            checks.append(pa.Check.str_length(max_value=col.max_length, error="text.too_long"))
     # no dtype check: build_frame sets the dtypes (object text, Int64 元) and nothing coerces
-    column = pa.Column(
-        None, nullable=not col.required, checks=[c for c, _ in checks], coerce=False, name=col.key
-    )
-    return column, tuple(code for _, code in checks)
+    # a missing required value is pandera's not_nullable failure: required.missing
+    return pa.Column(None, nullable=not col.required, checks=checks, coerce=False, name=col.key)
 
 
 @cache
 def table_schema(spec: TableSpec) -> TableSchema:
     """The schema of one table type, built from its spec once per process."""
-    columns, codes = {}, {}
+    columns = {}
     for col in spec.columns:
         if col.kind is ColumnKind.SERIAL:
             continue
-        columns[col.key], codes[col.key] = _column_schema(spec, col)
+        columns[col.key] = _column_schema(spec, col)
     schema = pa.DataFrameSchema(
         columns,
         # no index check: validate_tables has checked the row ids unique while collecting them
@@ -75,7 +73,7 @@ def table_schema(spec: TableSpec) -> TableSchema:
         coerce=False,
         name=spec.id,
     )
-    return TableSchema(spec, schema, codes)
+    return TableSchema(spec, schema)
 
 
 def _text(value: object) -> str | None:
@@ -143,32 +141,32 @@ def _issue(
         return None
     label = col.label
     value = row.value(col.key)
+    fields: dict[str, Any] = {"label": label}
     if code == "required.missing":
         if not blank(f.raw):  # something is there but unreadable: the reader reported it
             return None
-        message, shown = f"“{label}”为必填项", None
+        shown = None
     elif code == "category.unknown":
         if blank(f.raw):  # inherited from the group's first row, reported there
             return None
         shown = _text(value) or canonical(f.raw)
-        message = f"{label}“{shown}”不在列表中，应为：{'、'.join(ts.spec.categories)}"
+        fields.update(table=ts.spec.id, allowed="、".join(ts.spec.categories))
     elif code == "amount.negative":
         shown = plain(value) if isinstance(value, Decimal) else canonical(f.raw)
-        message = f"{label}不能为负数"
     elif code == "text.too_long":
         text = _text(value) or ""
         shown = _shown(text)
-        message = f"“{label}”超过 {col.max_length} 字（现 {len(text)} 字）"
+        fields.update(max_length=col.max_length, length=len(text))
     else:  # pragma: no cover - every check of table_schema has a code
         raise AssertionError(code)
-    return Issue(
+    return issue(
         code,
-        message,
         sheet=table.sheet_of(row),
         cell=f.cell,
         row=row.excel_row,
         column=label,
         value=shown,
+        **fields,
     )
 
 
@@ -199,21 +197,17 @@ def _translate(
 ) -> dict[int, list[Issue]]:
     columns = {c.key: c for c in ts.columns}
     found: dict[int, list[Issue]] = {}
-    for column, check, number, index in zip(
-        failures["column"],
-        failures["check"],
-        failures["check_number"],
-        failures["index"],
-        strict=True,
+    for column, check, index in zip(
+        failures["column"], failures["check"], failures["index"], strict=True
     ):
         if column not in columns or index is None or pd.isna(index):
             # a frame-level failure (dtype, strictness) would be a bug in build_frame
             raise AssertionError(f"unexpected schema failure: {column} {check}")
-        code = "required.missing" if check == "not_nullable" else ts.codes[column][int(number)]
+        code = "required.missing" if check == "not_nullable" else check  # the check's error
         table, row = where[int(index)]
-        issue = _issue(code, table, row, columns[column], ts)
-        if issue is not None:
-            found.setdefault(row.row_id, []).append(issue)
+        made = _issue(code, table, row, columns[column], ts)
+        if made is not None:
+            found.setdefault(row.row_id, []).append(made)
     return found
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from budget_planner.errors import UnreadableFile
-from budget_planner.validators.intake import gate_messages as msg
 from budget_planner.validators.intake.cfb import MAGIC as CFB_MAGIC
 from budget_planner.validators.intake.cfb import CfbError, CompoundFile
+from budget_planner.validators.report.issues import unreadable
 
 MB = 1024 * 1024
 Kind = Literal["xlsx", "xlsm", "xls", "docx"]
@@ -47,9 +47,9 @@ class Container:
 def check_container(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Container:
     """The kind of an upload that may be parsed; UnreadableFile (file.*) for anything else."""
     if not data:
-        raise UnreadableFile("file.empty", msg.EMPTY)
+        raise unreadable("file.empty")
     if len(data) > limits.max_upload:
-        raise UnreadableFile("file.too_large", msg.upload_too_large(len(data), limits.max_upload))
+        raise unreadable("file.too_large", size_mb=len(data) / MB, limit_mb=limits.max_upload / MB)
     if data[:4] == b"PK\x03\x04":
         from budget_planner.validators.intake.zipgate import check_zip
 
@@ -58,9 +58,9 @@ def check_container(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> 
     if data[:8] == CFB_MAGIC:
         return _check_cfb(data)
     if data[:2] == b"PK":  # an empty or spanned zip archive
-        raise UnreadableFile("file.corrupt", msg.CORRUPT)
+        raise unreadable("file.corrupt")
     if len(data) >= 4 and CFB_MAGIC.startswith(data[:8]):  # cut off inside the header
-        raise UnreadableFile("file.corrupt", msg.CORRUPT)
+        raise unreadable("file.corrupt")
     raise _not_a_workbook(data, name)
 
 
@@ -69,17 +69,17 @@ def _check_cfb(data: bytes) -> Container:
         cfb = CompoundFile(data)
         names = {n.lower() for n in cfb.names()}
         if "encryptioninfo" in names or "encryptedpackage" in names:
-            raise UnreadableFile("file.encrypted", msg.ENCRYPTED)
+            raise unreadable("file.encrypted")
         book = cfb.find("Workbook") or cfb.find("Book")
         if book is not None:
             if _has_filepass(cfb.read_start(book, 256 * 1024)):
-                raise UnreadableFile("file.encrypted", msg.ENCRYPTED)
+                raise unreadable("file.encrypted")
             return Container("xls", macros="_vba_project_cur" in names)
     except CfbError as exc:
-        raise UnreadableFile("file.corrupt", msg.CORRUPT) from exc
+        raise unreadable("file.corrupt") from exc
     if "worddocument" in names:
-        raise UnreadableFile("file.not_spreadsheet", msg.DOC)
-    raise UnreadableFile("file.not_spreadsheet", msg.NOT_SPREADSHEET)
+        raise unreadable("file.not_spreadsheet", "doc")
+    raise unreadable("file.not_spreadsheet")
 
 
 def _has_filepass(stream: bytes) -> bool:
@@ -119,28 +119,26 @@ def _text_head(data: bytes) -> str | None:
 def _not_a_workbook(data: bytes, name: str) -> UnreadableFile:
     named_excel = name.lower().endswith(EXCEL_SUFFIXES)
     if data.startswith(b"%PDF"):
-        return UnreadableFile("file.not_spreadsheet", msg.PDF)
+        return unreadable("file.not_spreadsheet", "pdf")
     if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\0", b"MM\0*")):
-        return UnreadableFile("file.not_spreadsheet", msg.IMAGE)
+        return unreadable("file.not_spreadsheet", "image")
     if data.startswith(b"{\\rtf"):
-        return UnreadableFile("file.not_spreadsheet", msg.RTF)
+        return unreadable("file.not_spreadsheet", "rtf")
     head = _text_head(data)
     if head is None:
-        return UnreadableFile("file.not_spreadsheet", msg.NOT_SPREADSHEET)
+        return unreadable("file.not_spreadsheet")
     if head.startswith("<?xml") and (
         "urn:schemas-microsoft-com:office:spreadsheet" in head or "excel.sheet" in head
     ):
-        message = msg.FAKE_XML
+        content: str | None = "xml"
     elif head.startswith(
         ("<html", "<!doctype html", "<table", "<meta", "<head", "<body", "<style", "<tr")
     ) or ("<html" in head[:1024]):
-        message = msg.FAKE_HTML
+        content = "html"
     elif head.startswith("mime-version:"):
-        message = msg.FAKE_MHT
+        content = "mht"
     else:
-        message = msg.FAKE_TEXT
+        content = None  # plain text (a CSV)
     if named_excel:
-        return UnreadableFile("file.fake_excel", message)
-    return UnreadableFile(
-        "file.not_spreadsheet", msg.TEXT if message == msg.FAKE_TEXT else msg.NOT_SPREADSHEET
-    )
+        return unreadable("file.fake_excel", content)
+    return unreadable("file.not_spreadsheet", "text" if content is None else None)

@@ -48,6 +48,8 @@ from typing import Any
 from budget_planner.errors import UnreadableFile
 from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Container, Limits, check_container
 from budget_planner.validators.intake.grid import WorkbookGrid
+from budget_planner.validators.report.codes import message
+from budget_planner.validators.report.issues import unreadable
 
 MB = 1024 * 1024
 MEMORY_LIMIT = 1024 * MB  # RLIMIT_AS of a worker
@@ -61,15 +63,6 @@ STARTUP_TIMEOUT = 60.0
 WARM_SOON_SIZE = 256 * 1024  # from this upload size on, the first worker starts during the gate
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 _START = "import sys; from budget_planner.validators.intake.worker import serve; serve(*map(int, sys.argv[1:]))"
-
-DIED = (
-    "读取文件时解析程序异常退出，文件可能已损坏或结构异常。"
-    "请在 Excel 中打开，把表格复制到新工作簿、另存为 .xlsx 后重新上传。"
-)
-OUT_OF_MEMORY = (
-    "文件内容过大或结构异常，读取时超出了内存限制。"
-    "请删除多余的工作表、行列和图片，另存为 .xlsx 后重新上传；仍不行请分成几个文件上传。"
-)
 
 
 def cpu_budget(size: int) -> float:
@@ -105,12 +98,7 @@ def _arm_cpu_limit(budget: float, clock: Callable[[], float] = time.process_time
 
 
 def _timed_out(seconds: float, cpu: bool = False) -> UnreadableFile:
-    what = f"CPU 时间超过 {seconds:.0f} 秒" if cpu else f"超过 {seconds:.0f} 秒"
-    return UnreadableFile(
-        "file.timeout",
-        f"读取文件超时（{what}），文件可能过大或结构异常。"
-        "请删除多余的工作表和行列、另存为 .xlsx 后重新上传；仍超时请分成几个文件上传。",
-    )
+    return unreadable("file.timeout", "cpu" if cpu else None, seconds=seconds)
 
 
 def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
@@ -146,12 +134,19 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
         except UnreadableFile as exc:
             reply = ("unreadable", exc.code, exc.message)
         except MemoryError:
-            reply = ("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire")
+            reply = (
+                "unreadable",
+                "file.corrupt",
+                message("file.corrupt", "out_of_memory"),
+                "retire",
+            )
         del data, task
         try:
             conn.send(reply)
         except MemoryError:
-            conn.send(("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire"))
+            conn.send(
+                ("unreadable", "file.corrupt", message("file.corrupt", "out_of_memory"), "retire")
+            )
         finally:
             gc.enable()
         if reply[-1] == "retire":  # after a MemoryError the process is not to be trusted
@@ -225,7 +220,7 @@ class _Worker:
             self.kill()
             if self.process.returncode == -signal.SIGXCPU:  # over this file's CPU budget
                 raise _timed_out(task[-1] or 0, cpu=True) from exc
-            raise UnreadableFile("file.corrupt", DIED) from exc
+            raise unreadable("file.corrupt", "parser_died") from exc
         if reply is None:
             self.kill()
             raise _timed_out(timeout)

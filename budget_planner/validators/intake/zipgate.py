@@ -16,8 +16,9 @@ import struct
 import zipfile
 import zlib
 
-from budget_planner.errors import UnreadableFile
-from budget_planner.validators.intake import gate_messages as msg
+from budget_planner.validators.report.issues import unreadable
+
+MB = 1024 * 1024
 
 READ = 1024 * 1024
 _MAIN_TYPES = {
@@ -99,22 +100,22 @@ def check_zip(data: bytes, name: str, limits) -> tuple[str, bool]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise UnreadableFile("file.corrupt", msg.CORRUPT) from exc
+        raise unreadable("file.corrupt") from exc
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.max_parts:
-            raise UnreadableFile("file.too_large", msg.too_many_parts(len(infos), limits.max_parts))
+            raise unreadable("file.too_large", "parts", count=len(infos), limit=limits.max_parts)
         seen: set[str] = set()
         for info in infos:
             if _bad_name(info.filename) or info.filename.lower() in seen:
-                raise UnreadableFile("file.corrupt", msg.BAD_PART_NAME)
+                raise unreadable("file.corrupt", "bad_part_name")
             seen.add(info.filename.lower())
             if info.flag_bits & 0x1:
-                raise UnreadableFile("file.encrypted", msg.ENCRYPTED)
+                raise unreadable("file.encrypted")
             if info.file_size > limits.max_part_size:
-                raise UnreadableFile("file.too_large", msg.part_too_large(limits))
+                raise unreadable("file.too_large", "part", limit_mb=limits.max_part_size / MB)
         if sum(i.file_size for i in infos) > limits.max_total_size:
-            raise UnreadableFile("file.too_large", msg.total_too_large(limits))
+            raise unreadable("file.too_large", "total", limit_mb=limits.max_total_size / MB)
         _inflate_all(data, infos, limits)  # every part checked before any is read
         kind, macros = _kind(zf, seen)
     return kind, macros
@@ -123,7 +124,7 @@ def check_zip(data: bytes, name: str, limits) -> tuple[str, bool]:
 def _kind(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, bool]:
     has_vba = any(n.endswith("vbaproject.bin") for n in names)
     if "mimetype" in names:  # OpenDocument (.ods / .odt)
-        raise UnreadableFile("file.not_spreadsheet", msg.OPEN_DOCUMENT)
+        raise unreadable("file.not_spreadsheet", "open_document")
     types = b""
     if "[content_types].xml" in names:
         real = next(n for n in zf.namelist() if n.lower() == "[content_types].xml")
@@ -137,14 +138,14 @@ def _kind(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, bool]:
                 kind = "xlsm"
             return kind, macros or has_vba
         if b"sheet.binary" in found.lower():
-            raise UnreadableFile("file.not_spreadsheet", msg.XLSB)
+            raise unreadable("file.not_spreadsheet", "xlsb")
     if "xl/workbook.xml" in names:
         return ("xlsm" if has_vba else "xlsx"), has_vba
     if "word/document.xml" in names:
         return "docx", has_vba
     if "xl/workbook.bin" in names:
-        raise UnreadableFile("file.not_spreadsheet", msg.XLSB)
-    raise UnreadableFile("file.not_spreadsheet", msg.NOT_SPREADSHEET)
+        raise unreadable("file.not_spreadsheet", "xlsb")
+    raise unreadable("file.not_spreadsheet")
 
 
 def _inflate_all(data: bytes, infos: list[zipfile.ZipInfo], limits) -> None:
@@ -163,16 +164,16 @@ def _inflate_all(data: bytes, infos: list[zipfile.ZipInfo], limits) -> None:
             size += len(chunk)
             total += len(chunk)
             if size > info.file_size:  # the header understates the size: it lies
-                raise UnreadableFile("file.corrupt", msg.CORRUPT)
+                raise unreadable("file.corrupt")
             if size > limits.max_part_size:
-                raise UnreadableFile("file.too_large", msg.part_too_large(limits))
+                raise unreadable("file.too_large", "part", limit_mb=limits.max_part_size / MB)
             if total > limits.max_total_size:
-                raise UnreadableFile("file.too_large", msg.total_too_large(limits))
+                raise unreadable("file.too_large", "total", limit_mb=limits.max_total_size / MB)
             if watch.feed(chunk):
-                raise UnreadableFile("file.dtd", msg.DTD)
+                raise unreadable("file.dtd")
             crc = zlib.crc32(chunk, crc)
         if size != info.file_size or crc != info.CRC:
-            raise UnreadableFile("file.corrupt", msg.CORRUPT)
+            raise unreadable("file.corrupt")
 
 
 def _local_extents(data: bytes, infos: list[zipfile.ZipInfo]) -> dict[int, tuple[int, int]]:
@@ -182,7 +183,7 @@ def _local_extents(data: bytes, infos: list[zipfile.ZipInfo]) -> dict[int, tuple
     for info in sorted(infos, key=lambda i: i.header_offset):
         at = info.header_offset
         if at < previous_end or data[at : at + 4] != b"PK\x03\x04" or at + 30 > len(data):
-            raise UnreadableFile("file.corrupt", msg.CORRUPT)
+            raise unreadable("file.corrupt")
         name_len, extra_len = struct.unpack_from("<HH", data, at + 26)
         start = at + 30 + name_len + extra_len
         try:
@@ -190,10 +191,10 @@ def _local_extents(data: bytes, infos: list[zipfile.ZipInfo]) -> dict[int, tuple
         except UnicodeEncodeError:
             central = b""
         if data[at + 30 : at + 30 + name_len] != central:  # a name in two versions
-            raise UnreadableFile("file.corrupt", msg.BAD_PART_NAME)
+            raise unreadable("file.corrupt", "bad_part_name")
         end = start + info.compress_size
         if end > len(data):
-            raise UnreadableFile("file.corrupt", msg.CORRUPT)
+            raise unreadable("file.corrupt")
         extents[id(info)] = (start, end)
         previous_end = end
     return extents
@@ -204,12 +205,12 @@ def _inflate(data: bytes, start: int, end: int, info: zipfile.ZipInfo):
     raw = memoryview(data)[start:end]
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
-            raise UnreadableFile("file.corrupt", msg.CORRUPT)
+            raise unreadable("file.corrupt")
         for pos in range(0, len(raw), READ):
             yield bytes(raw[pos : pos + READ])
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
-        raise UnreadableFile("file.corrupt", msg.CORRUPT)
+        raise unreadable("file.corrupt")
     inflater = zlib.decompressobj(-15)
     pos = 0
     pending: bytes | memoryview = b""
@@ -217,11 +218,11 @@ def _inflate(data: bytes, start: int, end: int, info: zipfile.ZipInfo):
         while not inflater.eof:
             if not pending:
                 if pos >= len(raw):
-                    raise UnreadableFile("file.corrupt", msg.CORRUPT)  # the stream is cut short
+                    raise unreadable("file.corrupt")  # the stream is cut short
                 pending, pos = raw[pos : pos + READ], pos + READ
             chunk = inflater.decompress(pending, READ)
             pending = inflater.unconsumed_tail
             if chunk:
                 yield chunk
     except zlib.error as exc:
-        raise UnreadableFile("file.corrupt", msg.CORRUPT) from exc
+        raise unreadable("file.corrupt") from exc

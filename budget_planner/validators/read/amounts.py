@@ -53,7 +53,9 @@ class AmountParse(NamedTuple):
     value: Decimal | None
     # amount.normalised / .rounded / .in_yuan / .not_number / .too_large, cell.error_value, or None
     issue: str | None = None
-    note: str = ""  # what was normalised or why it failed, in Chinese, quoting the cell
+    case: str | None = None  # the code's situation (its template in ``codes``)
+    raw: str = ""  # the cell as the message quotes it
+    changes: str = ""  # what was normalised, in Chinese, for the message
 
     @property
     def ok(self) -> bool:
@@ -66,9 +68,7 @@ BLANK = AmountParse(None)
 
 def too_large(source: str) -> AmountParse:
     """A value beyond ``MAX_AMOUNT`` or not finite: an error at its cell, left out of every total."""
-    return AmountParse(
-        None, "amount.too_large", f"“{source}”超过 100 亿元（1,000,000 万元）或不是有限数"
-    )
+    return AmountParse(None, "amount.too_large", raw=source)
 
 
 def _round(value: Decimal, source: str, issue: str | None, notes: list[str]) -> AmountParse:
@@ -78,11 +78,16 @@ def _round(value: Decimal, source: str, issue: str | None, notes: list[str]) -> 
     if value.as_tuple().exponent < -4:  # type: ignore[operator]
         rounded = money.quantize(value)
         notes.append(f"四舍五入为 {money.plain(rounded)}")
-        return AmountParse(rounded, issue or "amount.rounded", f"“{source}”{'，'.join(notes)}")
+        code = issue or "amount.rounded"
+        return AmountParse(rounded, code, _case(code), source, "，".join(notes))
     if issue is None and notes:
         issue = "amount.normalised"
-    note = f"“{source}”{'，'.join(notes)}" if notes else ""
-    return AmountParse(value, issue, note)
+    return AmountParse(value, issue, _case(issue), source, "，".join(notes))
+
+
+def _case(code: str | None) -> str | None:
+    """An amount typed with 元 in its own cell is amount.in_yuan's "cell" situation."""
+    return "cell" if code == "amount.in_yuan" else None
 
 
 def from_float(value: float) -> tuple[Decimal, bool]:
@@ -126,7 +131,7 @@ def parse_amount(raw: CellValue | Decimal, *, numbers_are_text: bool = False) ->
     if kind is str:
         return _parse_text(raw, numbers_are_text)  # type: ignore[arg-type]
     if isinstance(raw, ErrorValue):
-        return AmountParse(None, "cell.error_value", f"单元格为错误值 {raw}")
+        return AmountParse(None, "cell.error_value", "amount", str(raw))
     if isinstance(raw, Formula):
         return BLANK  # the extractor already reported formula.no_cached_value
     if isinstance(raw, Decimal):
@@ -134,17 +139,12 @@ def parse_amount(raw: CellValue | Decimal, *, numbers_are_text: bool = False) ->
             return too_large(str(raw))
         return _round(raw, money.plain(raw) or "", None, [])
     if isinstance(raw, bool):
-        return AmountParse(None, "amount.not_number", f"“{'是' if raw else '否'}”不是数字")
+        return AmountParse(None, "amount.not_number", raw="是" if raw else "否")
     if isinstance(raw, dt.datetime | dt.date | dt.time):
-        return AmountParse(
-            None,
-            "amount.not_number",
-            f"“{raw}”是日期或时间，不是数字（Excel 会把 5.1 这样的输入自动转成日期，"
-            "请先把单元格设为数值格式）",
-        )
+        return AmountParse(None, "amount.not_number", "date", str(raw))
     if isinstance(raw, str):  # another str subclass
         return _parse_text(str(raw), numbers_are_text)
-    return AmountParse(None, "amount.not_number", f"“{raw}”不是数字")
+    return AmountParse(None, "amount.not_number", raw=str(raw))
 
 
 def _parse_text(raw: str, numbers_are_text: bool) -> AmountParse:
@@ -157,7 +157,7 @@ def _parse_text(raw: str, numbers_are_text: bool) -> AmountParse:
     if not text:
         return BLANK
     if text in NOTHING:
-        return AmountParse(None, "amount.normalised", f"“{source}”视为未填")
+        return AmountParse(None, "amount.normalised", "nothing", source)
     notes = []
     issue: str | None = None
     if unicodedata.normalize("NFKC", raw) != raw:
@@ -184,7 +184,7 @@ def _parse_text(raw: str, numbers_are_text: bool) -> AmountParse:
             notes.append(f"已去掉“{suffix}”")
         break
     if not _NUMBER.fullmatch(text):
-        return AmountParse(None, "amount.not_number", f"“{source}”不是数字")
+        return AmountParse(None, "amount.not_number", raw=source)
     if "," in text:
         notes.append("已去掉千位分隔符")
         text = text.replace(",", "")

@@ -26,7 +26,7 @@ from budget_planner.validators.read.amounts import AmountParse, parse_amount
 from budget_planner.validators.read.budget_period import read_period
 from budget_planner.validators.read.cells import amount_issue, text_value
 from budget_planner.validators.read.model import BudgetForm, Field
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import Issue, issue
 
 SCAN_ROWS = 200  # a 申报书 on one sheet: cover, §一, §二, participants, then §三
 SCAN_COLS = 16
@@ -286,13 +286,7 @@ def _yuan_issue(sheet: SheetGrid, labels: BudgetLabels, headers: list[tuple[int,
     else:
         r, c = next((r, c) for r, c in headers if yuan.header_in_yuan(sheet.get(r, c)))
         text, cell = str(sheet.get(r, c)).strip(), a1(r, c)
-    return Issue(
-        code="amount.in_yuan",
-        message=f"本表注明“{text}”，金额按元填写：已全部除以 10000 换算为万元",
-        sheet=sheet.name,
-        cell=cell,
-        value=text,
-    )
+    return issue("amount.in_yuan", "form", sheet=sheet.name, cell=cell, value=text, text=text)
 
 
 def sources_total(form: BudgetForm) -> Decimal | None:

@@ -16,6 +16,7 @@ from budget_planner.text import canonical, compact
 from budget_planner.validators.intake.grid import CellValue, ErrorValue, Formula
 from budget_planner.validators.read.amounts import parse_amount
 from budget_planner.validators.read.model import RowKind
+from budget_planner.validators.report.issues import issue
 
 # a footer line that ends a table (compact text starting with one of these), and note lines
 SIGNATURES = (
@@ -146,54 +147,46 @@ def blank(raw: CellValue) -> bool:
 
 def amount_issue(sheet: str, label: str, parsed, row: int, cell: str, raw: CellValue):
     """The issue of an amount cell that was normalised or could not be read (``parse_amount``)."""
-    from budget_planner.validators.report.issues import Issue
-
-    if parsed.issue == "amount.not_number":
-        message = f"{label}{parsed.note}，请填写数字（单位：万元）"
-    elif parsed.issue == "amount.too_large":
-        message = f"{label}{parsed.note}，请核对金额是否以万元填写"
-    elif parsed.issue == "cell.error_value":
-        message = f"{label}{parsed.note}，请改正公式或改填数字"
-    else:
-        message = f"{label}{parsed.note}"
-    return Issue(
-        code=parsed.issue,
-        message=message,
+    return issue(
+        parsed.issue,
+        parsed.case,
         sheet=sheet,
         cell=cell,
         row=row,
         column=label,
         value=display(raw),
+        label=label,
+        raw=parsed.raw,
+        changes=parsed.changes,
     )
 
 
 def error_issue(sheet: str, label: str, row: int, cell: str, raw: CellValue):
     """An Excel error value (#N/A, #REF! …) in a text column: an error, never a blank."""
-    from budget_planner.validators.report.issues import Issue
-
-    return Issue(
-        code="cell.error_value",
-        message=f"{label}单元格为错误值 {raw}，请改正公式或改填内容",
+    return issue(
+        "cell.error_value",
         sheet=sheet,
         cell=cell,
         row=row,
         column=label,
         value=str(raw),
+        label=label,
+        raw=raw,
     )
 
 
 def merged_issue(sheet: str, label: str, r0: int, r1: int, cell: str, raw: CellValue):
     """An amount merged over rows r0–r1: counted once, on its first row."""
-    from budget_planner.validators.report.issues import Issue
-
-    return Issue(
-        code="amount.merged",
-        message=f"{label}单元格合并了第{r0}–{r1}行，只计入第{r0}行一次；请每个项目各填一个金额",
+    return issue(
+        "amount.merged",
         sheet=sheet,
         cell=cell,
         row=r0,
         column=label,
         value=display(raw),
+        label=label,
+        first=r0,
+        last=r1,
     )
 
 

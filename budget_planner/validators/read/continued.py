@@ -15,7 +15,7 @@ from budget_planner.validators.intake.grid import SheetGrid
 from budget_planner.validators.read import detect, yuan
 from budget_planner.validators.read.model import ParsedTable
 from budget_planner.validators.read.units import UnitLine
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import issue
 
 
 @dataclass
@@ -84,13 +84,15 @@ def _fold(into: Placed, item: Placed, reason: str) -> None:
         a.stated_total, a.stated_total_cell = b.stated_total, b.stated_total_cell
         a.stated_total_sheet = b.sheet
     a.issues.append(
-        Issue(
-            code="table.continued",
-            message=f"工作表“{b.sheet}”接续“{a.sheets[0]}”的{a.table}（{reason}），已合并为一张表："
-            f"行数和合计按 {len(a.sheets)} 个工作表一起计算",
+        issue(
+            "table.continued",
             sheet=b.sheet,
             row=b.header_rows[0] if b.header_rows else None,
             value=b.sheet,
+            first=a.sheets[0],
+            table=a.table,
+            reason=reason,
+            sheets=len(a.sheets),
         )
     )
     a.issues.extend(b.issues)

@@ -19,15 +19,13 @@ from budget_planner.templates.spec import COLLECTION_TABLES, TableSpec, load_spe
 from budget_planner.text import compact
 from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid, a1
 from budget_planner.validators.read import yuan
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import Issue, issue
 
 SCAN_ROWS = 30
 # a header names at least this many of a table's columns, one of them its name or amount
 MIN_COLUMNS = 3
 HEADER_MAX_LEN = 40  # a longer cell is never a header
 
-# words that name one table in a title, sheet or file name, beyond its number and subtitle
-_KEYWORDS = {"表一": ("保留省局",), "表三": ("专利代办处", "保护中心", "代办处")}
 _ARABIC = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _MARKS = re.compile(r"^\*+|\*+$|\((必填|选填|可选)\)$")  # on compact (NFKC) text
 _UNIT_REMARK = re.compile(r"\((单位:)?万?元\)|(单位:)?万?元")  # （万元） on its own under a header
@@ -244,7 +242,7 @@ def _hints(table_id: str) -> tuple[str, ...]:
         f"({number})",
         table_id,
         f"表{_ARABIC.get(number, number)}",
-        *_KEYWORDS.get(table_id, ()),
+        *spec.keywords,
     )
 
 
@@ -327,12 +325,12 @@ def is_own_sheet(sheet: SheetGrid) -> bool:
 def ambiguous_issue(sheet: SheetGrid, header: HeaderMatch) -> Issue:
     tables = [_spec(t) for t in header.tables]
     titles = "或".join(f"“（{s.number}）{s.subtitle}”" for s in tables)
-    return Issue(
-        code="table.ambiguous",
-        message=f"表头与{'、'.join(header.tables)}都相符，无法区分是哪一张表："
-        f"请在标题中注明{titles}，或用下发的模板填报",
+    return issue(
+        "table.ambiguous",
         sheet=sheet.name,
         row=header.rows[0],
+        tables="、".join(header.tables),
+        titles=titles,
     )
 
 
@@ -342,12 +340,13 @@ def missing_issue(sheet: SheetGrid, table_id: str, header: HeaderMatch) -> Issue
     if not missing:
         return None
     labels = [c.label for c in missing]
-    return Issue(
-        code="header.missing",
-        message=f"{table_id}缺少必需的列：{'、'.join(labels)}",
+    return issue(
+        "header.missing",
         sheet=sheet.name,
         row=header.rows[0],
         value="、".join(labels),
+        table=table_id,
+        labels="、".join(labels),
     )
 
 

@@ -21,7 +21,7 @@ from budget_planner.validators.read.cells import category_label
 from budget_planner.validators.read.continued import Placed
 from budget_planner.validators.read.model import Field, ParsedTable, RowKind, TableRow
 from budget_planner.validators.read.rows import read_rows
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import Issue, issue
 
 FOOTER_ROWS = 8  # rows below a table searched for a 填报单位 line
 PARAGRAPHS = "正文"  # where a Word file's paragraphs outside tables are said to be
@@ -86,7 +86,7 @@ def _read_tables(
     if not tables:
         first = next((s.name for s in grid.sheets if s.visibility == "visible"), "")
         unknown = ParsedTable(file=name, sheet=first, table=None, unit=None)
-        unknown.issues.append(_unknown_issue())
+        unknown.issues.append(unknown_issue())
         result = units.resolve_unit(
             round_, meta=meta, line=None, file_name=name, expected=expected_unit, sheet=None
         )
@@ -263,13 +263,10 @@ def budget_key(form, unit: str | None):
     ), category or None
 
 
-def _unknown_issue() -> Issue:
+def unknown_issue() -> Issue:
+    """table.unknown: no table the specs describe was found in the file."""
     labels = "、".join(c.label for c in load_specs().table("表四").columns[:5])
-    return Issue(
-        code="table.unknown",
-        message="文件中没有找到可识别的需求征集表或预算表：请使用下发的模板，"
-        f"或保留表头（{labels}等列）",
-    )
+    return issue("table.unknown", labels=labels)
 
 
 # ---------------------------------------------------------------- hidden sheets
@@ -285,12 +282,7 @@ def _what_is_hidden(sheet: SheetGrid, name: str, meta: dict[str, str] | None) ->
 
 
 def _hidden_issue(sheet: SheetGrid, what: str) -> Issue:
-    return Issue(
-        code="sheet.hidden_ignored",
-        message=f"隐藏的工作表“{sheet.name}”中有{what}，未读取；如需报送，请取消隐藏或把它放到可见的工作表中",
-        sheet=sheet.name,
-        value=sheet.name,
-    )
+    return issue("sheet.hidden_ignored", sheet=sheet.name, value=sheet.name, what=what)
 
 
 # ---------------------------------------------------------------- totals

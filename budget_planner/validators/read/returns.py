@@ -18,7 +18,7 @@ from budget_planner.validators.read.amounts import NOTHING
 from budget_planner.validators.read.cells import blank
 from budget_planner.validators.read.detect import InYuan
 from budget_planner.validators.read.model import ParsedTable, RowKind
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import Issue, issue
 
 NIL_MAX_LEN = 24  # longer text is never a nil return's word
 _IN_WAN = re.compile(r"\(万元?\)$")  # a label's own unit: 经费安排(万元) → 经费安排
@@ -80,19 +80,15 @@ def nil_return_issue(table: ParsedTable) -> Issue | None:
     words = returns_spec().nil_words
     nil = next((r for r in table.rows if r.kind is RowKind.NIL), None)
     if nil is None:
-        return Issue(
-            code="table.nil_return",
-            message="本表没有填写任何项目，按“没有需求”处理（行数 0，合计 0）；如有需求，请填写后重新上传",
-            sheet=table.sheet,
-        )
+        return issue("table.nil_return", "blank", sheet=table.sheet)
     said = next(f for f in nil.fields.values() if compact(f.raw) in words)
-    return Issue(
-        code="table.nil_return",
-        message=f"本表填报为“{canonical(said.raw)}”，按“没有需求”处理（行数 0，合计 0）",
+    return issue(
+        "table.nil_return",
         sheet=table.sheet_of(nil),
         cell=said.cell,
         row=nil.excel_row,
         value=canonical(said.raw),
+        said=canonical(said.raw),
     )
 
 
@@ -106,28 +102,34 @@ def yuan_issues(table: ParsedTable, spec: TableSpec, in_yuan: dict[str, InYuan])
         label = _IN_WAN.sub("", col.label)
         amounts = [v for r in table.project_rows if isinstance(v := r.value(key), Decimal)]
         total = sum(amounts, Decimal(0))
-        said = f"本表注明“{why.text}”" if why.line else f"表头“{why.text}”"
+        said = None if why.line else "header"  # a 单位：元 line, or the column's own header
         issues.append(
-            Issue(
-                code="amount.in_yuan",
-                message=f"{said}，{label}按元填写：已除以 10000 换算为万元，合计 {plain(total)} 万元",
+            issue(
+                "amount.in_yuan",
+                said,
                 sheet=table.sheet,
                 cell=why.cell,
                 column=col.label,
                 value=why.text,
+                text=why.text,
+                label=label,
+                total=plain(total),
             )
         )
         as_yuan = [a * yuan.YUAN_PER_WAN for a in amounts]
         if as_yuan and any(as_yuan) and all(abs(a) < yuan.SUSPECT_BELOW for a in as_yuan):
             issues.append(
-                Issue(
-                    code="amount.in_yuan_suspect",
-                    message=f"{said}，但{label}都小于 {plain(yuan.SUSPECT_BELOW)} 元"
-                    f"（最大 {plain(max(as_yuan))} 元）：可能实际按万元填写，请核对单位",
+                issue(
+                    "amount.in_yuan_suspect",
+                    said,
                     sheet=table.sheet,
                     cell=why.cell,
                     column=col.label,
                     value=why.text,
+                    text=why.text,
+                    label=label,
+                    below=plain(yuan.SUSPECT_BELOW),
+                    largest=plain(max(as_yuan)),
                 )
             )
     return issues
@@ -154,13 +156,13 @@ def hidden_issues(
         r0, r1 = rows[0], rows[-1]
         where = f"第 {r0} 行" if r0 == r1 else f"第 {r0}–{r1} 行"
         issues.append(
-            Issue(
-                code="row.hidden",
-                message=f"{where}是隐藏行，其内容已计入本表：不应报送的请删除；应报送的请取消隐藏，便于核对",
+            issue(
+                "row.hidden",
                 sheet=sheet.name,
                 cell=a1(r0, shown) if shown else None,
                 row=r0,
                 value=where,
+                rows=where,
             )
         )
     return issues

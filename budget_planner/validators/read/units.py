@@ -17,7 +17,7 @@ from budget_planner.templates.round import Round, Unit
 from budget_planner.text import compact
 from budget_planner.validators.intake.grid import SheetGrid, a1
 from budget_planner.validators.report.codes import Severity
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import Issue, issue
 
 UNIT_LABEL = "填报单位"
 # what else heads the unit's line above a table (申报单位 is not one: in a 申报书 it is the applicant)
@@ -178,13 +178,14 @@ def resolve_unit(
         line_unit = unit_named(round_, line.name)
         if line_unit is None and line.labelled:
             issues.append(
-                Issue(
-                    code="unit.unknown",
-                    message=f"填报单位“{line.name}”不是本轮的{round_.unit_kind}，请填写单位全称或简称",
+                issue(
+                    "unit.unknown",
                     sheet=sheet,
                     cell=line.cell,
                     row=_row(line.cell),
                     value=line.name,
+                    name=line.name,
+                    unit_kind=round_.unit_kind,
                 )
             )
     file_unit = round_.find_unit_in(PurePath(file_name).stem) if file_name else None
@@ -193,35 +194,40 @@ def resolve_unit(
     unit = meta_unit or line_unit or file_unit or expected_unit
     if meta_unit and line_unit and meta_unit != line_unit:
         issues.append(
-            Issue(
-                code="unit.conflict",
-                message=f"填报单位写的是{line_unit.short_name}，但这是下发给{meta_unit.short_name}的模板",
+            issue(
+                "unit.conflict",
                 sheet=sheet,
                 cell=line.cell if line else None,
                 row=_row(line.cell if line else None),
                 value=line.name if line else None,
+                written=line_unit.short_name,
+                issued_to=meta_unit.short_name,
             )
         )
     if unit and file_unit and file_unit != unit:
         issues.append(
-            Issue(
-                code="unit.conflict",
-                message=f"文件名中的单位是{file_unit.short_name}，文件内填写的是{unit.short_name}",
+            issue(
+                "unit.conflict",
+                "file_name",
                 sheet=sheet,
                 value=PurePath(file_name).name,
                 severity=Severity.WARNING,
+                file_unit=file_unit.short_name,
+                unit=unit.short_name,
             )
         )
     told = meta_unit or line_unit
     if expected_unit and told and told != expected_unit:
         issues.append(
-            Issue(
-                code="unit.conflict",
-                message=f"文件填写的单位是{told.short_name}，与报送单位{expected_unit.short_name}不一致",
+            issue(
+                "unit.conflict",
+                "expected",
                 sheet=sheet,
                 cell=line.cell if line and line_unit is told else None,
                 row=_row(line.cell) if line and line_unit is told else None,
                 value=told.short_name,
+                told=told.short_name,
+                expected=expected_unit.short_name,
             )
         )
     return UnitResult(unit.short_name if unit else None, issues)

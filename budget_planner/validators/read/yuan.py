@@ -65,5 +65,8 @@ def from_yuan(value: Decimal) -> AmountParse:
         return AmountParse(wan)
     yuan = money.plain(value)
     return AmountParse(
-        wan, "amount.rounded", f"“{yuan}”元换算为万元后四舍五入为 {money.plain(wan)}"
+        wan,
+        "amount.rounded",
+        raw=yuan or "",
+        changes=f"元换算为万元后四舍五入为 {money.plain(wan)}",
     )

@@ -1,4 +1,6 @@
-"""Problems as data: an Issue has a code, a severity and a place; a Report holds one table's issues."""
+"""Problems as data: an Issue has a code, a severity and a place; a Report holds one table's issues.
+Every issue is made by ``issue()`` (and a file that cannot be read by ``unreadable()``): its message
+is its code's template (``codes``) filled from named fields."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from budget_planner.errors import UnreadableFile
 from budget_planner.money import plain
 from budget_planner.templates.spec import BUDGET
-from budget_planner.validators.report.codes import Severity, code
+from budget_planner.validators.report.codes import Severity, code, message
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,34 @@ class Issue:
             "value": self.value,
             "message": self.message,
         }
+
+
+def issue(
+    name: str,
+    case: str | None = None,
+    /,
+    *,
+    sheet: str | None = None,
+    cell: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    value: str | None = None,
+    severity: Severity | None = None,
+    template: str | None = None,
+    **fields: object,
+) -> Issue:
+    """The issue ``name`` (in situation ``case``) at a place, its message filled from ``fields`` and
+    the place itself (a template may name ``{sheet}``, ``{cell}``, ``{row}``, ``{value}``).
+    ``template`` is a rules-file code's own (``rule.*``: rules.toml declares it)."""
+    place = {"sheet": sheet, "cell": cell, "row": row, "column": column, "value": value}
+    given = {**{k: "" if v is None else v for k, v in place.items()}, **fields}
+    text = template.format_map(given) if template is not None else message(name, case, **given)
+    return Issue(name, text, sheet, cell, row, column, value, severity)
+
+
+def unreadable(name: str, case: str | None = None, /, **fields: object) -> UnreadableFile:
+    """The exception for a file that cannot be read, with its file.* code's message."""
+    return UnreadableFile(name, message(name, case, **fields))
 
 
 @dataclass

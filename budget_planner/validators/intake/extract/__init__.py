@@ -9,13 +9,11 @@ from __future__ import annotations
 import logging
 
 from budget_planner.errors import UnreadableFile
-from budget_planner.validators.intake import gate_messages as msg
 from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Container, Limits, check_container
 from budget_planner.validators.intake.grid import WorkbookGrid
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import issue, unreadable
 
 log = logging.getLogger(__name__)
-MACROS_IGNORED = "文件中含有宏（VBA），宏已忽略，只读取单元格中的数据。"
 
 
 def extract(data: bytes, container: Container, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
@@ -26,9 +24,9 @@ def extract(data: bytes, container: Container, limits: Limits = DEFAULT_LIMITS) 
         raise
     except BaseException as exc:  # a parser's error or a Rust panic (pyo3 PanicException)
         log.warning("parser failed on a %s file: %r", container.kind, exc)
-        raise UnreadableFile("file.corrupt", msg.CORRUPT) from exc
+        raise unreadable("file.corrupt") from exc
     if container.macros:
-        grid.issues.append(Issue("file.macros_ignored", MACROS_IGNORED))
+        grid.issues.append(issue("file.macros_ignored"))
     return grid
 
 

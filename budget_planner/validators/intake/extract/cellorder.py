@@ -16,8 +16,7 @@ from operator import le
 from typing import Any
 
 from budget_planner.errors import UnreadableFile
-
-SAVE = "请在 Excel 中打开，核对后另存为 .xlsx（或把数据复制到新工作簿）再上传。"
+from budget_planner.validators.report.issues import unreadable
 
 
 class CellOrder:
@@ -61,16 +60,8 @@ def _run_length(rows: Sequence[int], start: int, step: int = 1) -> int:
 
 
 def _twice(sheet: str, ref: str) -> UnreadableFile:
-    return UnreadableFile(
-        "file.corrupt",
-        f"工作表“{sheet}”中单元格 {ref[:20]} 被定义了两次，不是由 Excel 正常保存的，"
-        "无法确定哪一个值是对的。" + SAVE,
-    )
+    return unreadable("file.corrupt", "cell_twice", sheet=sheet, ref=ref[:20])
 
 
 def _out_of_order(sheet: str, row: int, after: int) -> UnreadableFile:
-    return UnreadableFile(
-        "file.corrupt",
-        f"工作表“{sheet}”中第 {row} 行的单元格出现在第 {after} 行之后，行的顺序错乱，"
-        "不是由 Excel 正常保存的。" + SAVE,
-    )
+    return unreadable("file.corrupt", "rows_out_of_order", sheet=sheet, row=row, after=after)

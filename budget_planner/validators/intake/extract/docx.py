@@ -24,6 +24,7 @@ from budget_planner.validators.intake.extract.parts import main_part
 from budget_planner.validators.intake.extract.props import core_modified
 from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Limits
 from budget_planner.validators.intake.grid import CellValue, SheetGrid, WorkbookGrid
+from budget_planner.validators.report.issues import unreadable
 
 PREAMBLE_LINES = 6
 MAX_NESTING = 3  # tables in tables in tables: deeper ones are layout, not data
@@ -133,11 +134,14 @@ def read_table(tbl, name: str, limits: Limits = DEFAULT_LIMITS) -> SheetGrid:
 
 
 def _too_large(name: str, rows: int, limits: Limits, cols: int = 0) -> UnreadableFile:
-    return UnreadableFile(
+    return unreadable(
         "file.range_too_large",
-        f"Word 文档中的{name}超过 {limits.max_rows} 行或 {limits.max_cols} 列（第 {rows} 行"
-        + (f"跨到第 {cols} 列" if cols else "")
-        + "），不像正常的表格。请检查表格后另存为 .docx，或把表格复制到 Excel 另存为 .xlsx 再上传。",
+        "word_cells" if cols else "word_rows",
+        table=name,
+        rows=rows,
+        cols=cols,
+        max_rows=limits.max_rows,
+        max_cols=limits.max_cols,
     )
 
 

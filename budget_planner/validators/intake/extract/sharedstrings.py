@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 
-from budget_planner.errors import UnreadableFile
-from budget_planner.validators.intake import gate_messages as msg
+from budget_planner.validators.report.issues import unreadable
 
 PART = "xl/sharedstrings.xml"  # calamine looks the part up by this name, in any letter case
 CHUNK = 4 * 1024 * 1024
@@ -42,9 +41,9 @@ def check_shared_strings(zf: zipfile.ZipFile, limits) -> None:
             count += _count(text, 0, cut)
             carry = text[cut:]
             if count > limits.max_strings:
-                raise UnreadableFile("file.too_large", msg.too_many_strings(limits.max_strings))
+                raise unreadable("file.too_large", "strings", limit=limits.max_strings)
     count += _count(carry, 0, len(carry))
     if count > limits.max_strings:
-        raise UnreadableFile("file.too_large", msg.too_many_strings(limits.max_strings))
+        raise unreadable("file.too_large", "strings", limit=limits.max_strings)
     if stated is not None and stated > count:
-        raise UnreadableFile("file.corrupt", msg.STRINGS_MISCOUNTED)
+        raise unreadable("file.corrupt", "strings_miscounted")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from budget_planner.errors import UnreadableFile
+from budget_planner.validators.report.issues import unreadable
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384  # XFD1048576
 
@@ -66,11 +67,7 @@ def col_number(letters: bytes) -> int:
 
 
 def out_of_grid(sheet: str, ref: str) -> UnreadableFile:
-    return UnreadableFile(
-        "file.out_of_grid",
-        f"工作表“{sheet}”中有单元格引用 {ref[:20]} 超出了 Excel 的表格范围（A1:XFD1048576），"
-        "文件不是由 Excel 正常保存的。请在 Excel 中打开、把数据复制到新工作簿后另存为 .xlsx 再上传。",
-    )
+    return unreadable("file.out_of_grid", sheet=sheet, ref=ref[:20])
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from operator import itemgetter
 
-from budget_planner.errors import UnreadableFile
 from budget_planner.validators.intake.extract.cellorder import CellOrder
 from budget_planner.validators.intake.extract.sheetcells import (
     MAX_COL,
@@ -32,6 +31,7 @@ from budget_planner.validators.intake.extract.sheetcells import (
     col_number,
     out_of_grid,
 )
+from budget_planner.validators.report.issues import unreadable
 
 CHUNK = 4 * 1024 * 1024
 
@@ -251,9 +251,11 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits) -> SheetScan:
 def check_extent(sheet: str, rows: int, cols: int, limits) -> None:
     """file.range_too_large when a sheet's cells holding values spread past the caps."""
     if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
-        raise UnreadableFile(
+        raise unreadable(
             "file.range_too_large",
-            f"工作表“{sheet}”的数据分布在 {rows} 行、{cols} 列的范围内"
-            f"（上限 {limits.max_rows} 行、{limits.max_cols} 列），多半是远处的单元格里误填了内容。"
-            "请删除表格以外多余的行和列（或把数据复制到新工作簿）后重新上传。",
+            sheet=sheet,
+            rows=rows,
+            cols=cols,
+            max_rows=limits.max_rows,
+            max_cols=limits.max_cols,
         )

@@ -7,7 +7,6 @@ import io
 import zipfile
 from decimal import Decimal
 
-from budget_planner.errors import UnreadableFile
 from budget_planner.money import plain
 from budget_planner.validators.intake.extract import calamine_grid
 from budget_planner.validators.intake.extract.formulas import Budget, NotEvaluable, evaluate
@@ -24,7 +23,7 @@ from budget_planner.validators.intake.grid import (
     WorkbookGrid,
     a1,
 )
-from budget_planner.validators.report.issues import Issue
+from budget_planner.validators.report.issues import issue, unreadable
 
 
 def _put(sheet: SheetGrid, row: int, col: int, value: CellValue) -> None:
@@ -68,24 +67,25 @@ def _resolve_uncached(sheet: SheetGrid, uncached: dict[tuple[int, int], str]) ->
         cell, text = a1(row, col), uncached[pos]
         _put(sheet, row, col, value)
         if isinstance(value, Decimal):
-            issue = Issue(
+            found = issue(
                 "formula.evaluated",
-                f"公式 ={text} 没有缓存值，已按公式计算为 {plain(value)}",
                 sheet=sheet.name,
                 cell=cell,
                 row=row,
                 value=f"={text}",
+                formula=text,
+                result=plain(value),
             )
         else:
-            issue = Issue(
+            found = issue(
                 "formula.no_cached_value",
-                f"单元格 {cell} 的公式 ={text} 没有计算结果，请在 Excel 中打开、保存后重新上传",
                 sheet=sheet.name,
                 cell=cell,
                 row=row,
                 value=f"={text}",
+                formula=text,
             )
-        sheet.issues.append(issue)
+        sheet.issues.append(found)
 
 
 def apply_scan(sheet: SheetGrid, scan: SheetScan) -> None:
@@ -105,10 +105,7 @@ def apply_scan(sheet: SheetGrid, scan: SheetScan) -> None:
 def _part_for(parts: dict[str, str], names: set[str], sheet: str) -> str:
     part = parts.get(sheet)
     if part is None:
-        raise UnreadableFile(
-            "file.corrupt",
-            f"文件结构不完整：找不到工作表“{sheet}”的内容。请在 Excel 中打开、另存为新的 .xlsx 后重新上传。",
-        )
+        raise unreadable("file.corrupt", "sheet_missing", sheet=sheet)
     return part if part in names else {n.lower(): n for n in names}.get(part.lower(), part)
 
 
