@@ -1,4 +1,4 @@
-"""The control-number file (控制数, DESIGN §5): one amount per unit, read and checked like any input.
+"""The control-number file (控制数, docs/contracts.md): one amount per unit, read and checked like any input.
 
 Columns 单位 and 控制数 as ``templates/tables.toml`` [control] names them (with aliases); title rows
 above the header are allowed; an optional 合计 row is checked against the units' sum. An .xlsx goes

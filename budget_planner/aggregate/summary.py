@@ -1,4 +1,4 @@
-"""The ``aggregate --json`` shape of DESIGN §5; amounts as plain-notation strings.
+"""The ``aggregate --json`` shape of docs/contracts.md; amounts as plain-notation strings.
 
 Listed keys (units, tables, reconciliation, missing and theirs) are a contract; keys may be added,
 never renamed.
@@ -104,7 +104,7 @@ def summary(
     unassigned: Sequence[Unplaced] = (),
     unrecognised: Sequence[Unplaced] = (),
 ) -> dict[str, Any]:
-    """The DESIGN §5 JSON of an aggregation (the listed keys first, then the added ones)."""
+    """The ``aggregate --json`` of an aggregation (docs/contracts.md) (the listed keys first, then the added ones)."""
     rec = cons.reconciliation
     return {
         "units": _units(cons),

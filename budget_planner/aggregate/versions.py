@@ -1,4 +1,4 @@
-"""Which version of a unit × table counts in the offline CLI (DESIGN §5).
+"""Which version of a unit × table counts in the offline CLI (docs/contracts.md).
 
 A unit × table's files are ordered by the workbook's own modified time (document properties), then
 the file's modified time, then its name (then the sheet order inside a file); ``version`` is the

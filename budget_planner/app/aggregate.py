@@ -1,5 +1,5 @@
 """``budget-planner aggregate``: files and folders on disk → validation, the CLI's choice of versions,
-consolidation, the workbook and the JSON (DESIGN §5). No click here: cli.py parses and prints."""
+consolidation, the workbook and the JSON (docs/contracts.md). No click here: cli.py parses and prints."""
 
 from __future__ import annotations
 
@@ -201,7 +201,7 @@ def _validate(
         warming.join()
         ahead.start()  # then every worker of the pool
         # one batch: one schema run per table type, and each 预算表 checked against every table
-        # row of the batch (DESIGN §9); progress counts the files as their grids come back
+        # row of the batch (docs/architecture.md); progress counts the files as their grids come back
         return control, validate_uploads(uploads, round_, parse=ahead.counting(progress))
 
 

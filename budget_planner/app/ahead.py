@@ -2,7 +2,7 @@
 
 ``aggregate`` reads a folder of files that are all known up front. Sent one by one, each file would
 wait for the one before it, and the schema library would load only after the last. Instead every
-file goes to the parse worker pool (DESIGN §8: the same gate, limits and reused workers) from as
+file goes to the parse worker pool (docs/architecture.md: the same gate, limits and reused workers) from as
 many threads as the pool has workers, in the order validation will ask for them, and a thread loads
 pandas and pandera — and runs one tiny schema validation, which loads the rest — while the workers
 parse. Validation itself runs unchanged (``validate_uploads``), handed the grids through its
@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from budget_planner.validators.intake.grid import WorkbookGrid
+from budget_planner.warm import load_in_background
 
 Parse = Callable[[bytes, str], WorkbookGrid]
 
@@ -123,22 +124,14 @@ class ParseAhead:
         self.close()
 
 
-def _load_validation() -> None:
-    try:
-        from budget_planner.templates.spec import load_specs
-        from budget_planner.validators.check import schema
+def _load_validation_and_writer() -> None:
+    from budget_planner.validators.check.pipeline import load_validation
 
-        schema.warm()  # pandera's first validation loads the rest of it
-        for spec in load_specs().tables.values():
-            schema.table_schema(spec)
-        import budget_planner.export.consolidated  # noqa: F401  (xlsxwriter, for what follows)
-    except Exception:  # only a head start: validation itself meets (and reports) any failure
-        return
+    load_validation()
+    import budget_planner.export.consolidated  # noqa: F401  (xlsxwriter, for what follows)
 
 
 def warm_validation() -> threading.Thread:
-    """Load pandas and pandera (and build the schemas), then the workbook writer, in a thread;
-    join it before validating."""
-    thread = threading.Thread(target=_load_validation, name="bp-load-validation", daemon=True)
-    thread.start()
-    return thread
+    """Load pandas and pandera (and build the schemas), then the workbook writer, in a thread
+    (``budget_planner.warm``); join it before validating."""
+    return load_in_background(_load_validation_and_writer, "bp-load-validation")

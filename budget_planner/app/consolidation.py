@@ -49,7 +49,7 @@ class Consolidated:
         )
 
     def summary(self) -> dict:
-        """The ``aggregate --json`` shape of DESIGN §5 (with the approved amounts added)."""
+        """The ``aggregate --json`` shape of docs/contracts.md (with the approved amounts added)."""
         data = summary(self.cons, self.stored.superseded)
         data["approved"] = {
             unit.unit: {

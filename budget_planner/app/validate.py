@@ -1,5 +1,5 @@
 """``budget-planner validate``: files on disk → reports, JSON or terminal text, annotated copies and
-the exit code (DESIGN §5). No click here: cli.py parses the arguments and prints what this returns."""
+the exit code (docs/contracts.md). No click here: cli.py parses the arguments and prints what this returns."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The stored versions that count, handed to the core's consolidation (``aggregate.consolidate``).
 
-The inputs are rebuilt from what was stored at upload — the report (``report_json``, the DESIGN §5
+The inputs are rebuilt from what was stored at upload — the report (``report_json``, the docs/contracts.md
 dict the unit and the admin saw) and the project rows (every column's typed value and cell, the
 amounts as exact decimal strings) — rather than by validating the stored bytes again. The stored
 record is what was checked, shown, submitted and approved; validating again under a later rules file
@@ -58,7 +58,7 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def report_from_dict(found: dict[str, Any]) -> Report:
-    """A stored report (DESIGN §5 shape) back as a Report."""
+    """A stored report (the shape of docs/contracts.md) back as a Report."""
     return Report(
         file=found.get("file") or "",
         table=found.get("table"),

@@ -8,7 +8,7 @@ token) reaches only its own unit. Errors are ``{"error": {"status", "title", "me
 
     GET  /api/v1/status                      the completeness matrix in scope
     POST /api/v1/upload                      files (and an ``attachment``; admin: ``unit``) → the
-                                             DESIGN §5 report array, each with its stored version
+                                             ``validate --json`` report array, each with its stored version
     GET  /api/v1/versions/<id>               one version's report (review.api_version)
     POST /api/v1/versions/<id>/<action>      submit, withdraw, delete, approve, return, revoke
                                              (``comment`` or ``reason`` where one is needed):
@@ -323,5 +323,5 @@ def allocations():
 @bp.route("/reports/aggregate")
 @roles(ADMIN, FINANCE)
 def aggregate():
-    """The round consolidated from the versions that count: DESIGN §5's ``aggregate --json``."""
+    """The round consolidated from the versions that count: the ``aggregate --json`` of docs/contracts.md."""
     return jsonify(consolidation.current().summary())

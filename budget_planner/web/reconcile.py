@@ -1,4 +1,4 @@
-"""Reconciliation for finance (and admin): control numbers (a file as DESIGN §5 describes, or typed
+"""Reconciliation for finance (and admin): control numbers (a file as docs/contracts.md describes, or typed
 in), each unit's 表四 against its control number, the 预算表 checks, 核定金额 per project, and 发布.
 
 核定金额 are kept by project key (they survive a resubmission) and audited. They may be entered

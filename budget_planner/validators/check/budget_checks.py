@@ -1,4 +1,4 @@
-"""Checks of a 项目支出预算明细表 (seed 000 §三): header fields, sources, expense lines, notes, and its
+"""Checks of a 项目支出预算明细表 (the 申报书's §三, docs/domain.md): header fields, sources, expense lines, notes, and its
 agreement with the table row it belongs to."""
 
 from __future__ import annotations

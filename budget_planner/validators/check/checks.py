@@ -1,4 +1,4 @@
-"""Table rules of DESIGN §2 that look across cells: counts × amounts, stated totals, policy documents,
+"""Table rules (docs/domain.md) that look across cells: counts × amounts, stated totals, policy documents,
 shifted rows and numbers typed into text columns. Each returns Issues at the cell a user must fix."""
 
 from __future__ import annotations

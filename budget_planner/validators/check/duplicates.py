@@ -1,4 +1,4 @@
-"""Double requests (DESIGN §3): the same project key twice within one file is ``project.duplicate``,
+"""Double requests (docs/reader.md): the same project key twice within one file is ``project.duplicate``,
 an error at the second row naming the first. A row whose name is filled down from a merged cell is
 the project above it, never a second request; a 表四 preset is the province's, never the unit's
 double. Across files a repeated key is a new version, not a duplicate.

@@ -1,15 +1,13 @@
 """Validation of a batch of uploads: read (in the parse worker), recognise, check, report.
 
 The CLI and the web both go through here. A batch is validated with one schema run per table type
-(DESIGN §9), and every table found gets a Report in the DESIGN §5 shape.
+(docs/architecture.md), and every table found gets a Report in the shape of docs/contracts.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +22,7 @@ from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.read.model import ParsedTable
 from budget_planner.validators.read.reader import read_tables, summarise, unknown_issue
 from budget_planner.validators.report.issues import Issue, Report, sort_issues, unreadable
+from budget_planner.warm import load_in_background, no_cyclic_gc
 
 Parse = Callable[[bytes, str], WorkbookGrid]
 _SCHEMA = "budget_planner.validators.check.schema"
@@ -66,34 +65,16 @@ def validate_uploads(
     ``parse`` turns bytes into a grid; by default the guarded parse worker. Tests may pass the
     in-process ``extract.read_workbook``.
     """
-    # a batch makes hundreds of thousands of small acyclic objects (cells, fields, issues, frame
-    # values): the cyclic collector would rescan them over and over (~15 % at 50,000 rows)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc(age_survivors=True):  # a batch's many small objects (budget_planner.warm)
         if parse is None and uploads and _SCHEMA not in sys.modules:
-            # the first batch of a process: import pandas and pandera on the other core while the
+            # the first batch of a process: pandas and pandera load on the other core while the
             # parse worker reads the file (whole-process validate saves ~0.5 s)
-            threading.Thread(target=_warm_schema, name="warm-schema", daemon=True).start()
+            load_in_background(load_validation, "bp-load-validation")
         files = [_read(upload, round_, parse) for upload in uploads]
         tables = [t for f in files for t in f.tables]
         _number_rows(tables)
         found = _check_batch(files, tables, round_)
         return [_checked(f, found) for f in files]
-    finally:
-        if collecting:
-            _age_survivors()
-            gc.enable()
-
-
-def _age_survivors() -> None:
-    """Move what the batch leaves alive (rows, cells, issues) straight to the oldest generation,
-    without a scan: else the first collection after the batch walks all of it (~0.2 s at 50,000
-    rows). Garbage cycles moved along are collected by the next full collection. Skipped when the
-    process has frozen objects itself (unfreezing would undo that)."""
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 def validate_bytes(
@@ -108,13 +89,14 @@ def validate_bytes(
 
 
 # ---------------------------------------------------------------- reading
-def _warm_schema() -> None:
-    try:
-        from budget_planner.validators.check import schema
+def load_validation() -> None:
+    """Import pandas and pandera and build every table's schema (pandera's first validation loads
+    the rest of it): what validation needs, loaded ahead (``budget_planner.warm``)."""
+    from budget_planner.validators.check import schema
 
-        schema.warm()
-    except Exception:  # the pipeline's own import says what is wrong, in its thread
-        return
+    schema.warm()
+    for spec in load_specs().tables.values():
+        schema.table_schema(spec)
 
 
 def _read(upload: Upload, round_: Round, parse: Parse | None) -> _File:
@@ -231,7 +213,7 @@ def _tidy(issues: list[Issue]) -> list[Issue]:
 
 
 def _report(name: str, t: ParsedTable, issues: list[Issue]) -> Report:
-    """The DESIGN §5 report of one table; rows and totals as the reader sums them."""
+    """The report of one table (docs/contracts.md); rows and totals as the reader sums them."""
     report = Report(
         file=name,
         table=t.table,

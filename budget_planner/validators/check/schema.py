@@ -1,4 +1,4 @@
-"""pandera schemas built from the table specs; one frame per table type for a whole batch (DESIGN §9).
+"""pandera schemas built from the table specs; one frame per table type for a whole batch (docs/architecture.md).
 
 Each PROJECT row of every table of one type becomes a frame row whose index is its ``row_id``, so a
 failure found by pandera maps straight back to (file, sheet, Excel row) and to the cell of its column.

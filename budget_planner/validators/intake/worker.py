@@ -1,6 +1,6 @@
 """Parsing in guarded worker processes: a memory limit, a time limit, and a pool that survives them.
 
-The time limit is CPU time counted per file (DESIGN §8): ``cpu_budget`` gives a file 10 s plus 2 s
+The time limit is CPU time counted per file (docs/architecture.md): ``cpu_budget`` gives a file 10 s plus 2 s
 per MB of the worker's CPU. A reused worker's RLIMIT_CPU counts everything it ever did, so before
 each file the worker sets its soft limit to the CPU it has used so far plus that file's budget; a
 file going over is killed by the kernel (SIGXCPU) and gets ``file.timeout``. A busy machine only
@@ -31,7 +31,6 @@ import atexit
 import collections
 import contextlib
 import contextvars
-import gc
 import math
 import os
 import resource
@@ -50,6 +49,9 @@ from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Container, Lim
 from budget_planner.validators.intake.grid import WorkbookGrid
 from budget_planner.validators.report.codes import message
 from budget_planner.validators.report.issues import unreadable
+from budget_planner.warm import no_cyclic_gc
+
+OUT_OF_MEMORY = message("file.corrupt", "out_of_memory")  # made before memory runs short
 
 MB = 1024 * 1024
 MEMORY_LIMIT = 1024 * MB  # RLIMIT_AS of a worker
@@ -126,29 +128,20 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
             _arm_cpu_limit(budget)  # this file's CPU, whatever earlier files used
         # a grid is hundreds of thousands of small acyclic objects: no cyclic collection while it
         # is built and pickled (the grid is freed by reference counting once sent)
-        gc.disable()
-        try:
-            if before is not None:
-                before()  # a test hook (a crash, a stall)
-            reply: tuple[Any, ...] = ("ok", extract(data, container, limits))
-        except UnreadableFile as exc:
-            reply = ("unreadable", exc.code, exc.message)
-        except MemoryError:
-            reply = (
-                "unreadable",
-                "file.corrupt",
-                message("file.corrupt", "out_of_memory"),
-                "retire",
-            )
-        del data, task
-        try:
-            conn.send(reply)
-        except MemoryError:
-            conn.send(
-                ("unreadable", "file.corrupt", message("file.corrupt", "out_of_memory"), "retire")
-            )
-        finally:
-            gc.enable()
+        with no_cyclic_gc():
+            try:
+                if before is not None:
+                    before()  # a test hook (a crash, a stall)
+                reply: tuple[Any, ...] = ("ok", extract(data, container, limits))
+            except UnreadableFile as exc:
+                reply = ("unreadable", exc.code, exc.message)
+            except MemoryError:
+                reply = ("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire")
+            del data, task
+            try:
+                conn.send(reply)
+            except MemoryError:
+                conn.send(("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire"))
         if reply[-1] == "retire":  # after a MemoryError the process is not to be trusted
             return
         del reply  # the grid sent: not kept alive while the worker waits

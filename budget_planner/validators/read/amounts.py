@@ -1,4 +1,4 @@
-"""Amount cells → exact Decimal 万元, saying what was normalised (DESIGN §2, §3).
+"""Amount cells → exact Decimal 万元, saying what was normalised (docs/domain.md, docs/reader.md).
 
 Accepted: numbers (a float through its shortest repr, Excel's 15-digit binary noise dropped), Decimals
 (evaluated formulas), and text that plainly writes one number: ``50``, ``50.00``, ``+50``, ``-5``,

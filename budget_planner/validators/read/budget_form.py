@@ -1,4 +1,4 @@
-"""The 项目支出预算明细表 reader: labels found anywhere, each value typed with its cell (seed 000 §三).
+"""The 项目支出预算明细表 reader: labels found anywhere, each value typed with its cell (the 申报书's §三, docs/domain.md).
 
 Every label of ``budget_spec()`` (header fields, funding sources, expense lines, the 测算说明, and what
 a 申报书 also says: the applicant) is looked for in the grid by its label or aliases (compact,

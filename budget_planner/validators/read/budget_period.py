@@ -1,6 +1,6 @@
-"""A 预算表's period as people write it (DESIGN §3): one cell (``2024年6月至2025年12月``), the label and
+"""A 预算表's period as people write it (docs/reader.md): one cell (``2024年6月至2025年12月``), the label and
 the period in one cell (``实施周期：2024年1月—2025年12月``), the start and the end in cells of their own
-with ``至`` between (seed 000's ``研究起止日期 | … | 至 | …``), or real date cells.
+with ``至`` between (the 申报书's ``研究起止日期 | … | 至 | …``), or real date cells.
 
 The value read is one text the rules parse (``2024年1月至2025年12月``); its cell is where the period
 starts, so a rule points at what the user typed first. A period may also be written as the guides

@@ -1,4 +1,4 @@
-"""A table that goes on on the next sheet (DESIGN §3): ``表四（续）``, or the same header again with
+"""A table that goes on on the next sheet (docs/reader.md): ``表四（续）``, or the same header again with
 no title or 填报单位 line above it. The two are one table: one report whose ``sheet`` is the first
 sheet and whose ``sheets`` lists them all; rows keep their own sheet and cell; the 合计 on the last
 sheet is checked against every row (``checks.check_totals``). Said once, as ``table.continued``.

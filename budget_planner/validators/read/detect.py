@@ -1,4 +1,4 @@
-"""Which table a sheet holds, and where its header is (DESIGN §3, §5).
+"""Which table a sheet holds, and where its header is (docs/reader.md, docs/contracts.md).
 
 An issued template says so in its very hidden metadata sheet; any other file is recognised by its header
 row: the first ~30 rows are scanned, each cell compared (``compact``) with the spec's labels and aliases,

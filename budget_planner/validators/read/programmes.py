@@ -1,5 +1,5 @@
-"""Programme names as people write them (DESIGN §3): ``清远市专利技术实施计划`` and
-``2024年度专利技术实施计划项目`` are the 专利技术实施计划 of seed 004; ``专利技术实施计划绩效评价`` is not.
+"""Programme names as people write them (docs/reader.md): ``清远市专利技术实施计划`` and
+``2024年度专利技术实施计划项目`` are the 专利技术实施计划 of the rules file (docs/domain.md); ``专利技术实施计划绩效评价`` is not.
 
 A name is compared after stripping, in any order, a leading year (``2024年``, ``2024年度``), a
 leading place or unit name (one to four characters and 省/市/县/区/州, repeated — ``广东省清远市`` —

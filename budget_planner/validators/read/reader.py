@@ -9,7 +9,6 @@ stay where they are, for the pipeline to add. A hidden sheet holding a table is 
 
 from __future__ import annotations
 
-import gc
 from decimal import Decimal
 
 from budget_planner.project_key import project_key
@@ -22,6 +21,7 @@ from budget_planner.validators.read.continued import Placed
 from budget_planner.validators.read.model import Field, ParsedTable, RowKind, TableRow
 from budget_planner.validators.read.rows import read_rows
 from budget_planner.validators.report.issues import Issue, issue
+from budget_planner.warm import no_cyclic_gc
 
 FOOTER_ROWS = 8  # rows below a table searched for a 填报单位 line
 PARAGRAPHS = "正文"  # where a Word file's paragraphs outside tables are said to be
@@ -31,14 +31,8 @@ def read_tables(
     grid: WorkbookGrid, name: str, round_: Round, expected_unit: str | None = None
 ) -> list[ParsedTable]:
     """Every table of a file, in sheet order; one table-less entry with the reason when none."""
-    # many small objects and no cycles: the cyclic collector would rescan them again and again
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc():  # many small objects and no cycles (budget_planner.warm)
         return _read_tables(grid, name, round_, expected_unit)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _read_tables(
@@ -289,7 +283,7 @@ def _hidden_issue(sheet: SheetGrid, what: str) -> Issue:
 
 
 def summarise(parsed: ParsedTable) -> tuple[int, Decimal, dict[str, Decimal]]:
-    """(rows, total, totals_by_category) as DESIGN §5 reports them."""
+    """(rows, total, totals_by_category) as docs/contracts.md reports them."""
     if parsed.table == BUDGET:
         total = budget_form.sources_total(parsed.budget) if parsed.budget else None
         return 1, total if total is not None else Decimal(0), {}

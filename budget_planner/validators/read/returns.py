@@ -1,4 +1,4 @@
-"""What a return holds besides project rows (DESIGN §3 "More that real returns hold"): a nil return
+"""What a return holds besides project rows (docs/reader.md): a nil return
 (本单位无需求), amounts filed in 元, rows the sheet hides. Each is read as the user meant it and said
 once, as a warning: the table is never blocked for it.
 """

@@ -1,4 +1,4 @@
-"""The rows below a header → classified, typed ``TableRow``s (DESIGN §5).
+"""The rows below a header → classified, typed ``TableRow``s (docs/contracts.md).
 
 Merged text fills down its column, a blank 类型 takes the one above, amounts are typed with
 ``parse_amount`` (what was normalised is an issue at its cell), an amount merged over several rows counts

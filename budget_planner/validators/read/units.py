@@ -1,4 +1,4 @@
-"""Which unit filed a table (DESIGN §5): metadata, else the 填报单位 line, else the file name, else --unit.
+"""Which unit filed a table (docs/contracts.md): metadata, else the 填报单位 line, else the file name, else --unit.
 
 The unit is the round's short name. Metadata and 填报单位 disagreeing is an error (``unit.conflict``); a
 file name naming another unit is a warning with the same code; a 填报单位 line naming no unit of the

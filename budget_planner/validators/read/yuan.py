@@ -1,4 +1,4 @@
-"""Amounts filed in 元 rather than 万元 (DESIGN §3): a column headed ``金额（元）`` or
+"""Amounts filed in 元 rather than 万元 (docs/reader.md): a column headed ``金额（元）`` or
 ``后补助经费（元）``, or a ``单位：元`` line above the table or form.
 
 Such amounts are divided by 10,000 (exactly, in Decimal) and reported once per column

@@ -77,7 +77,7 @@ def unreadable(name: str, case: str | None = None, /, **fields: object) -> Unrea
 
 @dataclass
 class Report:
-    """One table found in one file (DESIGN §5), or one unreadable file."""
+    """One table found in one file (docs/contracts.md), or one unreadable file."""
 
     file: str
     table: str | None = None
