@@ -21,22 +21,28 @@ def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
+def _strings(nodes: list[ast.AST]) -> set[str]:
+    return {
+        c.value
+        for node in nodes
+        for c in ast.walk(node)
+        if isinstance(c, ast.Constant) and isinstance(c.value, str)
+    }
+
+
 def _functions() -> list[set[str]]:
-    """The string constants of every function of the package (codes.py aside), one set each."""
+    """The string constants of every function of the package (codes.py aside), one set each, and
+    of every module's top-level statements (a message made once, at import)."""
     found = []
     for path in PACKAGE.rglob("*.py"):
         if path == CODES_PY:
             continue
         tree = ast.parse(path.read_text("utf-8"))
+        definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        found.append(_strings([n for n in tree.body if not isinstance(n, definitions)]))
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                found.append(
-                    {
-                        c.value
-                        for c in ast.walk(node)
-                        if isinstance(c, ast.Constant) and isinstance(c.value, str)
-                    }
-                )
+                found.append(_strings([node]))
     return found
 
 
