@@ -126,10 +126,7 @@ def _placeholders(path: str) -> str:
     return re.sub(r"<[^>]*>", "<…>", path)
 
 
-def test_every_api_route_is_in_the_contracts(contracts, tmp_path):
-    from budget_planner.web import create_app
-
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "docs"})
+def test_every_api_route_is_in_the_contracts(contracts, app):
     routes = {
         f"{method} {_placeholders(rule.rule)}"
         for rule in app.url_map.iter_rules()
