@@ -20,9 +20,9 @@ import time
 import python_calamine as pc
 import xlsxwriter
 
-from budget_planner.validators import worker
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.gate import check_container
+from budget_planner.validators.intake import worker
+from budget_planner.validators.intake.extract import read_workbook
+from budget_planner.validators.intake.gate import check_container
 
 CATEGORIES = ["知识产权高质量创造", "强化知识产权保护", "知识产权高效能转化", "知识产权管理"]
 

@@ -13,14 +13,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from builders import DEFAULT_QUIRKS, Submission, project
 
 from budget_planner.templates.round import load_round
 from budget_planner.templates.spec import load_specs
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.reader import read_tables
+from budget_planner.validators.intake.extract import read_workbook
+from budget_planner.validators.read.reader import read_tables
 
 
 def submission(rows: int) -> bytes:

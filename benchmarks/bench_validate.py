@@ -13,14 +13,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from builders import Submission, project
 
 from budget_planner.templates.round import load_round
 from budget_planner.templates.spec import load_specs
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import validate_bytes
+from budget_planner.validators.check.pipeline import validate_bytes
+from budget_planner.validators.intake.extract import read_workbook
 
 QUIRKS = frozenset({"title", "unit_line", "money_unit", "serial", "merged_category", "total"})
 

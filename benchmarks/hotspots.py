@@ -35,7 +35,7 @@ TOP = 15
 
 def _validate(rows: int) -> Callable[[], object]:
     from budget_planner.templates.round import load_round
-    from budget_planner.validators.pipeline import validate_bytes
+    from budget_planner.validators.check.pipeline import validate_bytes
 
     path = generate.single("表四", rows)
     data, round_ = path.read_bytes(), load_round()
@@ -43,7 +43,7 @@ def _validate(rows: int) -> Callable[[], object]:
 
 
 def _aggregate() -> Callable[[], object]:
-    from budget_planner.aggregate.batch import run_aggregate
+    from budget_planner.app.aggregate import run_aggregate
     from budget_planner.templates.round import load_round
 
     base = generate.province_round()
@@ -112,25 +112,29 @@ def profile(name: str) -> str:
 STAGES = (
     (
         "gate (container checks, inflating every part)",
-        "budget_planner.validators.worker",
+        "budget_planner.validators.intake.worker",
         "check_container",
     ),
-    ("extract (scan + calamine + grid)", "budget_planner.validators.extract", "extract"),
-    ("  sheet XML scan", "budget_planner.validators.extract.xlsx", "scan_sheet"),
+    ("extract (scan + calamine + grid)", "budget_planner.validators.intake.extract", "extract"),
+    ("  sheet XML scan", "budget_planner.validators.intake.extract.xlsx", "scan_sheet"),
     (
         "  calamine + cell conversion",
-        "budget_planner.validators.extract.calamine_grid",
+        "budget_planner.validators.intake.extract.calamine_grid",
         "read_sheet",
     ),
     (
         "read tables (header, unit, rows normalised)",
-        "budget_planner.validators.pipeline",
+        "budget_planner.validators.check.pipeline",
         "read_tables",
     ),
-    ("schema (frame + pandera)", "budget_planner.validators.schema", "validate_tables"),
-    ("  building the frame", "budget_planner.validators.schema", "build_frame"),
-    ("table checks (totals, counts, text…)", "budget_planner.validators.pipeline", "check_table"),
-    ("summarise (rows, totals by 类型)", "budget_planner.validators.pipeline", "summarise"),
+    ("schema (frame + pandera)", "budget_planner.validators.check.schema", "validate_tables"),
+    ("  building the frame", "budget_planner.validators.check.schema", "build_frame"),
+    (
+        "table checks (totals, counts, text…)",
+        "budget_planner.validators.check.pipeline",
+        "check_table",
+    ),
+    ("summarise (rows, totals by 类型)", "budget_planner.validators.check.pipeline", "summarise"),
 )
 
 
@@ -156,8 +160,8 @@ def stages(rows: int) -> str:
     from benchmarks.baselines.floor import read
 
     os.environ["BUDGET_PLANNER_INPROCESS"] = "1"
-    import budget_planner.validators.extract.xlsx
-    import budget_planner.validators.schema  # noqa: F401
+    import budget_planner.validators.check.schema
+    import budget_planner.validators.intake.extract.xlsx  # noqa: F401
 
     path = generate.single("表四", rows)
     data = path.read_bytes()

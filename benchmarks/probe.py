@@ -32,13 +32,13 @@ def _floor(path: Path, data: bytes) -> Case:
 
 
 def _engine(path: Path, data: bytes) -> Case:
-    from budget_planner.validators.worker import INPROCESS_ENV
+    from budget_planner.validators.intake.worker import INPROCESS_ENV
 
     os.environ[INPROCESS_ENV] = "1"
-    import budget_planner.validators.extract.xlsx
-    import budget_planner.validators.schema  # noqa: F401  (pandas and pandera, imported lazily)
+    import budget_planner.validators.check.schema  # (pandas and pandera, imported lazily)
+    import budget_planner.validators.intake.extract.xlsx  # noqa: F401
     from budget_planner.templates.round import load_round
-    from budget_planner.validators.pipeline import validate_bytes
+    from budget_planner.validators.check.pipeline import validate_bytes
 
     round_ = load_round()
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from budget_planner.templates.spec import TableSpec, budget_spec
-from budget_planner.validators.grid import a1, column_letter
+from budget_planner.validators.intake.grid import a1, column_letter
 
 SUBTOTAL, TOTAL = "小计", "合计"
 FOOTER = ("填表人：李敏", "联系电话：0763-3388123")

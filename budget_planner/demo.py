@@ -1,6 +1,6 @@
-"""``budget-planner demo``: the main job on the shipped example round, printed as it goes.
-
-First form: writes the template set — blank, and personalised for one city — into ``out_dir/模板``.
+"""The template set of the shipped round written and listed as it goes: blank, and personalised for
+one city, into ``out_dir/模板`` (``tests/test_template_cli.py`` runs it). Not the ``budget-planner
+demo`` command: that one builds the demo database and serves the site (``web/demo.py``, ``cli/site.py``).
 """
 
 from __future__ import annotations

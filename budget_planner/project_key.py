@@ -1,4 +1,4 @@
-"""The project key of DESIGN §2: how a row is recognised across versions, tables and 预算表."""
+"""The project key (docs/domain.md): how a row is recognised across versions, tables and 预算表."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one canonical-text rule (DESIGN §2), used by every part that compares or stores text.
+"""The one canonical-text rule (docs/domain.md), used by every part that compares or stores text.
 
 NFKC; non-breaking and ideographic spaces become spaces; runs collapse; ends stripped; line breaks
 inside a cell are kept as single ``\\n``. ``compact`` removes all whitespace, for comparing headers

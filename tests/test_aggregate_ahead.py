@@ -14,7 +14,7 @@ import pytest
 from builders import make_budget, make_table, make_table4, project, table4_rows
 from click.testing import CliRunner
 
-from budget_planner.aggregate.ahead import ParseAhead
+from budget_planner.app.ahead import ParseAhead
 from budget_planner.cli import main
 from budget_planner.errors import UnreadableFile
 from budget_planner.templates.round import load_round
@@ -25,7 +25,7 @@ ROUND = load_round()
 @pytest.fixture(scope="module", autouse=True)
 def _stop_parse_workers():
     yield
-    from budget_planner.validators.worker import shutdown
+    from budget_planner.validators.intake.worker import shutdown
 
     shutdown()
 

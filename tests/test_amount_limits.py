@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from test_storage_support import BACKENDS, new_database
 from webclient import Site, make_app, populate
 
-from budget_planner.validators.amounts import MAX_AMOUNT, parse_amount
-from budget_planner.validators.pipeline import validate_bytes
+from budget_planner.validators.check.pipeline import validate_bytes
+from budget_planner.validators.read.amounts import MAX_AMOUNT, parse_amount
 
 
 @pytest.mark.parametrize(

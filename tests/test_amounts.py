@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from budget_planner.money import plain
 from budget_planner.text import canonical, compact
-from budget_planner.validators.amounts import parse_amount, parse_count_amount
-from budget_planner.validators.grid import ErrorValue, Formula
+from budget_planner.validators.intake.grid import ErrorValue, Formula
+from budget_planner.validators.read.amounts import parse_amount, parse_count_amount
+from budget_planner.validators.report.codes import message
 
 D = Decimal
 
@@ -75,14 +76,20 @@ def test_amount_shapes(raw, value, issue):
         assert type(parsed.value) is Decimal
 
 
-def test_notes_say_what_changed_quoting_the_cell():
-    assert parse_amount("50万元").note == "“50万元”已去掉“万元”"
-    assert parse_amount("1，200").note == "“1，200”全角字符已转为半角，已去掉千位分隔符"
-    assert parse_amount("500000元").note == "“500000元”按元换算为 50 万元"
-    assert parse_amount("0.123456").note.endswith("四舍五入为 0.1235")
-    assert parse_amount("-").note == "“-”视为未填"
-    assert parse_amount("待定").note == "“待定”不是数字"
-    assert parse_amount(50).note == ""
+def _said(raw) -> str:
+    """The message of an amount cell as the reader reports it under the label 金额."""
+    parsed = parse_amount(raw)
+    return message(parsed.issue, parsed.case, label="金额", raw=parsed.raw, changes=parsed.changes)
+
+
+def test_messages_say_what_changed_quoting_the_cell():
+    assert _said("50万元") == "金额“50万元”已去掉“万元”"
+    assert _said("1，200") == "金额“1，200”全角字符已转为半角，已去掉千位分隔符"
+    assert _said("500000元") == "金额“500000元”按元换算为 50 万元"
+    assert _said("0.123456").endswith("四舍五入为 0.1235")
+    assert _said("-") == "金额“-”视为未填"
+    assert _said("待定") == "金额“待定”不是数字，请填写数字（单位：万元）"
+    assert parse_amount(50).issue is None
 
 
 def test_word_cells_are_text_so_plain_numbers_are_not_a_normalisation():

@@ -8,10 +8,10 @@ import pytest
 from builders import MERGE_UP, Submission, project
 from openpyxl import load_workbook
 
-from budget_planner.validators.annotate import LIST_SHEET, annotate, annotated_name
-from budget_planner.validators.grid import SheetGrid, WorkbookGrid
-from budget_planner.validators.pipeline import Checked
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Checked
+from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid
+from budget_planner.validators.report.annotate import LIST_SHEET, annotate, annotated_name
+from budget_planner.validators.report.issues import Issue, Report
 
 RED, YELLOW = "00FFC7CE", "00FFEB9C"
 
@@ -196,8 +196,8 @@ def test_a_word_table_comes_back_as_its_grid():
 def test_an_xls_comes_back_as_xlsx_with_the_same_marks(province_round):
     import xlwt
 
-    from budget_planner.validators.extract import read_workbook
-    from budget_planner.validators.pipeline import validate_bytes
+    from budget_planner.validators.check.pipeline import validate_bytes
+    from budget_planner.validators.intake.extract import read_workbook
 
     rows = [
         project(

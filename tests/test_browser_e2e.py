@@ -67,7 +67,7 @@ def base_url(tmp_path, monkeypatch) -> Iterator[str]:
     from waitress.server import create_server
 
     from budget_planner.storage import accounts
-    from budget_planner.validators import worker
+    from budget_planner.validators.intake import worker
     from budget_planner.web.app import create_app
 
     monkeypatch.setattr(accounts, "PASSWORD_METHOD", "pbkdf2:sha256:1000")

@@ -20,7 +20,7 @@ HERE = Path(__file__).parent / "realworld2"
 
 @pytest.fixture(autouse=True, scope="module")
 def _parse_pool():
-    from budget_planner.validators import worker
+    from budget_planner.validators.intake import worker
 
     yield
     worker.shutdown()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from parsed_tables import make_budget, make_table
 
-from budget_planner.validators.budget_checks import (
+from budget_planner.templates.spec import resolve_table
+from budget_planner.validators.check.budget_checks import (
     budget_key,
     budget_row_mismatch,
     check_budget,
-    resolve_table,
 )
-from budget_planner.validators.report import sort_issues
+from budget_planner.validators.report.issues import sort_issues
 
 NOTE = (
     "知识产权服务费30万元：委托服务机构开展产业专利导航分析；专家咨询费5万元：评审论证3次；"
@@ -230,8 +230,8 @@ def filled_budget_template(other: float, note: str) -> bytes:
 
 
 def test_issued_template_with_other_expenses(province_round):
-    from budget_planner.validators.extract import read_workbook
-    from budget_planner.validators.pipeline import validate_bytes
+    from budget_planner.validators.check.pipeline import validate_bytes
+    from budget_planner.validators.intake.extract import read_workbook
 
     def codes(data):
         [checked] = validate_bytes(data, "清远市-预算表.xlsx", province_round, parse=read_workbook)

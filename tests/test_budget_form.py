@@ -17,11 +17,11 @@ from builders import (
 
 from budget_planner.project_key import matches_row
 from budget_planner.templates.writer import write_budget_template
-from budget_planner.validators.budget_form import find_labels, is_budget, read_form
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.grid import SheetGrid
-from budget_planner.validators.model import RowKind
-from budget_planner.validators.reader import read_tables, summarise
+from budget_planner.validators.intake.extract import read_workbook
+from budget_planner.validators.intake.grid import SheetGrid
+from budget_planner.validators.read.budget_form import find_labels, is_budget, read_form
+from budget_planner.validators.read.model import RowKind
+from budget_planner.validators.read.reader import read_tables, summarise
 
 D = Decimal
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parsed_tables import make_table
 
-from budget_planner.validators.checks import (
+from budget_planner.validators.check.checks import (
     check_count_amount,
     check_numbers_in_text,
     check_policy_basis,
@@ -12,9 +12,9 @@ from budget_planner.validators.checks import (
     check_table,
     check_totals,
 )
-from budget_planner.validators.grid import SheetGrid
-from budget_planner.validators.model import RowKind
-from budget_planner.validators.report import sort_issues
+from budget_planner.validators.intake.grid import SheetGrid
+from budget_planner.validators.read.model import RowKind
+from budget_planner.validators.report.issues import sort_issues
 
 CREATE = "知识产权高质量创造"
 PROTECT = "强化知识产权保护"

@@ -27,7 +27,7 @@ COLLECTION = ("表一", "表二", "表三", "表四")
 def _stop_parse_workers():
     """Leave no default parse pool behind for the tests that follow."""
     yield
-    from budget_planner.validators.worker import shutdown
+    from budget_planner.validators.intake.worker import shutdown
 
     shutdown()
 

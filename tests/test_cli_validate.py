@@ -20,7 +20,7 @@ BASIS = "《广东省知识产权保护和运用“十四五”规划》"
 @pytest.fixture(autouse=True, scope="module")
 def _parse_pool():
     """The command parses in the default worker pool: stop it when this module is done."""
-    from budget_planner.validators import worker
+    from budget_planner.validators.intake import worker
 
     yield
     worker.shutdown()

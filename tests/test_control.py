@@ -16,7 +16,7 @@ from budget_planner.errors import UnreadableFile
 def _stop_parse_workers():
     """Leave no default parse pool behind for the tests that follow."""
     yield
-    from budget_planner.validators.worker import shutdown
+    from budget_planner.validators.intake.worker import shutdown
 
     shutdown()
 

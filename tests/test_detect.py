@@ -13,10 +13,10 @@ from builders import (
     workbook,
 )
 
-from budget_planner.validators.detect import find_header
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.grid import SheetGrid
-from budget_planner.validators.reader import read_tables
+from budget_planner.validators.intake.extract import read_workbook
+from budget_planner.validators.intake.grid import SheetGrid
+from budget_planner.validators.read.detect import find_header
+from budget_planner.validators.read.reader import read_tables
 
 ROWS = [project("知识产权管理", "知识产权管理能力提升", 20), project(None, "知识产权统计监测", 5)]
 

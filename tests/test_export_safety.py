@@ -35,10 +35,10 @@ from budget_planner.export.consolidated import write_consolidated
 from budget_planner.export.receipt import write_receipt
 from budget_planner.export.xlsx_safe import MAX_CELL_TEXT, CellTextTooLong
 from budget_planner.text import canonical
-from budget_planner.validators.annotate import annotate
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import validate_bytes
-from budget_planner.validators.report import Issue
+from budget_planner.validators.check.pipeline import validate_bytes
+from budget_planner.validators.intake.extract import read_workbook
+from budget_planner.validators.report.annotate import annotate
+from budget_planner.validators.report.issues import Issue
 
 # the service's own formulas (totals, differences, shares): cell references and arithmetic only
 OWN_FUNCTIONS = "SUM|SUBTOTAL|SUMIF|SUMIFS|COUNTIF|COUNTIFS|IF|IFERROR|ROUND|ABS"

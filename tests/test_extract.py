@@ -17,11 +17,11 @@ import xlwt
 from docx.oxml.ns import qn
 
 from budget_planner.errors import UnreadableFile
-from budget_planner.validators.extract import extract, read_workbook
-from budget_planner.validators.extract.biff import last_saved
-from budget_planner.validators.extract.sheetscan import scan_sheet
-from budget_planner.validators.gate import DEFAULT_LIMITS, Limits, check_container
-from budget_planner.validators.grid import ErrorValue, Formula, column_letter
+from budget_planner.validators.intake.extract import extract, read_workbook
+from budget_planner.validators.intake.extract.biff import last_saved
+from budget_planner.validators.intake.extract.sheetscan import scan_sheet
+from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Limits, check_container
+from budget_planner.validators.intake.grid import ErrorValue, Formula, column_letter
 
 
 def xlsx_bytes(build) -> bytes:
@@ -469,7 +469,7 @@ def test_a_cell_defined_twice_or_rows_out_of_order_are_refused(rows, fragment):
 
 
 def test_a_duplicate_across_two_scan_segments_is_found(monkeypatch):
-    from budget_planner.validators.extract import sheetscan
+    from budget_planner.validators.intake.extract import sheetscan
 
     monkeypatch.setattr(sheetscan, "CHUNK", 64)  # every cell its own segment, more or less
     cells = "".join(f'<c r="{column_letter(c)}9"><v>{c}</v></c>' for c in range(1, 40))

@@ -17,8 +17,8 @@ import xlsxwriter
 import xlwt
 
 from budget_planner.errors import UnreadableFile
-from budget_planner.validators import gate_messages as msg
-from budget_planner.validators.gate import Container, Limits, check_container
+from budget_planner.validators.intake.gate import Container, Limits, check_container
+from budget_planner.validators.report.codes import message
 
 SHEET = '<row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c><c r="B1"><v>50</v></c></row>'
 
@@ -283,7 +283,7 @@ def test_a_local_header_naming_another_part_is_corrupt():
     data = hf.raw_zip(_package(_entry("xl/extra.xml", b"<a/>")))
     at = data.find(b"xl/extra.xml")  # the first occurrence: the local header's copy of the name
     forged = data[:at] + b"xl/EXTRA.xml" + data[at + 12 :]
-    assert refused(forged).message == msg.BAD_PART_NAME
+    assert refused(forged).message == message("file.corrupt", "bad_part_name")
 
 
 def test_a_dtd_in_utf16_without_a_byte_order_mark_is_refused():

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from workbook_safety import assert_kept_as_text
 
 from budget_planner.cli import main
-from budget_planner.validators import worker
+from budget_planner.validators.intake import worker
 
 pytestmark = pytest.mark.filterwarnings("error")
 

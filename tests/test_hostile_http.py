@@ -13,7 +13,7 @@ import pytest
 from webclient import Site, make_app, table4
 from workbook_safety import assert_kept_as_text
 
-from budget_planner.validators import worker
+from budget_planner.validators.intake import worker
 
 UNIT = "清远市"
 

@@ -19,8 +19,8 @@ from builders import (
     workbook,
 )
 
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import Upload, validate_bytes, validate_uploads
+from budget_planner.validators.check.pipeline import Upload, validate_bytes, validate_uploads
+from budget_planner.validators.intake.extract import read_workbook
 
 PERFORMANCE = "完成年度目标任务，形成工作报告1份"
 MESSY = frozenset(QUIRKS - {"old_draft", "metadata", "category_every_row", "total"})
@@ -194,7 +194,7 @@ def test_workbook_without_a_table(province_round):
 
 # ---------------------------------------------------------------- batches
 def test_batch_reports_in_argument_then_sheet_order(province_round, monkeypatch):
-    from budget_planner.validators import schema
+    from budget_planner.validators.check import schema
 
     calls = []
     original = schema.validate_tables
@@ -287,7 +287,7 @@ def test_merged_amount_counts_once(province_round):
 
 def test_core_imports_no_heavy_library_until_needed():
     code = (
-        "import sys, budget_planner.validators.pipeline, budget_planner.validators.command;"
+        "import sys, budget_planner.validators.check.pipeline, budget_planner.app.validate;"
         "print(sorted(m for m in ('pandas', 'pandera', 'openpyxl', 'click', 'flask') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -20,9 +20,9 @@ from builders import (
 )
 from seed_tables import SEED_002, seed_table
 
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.model import RowKind
-from budget_planner.validators.reader import read_tables, summarise
+from budget_planner.validators.intake.extract import read_workbook
+from budget_planner.validators.read.model import RowKind
+from budget_planner.validators.read.reader import read_tables, summarise
 
 D = Decimal
 

@@ -52,7 +52,7 @@ CLEAN = [
 
 @pytest.fixture(autouse=True, scope="module")
 def _parse_pool():
-    from budget_planner.validators import worker
+    from budget_planner.validators.intake import worker
 
     yield
     worker.shutdown()

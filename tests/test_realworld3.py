@@ -450,7 +450,7 @@ def hengyang_names() -> list[str]:
 
 @pytest.fixture(autouse=True, scope="module")
 def _parse_pool():
-    from budget_planner.validators import worker
+    from budget_planner.validators.intake import worker
 
     yield
     worker.shutdown()

@@ -12,8 +12,8 @@ from test_realworld_tables import one
 
 from budget_planner.cli import main
 from budget_planner.templates.round import load_round
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import Upload, validate_uploads
+from budget_planner.validators.check.pipeline import Upload, validate_uploads
+from budget_planner.validators.intake.extract import read_workbook
 
 EXCEL_SUM_HINT = "：有金额以文本形式填写，Excel 求和时不计入，请改为数字"
 
@@ -114,7 +114,7 @@ def test_budget_beside_the_table4_row_it_belongs_to(provincial, issues):
 # ---------------------------------------------------------------- through the command line
 @pytest.fixture(autouse=True, scope="module")
 def _parse_pool():
-    from budget_planner.validators import worker
+    from budget_planner.validators.intake import worker
 
     yield
     worker.shutdown()

@@ -8,8 +8,8 @@ import pytest
 import realworld_files as rw
 
 from budget_planner.templates.round import load_round
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import validate_bytes
+from budget_planner.validators.check.pipeline import validate_bytes
+from budget_planner.validators.intake.extract import read_workbook
 
 GAO = "知识产权高质量创造"
 BAO = "强化知识产权保护"

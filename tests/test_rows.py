@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from budget_planner.project_key import project_key
 from budget_planner.templates.spec import load_specs
-from budget_planner.validators.cells import total_label
-from budget_planner.validators.grid import ErrorValue, Formula, SheetGrid
-from budget_planner.validators.model import RowKind
-from budget_planner.validators.rows import read_rows
+from budget_planner.validators.intake.grid import ErrorValue, Formula, SheetGrid
+from budget_planner.validators.read.cells import total_label
+from budget_planner.validators.read.model import RowKind
+from budget_planner.validators.read.rows import read_rows
 
 D = Decimal
 T4 = [

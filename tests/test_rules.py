@@ -11,15 +11,15 @@ from parsed_tables import make_budget
 
 from budget_planner.errors import ConfigError
 from budget_planner.templates.spec import parse_specs
-from budget_planner.validators.grid import a1
-from budget_planner.validators.model import Field, ParsedTable, RowKind, TableRow
-from budget_planner.validators.rule_checks import apply_rules
-from budget_planner.validators.rules import (
+from budget_planner.validators.check.rule_checks import apply_rules
+from budget_planner.validators.check.rules import (
     load_rules,
     months_spanned,
     parse_period,
     parse_rules,
 )
+from budget_planner.validators.intake.grid import a1
+from budget_planner.validators.read.model import Field, ParsedTable, RowKind, TableRow
 
 
 def patent_budget(**changes):

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from parsed_tables import assign_ids, make_table
 
-from budget_planner.validators.model import RowKind
-from budget_planner.validators.schema import build_frame, table_schema, validate_tables
+from budget_planner.validators.check.schema import build_frame, table_schema, validate_tables
+from budget_planner.validators.read.model import RowKind
 
 CREATE = "知识产权高质量创造"
 PROTECT = "强化知识产权保护"
@@ -85,7 +85,7 @@ def test_messages_name_the_column_in_chinese(specs):
     )
     unknown = by_code["category.unknown"]
     assert unknown.message == (
-        "类型“知识产权运营”不在列表中，应为：知识产权强市、强县建设、知识产权高质量创造、强化知识产权保护、"
+        "类型“知识产权运营”不在表四的列表中，应为：知识产权强市、强县建设、知识产权高质量创造、强化知识产权保护、"
         "知识产权高效能转化、知识产权高水平服务、知识产权人才建设、知识产权文化宣传及合作交流、知识产权管理"
     )
     assert by_code["required.missing"].message == "“拟设置项目”为必填项"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from seed_tables import SEED_002, seed_table
 
@@ -113,13 +110,3 @@ def test_project_key_ignores_whitespace_and_line_breaks():
 )
 def test_canonical_text(raw, expected):
     assert canonical(raw) == expected
-
-
-def test_core_does_not_import_flask_or_click():
-    code = (
-        "import sys, budget_planner.templates.spec, budget_planner.templates.round, "
-        "budget_planner.validators.report; "
-        "print(sorted(m for m in ('flask', 'click') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

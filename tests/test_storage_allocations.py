@@ -16,8 +16,8 @@ from budget_planner.aggregate.versions import Candidate, choose_versions
 from budget_planner.errors import UsageError
 from budget_planner.storage import repository as repo
 from budget_planner.templates.round import load_round
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import Upload, validate_uploads
+from budget_planner.validators.check.pipeline import Upload, validate_uploads
+from budget_planner.validators.intake.extract import read_workbook
 
 pytestmark = pytest.mark.usefixtures("world")
 pytest_plugins = ["test_storage_support"]

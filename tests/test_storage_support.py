@@ -23,9 +23,9 @@ from budget_planner.storage import accounts
 from budget_planner.storage.db import make_engine, make_session_factory, upgrade
 from budget_planner.storage.models import Base, Role, Unit, User
 from budget_planner.templates.round import load_round
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import Checked, validate_bytes
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Checked, validate_bytes
+from budget_planner.validators.intake.extract import read_workbook
+from budget_planner.validators.report.issues import Issue, Report
 
 CHEAP_HASH = (
     "pbkdf2:sha256:1000"  # the real default (scrypt) is checked once, in the accounts tests
@@ -186,7 +186,7 @@ def validate(data: bytes, name: str, unit: str = "清远市") -> list[Checked]:
 def upload_table4(
     projects: dict[str, object], *, unit: str = "清远市", file: str = "清远市-表四.xlsx"
 ) -> tuple[bytes, list[Checked]]:
-    """A real 表四 workbook (tests/builders.py) and what the validation pipeline says about it."""
+    """A real 表四 workbook (tests/support/builders.py) and what the validation pipeline says about it."""
     data = make_table4(unit, table4_rows(projects))
     return data, validate(data, file, unit)
 

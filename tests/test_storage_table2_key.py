@@ -18,8 +18,8 @@ from test_storage_support import BACKENDS, new_database
 from budget_planner.storage import db as storage_db
 from budget_planner.storage.models import Allocation, ProjectRow
 from budget_planner.templates.round import load_round
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import validate_bytes
+from budget_planner.validators.check.pipeline import validate_bytes
+from budget_planner.validators.intake.extract import read_workbook
 
 SUBSIDY = "专利资助后补助"
 CENTRE, PARK = "清远市知识产权服务中心", "清远高新区企业服务中心"

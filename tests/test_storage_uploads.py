@@ -22,7 +22,7 @@ from budget_planner.storage.models import (
     Submission,
     Version,
 )
-from budget_planner.validators.report import Issue
+from budget_planner.validators.report.issues import Issue
 
 pytestmark = pytest.mark.usefixtures("world")
 pytest_plugins = ["test_storage_support"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -108,12 +106,3 @@ def test_demo_writes_blank_and_personalised_templates(tmp_path, capsys):
         "已生成空白模板 5 个" in out
         and "清远市市场监督管理局（知识产权局）的个性化模板 5 个" in out
     )
-
-
-def test_the_writer_imports_neither_click_nor_flask():
-    code = (
-        "import sys, budget_planner.templates.writer, budget_planner.demo;"
-        "print(sorted(m for m in ('click', 'flask') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

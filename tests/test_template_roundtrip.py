@@ -10,10 +10,12 @@ from template_books import FIRST_BODY_ROW, load, merged_value, total_row
 from budget_planner.templates.spec import budget_spec
 from budget_planner.templates.writer import template_filename, write_table_template
 
-pytest.importorskip("budget_planner.validators.reader", reason="the reader is not in this tree yet")
+pytest.importorskip(
+    "budget_planner.validators.read.reader", reason="the reader is not in this tree yet"
+)
 
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.pipeline import validate_bytes
+from budget_planner.validators.check.pipeline import validate_bytes
+from budget_planner.validators.intake.extract import read_workbook
 
 
 def _fill_table_four(data: bytes, specs) -> bytes:

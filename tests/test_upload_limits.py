@@ -19,8 +19,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from budget_planner.storage import inflight
-from budget_planner.validators.extract import read_workbook
-from budget_planner.validators.grid import SheetGrid, WorkbookGrid
+from budget_planner.validators.intake.extract import read_workbook
+from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid
 
 SLOW = "慢"  # files whose name starts with this wait in the parse until released
 

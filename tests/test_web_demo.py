@@ -19,7 +19,7 @@ def served(monkeypatch):
     calls = []
     monkeypatch.setattr(server, "serve", lambda app, host, port: calls.append((app, host, port)))
     yield calls
-    from budget_planner.validators import worker
+    from budget_planner.validators.intake import worker
 
     worker.shutdown()
 

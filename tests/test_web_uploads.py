@@ -240,7 +240,7 @@ def test_a_unit_downloads_its_personalised_templates(app, site):
 
 def test_the_site_parses_in_the_worker_pool(tmp_path, monkeypatch):
     """The default path: files are parsed in the guarded worker processes, not in the site's."""
-    from budget_planner.validators import worker
+    from budget_planner.validators.intake import worker
 
     app = make_app(tmp_path, monkeypatch, VALIDATION_PARSE=None)
     unit = Site(app)["qingyuan"]

@@ -29,7 +29,7 @@ def demo(tmp_path_factory):
         )
         yield app
     app.extensions["budget_planner.db"]["engine"].dispose()
-    from budget_planner.validators import worker
+    from budget_planner.validators.intake import worker
 
     worker.shutdown()
 

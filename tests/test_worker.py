@@ -14,10 +14,15 @@ import handmade
 import pytest
 
 from budget_planner.errors import UnreadableFile
-from budget_planner.validators import worker
-from budget_planner.validators.gate import check_container
-from budget_planner.validators.grid import ErrorValue
-from budget_planner.validators.worker import ParsePool, cpu_budget, parse_workbook, timeout_for
+from budget_planner.validators.intake import worker
+from budget_planner.validators.intake.gate import check_container
+from budget_planner.validators.intake.grid import ErrorValue
+from budget_planner.validators.intake.worker import (
+    ParsePool,
+    cpu_budget,
+    parse_workbook,
+    timeout_for,
+)
 
 SHEET = '<row r="1"><c r="A1" t="inlineStr"><is><t>金额</t></is></c></row><row r="2"><c r="A2"><v>50</v></c></row>'
 GOOD = handmade.xlsx(SHEET)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import python_calamine as pc
 
-from budget_planner.validators.gate import check_container
+from budget_planner.validators.intake.gate import check_container
 
 
 def read(data: bytes, name: str) -> int:

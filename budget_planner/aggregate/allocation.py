@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budget_planner.aggregate.consolidate import Consolidation, from_yuan
-from budget_planner.aggregate.reconcile import CONTROLLED_TABLE, UnitBalance
+from budget_planner.aggregate.reconcile import UnitBalance
 from budget_planner.aggregate.status import Verdict, unit_verdict
-from budget_planner.templates.spec import COLLECTION_TABLES
+from budget_planner.templates.spec import COLLECTION_TABLES, CONTROLLED_TABLE
 
 
 @dataclass
@@ -144,7 +144,7 @@ def build_plan(
             state=rec.get("state") or "",
             reason=reasons.get(rec["key"], ""),
         )
-    balances = {b.unit: b for b in cons.reconciliation.units} if cons.reconciliation else {}
+    balances = {b.unit: b for b in cons.reconciliation.units}
     units, every = [], []
     for unit in cons.round.units:
         name = unit.short_name

@@ -25,8 +25,15 @@ from budget_planner.aggregate.versions import CountedVersion
 from budget_planner.money import to_yuan
 from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
-from budget_planner.templates.spec import ALL_TABLES, BUDGET, COLLECTION_TABLES, load_specs
-from budget_planner.validators.model import ParsedTable
+from budget_planner.templates.spec import (
+    ALL_TABLES,
+    BUDGET,
+    COLLECTION_TABLES,
+    CONTROLLED_TABLE,
+    budget_spec,
+    load_specs,
+)
+from budget_planner.validators.read.model import ParsedTable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,9 +57,7 @@ BASE_COLUMNS = (
     "flagged",
     "state",  # the version's workflow state on the site (已提交 …), else 有错误 or ""
 )
-BUDGET_AMOUNT_KEYS = tuple(
-    c.key for c in (*load_specs().budget.sources, *load_specs().budget.expenses)
-)  # type: ignore[union-attr]
+BUDGET_AMOUNT_KEYS = tuple(c.key for c in (*budget_spec().sources, *budget_spec().expenses))
 
 
 @dataclass
@@ -66,8 +71,8 @@ class Consolidation:
     unit_categories: dict[str, dict[str, Decimal]]  # unit → 类型 → total over 表一–表四
     total: Decimal  # province-wide, 表一–表四
     completeness: list[CompletenessCell]
+    reconciliation: Reconciliation
     control: ControlNumbers | None = None
-    reconciliation: Reconciliation | None = None
     row_counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (unit, table) → rows
 
     @property
@@ -277,7 +282,7 @@ def consolidate(
         key = (rec["unit"], rec["table"])
         row_counts[key] = row_counts.get(key, 0) + 1
     total = sum((table_totals[t] for t in COLLECTION_TABLES), Decimal(0))
-    result = Consolidation(
+    return Consolidation(
         round=round_,
         counted=list(counted),
         records=records,
@@ -287,11 +292,17 @@ def consolidate(
         unit_categories=unit_categories,
         total=total,
         completeness=completeness_cells(round_, counted),
+        reconciliation=reconcile(
+            round_,
+            counted,
+            control,
+            unit_totals=unit_totals,
+            table_totals=table_totals,
+            controlled_by_category=category_totals.get(CONTROLLED_TABLE, {}),
+        ),
         control=control,
         row_counts=row_counts,
     )
-    result.reconciliation = reconcile(result)
-    return result
 
 
 def _categories(table: str) -> tuple[str, ...]:
@@ -299,8 +310,9 @@ def _categories(table: str) -> tuple[str, ...]:
 
 
 def all_categories() -> tuple[str, ...]:
-    """Every 类型 of 表一–表四 in list order (表四's list first: it is the superset)."""
+    """Every 类型 of 表一–表四 in list order (the longest list first: 表四's, the superset)."""
     cats: dict[str, None] = {}
-    for table in ("表四", *COLLECTION_TABLES):
+    widest = max(COLLECTION_TABLES, key=lambda t: len(_categories(t)))
+    for table in (widest, *COLLECTION_TABLES):
         cats.update(dict.fromkeys(_categories(table)))
     return tuple(cats)

@@ -1,4 +1,4 @@
-"""The control-number file (控制数, DESIGN §5): one amount per unit, read and checked like any input.
+"""The control-number file (控制数, docs/contracts.md): one amount per unit, read and checked like any input.
 
 Columns 单位 and 控制数 as ``templates/tables.toml`` [control] names them (with aliases); title rows
 above the header are allowed; an optional 合计 row is checked against the units' sum. An .xlsx goes
@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
-from budget_planner.errors import UnreadableFile
 from budget_planner.money import plain
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import ControlSpec, control_spec
 from budget_planner.text import canonical, compact
-from budget_planner.validators.amounts import UNREADABLE, parse_amount
-from budget_planner.validators.grid import CellValue, a1
-from budget_planner.validators.pipeline import Parse
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Parse
+from budget_planner.validators.intake.grid import CellValue, a1
+from budget_planner.validators.read.amounts import UNREADABLE, parse_amount
+from budget_planner.validators.report.issues import Issue, Report, issue, unreadable
 
 HEADER_SEARCH_ROWS = 30
 _BOM = b"\xef\xbb\xbf"
@@ -58,16 +57,13 @@ def _decode_csv(data: bytes, name: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile(
-        "file.not_spreadsheet",
-        f"{name} 的编码无法识别：请另存为 UTF-8 或 GB18030 编码的 CSV，或 Excel 文件。",
-    )
+    raise unreadable("file.not_spreadsheet", "csv_encoding", name=name)
 
 
 def _csv_rows(data: bytes, name: str) -> list[list[CellValue]]:
     text = _decode_csv(data, name)
     if not text.strip():
-        raise UnreadableFile("file.empty", f"{name} 是空的。")
+        raise unreadable("file.empty", "no_text", name=name)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",\t;，")
     except csv.Error:
@@ -84,7 +80,9 @@ def _sheets(data: bytes, name: str, parse: Parse | None) -> list[tuple[str, list
     if is_csv(name):
         return [(PurePath(name).stem, _csv_rows(data, name))]
     if parse is None:  # the container gate, then the guarded parse worker, as for every upload
-        from budget_planner.validators.worker import parse_workbook as parse
+        from budget_planner.validators.intake.worker import parse_workbook
+
+        parse = parse_workbook
     grid = parse(data, name)
     return [(s.name, s.values) for s in grid.sheets if s.visibility == "visible"]
 
@@ -127,10 +125,12 @@ def read_control(
     aliases = "、".join(spec.amount.aliases)
     control.report.add(
         [
-            Issue(
+            issue(
                 "header.missing",
-                f"控制数文件中找不到表头：应有{wanted}两列（控制数也可写作：{aliases}）",
+                "control_file",
                 sheet=control.report.sheet,
+                wanted=wanted,
+                aliases=aliases,
             )
         ]
     )
@@ -152,16 +152,19 @@ def _read_rows(
     issues: list[Issue] = []
     amount_label = canonical(_cell(rows[header], amount_col))
 
-    def issue(code: str, message: str, row: int, col: int, column: str, value: object) -> None:
+    def add(
+        code: str, case: str | None, row: int, col: int, column: str, value: object, **fields
+    ) -> None:
         issues.append(
-            Issue(
+            issue(
                 code,
-                message,
+                case,
                 sheet=sheet,
                 cell=a1(row, col + 1),
                 row=row,
                 column=column,
                 value=None if value is None else canonical(value),
+                **fields,
             )
         )
 
@@ -182,73 +185,86 @@ def _read_rows(
         if unit is None and unit_text and amount_blank:
             continue  # a note or footer line (注：…, 填表人：…)
         if parsed.issue in UNREADABLE:
-            issue(
+            add(
                 parsed.issue,
-                f"控制数{parsed.note}",
+                parsed.case,
                 excel_row,
                 amount_col,
                 amount_label,
                 amount_raw,
+                label="控制数",
+                raw=parsed.raw,
+                changes=parsed.changes,
             )
             continue
         if parsed.issue:
-            issue(
+            add(
                 parsed.issue,
-                f"控制数{parsed.note}",
+                parsed.case,
                 excel_row,
                 amount_col,
                 amount_label,
                 amount_raw,
+                label="控制数",
+                raw=parsed.raw,
+                changes=parsed.changes,
             )
         if not unit_text:
-            issue(
+            add(
                 "required.missing",
-                f"第 {excel_row} 行填了控制数 {plain(parsed.value)}，但没有填单位",
+                "control_unit",
                 excel_row,
                 unit_col,
                 spec.unit.label,
                 None,
+                amount=plain(parsed.value),
             )
             continue
         if unit is None:
-            issue(
+            add(
                 "control.unit_unknown",
-                f"单位“{canonical(unit_raw)}”不是本轮次的{round_.unit_kind}（可填简称、全称或别名）",
+                None,
                 excel_row,
                 unit_col,
                 spec.unit.label,
                 unit_raw,
+                name=canonical(unit_raw),
+                unit_kind=round_.unit_kind,
             )
             continue
         if parsed.value is None:
-            issue(
+            add(
                 "required.missing",
-                f"{unit.short_name}的控制数为空",
+                "control_amount",
                 excel_row,
                 amount_col,
                 amount_label,
                 None,
+                unit=unit.short_name,
             )
             continue
         if parsed.value < 0:
-            issue(
+            add(
                 "amount.negative",
-                f"{unit.short_name}的控制数不能为负数",
+                None,
                 excel_row,
                 amount_col,
                 amount_label,
                 amount_raw,
+                label=f"{unit.short_name}的控制数",
             )
             continue
         if unit.short_name in control.amounts:
-            issue(
+            add(
                 "control.duplicate",
-                f"{unit.short_name}重复列出：已在 {control.cells[unit.short_name]} 填写控制数 "
-                f"{plain(control.amounts[unit.short_name])}，本行未计入",
+                None,
                 excel_row,
                 unit_col,
                 spec.unit.label,
                 unit_raw,
+                unit=unit.short_name,
+                earlier=control.cells[unit.short_name],
+                amount=plain(control.amounts[unit.short_name]),
             )
             continue
         control.amounts[unit.short_name] = parsed.value
@@ -257,23 +273,26 @@ def _read_rows(
     if control.stated_total is not None and control.stated_total != control.total:
         cell = control.cells["合计"]
         issues.append(
-            Issue(
+            issue(
                 "total.mismatch",
-                f"合计 {plain(control.stated_total)} 与各单位控制数之和 {plain(control.total)} 不符",
+                "control_file",
                 sheet=sheet,
                 cell=cell,
                 row=int("".join(ch for ch in cell if ch.isdigit())),
                 column=amount_label,
                 value=plain(control.stated_total),
+                stated=plain(control.stated_total),
+                summed=plain(control.total),
             )
         )
     absent = [u.short_name for u in round_.units if u.short_name not in control.amounts]
     if absent:
         issues.append(
-            Issue(
+            issue(
                 "control.unit_missing",
-                f"控制数文件未列出以下{round_.unit_kind}（视为控制数未知）：{'、'.join(absent)}",
                 sheet=sheet,
+                unit_kind=round_.unit_kind,
+                units="、".join(absent),
             )
         )
     # order by unit as the round lists them

@@ -6,21 +6,25 @@ A unit over its control number is a finding for finance, not a file error.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
+from budget_planner.aggregate.control import ControlNumbers
 from budget_planner.aggregate.versions import CountedVersion
 from budget_planner.project_key import ProjectKey, matches_row
-from budget_planner.templates.spec import BUDGET, COLLECTION_TABLES, load_specs
-from budget_planner.validators.budget_checks import budget_key, budget_row_mismatch, resolve_table
-from budget_planner.validators.model import TableRow
-from budget_planner.validators.report import Issue
+from budget_planner.templates.round import Round
+from budget_planner.templates.spec import (
+    BUDGET,
+    COLLECTION_TABLES,
+    CONTROLLED_TABLE,
+    load_specs,
+    resolve_table,
+)
+from budget_planner.validators.check.budget_checks import budget_key, budget_row_mismatch
+from budget_planner.validators.read.model import TableRow
+from budget_planner.validators.report.issues import Issue
 
-if TYPE_CHECKING:
-    from budget_planner.aggregate.consolidate import Consolidation
-
-CONTROLLED_TABLE = "表四"  # the control numbers are for the funds devolved to the units
 SHARE_PLACES = Decimal("0.0001")
 
 
@@ -137,14 +141,14 @@ def _budget_key(version: CountedVersion) -> ProjectKey | None:
 
 
 def _check_budgets(
-    budgets: list[CountedVersion], tables: dict[tuple[str, str], CountedVersion]
+    budgets: list[CountedVersion], table_versions: dict[tuple[str, str], CountedVersion]
 ) -> list[BudgetCheck]:
     checks = []
     for version in budgets:
         parsed = version.parsed
         form = parsed.budget if parsed else None
         ref = _table_ref(version)
-        row_version = tables.get((version.unit, ref)) if ref else None
+        row_version = table_versions.get((version.unit, ref)) if ref else None
         rows = row_version.parsed.project_rows if row_version and row_version.parsed else []
         key = _budget_key(version)
         row = None
@@ -169,11 +173,11 @@ def _check_budgets(
 
 
 def _unbudgeted(
-    tables: dict[tuple[str, str], CountedVersion], budgets: list[CountedVersion]
+    table_versions: dict[tuple[str, str], CountedVersion], budgets: list[CountedVersion]
 ) -> list[UnbudgetedRow]:
     keys = [k for v in budgets if (k := _budget_key(v)) is not None]
     found = []
-    for (unit, table), version in tables.items():
+    for (unit, table), version in table_versions.items():
         parsed = version.parsed
         if parsed is None:
             continue
@@ -198,38 +202,47 @@ def _unbudgeted(
     return found
 
 
-def reconcile(cons: Consolidation) -> Reconciliation:
-    control = cons.control
+def reconcile(
+    round_: Round,
+    counted: Sequence[CountedVersion],
+    control: ControlNumbers | None,
+    *,
+    unit_totals: Mapping[str, Mapping[str, Decimal]],
+    table_totals: Mapping[str, Decimal],
+    controlled_by_category: Mapping[str, Decimal],
+) -> Reconciliation:
+    """The round's totals (by unit and table, by table, the controlled table's by 类型) against the
+    control numbers, and each counted 预算表 against its table row."""
     units = []
-    for unit in cons.round.units:
+    for unit in round_.units:
         name = unit.short_name
-        tables = cons.unit_totals.get(name, {})
+        totals_by_table = unit_totals.get(name, {})
         units.append(
             UnitBalance(
                 unit=name,
                 control=control.get(name) if control else None,
-                requested=tables.get(CONTROLLED_TABLE, Decimal(0)),
-                has_request=CONTROLLED_TABLE in tables,
+                requested=totals_by_table.get(CONTROLLED_TABLE, Decimal(0)),
+                has_request=CONTROLLED_TABLE in totals_by_table,
                 control_cell=control.cells.get(name) if control else None,
             )
         )
     control_total = control.total if control else None
     by_table = [
-        ProvinceLine(t, cons.table_totals[t], share(cons.table_totals[t], control_total))
+        ProvinceLine(t, table_totals[t], share(table_totals[t], control_total))
         for t in COLLECTION_TABLES
     ]
     by_category = [
         ProvinceLine(c, amount, share(amount, control_total))
-        for c, amount in cons.category_totals.get(CONTROLLED_TABLE, {}).items()
+        for c, amount in controlled_by_category.items()
     ]
-    tables = {(v.unit, v.table): v for v in cons.counted if v.table != BUDGET}
-    budgets = [v for v in cons.counted if v.table == BUDGET]
+    table_versions = {(v.unit, v.table): v for v in counted if v.table != BUDGET}
+    budgets = [v for v in counted if v.table == BUDGET]
     return Reconciliation(
         units=units,
         control_total=control_total,
-        requested=cons.table_totals[CONTROLLED_TABLE],
+        requested=table_totals[CONTROLLED_TABLE],
         by_table=by_table,
         by_category=by_category,
-        budgets=_check_budgets(budgets, tables),
-        unbudgeted=_unbudgeted(tables, budgets),
+        budgets=_check_budgets(budgets, table_versions),
+        unbudgeted=_unbudgeted(table_versions, budgets),
     )

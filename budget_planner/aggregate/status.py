@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
+from budget_planner.templates.spec import CONTROLLED_TABLE
+
 
 class TableStatus(StrEnum):
     """Where a unit × table stands. ``MISSING``: nothing (live) was received."""
@@ -69,14 +71,14 @@ class Verdict(NamedTuple):
     tone: str  # good / warn / bad / muted
 
 
-CONTROLLED_TABLE = "表四"
-
-
 class Balance(Protocol):
     """A unit's request against its control number (``aggregate.reconcile.UnitBalance``)."""
 
-    control: Decimal | None
-    has_request: bool
+    @property
+    def control(self) -> Decimal | None: ...
+
+    @property
+    def has_request(self) -> bool: ...
 
     @property
     def over(self) -> bool: ...

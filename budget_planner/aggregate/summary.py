@@ -1,4 +1,4 @@
-"""The ``aggregate --json`` shape of DESIGN §5; amounts as plain-notation strings.
+"""The ``aggregate --json`` shape of docs/contracts.md; amounts as plain-notation strings.
 
 Listed keys (units, tables, reconciliation, missing and theirs) are a contract; keys may be added,
 never renamed.
@@ -36,7 +36,7 @@ def _version(v: CountedVersion, total: Decimal, rows: int) -> dict[str, Any]:
 
 
 def _budget_entry(cons: Consolidation, versions: list[CountedVersion]) -> dict[str, Any]:
-    checks = {id(c.version): c for c in cons.reconciliation.budgets} if cons.reconciliation else {}
+    checks = {id(c.version): c for c in cons.reconciliation.budgets}
     projects = {}
     total = Decimal(0)
     for v in versions:
@@ -47,7 +47,7 @@ def _budget_entry(cons: Consolidation, versions: list[CountedVersion]) -> dict[s
         entry["provincial"] = _money(check.provincial) if check else None
         entry["table_ref"] = check.table_ref if check else None
         entry["row_amount"] = _money(check.row_amount) if check else None
-        entry["row_mismatch"] = bool(check) and any(
+        entry["row_mismatch"] = check is not None and any(
             i.code == "budget.row_mismatch" for i in check.issues
         )
         projects[v.project] = entry
@@ -104,9 +104,8 @@ def summary(
     unassigned: Sequence[Unplaced] = (),
     unrecognised: Sequence[Unplaced] = (),
 ) -> dict[str, Any]:
-    """The DESIGN §5 JSON of an aggregation (the listed keys first, then the added ones)."""
+    """The ``aggregate --json`` of an aggregation (docs/contracts.md) (the listed keys first, then the added ones)."""
     rec = cons.reconciliation
-    assert rec is not None
     return {
         "units": _units(cons),
         "tables": {

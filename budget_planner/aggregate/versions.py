@@ -1,4 +1,4 @@
-"""Which version of a unit × table counts in the offline CLI (DESIGN §5).
+"""Which version of a unit × table counts in the offline CLI (docs/contracts.md).
 
 A unit × table's files are ordered by the workbook's own modified time (document properties), then
 the file's modified time, then its name (then the sheet order inside a file); ``version`` is the
@@ -18,9 +18,9 @@ from budget_planner.aggregate.status import TableStatus
 from budget_planner.templates.round import BEIJING
 from budget_planner.templates.spec import BUDGET
 from budget_planner.text import canonical
-from budget_planner.validators.model import ParsedTable
-from budget_planner.validators.pipeline import Checked
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Checked
+from budget_planner.validators.read.model import ParsedTable
+from budget_planner.validators.report.issues import Issue, Report, issue
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -204,13 +204,8 @@ def choose_versions(candidates: Iterable[Candidate]) -> VersionChoice:
             continue
         if not report.unit:
             reason = "无法识别填报单位，未计入汇总"
-            issue = Issue(
-                "unit.unknown",
-                "无法识别填报单位：请在表上方写明“填报单位：…”或在文件名中写明单位，"
-                "本文件未计入汇总",
-                sheet=report.sheet,
-            )
-            choice.unassigned.append(Unplaced(cand.file, reason, cand.checked, issue))
+            unplaced = issue("unit.unknown", "unplaced", sheet=report.sheet)
+            choice.unassigned.append(Unplaced(cand.file, reason, cand.checked, unplaced))
             continue
         project = budget_project(cand.checked.table) if report.table == BUDGET else ""
         slots.setdefault(Slot(report.unit, report.table, project), []).append(cand)

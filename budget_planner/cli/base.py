@@ -50,12 +50,12 @@ def end(code: int) -> NoReturn:
     teardown: freeing a large batch's objects one by one takes up to a second at 50,000 rows, after
     the work is done. The parse workers are stopped and the output flushed first."""
     if sys.stdout is sys.__stdout__ and "pytest" not in sys.modules:
-        from budget_planner.validators import worker
+        from budget_planner.validators.intake import worker
 
         worker.shutdown()
         for stream in (sys.stdout, sys.stderr):
             # a closed pipe (| head): nothing more to say
-            with suppress(OSError, ValueError):
-                stream.flush()
+            with suppress(OSError, ValueError, AttributeError):  # (None without a console)
+                stream.flush()  # type: ignore[union-attr]
         os._exit(code)
     sys.exit(code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO, cast
 
 import click
 
@@ -48,8 +49,8 @@ def validate(
     round_file: Path | None,
 ) -> None:
     """校验报送文件，逐个单元格指出问题。退出码：0 无错误，1 有错误，2 用法错误或文件无法读取。"""
-    from budget_planner.validators.command import run
-    from budget_planner.validators.terminal import render
+    from budget_planner.app.validate import run
+    from budget_planner.validators.report.terminal import render
 
     outcome = run(files, load_round(round_file), unit=unit, annotate_dir=annotate_dir)
     click.echo(outcome.json() if as_json else render(outcome.reports), nl=as_json)
@@ -88,13 +89,13 @@ def aggregate(
     同一单位同一张表有多个文件时取最新版本。退出码：0 无错误，1 计入汇总的文件有错误，
     2 用法错误或文件无法读取；超出控制数不影响退出码。
     """
-    from budget_planner.aggregate.batch import LONG_BATCH, collect_files, run_aggregate
+    from budget_planner.app.aggregate import LONG_BATCH, collect_files, run_aggregate
 
     round_ = load_round(round_file)
     count = len(collect_files(paths, skip=out_file))
     show = count > 1 and (sys.stderr.isatty() or count >= LONG_BATCH)
     with click.progressbar(
-        length=count, label="校验报送文件", file=sys.stderr if show else _Null()
+        length=count, label="校验报送文件", file=sys.stderr if show else cast(TextIO, _Null())
     ) as bar:
         result = run_aggregate(
             paths, round_, out_file, control_path=control_file, progress=bar.update

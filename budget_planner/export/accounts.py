@@ -15,10 +15,17 @@ NOTE = "一次性密码仅用于首次登录，登录后须立即修改密码。
 
 
 class AccountLine(Protocol):
-    unit: str
-    full_name: str
-    username: str
-    password: str
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def password(self) -> str: ...
 
 
 def write_accounts(path: str | Path, accounts: Sequence[AccountLine], title: str = "") -> Path:

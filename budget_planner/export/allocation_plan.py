@@ -15,11 +15,10 @@ from typing import BinaryIO
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from budget_planner.aggregate.allocation import Plan, UnitPlan
-from budget_planner.aggregate.reconcile import CONTROLLED_TABLE
 from budget_planner.aggregate.versions import beijing
 from budget_planner.export.book_styles import SheetWriter, book_styles, setup_sheet
 from budget_planner.export.xlsx_safe import Styles, new_workbook
-from budget_planner.templates.spec import control_spec, load_specs
+from budget_planner.templates.spec import CONTROLLED_TABLE, control_spec, load_specs
 
 PLAN_SHEET, UNITS_SHEET = "分配方案", "按单位"
 REQUESTED, APPROVED, CUT, DIFFERENCE = "申报金额", "核定金额", "核减（申报-核定）", "核定减控制数"

@@ -19,12 +19,23 @@ WIDTHS = (20.0, 12.0, 16.0, 9.0, 22.0, 70.0)
 
 
 class LineLike(Protocol):
-    at: dt.datetime
-    username: str
-    action: str
-    unit: str
-    version: str
-    detail: str
+    @property
+    def at(self) -> dt.datetime: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def detail(self) -> str: ...
 
 
 def _seconds(moment: dt.datetime) -> str:

@@ -10,12 +10,11 @@ from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from budget_planner.aggregate.consolidate import Consolidation, all_categories
-from budget_planner.aggregate.reconcile import CONTROLLED_TABLE
 from budget_planner.aggregate.status import request_verdict
 from budget_planner.export.book_styles import SheetWriter, setup_sheet
 from budget_planner.export.xlsx_safe import Styles
-from budget_planner.templates.spec import COLLECTION_TABLES
-from budget_planner.validators.report import Issue, sort_issues
+from budget_planner.templates.spec import COLLECTION_TABLES, CONTROLLED_TABLE
+from budget_planner.validators.report.issues import Issue, sort_issues
 
 UNCATEGORISED = "未分类"
 PIVOT_SHEET = "单位×类型"
@@ -67,7 +66,6 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
 
     Returns the first and last row of the unit lines (for the chart)."""
     rec = cons.reconciliation
-    assert rec is not None
     widths = [14.0, 22.0, 14.0, 14.0, 13.0, 13.0, 14.0, 36.0]
     ws = wb.add_worksheet(RECONCILE_SHEET)
     sheet = SheetWriter(ws, styles, widths)

@@ -1,4 +1,5 @@
-"""The consolidated workbook's look: formats, print setup, and how amounts are written.
+"""The exports' styles (the consolidated workbook, the allocation plan, the receipt …) over the look
+every workbook shares (``templates.book_style``), and how amounts are written.
 
 Amounts are exact Decimals (万元, at most 4 places) until the very cell write: an .xlsx cell holds a
 double, and xlsxwriter writes it with 16 significant digits, so ``float(Decimal)`` at this edge stores
@@ -9,38 +10,46 @@ cached value.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
 from budget_planner.export.xlsx_safe import Styles, write_text
+from budget_planner.templates.book_style import (
+    BAD_COLOUR,
+    BAD_FILL,
+    BODY_FONT,
+    BODY_SIZE,
+    GOOD_COLOUR,
+    GREY_FILL,
+    HEADER_FILL,
+    MUTED_COLOUR,
+    PAGE_NUMBERS,
+    TITLE_FONT,
+    TOTAL_FILL,
+    lines_height,
+    print_setup,
+    wrapped_lines,
+)
 
-FONT = "宋体"
-AMOUNT_FORMAT = '#,##0.00##;-#,##0.00##;"-"'
+AMOUNT_FORMAT = '#,##0.00##;-#,##0.00##;"-"'  # a report: zero shown as a dash
 SHARE_FORMAT = "0.00%"
-HEADER_FILL = "#D9E1F2"
-SUBTOTAL_FILL = "#F2F2F2"
-TOTAL_FILL = "#FFF2CC"
-BAD_FILL = "#FFC7CE"
-BAD_COLOUR = "#9C0006"
+SUBTOTAL_FILL = GREY_FILL
 WARN_FILL = "#FFEB9C"
 WARN_COLOUR = "#9C5700"
 GOOD_FILL = "#C6EFCE"
-GOOD_COLOUR = "#006100"
-MUTED_COLOUR = "#808080"
-FOOTER = "&L&A&C第 &P 页，共 &N 页&R打印时间：&D &T"
-A4 = 9
+FOOTER = (
+    f"&L&A&C{PAGE_NUMBERS}&R打印时间：&D &T"  # a report names its sheet and when it was printed
+)
 
-_BASE: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+_BASE: dict[str, Any] = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "valign": "vcenter"}
 _BOX: dict[str, Any] = {**_BASE, "border": 1, "border_color": "#A6A6A6"}
 _MONEY: dict[str, Any] = {**_BOX, "align": "right", "num_format": AMOUNT_FORMAT}
 
 STYLES: dict[str, dict[str, Any]] = {
-    "title": {**_BASE, "font_name": "黑体", "font_size": 16, "align": "left"},
+    "title": {**_BASE, "font_name": TITLE_FONT, "font_size": 16, "align": "left"},
     "subtitle": {**_BASE, "font_size": 11, "bold": True},
     "note": {**_BASE, "font_color": MUTED_COLOUR, "text_wrap": False},
     "label": {**_BASE, "bold": True, "align": "right"},
@@ -109,7 +118,9 @@ def write_money(ws: Worksheet, row: int, col: int, amount: Decimal | None, fmt) 
         ws.write_number(row, col, number(amount), fmt)
 
 
-def write_total(ws: Worksheet, row: int, col: int, formula: str, amount: Decimal, fmt) -> None:
+def write_total(
+    ws: Worksheet, row: int, col: int, formula: str, amount: Decimal | None, fmt
+) -> None:
     """A total as a formula, with the exact total as its cached value."""
     ws.write_formula(row, col, formula, fmt, number(amount))
 
@@ -129,65 +140,17 @@ def setup_sheet(
     several sections with headers of their own)."""
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
-    ws.set_paper(A4)
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.set_footer(FOOTER, {"margin": 0.25})
-    ws.print_area(0, 0, max(last_row, 0), len(widths) - 1)
-    if header_row is not None and repeat:
-        ws.repeat_rows(0, header_row)
+    repeated = header_row is not None and repeat
+    print_setup(
+        ws,
+        last_row=last_row,
+        last_col=len(widths) - 1,
+        landscape=landscape,
+        footer=FOOTER,
+        repeat_rows=(0, header_row) if repeated and header_row is not None else None,
+    )
+    if repeated and header_row is not None:
         ws.freeze_panes(header_row + 1, freeze_cols)
-
-
-LINE_HEIGHT = 13.5  # points per line of 10-point text
-MAX_ROW_HEIGHT = 409  # Excel's limit
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
-
-
-@cache
-def _narrow_bmp() -> re.Pattern[str]:
-    """A character of the Basic Multilingual Plane that is not wide (W) or full-width (F), as a
-    character class built once from this Python's Unicode database (about 5 ms)."""
-    ranges, start = [], None
-    for code in range(0x10000):
-        if _is_wide(chr(code)):
-            if start is not None:
-                ranges.append((start, code - 1))
-                start = None
-        elif start is None:
-            start = code
-    if start is not None:
-        ranges.append((start, 0xFFFF))
-    parts = (f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
-    return re.compile(f"[{''.join(parts)}]")
-
-
-def text_width(text: str) -> int:
-    """Display width in column units: a CJK character is two.
-
-    Counted as twice the length less the narrow characters, which a regular expression finds at C
-    speed (this runs over every text cell of the consolidated workbook); text beyond the BMP is
-    measured character by character."""
-    if text.isascii():
-        return len(text)
-    if _ASTRAL.search(text):
-        return sum(2 if _is_wide(ch) else 1 for ch in text)
-    return 2 * len(text) - len(_narrow_bmp().findall(text))
-
-
-def lines_needed(text: str, width: float) -> int:
-    room = max(int(width) - 1, 1)
-    return sum(max(1, -(-text_width(line) // room)) for line in text.split("\n"))
 
 
 class SheetWriter:
@@ -201,7 +164,7 @@ class SheetWriter:
     def text(self, row: int, col: int, value: object, style: str = "text", where: str = "") -> None:
         write_text(self.ws, row, col, value, self.styles, style, where=where)
         if value not in (None, "") and STYLES[style].get("text_wrap") and col < len(self.widths):
-            self._lines = max(self._lines, lines_needed(str(value), self.widths[col]))
+            self._lines = max(self._lines, wrapped_lines(str(value), self.widths[col]))
 
     def merged_text(
         self, row: int, first: int, last: int, value: object, style: str = "text"
@@ -211,16 +174,18 @@ class SheetWriter:
         write_text(self.ws, row, first, value, self.styles, style)
         if value not in (None, ""):
             width = sum(self.widths[first : last + 1])
-            self._lines = max(self._lines, lines_needed(str(value), width))
+            self._lines = max(self._lines, wrapped_lines(str(value), width))
 
-    def texts(self, row: int, values: list[object], style: str = "text", start: int = 0) -> None:
+    def texts(
+        self, row: int, values: Sequence[object], style: str = "text", start: int = 0
+    ) -> None:
         for col, value in enumerate(values, start=start):
             self.text(row, col, value, style)
 
     def money(self, row: int, col: int, amount: Decimal | None, style: str = "money") -> None:
         write_money(self.ws, row, col, amount, self.styles[style])
 
-    def total(self, row: int, col: int, formula: str, amount: Decimal, style: str) -> None:
+    def total(self, row: int, col: int, formula: str, amount: Decimal | None, style: str) -> None:
         write_total(self.ws, row, col, formula, amount, self.styles[style])
 
     def blank(self, row: int, col: int, style: str = "text") -> None:
@@ -233,7 +198,7 @@ class SheetWriter:
 
     def end_row(self, row: int, level: int = 0) -> None:
         """Size the row just written (call before writing the next one)."""
-        height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * self._lines + 3) if self._lines > 1 else None
+        height = lines_height(self._lines) if self._lines > 1 else None
         if height is not None or level:
             self.ws.set_row(row, height, None, {"level": level} if level else None)
         self._lines = 1

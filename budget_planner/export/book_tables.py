@@ -178,7 +178,7 @@ def write_budget_sheet(
     spec = load_specs().budget
     assert spec is not None
     records = cons.table_records(BUDGET)
-    checks = {id(c.version): c for c in cons.reconciliation.budgets} if cons.reconciliation else {}
+    checks = {id(c.version): c for c in cons.reconciliation.budgets}
     versions = {(v.unit, v.project): v for v in cons.counted if v.table == BUDGET}
     header_cols = [c for c in spec.header if c.key != "unit"]
     money_cols = [*spec.sources, *spec.expenses]

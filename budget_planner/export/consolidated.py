@@ -88,7 +88,7 @@ def problem_sources(
 ) -> list[ProblemSource]:
     """Every file's issues: counted versions (with their 预算表 row check), superseded, unplaced,
     and the control-number file."""
-    checks = {id(c.version): c for c in cons.reconciliation.budgets} if cons.reconciliation else {}
+    checks = {id(c.version): c for c in cons.reconciliation.budgets}
     sources = []
     for v in cons.counted:
         issues = checks[id(v)].issues if id(v) in checks else v.report.issues

@@ -34,29 +34,67 @@ STATE_STYLE = {"已通过": "good", "有错误": "bad", "已退回": "warn", "�
 
 
 class Line(Protocol):
-    table: str
-    project: str
-    version: int
-    versions: int
-    file: str
-    uploaded_at: dt.datetime
-    uploaded_by: str
-    on_behalf: bool
-    state: str
-    submitted_at: dt.datetime | None
-    rows: int
-    total: Decimal | None
-    counted: bool
-    comment: str
+    @property
+    def table(self) -> str: ...
+
+    @property
+    def project(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def versions(self) -> int: ...
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def uploaded_at(self) -> dt.datetime: ...
+
+    @property
+    def uploaded_by(self) -> str: ...
+
+    @property
+    def on_behalf(self) -> bool: ...
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def submitted_at(self) -> dt.datetime | None: ...
+
+    @property
+    def rows(self) -> int: ...
+
+    @property
+    def total(self) -> Decimal | None: ...
+
+    @property
+    def counted(self) -> bool: ...
+
+    @property
+    def comment(self) -> str: ...
 
 
 class Published(Protocol):
-    table_id: str
-    category: str
-    project: str
-    requested: Decimal | None
-    amount: Decimal
-    reason: str
+    @property
+    def table_id(self) -> str: ...
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def project(self) -> str: ...
+
+    @property
+    def requested(self) -> Decimal | None: ...
+
+    @property
+    def amount(self) -> Decimal: ...
+
+    @property
+    def reason(self) -> str: ...
 
 
 ALLOCATION_SHEET = "核定金额"
@@ -65,21 +103,50 @@ ALLOCATION_WIDTHS = (9.0, 18.0, 30.0, 12.0, 12.0, 12.0, 30.0)
 
 
 class ReceiptLike(Protocol):
-    round_title: str
-    deadline: dt.date
-    unit: str
-    full_name: str
-    contact: str
-    phone: str
-    required: tuple[str, ...]
-    missing: list[str]
-    requested: Decimal
-    control: Decimal | None
-    made_at: dt.datetime
-    lines: Sequence[Line]
-    published_at: dt.datetime | None
-    allocations: Sequence[Published]
-    approved: Decimal
+    @property
+    def round_title(self) -> str: ...
+
+    @property
+    def deadline(self) -> dt.date: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def contact(self) -> str: ...
+
+    @property
+    def phone(self) -> str: ...
+
+    @property
+    def required(self) -> tuple[str, ...]: ...
+
+    @property
+    def missing(self) -> list[str]: ...
+
+    @property
+    def requested(self) -> Decimal: ...
+
+    @property
+    def control(self) -> Decimal | None: ...
+
+    @property
+    def made_at(self) -> dt.datetime: ...
+
+    @property
+    def lines(self) -> Sequence[Line]: ...
+
+    @property
+    def published_at(self) -> dt.datetime | None: ...
+
+    @property
+    def allocations(self) -> Sequence[Published]: ...
+
+    @property
+    def approved(self) -> Decimal: ...
 
 
 def receipt_name(receipt: ReceiptLike) -> str:

@@ -1,4 +1,4 @@
-"""Writing user text into a workbook safely (DESIGN §8), shared by every xlsxwriter export.
+"""Writing user text into a workbook safely (docs/architecture.md), shared by every xlsxwriter export.
 
 - Text always goes through ``write_string``: xlsxwriter's ``write()`` would turn ``=HYPERLINK(…)`` into a
   live formula; the workbook is also opened with ``strings_to_formulas`` and ``strings_to_urls`` off.

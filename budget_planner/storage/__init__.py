@@ -1,4 +1,4 @@
-"""Storage: SQLAlchemy 2 models, Alembic migrations and the repository functions (DESIGN §6).
+"""Storage: SQLAlchemy 2 models, Alembic migrations and the repository functions (docs/architecture.md).
 
 The only part of the package that imports SQLAlchemy and Alembic. SQLite (WAL, ``synchronous=FULL``)
 in the instance folder by default; PostgreSQL through ``DATABASE_URL`` (``postgresql://`` is taken

@@ -25,8 +25,8 @@ from budget_planner.storage.queries import get_version, project_rows
 from budget_planner.storage.rounds import find_unit
 from budget_planner.storage.scope import Actor, NotFound, as_scope, load_actor, require_role
 from budget_planner.storage.types import utcnow
+from budget_planner.templates.spec import CONTROLLED_TABLE
 
-CONTROLLED_TABLE = "表四"  # the control number bounds the funds devolved to a unit (DESIGN §2)
 MAX_REASON = 500
 
 
@@ -129,7 +129,7 @@ def _problems(
             )
         elif amount < (projects[key].amount or Decimal(0)) and not reasons.get(key):
             problems[key] = (
-                f"“{projects[key].name}”核减 {plain(projects[key].amount - amount)} 万元，请填写核减理由"
+                f"“{projects[key].name}”核减 {plain((projects[key].amount or Decimal(0)) - amount)} 万元，请填写核减理由"
             )
     if control is not None and not problems:
         after = {k: a for k, a in {**current, **changes}.items() if a is not None}

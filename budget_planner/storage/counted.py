@@ -1,6 +1,6 @@
 """The stored versions that count, handed to the core's consolidation (``aggregate.consolidate``).
 
-The inputs are rebuilt from what was stored at upload — the report (``report_json``, the DESIGN §5
+The inputs are rebuilt from what was stored at upload — the report (``report_json``, the docs/contracts.md
 dict the unit and the admin saw) and the project rows (every column's typed value and cell, the
 amounts as exact decimal strings) — rather than by validating the stored bytes again. The stored
 record is what was checked, shown, submitted and approved; validating again under a later rules file
@@ -31,10 +31,10 @@ from budget_planner.templates.spec import (
     load_specs,
 )
 from budget_planner.text import canonical
-from budget_planner.validators.codes import Severity
-from budget_planner.validators.model import BudgetForm, Field, ParsedTable, RowKind, TableRow
-from budget_planner.validators.pipeline import Checked
-from budget_planner.validators.report import Issue, Report
+from budget_planner.validators.check.pipeline import Checked
+from budget_planner.validators.read.model import BudgetForm, Field, ParsedTable, RowKind, TableRow
+from budget_planner.validators.report.codes import Severity
+from budget_planner.validators.report.issues import Issue, Report
 
 REASONS = {
     "approved": "已通过",
@@ -58,7 +58,7 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def report_from_dict(found: dict[str, Any]) -> Report:
-    """A stored report (DESIGN §5 shape) back as a Report."""
+    """A stored report (the shape of docs/contracts.md) back as a Report."""
     return Report(
         file=found.get("file") or "",
         table=found.get("table"),
@@ -106,8 +106,8 @@ def parsed_of(version: Version, unit: str) -> ParsedTable:
         file=version.original_name, sheet=version.sheet or "", table=table, unit=unit
     )
     if table == BUDGET:
-        spec = budget_spec()
-        amounts = {c.key for c in (*spec.sources, *spec.expenses)}
+        budget = budget_spec()
+        amounts = {c.key for c in (*budget.sources, *budget.expenses)}
         if version.rows:
             parsed.budget = BudgetForm(_fields(version.rows[0], amounts))
         return parsed

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from budget_planner.storage.scope import WorkflowConflict
-from budget_planner.validators.pipeline import Checked
+from budget_planner.validators.check.pipeline import Checked
 
 
 class UploadRefused(WorkflowConflict):

@@ -15,8 +15,9 @@ from budget_planner.storage.publication import latest_publication, published_amo
 from budget_planner.storage.queries import counted_versions
 from budget_planner.storage.rounds import config_of, control_numbers
 from budget_planner.storage.types import utcnow
+from budget_planner.templates.spec import CONTROLLED_TABLE
 
-REQUESTED_TABLE = "表四"  # what is set against the control number
+REQUESTED_TABLE = CONTROLLED_TABLE  # what is set against the control number
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from budget_planner.project_key import project_key, row_key
 from budget_planner.storage.models import ProjectRow
 from budget_planner.templates.spec import BUDGET, budget_spec, load_specs
 from budget_planner.text import canonical, compact
-from budget_planner.validators.model import ParsedTable
+from budget_planner.validators.read.model import ParsedTable
 
 MAX_NAME = 255
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")

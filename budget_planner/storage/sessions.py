@@ -23,8 +23,10 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from budget_planner.storage.db import write_transaction
@@ -96,10 +98,13 @@ def save(
     change while this request ran): an ended session is never brought back."""
     now = now or utcnow()
     with write_transaction(session):
-        done = session.execute(
-            sa.update(WebSession)
-            .where(WebSession.id == _key(token), WebSession.expires_at > now)
-            .values(data=data, user_id=user_id, expires_at=now + lifetime)
+        done = cast(  # an UPDATE's result is a CursorResult, with its rowcount
+            CursorResult,
+            session.execute(
+                sa.update(WebSession)
+                .where(WebSession.id == _key(token), WebSession.expires_at > now)
+                .values(data=data, user_id=user_id, expires_at=now + lifetime)
+            ),
         )
     return bool(done.rowcount)
 
@@ -126,7 +131,9 @@ def end_all_sessions(session: Session, user_id: int) -> int:
     """End every session of the account and revoke its API token (a password change or reset,
     an account disabled). Runs inside the caller's write transaction; returns how many sessions
     ended."""
-    ended = session.execute(sa.delete(WebSession).where(WebSession.user_id == user_id))
+    ended = cast(
+        CursorResult, session.execute(sa.delete(WebSession).where(WebSession.user_id == user_id))
+    )
     session.execute(
         sa.update(User).where(User.id == user_id).values(api_token_hash=None, api_token_at=None)
     )

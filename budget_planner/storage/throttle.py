@@ -1,6 +1,6 @@
 """Failed sign-ins counted in the database, per username and per client address.
 
-Kept in the database, not in a process, so every app server (DESIGN §6) sees the same counts and a
+Kept in the database, not in a process, so every app server (docs/architecture.md) sees the same counts and a
 restart forgets nothing. A key (``user:清远市``, ``addr:203.0.113.7``) counts its failures in a
 window that opens at its first failure; the failure that reaches the limit locks the key until
 ``now + lock``. The web layer (``web/throttle.py``) sets the policy and words the refusal.
@@ -250,7 +250,7 @@ def locked_until(
     query = sa.select(LoginThrottle.key, LoginThrottle.locked_until).where(
         LoginThrottle.key.in_(wanted), LoginThrottle.locked_until > (now or utcnow())
     )
-    return {key: until for key, until in session.execute(query)}
+    return {key: until for key, until in session.execute(query) if until is not None}
 
 
 def forget(session: Session, key: str) -> bool:

@@ -48,7 +48,7 @@ from budget_planner.storage.transitions import refresh_status
 from budget_planner.storage.types import utcnow
 from budget_planner.storage.workflow import TAKES_SCAN, VersionState, machine_states
 from budget_planner.templates.spec import ALL_TABLES
-from budget_planner.validators.pipeline import Checked
+from budget_planner.validators.check.pipeline import Checked
 
 
 def _insert(session: Session, model: type, **values: Any) -> None:
@@ -286,7 +286,7 @@ def _store_tables(
         _attach(session, version, scan)
         renewed.add(submission.id)
         versions.append(StoredTable(version, new=True))
-        state = "有错误" if version.has_errors else "无错误"
+        checked = "有错误" if version.has_errors else "无错误"
         flag = "，在审核通过后上传" if version.after_approval else ""
         record(
             session,
@@ -295,7 +295,7 @@ def _store_tables(
             round_id=round_id,
             unit_id=unit.id,
             version_id=version.id,
-            detail=f"{label}第 {version.number} 版：{name}（{state}{flag}）",
+            detail=f"{label}第 {version.number} 版：{name}（{checked}{flag}）",
         )
     return versions
 

@@ -1,4 +1,4 @@
-"""The 项目支出预算明细表 (seed 000 §三) as a one-page form, with its sums and checks as formulas.
+"""The 项目支出预算明细表 (the 申报书's §三, docs/domain.md) as a one-page form, with its sums and checks as formulas.
 
 Columns A–E: the header block puts each field's label in A:B and its input in C:E; below it, the seed's
 block — A the section caption merged down, B 项目资金来源 / 省局拨款项目支出明细, C the line label,
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
+from budget_planner.templates.book_style import row_height
 from budget_planner.templates.formats import Styles
-from budget_planner.templates.layout import row_height
 from budget_planner.templates.round import Unit
 from budget_planner.templates.sheet_setup import (
     FORM_PROTECTION,

@@ -1,4 +1,5 @@
-"""The shared look of every template: fonts, borders, fills, number formats, and locked or not.
+"""The templates' styles: borders, fills, number formats, and locked or not, over the look every
+workbook shares (``book_style``: fonts and colours).
 
 White cells are for filling in (unlocked); shaded cells are the office's text (locked). One dictionary of
 properties per style, turned into xlsxwriter formats once per workbook by ``Styles``.
@@ -11,17 +12,22 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 
-BODY_FONT = "宋体"
-TITLE_FONT = "黑体"
-BODY_SIZE = 10
-AMOUNT_FORMAT = "#,##0.00##"
-HEADER_FILL = "#D9E1F2"
-PRESET_FILL = "#F2F2F2"
-TOTAL_FILL = "#FFF2CC"
-PROMPT_COLOUR = "#808080"
-BAD_FILL = "#FFC7CE"
-BAD_COLOUR = "#9C0006"
-GOOD_COLOUR = "#006100"
+from budget_planner.templates.book_style import (
+    BAD_COLOUR,
+    BAD_FILL,
+    BODY_FONT,
+    BODY_SIZE,
+    GOOD_COLOUR,
+    GREY_FILL,
+    HEADER_FILL,
+    MUTED_COLOUR,
+    TITLE_FONT,
+    TOTAL_FILL,
+)
+
+AMOUNT_FORMAT = "#,##0.00##"  # what a unit types: no sign or dash for zero (cf. the exports')
+PRESET_FILL = GREY_FILL
+PROMPT_COLOUR = MUTED_COLOUR
 
 _BASE: dict[str, Any] = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "valign": "vcenter"}
 _BOX: dict[str, Any] = {**_BASE, "border": 1, "text_wrap": True}

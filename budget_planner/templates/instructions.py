@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from xlsxwriter.workbook import Workbook
 
+from budget_planner.templates.book_style import row_height
 from budget_planner.templates.formats import Styles
-from budget_planner.templates.layout import row_height
 from budget_planner.templates.round import Round, Unit
 from budget_planner.templates.sheet_setup import FORM_PROTECTION, protect, setup_print
 from budget_planner.templates.spec import BudgetSpec, Column, ColumnKind, Role, TableSpec

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 SHEET_NAME = "bp_meta"
 GENERATOR = "budget_planner"
 
@@ -30,7 +32,7 @@ def rows(
     return [(k, values[k]) for k in KEYS]
 
 
-def parse(pairs: list[tuple[object, object]]) -> dict[str, str] | None:
+def parse(pairs: Sequence[tuple[object, object]]) -> dict[str, str] | None:
     """The metadata of a sheet's first two columns, or None when it is not ours."""
     found = {str(k).strip(): "" if v is None else str(v).strip() for k, v in pairs if k is not None}
     if found.get("generator") != GENERATOR or not found.get("table"):

@@ -7,10 +7,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from budget_planner.templates import metadata
+from budget_planner.templates.book_style import print_setup
 
 LIST_SHEET = "下拉选项"
-FOOTER = "&C第 &P 页，共 &N 页"
-A4 = 9
 
 # Sheet protection without a password: it keeps the header and the office's text from being typed
 # over by accident, not a security measure. Rows may be inserted (可加行) and cells formatted.
@@ -32,19 +31,10 @@ def setup_print(
     landscape: bool,
     repeat_row: int | None = None,
 ) -> None:
-    """A4, one page wide and as many pages tall as needed, page numbers in the footer."""
-    ws.set_paper(A4)
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.6)
-    ws.set_footer(FOOTER, {"margin": 0.25})
+    """The shared print setup (``book_style``), centred, without gridlines: a form, not a list."""
+    repeat = None if repeat_row is None else (repeat_row, repeat_row)
+    print_setup(ws, last_row=last_row, last_col=last_col, landscape=landscape, repeat_rows=repeat)
     ws.center_horizontally()
-    ws.print_area(0, 0, last_row, last_col)
-    if repeat_row is not None:
-        ws.repeat_rows(repeat_row)
     ws.hide_gridlines(2)
 
 

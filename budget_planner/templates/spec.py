@@ -10,10 +10,6 @@ from importlib import resources
 
 from budget_planner.text import canonical, compact
 
-BUDGET = "预算表"
-COLLECTION_TABLES = ("表一", "表二", "表三", "表四")
-ALL_TABLES = (*COLLECTION_TABLES, BUDGET)
-
 
 class ColumnKind(StrEnum):
     SERIAL = "serial"
@@ -73,6 +69,7 @@ class TableSpec:
     blank_rows: int = 10
     has_presets: bool = False
     key_columns: tuple[str, ...] = ()  # columns beside the name that tell projects apart (表二)
+    keywords: tuple[str, ...] = ()  # words naming the table in a title, beyond number and subtitle
 
     def title(self, year: int) -> str:
         return f"{year}年度知识产权项目需求征集表（{self.number}）"
@@ -127,6 +124,7 @@ def _category_of(categories: tuple[str, ...], text: str) -> str | None:
 class BudgetSpec:
     """The 项目支出预算明细表: a header block, funding sources, expense lines and a note."""
 
+    id: str  # 预算表
     key: str
     title: str
     unit_label: str
@@ -164,6 +162,7 @@ class ControlSpec:
     title: str
     unit: Column
     amount: Column
+    table: str  # the collection table set against the control numbers (表四)
     total_labels: tuple[str, ...] = ()
 
 
@@ -225,9 +224,11 @@ def parse_specs(data: dict) -> Specs:
             blank_rows=int(raw.get("blank_rows", 10)),
             has_presets=bool(raw.get("has_presets", False)),
             key_columns=tuple(raw.get("key_columns", ())),
+            keywords=tuple(canonical(k) for k in raw.get("keywords", ())),
         )
     b = data["budget"]
     budget = BudgetSpec(
+        id=b["id"],
         key=b["key"],
         title=b["title"],
         unit_label=b["unit_label"],
@@ -244,6 +245,7 @@ def parse_specs(data: dict) -> Specs:
             title=c["title"],
             unit=_column(c["unit"]["key"], c["unit"]),
             amount=_column(c["amount"]["key"], c["amount"], "amount"),
+            table=c["table"],
             total_labels=tuple(canonical(t) for t in c.get("total_labels", ())),
         )
     r = data.get("returns", {})
@@ -282,3 +284,28 @@ def control_spec() -> ControlSpec:
     spec = load_specs().control
     assert spec is not None
     return spec
+
+
+def resolve_table(text: object) -> str | None:
+    """The collection table a 所属表 value names: 表四, （四）, 四, or its subtitle."""
+    wanted = compact(text)
+    if not wanted:
+        return None
+    for table_id in COLLECTION_TABLES:
+        spec = load_specs().table(table_id)
+        names = {
+            compact(table_id),
+            compact(f"({spec.number})"),
+            spec.number,
+            compact(spec.subtitle),
+        }
+        if wanted in names or any(len(n) > 2 and n in wanted for n in names):
+            return table_id
+    return None
+
+
+# The table ids, as tables.toml declares them (loaded once, when this module is imported).
+BUDGET: str = budget_spec().id
+COLLECTION_TABLES: tuple[str, ...] = tuple(load_specs().tables)
+ALL_TABLES: tuple[str, ...] = (*COLLECTION_TABLES, BUDGET)
+CONTROLLED_TABLE: str = control_spec().table  # set against the control numbers (表四)

@@ -1,4 +1,4 @@
-"""One collection table (表一–表四) as the data sheet of a template, laid out like seed 002.
+"""One collection table (表一–表四) as the data sheet of a template, laid out like the notice's tables (docs/domain.md).
 
 Rows: title, subtitle, the 填报单位 line with 单位：万元 on the right, the header, then the body — per 类型
 a group of rows with the 类型 written once and merged down (表四: the round's presets first), or plain
@@ -14,8 +14,8 @@ from typing import Literal
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 
+from budget_planner.templates.book_style import header_text, row_height
 from budget_planner.templates.formats import Styles
-from budget_planner.templates.layout import header_text, row_height
 from budget_planner.templates.round import Preset, Unit
 from budget_planner.templates.sheet_setup import (
     TABLE_PROTECTION,

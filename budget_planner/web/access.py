@@ -15,6 +15,8 @@ from typing import Any
 from flask import abort
 from flask_login import UserMixin, current_user
 
+from budget_planner.web.extensions import login_manager
+
 ADMIN, FINANCE, UNIT = "admin", "finance", "unit"
 
 
@@ -58,7 +60,7 @@ class SiteUser(UserMixin):
 
 
 def user() -> SiteUser:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    return current_user._get_current_object()
 
 
 def roles(*allowed: str) -> Callable:
@@ -68,8 +70,6 @@ def roles(*allowed: str) -> Callable:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any):
             if not current_user.is_authenticated:
-                from budget_planner.web.auth import login_manager
-
                 return login_manager.unauthorized()
             if current_user.role not in allowed:
                 abort(403)

@@ -8,7 +8,7 @@ token) reaches only its own unit. Errors are ``{"error": {"status", "title", "me
 
     GET  /api/v1/status                      the completeness matrix in scope
     POST /api/v1/upload                      files (and an ``attachment``; admin: ``unit``) → the
-                                             DESIGN §5 report array, each with its stored version
+                                             ``validate --json`` report array, each with its stored version
     GET  /api/v1/versions/<id>               one version's report (review.api_version)
     POST /api/v1/versions/<id>/<action>      submit, withdraw, delete, approve, return, revoke
                                              (``comment`` or ``reason`` where one is needed):
@@ -35,8 +35,10 @@ from budget_planner.storage.transitions import parse_action
 from budget_planner.storage.uploads import clean_file_name
 from budget_planner.web import consolidation, db, rounds, upload_limits, uploads
 from budget_planner.web.access import ADMIN, FINANCE, UNIT, roles, user
+from budget_planner.web.auth import site_user
 from budget_planner.web.dashboard import now
 from budget_planner.web.errors import Unauthenticated
+from budget_planner.web.extensions import csrf, login_manager
 from budget_planner.web.review import version_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -51,8 +53,6 @@ def _token_user():
     header = request.headers.get("Authorization", "")
     if not header:
         return
-    from budget_planner.web.auth import login_manager, site_user
-
     scheme, _, token = header.strip().partition(" ")
     account = repository.user_by_token(db.session(), token) if scheme.lower() == BEARER else None
     if account is None:
@@ -74,8 +74,6 @@ def _csrf_for_sessions():
     """The blueprint is exempt from the site-wide CSRF check; a session (cookie) request is checked
     here, a token request is not (a browser cannot be tricked into sending the header)."""
     if not token_request():
-        from budget_planner.web.app import csrf
-
         csrf.protect()
 
 
@@ -187,7 +185,7 @@ def upload():
         raise UsageError("请用 files 字段上传至少一个文件（multipart/form-data）")
     upload_limits.check_count(len(chosen))
     scan = _scan()
-    files = [(f.read(), clean_file_name(f.filename)) for f in chosen]
+    files = [(f.read(), clean_file_name(f.filename or "")) for f in chosen]
     results = uploads.store_files(files, scan, unit_name)
     body = []
     for result in results:
@@ -325,5 +323,5 @@ def allocations():
 @bp.route("/reports/aggregate")
 @roles(ADMIN, FINANCE)
 def aggregate():
-    """The round consolidated from the versions that count: DESIGN §5's ``aggregate --json``."""
+    """The round consolidated from the versions that count: the ``aggregate --json`` of docs/contracts.md."""
     return jsonify(consolidation.current().summary())

@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
 from budget_planner.web import config as site_config
-
-csrf = CSRFProtect()
+from budget_planner.web.extensions import csrf, login_manager
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -61,7 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.session_interface = sessions.DatabaseSessionInterface()
     upload_limits.register(app)  # before the CSRF check reads the body
     csrf.init_app(app)
-    auth.login_manager.init_app(app)
+    login_manager.init_app(app)
     formatting.register(app)
     errors.register(app)
     for blueprint in (

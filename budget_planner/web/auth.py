@@ -5,20 +5,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
 from budget_planner.web import db, sessions, throttle
 from budget_planner.web.access import SiteUser, session_token, user
+from budget_planner.web.extensions import login_manager
 from budget_planner.web.forms import LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__)
-login_manager = LoginManager()
-login_manager.login_view = "auth.login"
-login_manager.login_message = "请先登录。"
-login_manager.login_message_category = "info"
-login_manager.session_protection = "strong"
 
 # endpoints a user who must change the password may still reach
 OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password", "static"}

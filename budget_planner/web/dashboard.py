@@ -13,12 +13,12 @@ from flask_login import login_required
 
 from budget_planner.storage import repository
 from budget_planner.storage.types import utcnow
-from budget_planner.templates.spec import ALL_TABLES
+from budget_planner.templates.spec import ALL_TABLES, CONTROLLED_TABLE
 from budget_planner.web import chart, db, rounds
 from budget_planner.web.access import user
 
 bp = Blueprint("dashboard", __name__)
-REQUESTED_TABLE = "表四"  # what is compared with the control number (DESIGN §5)
+REQUESTED_TABLE = CONTROLLED_TABLE  # what is compared with the control number
 
 
 def now() -> dt.datetime:

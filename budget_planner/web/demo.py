@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from budget_planner.errors import UsageError
 from budget_planner.storage import db as storage_db
 from budget_planner.storage import models, repository
 from budget_planner.templates.round import DEFAULT_ROUND, Round, load_round
-from budget_planner.validators.pipeline import Upload, validate_uploads
+from budget_planner.validators.check.pipeline import Upload, validate_uploads
 
 DEMO_FILE = "demo.sqlite3"
 DEMO_PASSWORD = "demo2024"
@@ -227,7 +228,9 @@ def _allocations(session, round_id: str, info: DemoInfo) -> None:
         if not asked:
             continue
         largest = max(asked, key=lambda k: asked[k])
-        amounts = {k: (a * 9 / 10 if k == largest else a) for k, a in asked.items()}
+        amounts: dict[str, Decimal | None] = {
+            k: (a * 9 / 10 if k == largest else a) for k, a in asked.items()
+        }
         try:
             repository.set_allocations(
                 session, round_id, short, amounts, actor=finance, reasons={largest: CUT_REASON}

@@ -36,8 +36,9 @@ def _message(status: int, error: Exception) -> str:
         from budget_planner.web.upload_limits import size_message
 
         return size_message(request.max_content_length)
-    if status == 429 and error.description != getattr(type(error), "description", None):
-        return str(error.description)  # a Chinese description given where it was raised
+    described = getattr(error, "description", None)
+    if status == 429 and described != getattr(type(error), "description", None):
+        return str(described)  # a Chinese description given where it was raised
     return {
         400: "请求的内容不完整或格式不对，请返回上一页重试。",
         401: "请先登录后再访问。",

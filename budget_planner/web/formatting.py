@@ -96,14 +96,16 @@ def register(app: Flask) -> None:
     app.add_template_filter(verbatim, "verbatim")
     from budget_planner.web.paging import CHANGES_INLINE
 
-    app.add_template_global(CHANGES_INLINE, "CHANGES_INLINE")
     app.add_template_filter(beijing, "beijing")
     app.add_template_filter(wan, "wan")
     app.add_template_filter(status_class, "status_class")
-    app.add_template_global(ROLE_NAMES, "ROLE_NAMES")
-    app.add_template_global(STATUSES, "STATUSES")
-    app.add_template_global({s.value: s.label for s in RoundStatus}, "ROUND_STATUS")
-    app.add_template_global({s.value: s.label for s in Status}, "STATUS_LABELS")
-    app.add_template_global({d.value: d.label for d in Decision}, "DECISIONS")
-    app.add_template_global(ACTION_BUTTONS, "ACTION_BUTTONS")
-    app.add_template_global(VERDICT_CLASSES, "VERDICT_CLASSES")
+    app.jinja_env.globals.update(
+        CHANGES_INLINE=CHANGES_INLINE,
+        ROLE_NAMES=ROLE_NAMES,
+        STATUSES=STATUSES,
+        ROUND_STATUS={s.value: s.label for s in RoundStatus},
+        STATUS_LABELS={s.value: s.label for s in Status},
+        DECISIONS={d.value: d.label for d in Decision},
+        ACTION_BUTTONS=ACTION_BUTTONS,
+        VERDICT_CLASSES=VERDICT_CLASSES,
+    )

@@ -1,4 +1,4 @@
-"""Reconciliation for finance (and admin): control numbers (a file as DESIGN §5 describes, or typed
+"""Reconciliation for finance (and admin): control numbers (a file as docs/contracts.md describes, or typed
 in), each unit's 表四 against its control number, the 预算表 checks, 核定金额 per project, and 发布.
 
 核定金额 are kept by project key (they survive a resubmission) and audited. They may be entered
@@ -17,12 +17,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from budget_planner.aggregate.control import read_control
-from budget_planner.aggregate.reconcile import CONTROLLED_TABLE
 from budget_planner.errors import UnreadableFile, UsageError
 from budget_planner.storage import repository
 from budget_planner.storage.uploads import clean_file_name
-from budget_planner.templates.spec import COLLECTION_TABLES
-from budget_planner.validators.amounts import parse_amount
+from budget_planner.templates.spec import COLLECTION_TABLES, CONTROLLED_TABLE
+from budget_planner.validators.read.amounts import parse_amount
 from budget_planner.web import consolidation, db, rounds
 from budget_planner.web.access import ADMIN, FINANCE, roles, user
 from budget_planner.web.forms import ActionForm

@@ -150,7 +150,7 @@ def decide(version_id: int):
 
 def version_json(found: models.Version, *, with_report: bool = True) -> dict:
     """A version as the API gives it: its place in the round, its state and (optionally) its
-    report in the DESIGN §5 shape."""
+    report in the shape of docs/contracts.md."""
     submission = found.submission
     state = machine_states(submission.versions)[found.id]
     body = {
@@ -175,7 +175,7 @@ def version_json(found: models.Version, *, with_report: bool = True) -> dict:
 @bp.route("/api/v1/versions/<int:version_id>")
 @login_required
 def api_version(version_id: int):
-    """A version's report in the DESIGN §5 shape, with its place in the round, its state and the
+    """A version's report in the shape of docs/contracts.md, with its place in the round, its state and the
     核定金额 of its rows (a unit: as published; admin and finance: as entered)."""
     found = _version_or_404(version_id)
     body = version_json(found)

@@ -20,7 +20,7 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from budget_planner.storage import inflight
-from budget_planner.validators.worker import WALL_CLOCK_BACKSTOP, owned_by
+from budget_planner.validators.intake.worker import WALL_CLOCK_BACKSTOP, owned_by
 from budget_planner.web import db
 
 MAX_FILES = 20  # files in one upload request (the stamped scan not counted)

@@ -7,8 +7,8 @@ from typing import Any
 
 from budget_planner.storage.counted import report_from_dict
 from budget_planner.templates.round import Round
-from budget_planner.validators.annotate import annotate, annotated_name
-from budget_planner.validators.pipeline import Checked, Parse, Upload, validate_uploads
+from budget_planner.validators.check.pipeline import Checked, Parse, Upload, validate_uploads
+from budget_planner.validators.report.annotate import annotate, annotated_name
 
 
 def check_batch(

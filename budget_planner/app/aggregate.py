@@ -1,0 +1,238 @@
+"""``budget-planner aggregate``: files and folders on disk → validation, the CLI's choice of versions,
+consolidation, the workbook and the JSON (docs/contracts.md). No click here: cli.py parses and prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from budget_planner.aggregate.consolidate import Consolidation, consolidate
+from budget_planner.aggregate.control import ControlNumbers, is_csv, read_control
+from budget_planner.aggregate.summary import summary
+from budget_planner.aggregate.versions import Candidate, VersionChoice, choose_versions
+from budget_planner.app.ahead import ParseAhead, warm_validation
+from budget_planner.errors import UsageError
+from budget_planner.money import plain
+from budget_planner.templates.round import Round
+from budget_planner.validators.check.pipeline import Checked, Upload, validate_uploads
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx")
+ANNOTATED = "-标注.xlsx"  # the validate command's marked-up copies
+LONG_BATCH = 20  # a batch this long shows a progress bar even when stderr is not a terminal
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    shown: str  # the path as the user sees it
+
+    @property
+    def modified(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.path.stat().st_mtime, dt.UTC)
+
+
+def _wanted(path: Path) -> bool:
+    name = path.name
+    return (
+        path.suffix.lower() in SUFFIXES
+        and not name.startswith("~$")
+        and not name.endswith(ANNOTATED)
+        and not name.startswith(".")
+    )
+
+
+def collect_files(
+    paths: Sequence[Path], skip: Path | Sequence[Path | None] | None = None
+) -> list[InputFile]:
+    """The files named, and those in the folders named (recursively, sorted); no duplicates.
+
+    Folders skip Excel lock files (~$…), annotated copies (…-标注.xlsx) and ``skip`` (the output
+    workbook, the control-number file)."""
+    found: dict[Path, InputFile] = {}
+    skips = [skip] if isinstance(skip, Path) else list(skip or ())
+    skipped = {p.resolve() for p in skips if p is not None}
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and _wanted(child) and child.resolve() not in skipped:
+                    found.setdefault(child.resolve(), InputFile(child, str(child)))
+        elif path.is_file():
+            found.setdefault(path.resolve(), InputFile(path, str(path)))
+        else:
+            raise UsageError(f"找不到文件或文件夹“{path}”")
+    if not found:
+        names = "、".join(SUFFIXES)
+        raise UsageError(f"没有找到要汇总的文件（{names}）：请给出文件或包含它们的文件夹")
+    return list(found.values())
+
+
+@dataclass
+class Aggregation:
+    files: list[InputFile]
+    results: list[list[Checked]]  # per file
+    choice: VersionChoice
+    consolidation: Consolidation
+    control: ControlNumbers | None = None
+    written: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unreadable(self) -> list[str]:
+        return [
+            f.shown
+            for f, checked in zip(self.files, self.results, strict=True)
+            if any(c.report.unreadable for c in checked)
+        ]
+
+    @property
+    def exit_code(self) -> int:
+        """2 some file unreadable; 1 some counted file (or one that could not be placed) has
+        errors, or the control-number file has; else 0. Over a control number is no exit reason."""
+        if self.unreadable:
+            return EXIT_USAGE
+        if self.consolidation.flagged:
+            return EXIT_ERRORS
+        unplaced = [*self.choice.unassigned, *self.choice.unrecognised]
+        if any(not u.ok for u in unplaced):
+            return EXIT_ERRORS
+        if self.control is not None and not self.control.ok:
+            return EXIT_ERRORS
+        return EXIT_OK
+
+    def to_dict(self) -> dict[str, Any]:
+        data = summary(
+            self.consolidation,
+            self.choice.superseded,
+            self.choice.unassigned,
+            self.choice.unrecognised,
+        )
+        data["workbook"] = str(self.written) if self.written else None
+        data["files"] = [
+            {**c.report.to_dict(), "file": f.shown}
+            for f, checked in zip(self.files, self.results, strict=True)
+            for c in checked
+        ]
+        return data
+
+    def json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def text(self) -> str:
+        """The short summary printed without --json."""
+        cons, rec = self.consolidation, self.consolidation.reconciliation
+        lines = [
+            f"已汇总 {len(cons.counted)} 个表（{len({v.unit for v in cons.counted})} 个单位，"
+            f"{len(self.files)} 个文件），汇总表：{self.written}",
+            f"全省申请合计（表一至表四）：{plain(cons.total)} 万元",
+        ]
+        if rec.control_total is not None:
+            over = "、".join(u.unit for u in rec.over) or "无"
+            lines.append(f"控制数合计：{plain(rec.control_total)} 万元；超出控制数的单位：{over}")
+        missing = "、".join(u + t for u, t in cons.missing) or "无"
+        lines.append(f"缺报：{missing}")
+        if cons.flagged:
+            flagged = "、".join(f"{v.file}" for v in cons.flagged)
+            lines.append(f"有错误仍计入汇总：{flagged}")
+        if self.choice.superseded:
+            lines.append(f"已被较新版本取代：{len(self.choice.superseded)} 个")
+        unplaced = [*self.choice.unassigned, *self.choice.unrecognised]
+        for u in unplaced:
+            lines.append(f"未计入：{u.file}（{u.reason}）")
+        return "\n".join(lines)
+
+
+def run_aggregate(
+    paths: Sequence[Path],
+    round_: Round,
+    out: Path,
+    *,
+    control_path: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    parse: Callable | None = None,
+) -> Aggregation:
+    """Validate, choose versions, consolidate, reconcile and write the workbook to ``out``."""
+    if out.is_dir():
+        raise UsageError(f"--out 应是一个 .xlsx 文件名，而“{out}”是文件夹")
+    files = collect_files(paths, skip=[out, control_path])
+    if control_path is not None and not control_path.is_file():
+        raise UsageError(f"找不到控制数文件“{control_path}”")
+    warming = warm_validation()  # pandas and pandera load while the worker parses
+    try:
+        control, results = _validate(files, round_, control_path, parse, progress, warming)
+    finally:
+        warming.join()  # (at once, unless stopped early: never leave it importing at exit)
+    return _consolidate(files, results, round_, out, control)
+
+
+def _validate(
+    files: list[InputFile],
+    round_: Round,
+    control_path: Path | None,
+    parse: Callable | None,
+    progress: Callable[[int], None] | None,
+    warming: threading.Thread,
+) -> tuple[ControlNumbers | None, list[list[Checked]]]:
+    with ParseAhead(parse) as ahead:
+        control_data = control_path.read_bytes() if control_path is not None else None
+        if control_path is not None and control_data is not None and not is_csv(control_path.name):
+            ahead.submit(control_data, control_path.name)
+        ahead.start(1)  # one worker while this process loads validation on the other core
+        uploads: list[Upload] = []
+        unreadable: UsageError | None = None
+        for f in files:
+            try:
+                data = f.path.read_bytes()
+            except OSError as exc:
+                unreadable = UsageError(f"无法读取文件“{f.shown}”：{exc.strerror or exc}")
+                break
+            uploads.append(Upload(data, f.path.name))
+            ahead.submit(data, f.path.name)
+        control = None
+        if control_path is not None and control_data is not None:
+            control = read_control(control_data, control_path.name, round_, parse=ahead)
+        if unreadable is not None:
+            raise unreadable
+        warming.join()
+        ahead.start()  # then every worker of the pool
+        # one batch: one schema run per table type, and each 预算表 checked against every table
+        # row of the batch (docs/architecture.md); progress counts the files as their grids come back
+        return control, validate_uploads(uploads, round_, parse=ahead.counting(progress))
+
+
+def _consolidate(
+    files: list[InputFile],
+    results: list[list[Checked]],
+    round_: Round,
+    out: Path,
+    control: ControlNumbers | None,
+) -> Aggregation:
+    from xlsxwriter.exceptions import FileCreateError
+
+    from budget_planner.export.consolidated import write_consolidated
+
+    candidates = [
+        Candidate(checked, f.shown, f.modified, position)
+        for f, per_file in zip(files, results, strict=True)
+        for position, checked in enumerate(per_file)
+    ]
+    choice = choose_versions(candidates)
+    cons = consolidate(round_, choice.counted, control)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        written = write_consolidated(
+            out,
+            cons,
+            superseded=choice.superseded,
+            unassigned=choice.unassigned,
+            unrecognised=choice.unrecognised,
+        )
+    except (OSError, FileCreateError) as exc:
+        raise UsageError(f"无法写出汇总表“{out}”：{exc}（文件是否正在 Excel 中打开？）") from None
+    assert isinstance(written, Path)  # given a path, the writer returns it
+    return Aggregation(files, results, choice, cons, control, written)

@@ -1,0 +1,261 @@
+"""A streaming scan of one worksheet's XML before calamine sees it: data extent, formulas, error cells.
+
+calamine aborts the whole process on a sheet with values in A1 and XFD1048576, so the grid caps are
+checked here first. Three passes, cheapest first:
+
+1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): a few
+   C-level regex searches prove that no cell lies beyond ``max_rows`` or in a column past what the
+   caps allow, without looking at each cell from Python;
+2. exact extent — when the bounds do not hold: the rows and columns of the cells holding a value
+   (a ``<v>``, ``<is>`` or ``<f>`` child) only; styled empty cells and ``<dimension>`` are not data;
+3. a cell-by-cell walk — when some cell has no ``r`` and its position must be counted.
+
+Formula and error cells are picked out in every pass (Python work only for those cells).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from functools import lru_cache
+from operator import itemgetter
+
+from budget_planner.validators.intake.extract.cellorder import CellOrder
+from budget_planner.validators.intake.extract.sheetcells import (
+    MAX_COL,
+    MAX_ROW,
+    CellNotes,
+    SheetScan,
+    Walk,
+    col_number,
+    out_of_grid,
+)
+from budget_planner.validators.report.issues import unreadable
+
+CHUNK = 4 * 1024 * 1024
+
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (<x:c …>)
+_CELL_OPEN = re.compile(rb"<" + _P + rb"c\b")
+_CELL_WITH_R = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=")
+# pass 1: anything unusual about the cell tags sends the sheet to pass 2
+# (calamine accepts lower-case references and leading zeros: anything but A1-style is odd)
+_ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+[1-9][0-9]*")')
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,})')
+_FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_ERROR_TYPE = re.compile(rb't="e"')
+# passes 2 and 3: a cell holding a value — its reference, for a cell neither self-closed nor empty
+# (a <v>, <is> or <f> child; anything else inside counts too, to be safe)
+_VALUE_REF = re.compile(
+    rb"<"
+    + _P
+    + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'][^>]*(?<!/)>(?!\s*</"
+    + _P
+    + rb"c\s*>)"
+)
+_USUAL_VALUE_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*+(?<!/)>(?!\s*+</c>)')
+_NOTABLE = re.compile(rb"<" + _P + rb"f\b|\st\s*=\s*[\"']e[\"']")
+# every cell's reference, for the order check: usual tags, and any tags
+_USUAL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+_ANY_REF = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)")
+# a hidden row (Excel writes hidden="1", LibreOffice hidden="true") and its number
+_HIDDEN_ROW = re.compile(rb"<" + _P + rb"row\b([^>]*?\shidden\s*=\s*[\"'](?:1|true)[\"'][^>]*)>")
+_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']0*([1-9][0-9]{0,6})[\"']")
+
+
+def _greater_than(n: int) -> bytes:
+    """A regex for decimal numbers (no sign) greater than n, or with a leading zero."""
+    s = str(n)
+    alts = [rb"0", rb"[1-9]\d{%d,}" % len(s)]
+    for i, digit in enumerate(s):
+        if digit != "9":
+            alts.append(s[:i].encode() + b"[%d-9]" % (int(digit) + 1) + rb"\d" * (len(s) - i - 1))
+    return b"(?:" + b"|".join(alts) + b")"
+
+
+@lru_cache(maxsize=8)
+def _row_beyond(max_rows: int) -> re.Pattern[bytes]:
+    # possessive letters and a look at the digit count first: most cells fail in a step or two
+    digits = len(str(max_rows))
+    return re.compile(rb'<c r="[A-Z]++(?=0|\d{%d})' % digits + _greater_than(max_rows) + rb'"')
+
+
+def _segments(stream) -> Iterator[bytes]:
+    """The XML in pieces of about CHUNK bytes, each cut just before a cell's opening tag."""
+    carry = b""
+    while True:
+        piece = stream.read(CHUNK)
+        if not piece:
+            if carry:
+                yield carry
+            return
+        buf = carry + piece
+        cut = _last_cell_start(buf)
+        if cut <= 0:
+            carry = buf
+            continue
+        yield buf[:cut]
+        carry = buf[cut:]
+
+
+def _last_cell_start(buf: bytes) -> int:
+    for window in (4096, 65536, len(buf)):
+        start = max(len(buf) - window, 0)
+        last = -1
+        for m in _CELL_OPEN.finditer(buf, start):
+            last = m.start()
+        if last >= 0:
+            return last
+        if start == 0:
+            break
+    return buf.rfind(b"<")
+
+
+def _hidden_rows(seg: bytes, scan: SheetScan) -> None:
+    """Note the rows the sheet hides (their data is read all the same; the reader says so)."""
+    if b"hidden" not in seg:
+        return
+    for m in _HIDDEN_ROW.finditer(seg):
+        number = _ROW_NUMBER.search(m[1])
+        if number is not None:
+            scan.hidden_rows.append(int(number[1]))
+
+
+class _Escalate(Exception):
+    """This pass cannot settle the sheet: run the next one."""
+
+
+class _Run:
+    """One pass over one sheet: what it found so far."""
+
+    def __init__(self, sheet: str, limits, order: CellOrder) -> None:
+        self.sheet, self.limits = sheet, limits
+        self.scan = SheetScan()
+        self.notes = CellNotes(self.scan, sheet)
+        self.walk = Walk(sheet, self.scan)
+        self.order = order  # shared by the passes with references: each segment is checked once
+        self.walk_order = CellOrder(sheet)  # the walk's positions are checked afresh
+        self.index = 0  # the segment being read
+
+    def check_order(self, pairs: list[tuple[bytes, bytes]], usual: bool) -> None:
+        """Refuse cells defined twice or rows out of order (``pairs``: letters and digits)."""
+        if self.index < self.order.segments:  # an earlier pass checked this segment
+            return
+        if not usual:
+            pairs = [(w.upper(), d.lstrip(b"0") or b"0") for w, d in pairs]
+        self.order.feed(pairs, list(map(int, map(itemgetter(1), pairs))), _ref_name)
+
+
+def _ref_name(pair: tuple[bytes, bytes]) -> str:
+    return (pair[0] + pair[1]).decode("ascii", "replace")
+
+
+def _pass_bounds(seg: bytes, run: _Run) -> None:
+    """Pass 1: prove no cell lies past the caps, for usual cell tags; the extent stays unknown."""
+    scan, limits = run.scan, run.limits
+    if _ODD_CELL.search(seg) or _PREFIXED_CELL.search(seg):
+        raise _Escalate
+    if _row_beyond(limits.max_rows).search(seg):
+        raise _Escalate
+    for letters in set(_WIDE_CELL.findall(seg)):
+        scan.col_bound = max(
+            scan.col_bound, col_number(letters) if len(letters) <= 3 else MAX_COL + 1
+        )
+    if scan.col_bound > limits.max_cols or limits.max_rows * scan.col_bound > limits.max_cells:
+        raise _Escalate
+    run.check_order(_USUAL_REF.findall(seg), usual=True)
+    _usual_notes(seg, run.notes)
+    _hidden_rows(seg, scan)
+
+
+def _usual_notes(seg: bytes, notes: CellNotes) -> None:
+    if b"<f" in seg:
+        notes.cells_at(seg, (m.start() for m in _FORMULA_TAG.finditer(seg)), b'<c r="')
+    if b't="e"' in seg:
+        notes.cells_at(seg, (m.start() for m in _ERROR_TYPE.finditer(seg)), b'<c r="')
+
+
+def _include_refs(refs: list[tuple[bytes, bytes]], scan: SheetScan, sheet: str) -> None:
+    if not refs:
+        return
+    letters = {w for w, _ in refs}
+    digits = [d for _, d in refs]
+    for word in letters:
+        if len(word) > 3 or col_number(word) > MAX_COL:
+            digits_of = next(d for w, d in refs if w == word)
+            raise out_of_grid(sheet, (word + digits_of).decode("ascii"))
+    if max(map(len, digits)) > 7:  # leading zeros (calamine reads A01 as A1), or out of the grid
+        digits = [d.lstrip(b"0") or b"0" for d in digits]
+        if max(map(len, digits)) > 7:
+            raise out_of_grid(sheet, "A" + max(digits, key=len).decode("ascii"))
+    rows = list(map(int, digits))
+    row0, row1 = min(rows), max(rows)
+    if row0 < 1 or row1 > MAX_ROW:
+        raise out_of_grid(sheet, f"A{row0 if row0 < 1 else row1}")
+    cols = [col_number(w) for w in letters]
+    scan.include(row0, row1, min(cols), max(cols))
+
+
+def _pass_usual_extent(seg: bytes, run: _Run) -> None:
+    """Pass 2: the exact extent of the value cells, for usual cell tags."""
+    if _ODD_CELL.search(seg) or _PREFIXED_CELL.search(seg):
+        raise _Escalate
+    _include_refs(_USUAL_VALUE_REF.findall(seg), run.scan, run.sheet)
+    run.check_order(_USUAL_REF.findall(seg), usual=True)
+    _usual_notes(seg, run.notes)
+    _hidden_rows(seg, run.scan)
+
+
+def _pass_any_extent(seg: bytes, run: _Run) -> None:
+    """Pass 3: the same for any cell tags (prefixes, quotes, attribute order), every cell with r."""
+    _include_refs(_VALUE_REF.findall(seg), run.scan, run.sheet)
+    if len(_CELL_OPEN.findall(seg)) != len(_CELL_WITH_R.findall(seg)):
+        raise _Escalate
+    run.check_order(_ANY_REF.findall(seg), usual=False)
+    if _NOTABLE.search(seg):
+        run.notes.cells_at(seg, (m.start() for m in _NOTABLE.finditer(seg)), None)
+    _hidden_rows(seg, run.scan)
+
+
+def _pass_walk(seg: bytes, run: _Run) -> None:
+    """Pass 4: cell by cell, counting the positions of cells without r."""
+    run.walk.feed(seg)
+    _hidden_rows(seg, run.scan)
+    places, run.walk.places = run.walk.places, []
+    run.order.feed(
+        places, [row for row, _ in places], lambda place: f"第 {place[0]} 行第 {place[1]} 列"
+    )
+
+
+_PASSES = (_pass_bounds, _pass_usual_extent, _pass_any_extent, _pass_walk)
+
+
+def scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits) -> SheetScan:
+    """Scan a worksheet part; raise file.out_of_grid / file.range_too_large before any parser runs."""
+    order = CellOrder(sheet)
+    for step in _PASSES:
+        run = _Run(sheet, limits, order)
+        try:
+            with zf.open(part) as stream:
+                for run.index, seg in enumerate(_segments(stream)):
+                    step(seg, run)
+        except _Escalate:
+            continue
+        if step is not _pass_bounds:
+            check_extent(sheet, run.scan.height, run.scan.width, limits)
+        return run.scan
+    raise AssertionError("the walk always settles")
+
+
+def check_extent(sheet: str, rows: int, cols: int, limits) -> None:
+    """file.range_too_large when a sheet's cells holding values spread past the caps."""
+    if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
+        raise unreadable(
+            "file.range_too_large",
+            sheet=sheet,
+            rows=rows,
+            cols=cols,
+            max_rows=limits.max_rows,
+            max_cols=limits.max_cols,
+        )

@@ -1,0 +1,135 @@
+"""Extraction of .xlsx/.xlsm: every worksheet scanned first (caps, formulas, error cells), then read
+with python-calamine (values anchored at A1, merged ranges, visibility)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+from budget_planner.money import plain
+from budget_planner.validators.intake.extract import calamine_grid
+from budget_planner.validators.intake.extract.formulas import Budget, NotEvaluable, evaluate
+from budget_planner.validators.intake.extract.parts import sheet_parts
+from budget_planner.validators.intake.extract.props import core_modified
+from budget_planner.validators.intake.extract.sharedstrings import check_shared_strings
+from budget_planner.validators.intake.extract.sheetscan import SheetScan, scan_sheet
+from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Limits
+from budget_planner.validators.intake.grid import (
+    CellValue,
+    ErrorValue,
+    Formula,
+    SheetGrid,
+    WorkbookGrid,
+    a1,
+)
+from budget_planner.validators.report.issues import issue, unreadable
+
+
+def _put(sheet: SheetGrid, row: int, col: int, value: CellValue) -> None:
+    while len(sheet.values) < row:
+        sheet.values.append([])
+    line = sheet.values[row - 1]
+    while len(line) < col:
+        line.append(None)
+    line[col - 1] = value
+
+
+def _resolve_uncached(sheet: SheetGrid, uncached: dict[tuple[int, int], str]) -> None:
+    """Evaluate (or mark as Formula) the formulas stored without a result, in reading order."""
+    done: dict[tuple[int, int], Decimal | Formula] = {}
+    busy: set[tuple[int, int]] = set()
+    rows = max(sheet.height, *(r for r, _ in uncached))
+    cols = max(sheet.width, *(c for _, c in uncached))
+    budget = Budget(extent=(rows, cols))
+
+    def lookup(row: int, col: int) -> CellValue:
+        pos = (row, col)
+        return resolve(pos) if pos in uncached else sheet.get(row, col)
+
+    def resolve(pos: tuple[int, int]) -> Decimal | Formula:
+        if pos in done:
+            return done[pos]
+        if pos in busy:  # a cycle
+            return Formula(uncached[pos])
+        busy.add(pos)
+        try:
+            value: Decimal | Formula = evaluate(uncached[pos], lookup, budget)
+        except (NotEvaluable, RecursionError, ArithmeticError):  # overflow: reported, not evaluated
+            value = Formula(uncached[pos])
+        busy.discard(pos)
+        done[pos] = value
+        return value
+
+    for pos in sorted(uncached):
+        value = resolve(pos)
+        row, col = pos
+        cell, text = a1(row, col), uncached[pos]
+        _put(sheet, row, col, value)
+        if isinstance(value, Decimal):
+            found = issue(
+                "formula.evaluated",
+                sheet=sheet.name,
+                cell=cell,
+                row=row,
+                value=f"={text}",
+                formula=text,
+                result=plain(value),
+            )
+        else:
+            found = issue(
+                "formula.no_cached_value",
+                sheet=sheet.name,
+                cell=cell,
+                row=row,
+                value=f"={text}",
+                formula=text,
+            )
+        sheet.issues.append(found)
+
+
+def apply_scan(sheet: SheetGrid, scan: SheetScan) -> None:
+    """Error cells become ErrorValue, formula texts are recorded, uncached formulas resolved."""
+    for (row, col), text in scan.errors.items():
+        _put(sheet, row, col, ErrorValue(text))
+    sheet.hidden_rows = sorted(set(scan.hidden_rows))
+    uncached: dict[tuple[int, int], str] = {}
+    for pos, formula in scan.formulas.items():
+        sheet.formulas[pos] = formula.text
+        if not formula.cached:
+            uncached[pos] = formula.text
+    if uncached:
+        _resolve_uncached(sheet, uncached)
+
+
+def _part_for(parts: dict[str, str], names: set[str], sheet: str) -> str:
+    part = parts.get(sheet)
+    if part is None:
+        raise unreadable("file.corrupt", "sheet_missing", sheet=sheet)
+    return part if part in names else {n.lower(): n for n in names}.get(part.lower(), part)
+
+
+def read_xlsx(data: bytes, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
+    """Every worksheet of an OOXML workbook that passed the container gate."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        check_shared_strings(zf, limits)  # calamine reads them when it opens the workbook
+    book = calamine_grid.open_workbook(data)
+    try:
+        sheets_meta = list(calamine_grid.worksheets(book))
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            modified = core_modified(zf)
+            parts, names = sheet_parts(zf), set(zf.namelist())
+            # every sheet is scanned before calamine parses any: calamine aborts on huge ranges
+            scans = [
+                scan_sheet(zf, _part_for(parts, names, name), name, limits)
+                for name, _ in sheets_meta
+            ]
+        sheets = []
+        for (name, visibility), scan in zip(sheets_meta, scans, strict=True):
+            sheet = calamine_grid.read_sheet(book, name, visibility)
+            apply_scan(sheet, scan)
+            calamine_grid.clip_merged(sheet)
+            sheets.append(sheet)
+    finally:
+        book.close()
+    return WorkbookGrid(kind=kind, sheets=sheets, modified=modified)  # type: ignore[arg-type]

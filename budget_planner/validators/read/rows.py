@@ -1,0 +1,498 @@
+"""The rows below a header → classified, typed ``TableRow``s (docs/contracts.md).
+
+Merged text fills down its column, a blank 类型 takes the one above, amounts are typed with
+``parse_amount`` (what was normalised is an issue at its cell), an amount merged over several rows counts
+once. A row is a PROJECT when it names a project, carries an amount, or holds the text of one (a project
+row with its name forgotten is still a row, so validation can point at the blank); 小计/合计 rows,
+placeholders and 表四 presets not taken up are kept with their kind; spacers, repeated headers, a column
+numbering row and note lines are skipped. The table ends at a signature footer (填表人, 联系电话 …), at
+the header of another table, or after a long run of blank rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+from budget_planner.project_key import ProjectKey
+from budget_planner.templates.round import Round, is_placeholder
+from budget_planner.templates.spec import Column, ColumnKind, TableSpec, returns_spec
+from budget_planner.text import canonical, compact
+from budget_planner.validators.intake.grid import (
+    CellValue,
+    ErrorValue,
+    Formula,
+    SheetGrid,
+    column_letter,
+)
+from budget_planner.validators.read import detect, yuan
+from budget_planner.validators.read.amounts import parse_amount
+from budget_planner.validators.read.cells import (
+    amount_issue,
+    blank,
+    category_label,
+    error_issue,
+    is_breakdown,
+    is_note,
+    is_numbering,
+    is_signature,
+    merged_issue,
+    text_value,
+    total_label,
+)
+from budget_planner.validators.read.model import Field, RowKind, TableRow
+from budget_planner.validators.read.returns import NIL, STRUCK, hidden_issues, row_says_nothing
+from budget_planner.validators.report.issues import Issue
+
+BLANK_RUN_END = 20  # this many blank rows in a row end the table
+_WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
+_TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
+_TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
+# warnings not given on a row that is not counted (a preset not taken up, a placeholder, an empty row)
+_UNCOUNTED_QUIET = frozenset({"amount.normalised"})
+# a group heading's numbering before its 类型: 一、 （一） 1. 1、 (canonical text: brackets half-width)
+_GROUP_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.])\s*"
+)
+
+
+@cache
+def preset_names(round_: Round, table: str) -> frozenset[str]:
+    """The round's standard projects of a table (compact), placeholders left out."""
+    return frozenset(compact(p.project) for p in round_.presets_for(table) if not p.placeholder)
+
+
+@dataclass
+class RowsResult:
+    rows: list[TableRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    stated_total: Decimal | None = None
+    stated_total_cell: str | None = None
+    end_row: int = 0  # the last row read (a footer's or another header's row excluded)
+    next_header: int | None = None  # where another table's header starts on this sheet, if it does
+
+
+@dataclass
+class _Col:
+    key: str
+    index: int  # 0-based
+    column: Column
+    letter: str = ""
+    kind: int = _TEXT
+
+    def __post_init__(self) -> None:
+        self.letter = column_letter(self.index + 1)
+        if self.column.kind is ColumnKind.AMOUNT:
+            self.kind = _AMOUNT
+        elif self.column.kind is ColumnKind.CATEGORY:
+            self.kind = _CATEGORY
+
+
+class RowReader:
+    """Reads one table's body; one instance per table (holds the per-table lookups)."""
+
+    def __init__(
+        self,
+        sheet: SheetGrid,
+        spec: TableSpec,
+        columns: dict[str, int],
+        *,
+        table: str,
+        unit: str | None,
+        round_: Round,
+        numbers_are_text: bool = False,
+        header_height: int = 1,
+        in_yuan: frozenset[str] = frozenset(),
+    ) -> None:
+        self.sheet, self.spec, self.table, self.unit = sheet, spec, table, unit
+        self.in_yuan = in_yuan  # amount columns filed in 元: their values ÷ 10,000
+        self.header_height = header_height
+        self.numbers_are_text = numbers_are_text
+        self.cols = [_Col(c.key, columns[c.key] - 1, c) for c in spec.columns if c.key in columns]
+        self._plan = [(c.key, c.index, c.letter, c.kind, c) for c in self.cols]
+        self.by_key = {c.key: c for c in self.cols}
+        self.amount = self.by_key.get(spec.amount_column.key)
+        self.project = self.by_key.get(spec.project_column.key)
+        cat = spec.category_column
+        self.category = self.by_key.get(cat.key) if cat else None
+        self.work = self.by_key.get("work_content")
+        # columns whose text makes a row a (half-filled) project row
+        self.content = [
+            c
+            for c in self.cols
+            if c.column.required and c.column.kind in (ColumnKind.TEXT, ColumnKind.COUNT_AMOUNT)
+        ]
+        self.width = max((c.index for c in self.cols), default=0) + 1
+        self.presets = preset_names(round_, table) if spec.has_presets else frozenset()
+        self._cat_compact: dict[str, str] = {}
+        self._categories: dict[str, str] = {}
+        self._texts: dict[str, str | None] = {}  # short texts repeat (类型, preset names)
+        self._covered: set[int] = set()  # rows under an amount merged down from the row above
+        self.key_columns = [self.by_key[k] for k in spec.key_columns if k in self.by_key]
+        self._nil_words = returns_spec().nil_words
+        # the nil-return look: text columns first (a project's long text decides it at once)
+        self._read_kinds = sorted(
+            ((c.index, c.column.kind) for c in self.cols),
+            key=lambda k: k[1] is ColumnKind.CATEGORY,
+        )
+
+    # ------------------------------------------------------------ merges
+
+    def _merges(self, first: int) -> tuple[dict[tuple[int, int], tuple[int, int]], dict[int, int]]:
+        """Fills for text cells under a vertical merge, and amount merges (first row → last row)."""
+        fills: dict[tuple[int, int], tuple[int, int]] = {}
+        amount_merges: dict[int, int] = {}
+        mapped = {c.index + 1 for c in self.cols}
+        amount_col = self.amount.index + 1 if self.amount else -1
+        for r0, c0, r1, _ in self.sheet.merged:
+            if r1 <= r0 or r1 < first or c0 not in mapped or r0 < first:
+                continue
+            if c0 == amount_col:
+                amount_merges[r0] = r1
+                self._covered.update(range(r0 + 1, r1 + 1))
+                continue
+            for r in range(r0 + 1, r1 + 1):
+                fills[(r, c0)] = (r0, c0)
+        return fills, amount_merges
+
+    # ------------------------------------------------------------ reading
+
+    def read(self, first: int) -> RowsResult:
+        sheet, result = self.sheet, RowsResult()
+        fills, amount_merges = self._merges(first)
+        category: str | None = None
+        blank_run = 0
+        totals: list[tuple[int, RowKind, str, object, str]] = []
+        last = first - 1
+        width = self.width
+        skip_to = 0  # the second row of a repeated two-row header
+        for r in range(first, sheet.height + 1):
+            if r <= skip_to:
+                continue
+            line = sheet.values[r - 1]
+            cells = line[:width]
+            if cells.count(None) == len(cells):
+                if line.count(None) != len(line) and self._ends(line):
+                    break
+                blank_run += 1
+                if blank_run >= BLANK_RUN_END:
+                    break
+                continue
+            blank_run = 0
+            first_value = next(v for v in cells if v is not None)
+            if is_signature(first_value) and self._is_footer(line):
+                break
+            if is_note(first_value) and not self._has_amount(line):
+                continue
+            if is_breakdown(first_value):
+                continue  # 其中：… under a row: its parts, already in its amount
+            if self._is_header(cells):
+                if self._other_header(r, last + 1):
+                    result.next_header = r
+                    break
+                skip_to = r + self.header_height - 1
+                continue
+            if is_numbering(cells, detect.MIN_COLUMNS):
+                continue
+            # a heading such as 一、知识产权高质量创造 across the row: the 类型 of the rows below
+            heading = self._group_heading(cells)
+            if heading is not None:
+                category = heading
+                continue
+            kind = self._total_kind(cells)
+            said = len(result.issues)
+            row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
+            if kind is None:
+                row_kind = self._kind(row, line)
+                says = None
+                if row_kind is not RowKind.PLACEHOLDER:
+                    says = row_says_nothing(line, self._read_kinds, self.spec, self._nil_words)
+                if says == NIL:
+                    row_kind = RowKind.NIL  # 无 / 暂无 / 本单位无需求: nothing to check in it
+                    del result.issues[said:]
+                elif says == STRUCK:
+                    row_kind = None  # crossed out with / or —: an empty row
+                    del result.issues[said:]
+                elif self.category is not None:
+                    category = row.category
+                if row_kind is not RowKind.PROJECT:
+                    # not counted: what was normalised in it (0.00 typed as text) is nobody's concern
+                    result.issues[said:] = [
+                        i for i in result.issues[said:] if i.code not in _UNCOUNTED_QUIET
+                    ]
+                if row_kind is None:
+                    continue  # nothing but a 序号, a 类型 or a 0: an empty template row
+                row.kind = row_kind
+            else:
+                row.kind = kind
+                f = row.fields.get(self.amount.key) if self.amount else None
+                if f is not None:
+                    label = next((compact(v) for v in cells if total_label(v) is kind), "")
+                    totals.append((r, kind, label, f.value, f.cell))
+            row.key = self._key(row)
+            result.rows.append(row)
+            last = r
+        result.end_row = max(last, first - 1)
+        self._stated_total(totals, result)
+        if self.sheet.hidden_rows:
+            shown = self.project or (self.cols[0] if self.cols else None)
+            result.issues += hidden_issues(
+                self.sheet,
+                first,
+                result.end_row,
+                [c.index + 1 for c in self.cols],
+                shown.index + 1 if shown else None,
+            )
+        return result
+
+    def _ends(self, line: list[CellValue]) -> bool:
+        first_value = next(v for v in line if v is not None)
+        return is_signature(first_value)
+
+    def _is_footer(self, line: list[CellValue]) -> bool:
+        """A signature line: no amount, and no project name other than more signature text."""
+        if self._has_amount(line):
+            return False
+        if self.project is None or self.project.index >= len(line):
+            return True
+        name = line[self.project.index]
+        return blank(name) or is_signature(name)
+
+    def _has_amount(self, line: list[CellValue]) -> bool:
+        if self.amount is None or self.amount.index >= len(line):
+            return False
+        raw = line[self.amount.index]
+        return raw is not None and parse_amount(raw, numbers_are_text=True).value is not None
+
+    def _is_header(self, cells: list[CellValue]) -> bool:
+        """A header row repeated (page 2), or another table's header."""
+        if self.amount is not None and self.amount.index < len(cells):
+            amount = cells[self.amount.index]
+            if amount is not None and type(amount) is not str:
+                return False  # a number where the header has its label: a data row
+        strings = [(i, v) for i, v in enumerate(cells) if type(v) is str and len(v) <= 30]
+        if len(strings) < detect.MIN_COLUMNS:
+            return False
+        hits = sum(1 for _, v in strings if detect.is_header_word(v))
+        return hits >= detect.MIN_COLUMNS
+
+    def _other_header(self, r: int, since: int) -> bool:
+        """Whether the header at row r is another table's (then this table ends there): its columns
+        say so, or the title above it (rows from ``since``) names another table (表三 after 表一)."""
+        match = detect.find_header(self.sheet, start=r, limit=1)
+        if match is None:
+            return False
+        if self.spec.id not in match.tables:
+            return True
+        return detect.titled_otherwise(self.sheet, match, self.table or self.spec.id, since)
+
+    def _total_kind(self, cells: list[CellValue]) -> RowKind | None:
+        """TOTAL or SUBTOTAL when a short text cell of the row says 合计/小计."""
+        for v in cells:
+            if type(v) is str and "计" in v:
+                kind = total_label(v)
+                if kind is not None:
+                    return kind
+        return None
+
+    def _row(
+        self,
+        r: int,
+        line: list[CellValue],
+        fills: dict[tuple[int, int], tuple[int, int]],
+        category: str | None,
+        kind: RowKind | None,
+        amount_merges: dict[int, int],
+        issues: list[Issue],
+    ) -> TableRow:
+        fields: dict[str, Field] = {}
+        n = len(line)
+        row_category = category
+        suffix = str(r)
+        texts = self._texts
+        for key, index, letter, how, c in self._plan:
+            raw = line[index] if index < n else None
+            cell = letter + suffix
+            if how == _AMOUNT:
+                if raw is None and r in self._covered:
+                    continue  # its amount is the merged one above, counted there (amount.merged)
+                parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
+                if parsed.issue is not None:
+                    label = c.column.label
+                    issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
+                if key in self.in_yuan and parsed.value is not None and not yuan.carries_unit(raw):
+                    parsed = yuan.from_yuan(parsed.value)
+                    if parsed.issue is not None:  # 元 with 分: rounded to 4 places of 万元
+                        label = c.column.label
+                        issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
+                if r in amount_merges:
+                    issues.append(
+                        merged_issue(
+                            self.sheet.name, c.column.label, r, amount_merges[r], cell, raw
+                        )
+                    )
+                fields[key] = Field(raw, cell, parsed.value)
+                continue
+            if raw is None:
+                value = None
+                if fills and (r, index + 1) in fills:
+                    value = text_value(self.sheet.get(*fills[(r, index + 1)]))
+            elif type(raw) is str:
+                if raw in texts:
+                    value = texts[raw]
+                else:
+                    value = canonical(raw) or None  # text_value of a str, without its checks
+                    if len(texts) < _TEXT_CACHE:
+                        texts[raw] = value
+            elif type(raw) is ErrorValue:
+                value = None
+                issues.append(error_issue(self.sheet.name, c.column.label, r, cell, raw))
+            else:
+                value = text_value(raw)
+            if how == _CATEGORY:
+                if kind is not None:  # a 小计/合计 row: it belongs to no 类型 of its own
+                    value = None if total_label(raw) else value or category
+                    row_category = category if kind is RowKind.SUBTOTAL else None
+                else:
+                    value = self._category(value) if value is not None else category
+                    row_category = value
+            fields[key] = Field(raw, cell, value)
+        return TableRow(excel_row=r, kind=RowKind.PROJECT, fields=fields, category=row_category)
+
+    def _kind(self, row: TableRow, line: list[CellValue]) -> RowKind | None:
+        """PROJECT, PLACEHOLDER, PRESET_UNUSED, or None for a row with nothing of a project in it."""
+        name = row.value(self.project.key) if self.project else None
+        amount_field = row.fields.get(self.amount.key) if self.amount else None
+        amount = amount_field.value if amount_field else None
+        raw_amount = amount_field.raw if amount_field else None
+        tried = self._tried(amount, raw_amount) or (
+            amount_field is None and row.excel_row in self._covered
+        )
+        if not tried and (
+            (name is not None and is_placeholder(name)) or self._placeholder_work(row)
+        ):
+            return RowKind.PLACEHOLDER
+        if (
+            self.presets
+            and isinstance(name, str)
+            and not tried
+            and self._compact(name) in self.presets
+        ):
+            return RowKind.PRESET_UNUSED
+        if name is not None or tried:
+            return RowKind.PROJECT
+        if any(c.index < len(line) and not blank(line[c.index]) for c in self.content):
+            return RowKind.PROJECT  # a project's text without its name or amount
+        return None  # at most a 0 amount (copied down a template's empty rows): not a project
+
+    def _group_heading(self, cells: list[CellValue]) -> str | None:
+        """The 类型 a group heading row names (its only cell, outside the 类型 column), else None."""
+        if self.category is None or len(cells) - cells.count(None) != 1:
+            return None
+        index, value = next((i, v) for i, v in enumerate(cells) if v is not None)
+        if type(value) is not str or index == self.category.index or len(value) > 40:
+            return None
+        text = text_value(value)
+        label = self._category(text) if text else None
+        return label if label is not None and self.spec.is_category(label) else None
+
+    def _category(self, text: str) -> str:
+        """The list label a 类型 text stands for (a heading's numbering 一、 dropped), else the text as
+        typed (cached: they repeat)."""
+        got = self._categories.get(text)
+        if got is None:
+            got = (
+                category_label(self.spec, text)
+                or category_label(self.spec, _GROUP_NUMBER.sub("", text))
+                or text
+            )
+            if len(self._categories) < 4096:
+                self._categories[text] = got
+        return got
+
+    @staticmethod
+    def _tried(amount: object, raw: CellValue) -> bool:
+        """Whether a row takes something up: a non-zero amount, or amount text that is not a number
+        (then the amount issue points at it) — but not a "-" or "无" meaning nothing."""
+        if amount is not None:
+            return amount != 0
+        if blank(raw) or isinstance(raw, Formula):
+            return False
+        return parse_amount(raw).issue != "amount.normalised"
+
+    def _placeholder_work(self, row: TableRow) -> bool:
+        if self.work is None:
+            return False
+        work = row.fields.get(self.work.key)
+        return work is not None and work.raw is not None and is_placeholder(work.value)
+
+    def _key(self, row: TableRow) -> ProjectKey:
+        """project_key(unit, table, 类型, project name), from text already canonical."""
+        name = row.value(self.project.key) if self.project else None
+        category = row.category if self.category is not None else None
+        extra = ""
+        if self.key_columns:  # 表二: one 后补助 may go to several 承接单位
+            extra = "/".join(
+                self._compact(v) if isinstance(v := row.value(c.key), str) else ""
+                for c in self.key_columns
+            )
+        return ProjectKey(
+            self.unit or "",
+            self.table,
+            self._compact(category) if category else "",
+            self._compact(name) if isinstance(name, str) else "",
+            extra,
+        )
+
+    def _compact(self, text: str) -> str:
+        """compact() of text already canonical (cached: 类型 and preset names repeat)."""
+        got = self._cat_compact.get(text)
+        if got is None:
+            got = _WHITESPACE.sub("", text)
+            if len(self._cat_compact) < 4096:
+                self._cat_compact[text] = got
+        return got
+
+    # ------------------------------------------------------------ issues and totals
+
+    def _stated_total(
+        self, totals: list[tuple[int, RowKind, str, object, str]], result: RowsResult
+    ) -> None:
+        grand = [t for t in totals if t[1] is RowKind.TOTAL]
+        if not grand:
+            return
+        named = [t for t in grand if t[2].startswith("总计")]
+        _, _, _, value, cell = (named or grand)[-1]
+        result.stated_total = value if isinstance(value, Decimal) else None
+        result.stated_total_cell = cell
+
+
+def read_rows(
+    sheet: SheetGrid,
+    spec: TableSpec,
+    columns: dict[str, int],
+    first_row: int,
+    *,
+    table: str,
+    unit: str | None,
+    round_: Round,
+    numbers_are_text: bool = False,
+    header_height: int = 1,
+    in_yuan: frozenset[str] = frozenset(),
+) -> RowsResult:
+    """Classify and type the rows of one table from ``first_row`` down (below a header of
+    ``header_height`` rows, which may repeat on later pages); ``in_yuan``: amount columns in 元."""
+    reader = RowReader(
+        sheet,
+        spec,
+        columns,
+        table=table,
+        unit=unit,
+        round_=round_,
+        numbers_are_text=numbers_are_text,
+        header_height=header_height,
+        in_yuan=in_yuan,
+    )
+    return reader.read(first_row)
