@@ -53,32 +53,40 @@ class _Overlap:
 
 
 def _tile(a: str, b: str) -> _Overlap:
-    covered_a, covered_b = [False] * len(a), [False] * len(b)
-    masked_a, masked_b = list(a), list(b)
+    """Greedy string tiling: the longest common run of the parts of ``a`` and ``b`` not yet covered,
+    taken from both, again and again while one of ``MIN_TILE`` characters is left."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    free_a, free_b = [(0, len(a))], [(0, len(b))]
+    covered_a = covered_b = 0
     while True:
-        matcher = SequenceMatcher(None, masked_a, masked_b, autojunk=False)
-        i, j, size = matcher.find_longest_match(0, len(a), 0, len(b))
+        i = j = size = 0
+        for alo, ahi in free_a:
+            for blo, bhi in free_b:
+                if min(ahi - alo, bhi - blo) > size:
+                    found = matcher.find_longest_match(alo, ahi, blo, bhi)
+                    if found.size > size:
+                        i, j, size = found
         if size < MIN_TILE:
             break
-        for k in range(size):
-            covered_a[i + k] = covered_b[j + k] = True
-            masked_a[i + k], masked_b[j + k] = "\x00", "\x01"  # never match again
-    score = (sum(covered_a) + sum(covered_b)) / (len(a) + len(b))
-    return _Overlap(round(score, 3), _runs(a, covered_a), _runs(b, covered_b))
+        free_a, free_b = _cut(free_a, i, size), _cut(free_b, j, size)
+        covered_a, covered_b = covered_a + size, covered_b + size
+    score = (covered_a + covered_b) / (len(a) + len(b))
+    return _Overlap(round(score, 3), _rest(a, free_a), _rest(b, free_b))
 
 
-def _runs(text: str, covered: list[bool]) -> tuple[str, ...]:
-    runs, current = [], ""
-    for ch, done in zip(text, covered, strict=True):
-        if done:
-            if current:
-                runs.append(current)
-            current = ""
+def _cut(free: list[tuple[int, int]], start: int, size: int) -> list[tuple[int, int]]:
+    """The free intervals without [start, start + size)."""
+    out = []
+    for lo, hi in free:
+        if lo <= start < hi:
+            out += [(lo, start), (start + size, hi)]
         else:
-            current += ch
-    if current:
-        runs.append(current)
-    return tuple(runs)
+            out.append((lo, hi))
+    return [(lo, hi) for lo, hi in out if hi > lo]
+
+
+def _rest(text: str, free: list[tuple[int, int]]) -> tuple[str, ...]:
+    return tuple(text[lo:hi] for lo, hi in free)
 
 
 def _quoted(parts: tuple[str, ...]) -> str:
