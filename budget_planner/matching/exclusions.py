@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from budget_planner.matching.rows import ProjectRef
 from budget_planner.matching.similarity import match_projects
@@ -31,12 +32,16 @@ def round_presets(round_: Round) -> Presets:
 
 def preset_named(name: object, presets: Presets) -> str | None:
     """The preset a name names (written as it is, or so the matcher takes it for the same), if any."""
-    wanted = compact(name)
-    every = [p for names in presets.values() for p in names]
-    for preset in every:
-        if compact(preset) == wanted:
+    every = tuple(p for names in presets.values() for p in names)
+    return _preset_named(compact(name), every)
+
+
+@lru_cache(maxsize=8192)
+def _preset_named(name: str, presets: tuple[str, ...]) -> str | None:
+    for preset in presets:
+        if compact(preset) == name:
             return preset
-    for preset in every:
+    for preset in presets:
         if match_projects(name, preset).same:
             return preset
     return None

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from budget_planner.matching.credit_code import credit_code
-from budget_planner.matching.exclusions import Presets, excluded
+from budget_planner.matching.exclusions import Presets, budget_of_row, excluded
 from budget_planner.matching.names import normal_name
 from budget_planner.matching.rows import ProjectRef
 from budget_planner.matching.similarity import MIN_NAME, Match, match_projects
+from budget_planner.templates.spec import BUDGET
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,32 @@ def candidate_pairs(rows: Sequence[ProjectRef]) -> list[tuple[int, int]]:
 
 def double_requests(rows: Sequence[ProjectRef], presets: Presets) -> list[DoubleRequest]:
     """Every pair of rows naming the same project that is not excluded (``exclusions``), in the
-    order of the rows."""
-    found = []
+    order of the rows. A 预算表 that details one of its unit's rows is not reported again beside
+    that row: (预算表, X) is left out when (its row, X) is reported."""
+    same: list[tuple[int, int, Match]] = []
+    details: dict[int, set[int]] = defaultdict(set)  # a 预算表 → the rows of its unit it details
     for i, j in candidate_pairs(rows):
         a, b = rows[i], rows[j]
         if a.id is not None and a.id == b.id:
             continue
         match = match_projects(a.name, b.name, a.credit_code, b.credit_code)
-        if match.same and excluded(a, b, presets) is None:
-            found.append(DoubleRequest(a, b, match))
+        if not match.same:
+            continue
+        if budget_of_row(a, b):
+            budget, row = (i, j) if a.table == BUDGET else (j, i)
+            details[budget].add(row)
+        elif excluded(a, b, presets) is None:
+            same.append((i, j, match))
+    reported = {frozenset((i, j)) for i, j, _ in same}
+    found = []
+    for i, j, match in same:
+        told = any(
+            frozenset((row, other)) in reported
+            for budget, other in ((i, j), (j, i))
+            for row in details.get(budget, ())
+        )
+        if not told:
+            found.append(DoubleRequest(rows[i], rows[j], match))
     return found
 
 
