@@ -79,6 +79,10 @@ def test_presets_repeat_in_every_city_by_design(rows_2024):
     assert preset_named("清远市高价值专利培育布局中心建设项目", GD) == PRESET_CENTRE
     assert preset_named("知识产权综合托管服务", GD) is None
     assert preset_named("各地市根据工作内容拟设置的项目1", GD) is None  # a placeholder
+    assert (
+        preset_named("一、强化展会、电商平台知识产权保护\n二、知识产权保护规范化市场培育和管理", GD)
+        == "1.强化展会、电商平台知识产权保护\n2.知识产权保护规范化市场培育和管理"
+    )
     assert excluded(qingyuan_navigation, heyuan_navigation, GD) == "本轮预设项目：各单位均可申报"
     assert excluded(qingyuan_centre, shaoguan_centre, GD) == "本轮预设项目：各单位均可申报"
     assert excluded(qingyuan_centre, shaoguan_table1_centre, GD) == "本轮预设项目：各单位均可申报"

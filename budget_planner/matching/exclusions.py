@@ -17,7 +17,7 @@ from budget_planner.matching.rows import ProjectRef
 from budget_planner.matching.similarity import match_projects
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import BUDGET
-from budget_planner.text import compact
+from budget_planner.text import canonical, compact
 
 Presets = Mapping[str, tuple[str, ...]]  # table → the names of its standard projects
 
@@ -33,13 +33,14 @@ def round_presets(round_: Round) -> Presets:
 def preset_named(name: object, presets: Presets) -> str | None:
     """The preset a name names (written as it is, or so the matcher takes it for the same), if any."""
     every = tuple(p for names in presets.values() for p in names)
-    return _preset_named(compact(name), every)
+    return _preset_named(canonical(name), every)
 
 
 @lru_cache(maxsize=8192)
 def _preset_named(name: str, presets: tuple[str, ...]) -> str | None:
+    written = compact(name)
     for preset in presets:
-        if compact(preset) == name:
+        if compact(preset) == written:
             return preset
     for preset in presets:
         if match_projects(name, preset).same:
