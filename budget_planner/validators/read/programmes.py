@@ -18,11 +18,14 @@ from functools import lru_cache
 from budget_planner.text import compact
 
 _YEAR = re.compile(r"^(?:19|20)\d{2}(?:年度|年)?")
+# a 市 followed by 场 begins the bureau (清远市市场监督管理局), not a place 清远市市
+_ONE_PLACE = r"[\u4e00-\u9fff]{1,4}(?:自治区|自治州|自治县|特别行政区|省|市(?!场)|县|区|州|盟|旗)"
 _PLACE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{1,4}(?:自治区|自治州|自治县|特别行政区|省|市|县|区|州|盟|旗))+"
+    rf"^(?:{_ONE_PLACE})+"
     r"(?:市场监督管理局|市场监管局|知识产权局|人民政府|管理委员会|管委会|[\u4e00-\u9fff]{0,4}分局)?"
     r"(?:\([^()]*\))?"
 )
+_ONE_PLACE_AT_START = re.compile(f"^{_ONE_PLACE}")
 _SUFFIXES = ("项目",)
 _MAX_FORMS = 32
 
@@ -63,6 +66,25 @@ def same_project(a: object, b: object) -> bool:
     if not ca or not cb:
         return False
     return ca == cb or cb in name_forms(ca) or ca in name_forms(cb)
+
+
+def leading_places(text: object) -> tuple[tuple[str, ...], str]:
+    """The places a name starts with (after a year), and the name without them and the bureau after
+    them: ``广东省清远市市场监督管理局知识产权…`` → ((``广东省``, ``清远市``), ``知识产权…``). The same
+    strip as ``name_forms``, for callers that need to know which places they were."""
+    name = compact(text)
+    year = _YEAR.match(name)
+    if year and year.end() < len(name):
+        name = name[year.end() :].lstrip("-—_·")
+    place = _PLACE.match(name)
+    if not place or place.end() == len(name):
+        return (), name
+    places: list[str] = []
+    prefix = place.group()
+    while one := _ONE_PLACE_AT_START.match(prefix):
+        places.append(one.group())
+        prefix = prefix[one.end() :]
+    return tuple(places), name[place.end() :]
 
 
 def names_programme(text: object, names: Iterable[str]) -> bool:
