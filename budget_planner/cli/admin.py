@@ -1,4 +1,4 @@
-"""Commands on the database: migrations, rounds, accounts (the storage layer's edge)."""
+"""Commands on the database: migrations, rounds, the unit tree, accounts (the storage layer's edge)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def round_group() -> None:
 def round_load(
     round_file: Path | None, open_now: bool, instance_dir: Path, database_url: str | None
 ) -> None:
-    """按轮次配置创建轮次及其单位；重复运行只更新有变化的内容。"""
+    """按轮次配置创建轮次，挂在其征集单位下，各报送单位放入单位树；重复运行只更新有变化的内容。"""
     from budget_planner.storage.models import RoundStatus
     from budget_planner.storage.rounds import load_round_into_db, open_round
 
@@ -112,7 +112,21 @@ def round_load(
         if open_now:
             stored = open_round(session, stored.id)
         status = RoundStatus(stored.status).label
-        click.echo(f"轮次 {stored.id}“{stored.title}”：{len(stored.units)} 个单位，{status}")
+        click.echo(
+            f"轮次 {stored.id}“{stored.title}”：征集单位 {_path(session, stored.collector_id)}，"
+            f"{len(stored.units)} 个单位，{status}"
+        )
+
+
+def _path(session, unit_id: int) -> str:
+    """广东省 / 清远市: the unit with the units above it."""
+    from budget_planner.storage.models import Unit
+    from budget_planner.storage.tree import ancestors
+
+    names = [
+        session.get(Unit, u).short_name for u in [*reversed(ancestors(session, unit_id)), unit_id]
+    ]
+    return " / ".join(names)
 
 
 def _round_status_command(name: str, verb: str):
@@ -153,7 +167,7 @@ def accounts_create(
     round_file: Path | None, out_file: Path | None, instance_dir: Path, database_url: str | None
 ) -> None:
     """为轮次中的每个单位创建账号（用户名为单位简称）并生成一次性密码。"""
-    from budget_planner.storage.accounts import create_unit_accounts
+    from budget_planner.storage.unit_accounts import create_unit_accounts
 
     with _database(instance_dir, database_url) as session:
         round_id = _stored_round_id(session, round_file)
@@ -189,42 +203,95 @@ def _round_units(session, round_id: str) -> list:
     return units(session, round_id, scope=None)
 
 
+def _unit_named(session, name: str):
+    from budget_planner.errors import UsageError
+    from budget_planner.storage.tree import find_one
+
+    unit = find_one(session, name)
+    if unit is None:
+        raise UsageError(f"单位树中没有单位“{name}”（可用 budget-planner units list 查看）")
+    return unit
+
+
 @accounts.command("add")
 @click.argument("username")
+@click.option("--unit", "unit_name", default=None, help="账号所属单位（简称或全称）。")
+@click.option(
+    "--reviewer", is_flag=True, help="在本单位持有审核权限（本单位征集的轮次中审核、管理）。"
+)
+@click.option(
+    "--finance", is_flag=True, help="在本单位持有财务权限（本单位征集的轮次中核定金额）。"
+)
 @click.option(
     "--role",
     type=click.Choice(["admin", "finance", "unit"]),
-    required=True,
-    help="角色：admin 管理员（省局）、finance 财务、unit 报送单位。",
+    default=None,
+    help="简便写法：admin 即 --reviewer、finance 即 --finance（未给 --unit 时为轮次的征集单位），"
+    "unit 为报送单位账号（须给 --unit）。",
 )
-@click.option("--unit", "unit_name", default=None, help="报送单位账号所属单位（简称或全称）。")
 @ROUND_OPTION
 @_db_options
 def accounts_add(
     username: str,
-    role: str,
     unit_name: str | None,
+    reviewer: bool,
+    finance: bool,
+    role: str | None,
     round_file: Path | None,
     instance_dir: Path,
     database_url: str | None,
 ) -> None:
-    """添加一个账号并显示其一次性密码（首次登录须修改）。"""
+    """添加一个属于某单位的账号并显示其一次性密码（首次登录须修改）。"""
     from budget_planner.errors import UsageError
-    from budget_planner.storage.accounts import create_user, one_time_password
-    from budget_planner.storage.rounds import find_unit
+    from budget_planner.storage.accounts import one_time_password
+    from budget_planner.storage.rounds import get_round
+    from budget_planner.storage.unit_accounts import create_user, describe
 
-    if (role == "unit") != (unit_name is not None):
-        raise UsageError("报送单位账号须用 --unit 指定单位；管理员和财务账号不能指定单位")
+    reviewer = reviewer or role == "admin"
+    finance = finance or role == "finance"
+    if unit_name is None and not (reviewer or finance):
+        raise UsageError("报送单位账号须用 --unit 指定单位")
     with _database(instance_dir, database_url) as session:
-        unit = None
         if unit_name is not None:
-            round_id = _stored_round_id(session, round_file)
-            unit = find_unit(session, round_id, unit_name, scope=None)
-            if unit is None:
-                raise UsageError(f"轮次 {round_id} 中没有单位“{unit_name}”")
+            unit = _unit_named(session, unit_name)
+        else:  # the collecting office's account: the round's collector
+            stored = get_round(session, _stored_round_id(session, round_file))
+            assert stored is not None
+            unit = stored.collector
         password = one_time_password()
-        account = create_user(session, username, password, role, unit)
-        click.echo(f"已创建账号 {account.username}，一次性密码：{password}")
+        account = create_user(session, username, password, unit, reviewer=reviewer, finance=finance)
+        click.echo(f"已创建账号 {account.username}（{describe(account)}），一次性密码：{password}")
+
+
+@accounts.command("set")
+@click.argument("username")
+@click.option("--reviewer/--no-reviewer", default=None, help="持有（或不再持有）审核权限。")
+@click.option("--finance/--no-finance", default=None, help="持有（或不再持有）财务权限。")
+@_db_options
+def accounts_set(
+    username: str,
+    reviewer: bool | None,
+    finance: bool | None,
+    instance_dir: Path,
+    database_url: str | None,
+) -> None:
+    """改变账号在本单位持有的权限（审核、财务）。"""
+    from budget_planner.errors import UsageError
+    from budget_planner.storage.accounts import get_user
+    from budget_planner.storage.unit_accounts import describe, set_holdings
+
+    with _database(instance_dir, database_url) as session:
+        account = get_user(session, username)
+        if account is None:
+            raise UsageError(f"没有用户名为“{username}”的账号")
+        changed = set_holdings(
+            session,
+            account.username,
+            reviewer=account.reviewer if reviewer is None else reviewer,
+            finance=account.finance if finance is None else finance,
+            actor=None,
+        )
+        click.echo(f"账号 {changed.username}：{describe(changed)}")
 
 
 @accounts.command("reset")
@@ -237,3 +304,45 @@ def accounts_reset(username: str, instance_dir: Path, database_url: str | None) 
     with _database(instance_dir, database_url) as session:
         password = reset_password(session, username)
         click.echo(f"账号 {username} 的新一次性密码：{password}")
+
+
+@main.group()
+def units() -> None:
+    """单位树：省 → 地市 → 县市区 / 园区（由轮次导入，可在此查看和补充）。"""
+
+
+@units.command("list")
+@_db_options
+def units_list(instance_dir: Path, database_url: str | None) -> None:
+    """列出单位树及各单位的账号。"""
+    from budget_planner.storage.tree import outline
+    from budget_planner.storage.unit_accounts import list_users
+
+    with _database(instance_dir, database_url) as session:
+        accounts_of: dict[int, list[str]] = {}
+        for account in list_users(session):
+            if account.unit_id is not None:
+                held = "、".join(h.label for h in account.holdings)
+                accounts_of.setdefault(account.unit_id, []).append(
+                    account.username + (f"（{held}）" if held else "")
+                )
+        for depth, unit in outline(session):
+            names = "、".join(accounts_of.get(unit.id, []))
+            click.echo("  " * depth + unit.short_name + (f"\t账号：{names}" if names else ""))
+
+
+@units.command("add")
+@click.argument("short_name")
+@click.option("--parent", "parent_name", required=True, help="上级单位（简称或全称）。")
+@click.option("--full-name", default="", help="单位全称（默认同简称）。")
+@_db_options
+def units_add(
+    short_name: str, parent_name: str, full_name: str, instance_dir: Path, database_url: str | None
+) -> None:
+    """在某单位下新增一个单位（如县市区、园区）。"""
+    from budget_planner.storage.tree_edits import add_unit
+
+    with _database(instance_dir, database_url) as session:
+        parent = _unit_named(session, parent_name)
+        unit = add_unit(session, parent.id, short_name, full_name or short_name, actor=None)
+        click.echo(f"已新增单位 {_path(session, unit.id)}（{unit.full_name}）")

@@ -20,11 +20,13 @@ from budget_planner.money import plain
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.eligibility import AllocationView, Requested, allocation_view
-from budget_planner.storage.models import Allocation, ControlNumber, ProjectRow, Role, Unit
+from budget_planner.storage.models import Allocation, ControlNumber, ProjectRow, Unit
 from budget_planner.storage.queries import get_version, project_rows
+from budget_planner.storage.roles import require, scope_in
 from budget_planner.storage.rounds import find_unit
-from budget_planner.storage.scope import Actor, NotFound, as_scope, load_actor, require_role
+from budget_planner.storage.scope import Actor, NotFound, load_actor
 from budget_planner.storage.types import utcnow
+from budget_planner.storage.workflow import WorkflowRole
 
 CONTROLLED_TABLE = "表四"  # the control number bounds the funds devolved to a unit (DESIGN §2)
 MAX_REASON = 500
@@ -38,7 +40,10 @@ def allocations(
     query = (
         sa.select(Unit.short_name, Allocation.key, Allocation.amount)
         .join(Unit, Unit.id == Allocation.unit_id)
-        .where(Allocation.round_id == round_id, as_scope(scope).filter(Allocation.unit_id))
+        .where(
+            Allocation.round_id == round_id,
+            scope_in(session, scope, round_id).filter(Allocation.unit_id),
+        )
     )
     return {(unit, key): amount for unit, key, amount in session.execute(query)}
 
@@ -65,7 +70,7 @@ def rows_with_allocations(
         return []
     submission = version.submission
     if published is None:
-        published = str(getattr(scope, "role", "")) == Role.UNIT
+        published = scope_in(session, scope, submission.round_id).submitter_only
     if published:
         shown = published_amounts(session, submission.round_id, scope=submission.unit_id)
         by_key = {k: (line.amount, line.reason) for k, line in shown.items()}
@@ -164,7 +169,7 @@ def set_allocations(
     """
     with write_transaction(session):
         user = load_actor(session, actor)
-        require_role(user, Role.ADMIN, Role.FINANCE)
+        require(session, user, round_id, WorkflowRole.REVIEWER, WorkflowRole.FINANCE)
         unit = find_unit(session, round_id, unit_name, scope=None)
         if unit is None:
             raise NotFound("单位")
