@@ -71,6 +71,14 @@ def _preferred(mine: frozenset[wf.WorkflowRole]) -> list[wf.WorkflowRole]:
     return [r for r in PREFERENCE if r in mine]
 
 
+def refuse_never(roles: frozenset[wf.WorkflowRole], step: wf.Action) -> None:
+    """PermissionDenied (403) when none of these roles may ever take the action, whatever the
+    state or the unit (checked before the version is looked for)."""
+    if not any(wf.may_ever(r, step) for r in roles):
+        who = "、".join(r.label for r in _preferred(roles)) or "此"
+        raise PermissionDenied(f"{who}账号无权{step.label}")
+
+
 def _locked(session: Session, version_id: int) -> tuple[Version, Submission]:
     version = session.get(Version, version_id)
     if version is None:
@@ -122,9 +130,7 @@ def _decide(
     in_round = round_roles(session, actor, found.submission.round_id)
     if not in_round.visible:
         raise NotFound("版本")
-    if not any(wf.may_ever(r, step) for r in in_round.roles):
-        who = "、".join(r.label for r in _preferred(in_round.roles)) or "此"
-        raise PermissionDenied(f"{who}账号无权{step.label}")
+    refuse_never(in_round.roles, step)
     version, submission = _locked(session, version_id)
     roles = _preferred(in_round.on(submission.unit_id))
     if not roles:

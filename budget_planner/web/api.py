@@ -31,10 +31,19 @@ from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.storage import models, repository
 from budget_planner.storage.scope import PermissionDenied
-from budget_planner.storage.transitions import parse_action
+from budget_planner.storage.transitions import parse_action, refuse_never
 from budget_planner.storage.uploads import clean_file_name
 from budget_planner.web import consolidation, db, rounds, upload_limits, uploads
-from budget_planner.web.access import ADMIN, FINANCE, UNIT, roles, user
+from budget_planner.web.access import (
+    FINANCE,
+    REVIEWER,
+    SUBMITTER,
+    here,
+    in_round,
+    roles,
+    scope,
+    user,
+)
 from budget_planner.web.dashboard import now
 from budget_planner.web.errors import Unauthenticated
 from budget_planner.web.review import version_json
@@ -91,7 +100,7 @@ def _time(moment) -> str | None:
 
 
 @bp.route("/status")
-@roles(ADMIN, FINANCE, UNIT)
+@roles(REVIEWER, FINANCE, SUBMITTER)
 def status():
     stored, config = rounds.required()
     me = user()
@@ -107,7 +116,20 @@ def status():
                 "deadline": stored.deadline.isoformat(),
                 "deadline_passed": deadline.passed,
             },
-            "user": {"username": me.username, "role": me.role, "unit": me.unit_name},
+            "user": {
+                "username": me.username,
+                "unit": me.unit_name,
+                "roles": sorted(r.value for r in here().roles),
+            },
+            "rounds": [
+                {
+                    "id": other.id,
+                    "title": other.title,
+                    "status": other.status,
+                    "roles": sorted(r.value for r in part.roles),
+                }
+                for other, part in rounds.available()
+            ],
             "units": [
                 {
                     "unit": row.short_name,
@@ -145,7 +167,7 @@ def _unit_for_upload() -> str:
     _stored, config = rounds.required()
     asked = (request.form.get("unit") or "").strip()
     me = user()
-    if me.is_unit:
+    if here().submitter:
         if asked and config.unit(asked) != config.unit(me.unit_name or ""):
             abort(404)
         return me.unit_name or ""
@@ -179,7 +201,7 @@ def _version_info(version: models.Version, new: bool) -> dict[str, Any]:
 
 
 @bp.route("/upload", methods=["POST"])
-@roles(UNIT, ADMIN)
+@roles(SUBMITTER, REVIEWER)
 def upload():
     unit_name = _unit_for_upload()
     chosen = [f for f in request.files.getlist("files") if f and f.filename]
@@ -216,6 +238,9 @@ def act(version_id: int, action: str):
     """A workflow action on a version, as ``review.act`` on the site (no confirmation step: the
     caller sends the ``reason`` an approval's withdrawal needs)."""
     step = parse_action(action)
+    refuse_never(in_round().roles, step)  # 403 first: a role that may never take it
+    if repository.get_version(db.session(), version_id, scope=scope()) is None:
+        abort(404)  # a version of the selected round only
     version = repository.act(db.session(), version_id, user(), step.value, comment=_comment())
     return jsonify(version_json(version, with_report=False))
 
@@ -224,9 +249,9 @@ def act(version_id: int, action: str):
 
 
 @bp.route("/submissions/<int:submission_id>")
-@roles(ADMIN, FINANCE, UNIT)
+@roles(REVIEWER, FINANCE, SUBMITTER)
 def submission(submission_id: int):
-    thread = repository.submission_history(db.session(), submission_id, scope=user())
+    thread = repository.submission_history(db.session(), submission_id, scope=scope())
     if thread is None:
         abort(404)
     found = thread.submission
@@ -278,7 +303,7 @@ def submission(submission_id: int):
 
 
 @bp.route("/allocations")
-@roles(ADMIN, FINANCE, UNIT)
+@roles(REVIEWER, FINANCE, SUBMITTER)
 def allocations():
     """The 核定金额 as last published (a unit: its own); admin and finance also get the amounts
     as entered, with the ones held out of the plan."""
@@ -308,7 +333,7 @@ def allocations():
                 for line in lines.values()
             ],
         }
-    if not me.is_unit:
+    if not scope().submitter_only:
         view = repository.allocation_view(session, stored.id, scope=me)
         body["entered"] = [
             {
@@ -323,7 +348,7 @@ def allocations():
 
 
 @bp.route("/reports/aggregate")
-@roles(ADMIN, FINANCE)
+@roles(REVIEWER, FINANCE)
 def aggregate():
     """The round consolidated from the versions that count: DESIGN §5's ``aggregate --json``."""
     return jsonify(consolidation.current().summary())

@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         review,
         rounds,
         sessions,
+        units,
         upload_limits,
         uploads,
     )
@@ -66,11 +67,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     for blueprint in (
         auth.bp,
+        rounds.bp,
         dashboard.bp,
         downloads.bp,
         uploads.bp,
         review.bp,
         admin.bp,
+        units.bp,
         history.bp,
         reminders.bp,
         reconcile.bp,
@@ -85,7 +88,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def _site_round():
         from flask_login import current_user
 
-        return {"site_round": rounds.current() if current_user.is_authenticated else None}
+        from budget_planner.web.access import here
+
+        if not current_user.is_authenticated:
+            return {"site_round": None, "me": rounds.NOWHERE, "my_rounds": []}
+        return {"site_round": rounds.current(), "me": here(), "my_rounds": rounds.available()}
 
     @app.after_request
     def _headers(response):

@@ -19,7 +19,7 @@ from budget_planner.storage import repository
 from budget_planner.storage.counted import StoredCounted
 from budget_planner.storage.eligibility import AllocationView
 from budget_planner.web import db, rounds
-from budget_planner.web.access import user
+from budget_planner.web.access import scope
 
 CONTROL_SOURCE = "站点录入的控制数"
 
@@ -74,8 +74,8 @@ def current() -> Consolidated:
     """The current round consolidated within the signed-in user's scope."""
     stored, config = rounds.required()
     session = db.session()
-    found = repository.stored_counted(session, stored.id, scope=user())
-    controls = repository.control_numbers(session, stored.id, scope=user())
+    found = repository.stored_counted(session, stored.id, scope=scope())
+    controls = repository.control_numbers(session, stored.id, scope=scope())
     control = ControlNumbers(file=CONTROL_SOURCE, amounts=dict(controls)) if controls else None
-    view = repository.allocation_view(session, stored.id, scope=user())
+    view = repository.allocation_view(session, stored.id, scope=scope())
     return Consolidated(consolidate(config, found.counted, control), found, view, controls)

@@ -34,7 +34,6 @@ ACTION_BUTTONS = {
     "return": "退回修改",
     "revoke": "撤销通过…",
 }
-ROLE_NAMES = {"admin": "省局管理员", "finance": "财务", "unit": "报送单位"}
 # the CSS class of a verdict's tone (``aggregate.status.Verdict``)
 VERDICT_CLASSES = {
     "good": "s-approved",
@@ -100,7 +99,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(beijing, "beijing")
     app.add_template_filter(wan, "wan")
     app.add_template_filter(status_class, "status_class")
-    app.add_template_global(ROLE_NAMES, "ROLE_NAMES")
     app.add_template_global(STATUSES, "STATUSES")
     app.add_template_global({s.value: s.label for s in RoundStatus}, "ROUND_STATUS")
     app.add_template_global({s.value: s.label for s in Status}, "STATUS_LABELS")
