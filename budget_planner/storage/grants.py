@@ -18,7 +18,7 @@ from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.models import LateGrant, Round, RoundMember, RoundStatus, Unit
 from budget_planner.storage.roles import require
-from budget_planner.storage.rounds import find_unit
+from budget_planner.storage.rounds import config_of, find_unit
 from budget_planner.storage.scope import Actor, NotFound, load_actor
 from budget_planner.storage.types import utcnow
 from budget_planner.storage.workflow import WorkflowRole
@@ -43,15 +43,14 @@ def filing_refusal(
     status = RoundStatus(stored.status)
     if status is RoundStatus.OPEN:
         return None
+    office = config_of(stored).collector.office
     if status is RoundStatus.CLOSED:
         grant = _grant(session, stored.id, unit_id)
         if grant is not None and (now or utcnow()) < end_of_day(grant.until):
             return None
         if grant is not None:
-            return (
-                f"本轮征集已关闭，补报期限（{grant.until:%Y年%m月%d日}）已过；如需补报，请联系省局"
-            )
-        return "本轮征集已关闭；如需补报，请联系省局"
+            return f"本轮征集已关闭，补报期限（{grant.until:%Y年%m月%d日}）已过；如需补报，请联系{office}"
+        return f"本轮征集已关闭；如需补报，请联系{office}"
     return f"本轮征集{status.label}，暂不能上传或提交"
 
 

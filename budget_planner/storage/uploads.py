@@ -34,7 +34,7 @@ from budget_planner.storage.records import (
     sniff_mime,
 )
 from budget_planner.storage.roles import round_roles
-from budget_planner.storage.rounds import find_unit
+from budget_planner.storage.rounds import config_of, find_unit
 from budget_planner.storage.scope import (
     Actor,
     NotFound,
@@ -278,7 +278,7 @@ def _store_tables(
                 then = (
                     "请撤回提交后重新上传"
                     if state is VersionState.SUBMITTED
-                    else "如需更换请联系省局"
+                    else f"如需更换请联系{_office(session, round_id)}"
                 )
                 note = f"第 {same.number} 版{state.label}，盖章扫描件未附加到它上；{then}"
             else:
@@ -356,6 +356,12 @@ def _new_version(
     session.flush()
     refresh_status(submission, now)  # a new upload never demotes a submitted or approved version
     return version
+
+
+def _office(session: Session, round_id: str) -> str:
+    """省局 / 市局: who collects the round, as its members name it."""
+    stored = session.get(Round, round_id)
+    return config_of(stored).collector.office if stored is not None else "征集单位"
 
 
 def _attach(session: Session, version: Version, scan: tuple[str, str, str] | None) -> None:

@@ -52,7 +52,14 @@ class Collector:
     parent: str = ""
     parent_full_name: str = ""
 
+    @property
+    def office(self) -> str:
+        """How its members name it in a sentence: 省局, 市局, 县局, 区局 (else 征集单位)."""
+        last = self.short_name[-1:] if self.short_name else ""
+        return f"{last}局" if last in OFFICE_PLACES else "征集单位"
 
+
+OFFICE_PLACES = frozenset("省市县区州")
 PLACE = re.compile(r"^(.+?(?:自治区|省|自治州|市|州|盟|自治县|县|旗|区))")
 
 

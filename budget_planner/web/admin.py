@@ -77,12 +77,12 @@ def open_round():
 
 @bp.route("/round/close", methods=["POST"])
 def close_round():
-    stored, _config = rounds.required()
+    stored, config = rounds.required()
     if not _confirmed():
         return _confirm(
             "确认关闭征集",
             f"关闭“{stored.title}”后，各单位不能再上传、提交或撤回提交；已提交的版本保持不变，"
-            "省局仍可代为上传。如个别单位需要补报，可在管理页准予该单位补报至某日。",
+            f"{config.collector.office}仍可代为上传。如个别单位需要补报，可在管理页准予该单位补报至某日。",
             "确认关闭征集",
         )
     return _round_action(repository.close_round, "已关闭征集：各单位不能再上传或提交。")

@@ -91,8 +91,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         from budget_planner.web.access import here
 
         if not current_user.is_authenticated:
-            return {"site_round": None, "me": rounds.NOWHERE, "my_rounds": []}
-        return {"site_round": rounds.current(), "me": here(), "my_rounds": rounds.available()}
+            return {"site_round": None, "me": rounds.NOWHERE, "my_rounds": [], "office": ""}
+        return {
+            "site_round": rounds.current(),
+            "me": here(),
+            "my_rounds": rounds.available(),
+            "office": rounds.office(),
+        }
 
     @app.after_request
     def _headers(response):

@@ -18,11 +18,12 @@ from budget_planner.storage.workflow import Action, machine_states
 from budget_planner.web import db
 from budget_planner.web.access import REVIEWER, in_round, roles, scope, user
 from budget_planner.web.forms import ReviewForm
+from budget_planner.web.rounds import office
 
 bp = Blueprint("review", __name__)
 
 DONE = {
-    Action.SUBMIT: "已提交：{what}，等待省局审核。",
+    Action.SUBMIT: "已提交：{what}，等待{office}审核。",
     Action.WITHDRAW: "已撤回提交：{what}恢复为已上传未提交，可修改后重新上传或再次提交。",
     Action.DELETE: "已撤销：{what}不再计入，原文件仍保留在报送记录中。",
     Action.APPROVE: "审核通过：{what}从现在起计入汇总。",
@@ -117,7 +118,7 @@ def perform(version_id: int, step: Action, comment: str = ""):
     except UsageError as exc:  # a missing comment: said on the page, nothing changed
         flash(str(exc), "error")
     else:
-        flash(DONE[step].format(what=_label(done)), "success")
+        flash(DONE[step].format(what=_label(done), office=office()), "success")
     return redirect(url_for("review.version", version_id=version_id))
 
 

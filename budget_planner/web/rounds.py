@@ -71,6 +71,12 @@ def required() -> tuple[models.Round, Round]:
     return stored, repository.config_of(stored)
 
 
+def office() -> str:
+    """How the selected round's members name its collector in a sentence: 省局, 市局 …"""
+    stored = current()
+    return repository.config_of(stored).collector.office if stored is not None else "征集单位"
+
+
 @bp.route("/round", methods=["POST"])
 @login_required
 def select():
