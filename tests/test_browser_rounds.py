@@ -80,7 +80,9 @@ def test_a_county_round_beside_the_province_round(page: Page, tmp_path):
     _upload(page, files["清城区"])
     page.click("button:has-text('提交此版本')")
     expect(page.locator(".flash-success")).to_contain_text("已提交：表四第 1 版，等待市局审核")
-    county_version = re.search(r"(/versions/\d+)", page.url).group(1)
+    submitted = re.search(r"(/versions/\d+)", page.url)
+    assert submitted, page.url
+    county_version = submitted.group(1)
     page.click("nav >> text=报送情况")
     assert _matrix_units(page) == ["清城区"]  # its own row only
     assert matrix_cell(page, "清城区") == "已提交"

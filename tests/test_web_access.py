@@ -23,6 +23,7 @@ other round: all 404, as if they did not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import url_for
@@ -174,7 +175,7 @@ def url(app, rule, world, unit: str, round_id: str | None = None) -> str:
         "unit_id": world.unit_id,
         "user_id": world.user_id,
     }
-    args: dict[str, object] = {}
+    args: dict[str, Any] = {}
     for name in rule.arguments:
         if name == "table_id":
             args[name] = "表四"

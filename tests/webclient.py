@@ -257,5 +257,7 @@ def populate(site: Site, county: bool = False) -> World:
             world.version_id[unit] = version.id
             world.attachment_id[unit] = scan.id
             world.round_of[unit] = round_id
-            world.user_id[unit] = repository.get_user(session, username).id
+            account = repository.get_user(session, username)
+            assert account is not None
+            world.user_id[unit] = account.id
     return world

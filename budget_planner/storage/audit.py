@@ -180,7 +180,7 @@ def visible(session: Session, scope: object, round_id: str | None) -> sa.ColumnE
         seen = plain.within(round_id)
     if seen.everything and seen.accounts is None:
         return sa.true()
-    in_round = AuditLog.round_id.is_not(None)
+    in_round: sa.ColumnElement[bool] = AuditLog.round_id.is_not(None)
     if seen.round_id is not None:
         in_round = AuditLog.round_id == seen.round_id
     if seen.units is not None and not (seen.roles or set()) & {
@@ -188,7 +188,7 @@ def visible(session: Session, scope: object, round_id: str | None) -> sa.ColumnE
         WorkflowRole.FINANCE,
     }:
         in_round = sa.and_(in_round, seen.filter(AuditLog.unit_id))
-    roundless = AuditLog.round_id.is_(None)
+    roundless: sa.ColumnElement[bool] = AuditLog.round_id.is_(None)
     if seen.accounts is not None:
         roundless = sa.and_(
             roundless,

@@ -124,10 +124,10 @@ def _decide(
     """The account's roles come from the tree, in the version's round (``storage.roles``): none
     there reads as absent (404); none that may ever take the action is 403; another unit's
     version is 404."""
-    found = session.get(Version, version_id)
-    if found is None:
+    asked = session.get(Version, version_id)
+    if asked is None:
         raise NotFound("版本")
-    in_round = round_roles(session, actor, found.submission.round_id)
+    in_round = round_roles(session, actor, asked.submission.round_id)
     if not in_round.visible:
         raise NotFound("版本")
     refuse_never(in_round.roles, step)

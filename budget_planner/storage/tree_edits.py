@@ -92,8 +92,10 @@ def edit_unit(
             if not name or len(name) > tree.MAX_FULL_NAME:
                 raise UsageError(f"单位全称不能为空，且不超过 {tree.MAX_FULL_NAME} 个字")
             unit.full_name = full_name.strip()
-        unit.contact = _contact(contact) if contact is not None else unit.contact
-        unit.phone = _contact(phone) if phone is not None else unit.phone
+        if contact is not None:
+            unit.contact = _contact(contact) or ""
+        if phone is not None:
+            unit.phone = _contact(phone) or ""
         after = (unit.full_name, unit.contact, unit.phone)
         if after != before:
             record(

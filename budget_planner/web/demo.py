@@ -117,8 +117,8 @@ def _accounts(session) -> tuple[list[DemoAccount], dict[str, models.User]]:
             f"{stored.collector.short_name}征集的轮次：{part.labels}"
             for stored, part in repository.account_rounds(session, user)
         ]
-        unit = user.unit.short_name if user.unit is not None else ""
-        made.append(DemoAccount("；".join(parts), username, DEMO_PASSWORD, unit))
+        home = user.unit.short_name if user.unit is not None else ""
+        made.append(DemoAccount("；".join(parts), username, DEMO_PASSWORD, home))
     return made, users
 
 

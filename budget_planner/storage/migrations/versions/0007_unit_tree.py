@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -152,7 +153,7 @@ def upgrade() -> None:
         batch.drop_column("role")
 
 
-def _collectors(bind: Any, rounds: list[Any]) -> dict[str, int]:
+def _collectors(bind: Any, rounds: Sequence[Any]) -> dict[str, int]:
     """Each round's collecting unit, made as a root of the tree (one per name): round id → unit."""
     made: dict[str, int] = {}
     found: dict[str, int] = {}
@@ -177,7 +178,7 @@ def _collectors(bind: Any, rounds: list[Any]) -> dict[str, int]:
 
 
 def _merge_units(
-    bind: Any, old_units: list[Any], rounds: list[Any], collectors: dict[str, int]
+    bind: Any, old_units: Sequence[Any], rounds: Sequence[Any], collectors: dict[str, int]
 ) -> None:
     """Every old unit under its round's collector; the same short name under one collector is one
     unit (the lowest id kept, the newest round's names and contacts)."""
@@ -216,7 +217,9 @@ def _merge_units(
             bind.execute(sa.text("DELETE FROM units WHERE id = :old"), {"old": unit.id})
 
 
-def _accounts(bind: Any, users: list[Any], rounds: list[Any], collectors: dict[str, int]) -> None:
+def _accounts(
+    bind: Any, users: Sequence[Any], rounds: Sequence[Any], collectors: dict[str, int]
+) -> None:
     """admin and finance accounts go to the collector of the round the old site worked on: the
     newest open round, else the newest (none without a round)."""
     if not rounds:
