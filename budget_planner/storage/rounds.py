@@ -84,9 +84,20 @@ def load_round_into_db(
 
 
 def _collector(session: Session, spec: round_config.Collector) -> Unit:
-    """The collecting unit in the tree: under its parent (made as a root when not there yet)."""
+    """The collecting unit in the tree: under its parent (made as a root when not there yet);
+    without a parent named, the one unit of that name wherever it is, else a new root."""
     parent = None
-    if spec.parent:
+    if not spec.parent:
+        same = [
+            u for u in tree.find_units(session, spec.short_name) if u.short_name == spec.short_name
+        ]
+        if len(same) > 1:
+            raise UsageError(
+                f"有 {len(same)} 个单位名为“{spec.short_name}”：请在轮次配置的 [collector] 中写明 parent"
+            )
+        if same:
+            return tree.place(session, spec.short_name, spec.full_name, same[0].parent)
+    else:
         found = tree.find_units(session, spec.parent)
         roots = [u for u in found if u.short_name == spec.parent] or found
         if len(roots) > 1:

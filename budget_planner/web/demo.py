@@ -24,6 +24,7 @@ DEMO_FILE = "demo.sqlite3"
 DEMO_PASSWORD = "demo2024"
 ADMIN, FINANCE = demo_steps.ADMIN, demo_steps.FINANCE
 RETURN_COMMENT, SUFFIXES = demo_steps.RETURN_COMMENT, demo_steps.SUFFIXES
+CUT_REASON = demo_steps.CUT_REASON
 COUNTY_REVIEWER, COUNTY_FINANCE = "清远市", "清远市财务"
 # the demo's accounts: (username, unit, what it holds there); every password is DEMO_PASSWORD
 ACCOUNTS = (
