@@ -1,52 +1,14 @@
-"""Commands on the database: migrations, rounds, the unit tree, accounts (the storage layer's edge)."""
+"""Commands on the database: migrations, rounds, accounts (the storage layer's edge)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from budget_planner.cli.base import ROUND_OPTION, load_round, main
-
-DB_OPTIONS = (
-    click.option(
-        "--instance",
-        "instance_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("instance"),
-        show_default=True,
-        help="实例目录（默认 SQLite 数据库所在位置）。",
-    ),
-    click.option(
-        "--database-url",
-        envvar="DATABASE_URL",
-        default=None,
-        help="数据库地址，如 postgresql://用户@主机/库名；默认读取环境变量 DATABASE_URL，"
-        "未设置时使用实例目录中的 SQLite。",
-    ),
-)
-
-
-def _db_options(command):
-    for option in reversed(DB_OPTIONS):
-        command = option(command)
-    return command
-
-
-@contextmanager
-def _database(instance_dir: Path, database_url: str | None) -> Iterator:
-    """A session on a database migrated to the newest schema; the engine is closed afterwards."""
-    from budget_planner.storage.db import make_engine, make_session_factory, upgrade
-
-    engine = make_engine(database_url, instance_dir)
-    try:
-        upgrade(engine)
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
+from budget_planner.cli.database import database, db_options
+from budget_planner.cli.tree import unit_named, unit_path
 
 
 def _round_toml(round_file: Path | None) -> str:
@@ -80,12 +42,12 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@_db_options
+@db_options
 def db_upgrade(instance_dir: Path, database_url: str | None) -> None:
     """把数据库结构升级到最新版本（首次运行时建表）。"""
     from budget_planner.storage.db import current_revision
 
-    with _database(instance_dir, database_url) as session:
+    with database(instance_dir, database_url) as session:
         engine = session.get_bind()
         click.echo(f"数据库已是最新结构（版本 {current_revision(engine)}）：{engine.url!r}")
 
@@ -98,7 +60,7 @@ def round_group() -> None:
 @round_group.command("load")
 @ROUND_OPTION
 @click.option("--open", "open_now", is_flag=True, help="导入后立即开放征集。")
-@_db_options
+@db_options
 def round_load(
     round_file: Path | None, open_now: bool, instance_dir: Path, database_url: str | None
 ) -> None:
@@ -107,36 +69,25 @@ def round_load(
     from budget_planner.storage.rounds import load_round_into_db, open_round
 
     round_ = load_round(round_file)
-    with _database(instance_dir, database_url) as session:
+    with database(instance_dir, database_url) as session:
         stored = load_round_into_db(session, round_, _round_toml(round_file))
         if open_now:
             stored = open_round(session, stored.id)
         status = RoundStatus(stored.status).label
         click.echo(
-            f"轮次 {stored.id}“{stored.title}”：征集单位 {_path(session, stored.collector_id)}，"
+            f"轮次 {stored.id}“{stored.title}”：征集单位 {unit_path(session, stored.collector_id)}，"
             f"{len(stored.units)} 个单位，{status}"
         )
-
-
-def _path(session, unit_id: int) -> str:
-    """广东省 / 清远市: the unit with the units above it."""
-    from budget_planner.storage.models import Unit
-    from budget_planner.storage.tree import ancestors
-
-    names = [
-        session.get(Unit, u).short_name for u in [*reversed(ancestors(session, unit_id)), unit_id]
-    ]
-    return " / ".join(names)
 
 
 def _round_status_command(name: str, verb: str):
     @round_group.command(name, help=f"{verb}征集（默认轮次为内置的广东省 2024 年度）。")
     @ROUND_OPTION
-    @_db_options
+    @db_options
     def command(round_file: Path | None, instance_dir: Path, database_url: str | None) -> None:
         from budget_planner.storage import rounds
 
-        with _database(instance_dir, database_url) as session:
+        with database(instance_dir, database_url) as session:
             round_id = _stored_round_id(session, round_file)
             getattr(rounds, f"{name}_round")(session, round_id)
             click.echo(f"轮次 {round_id} 已{verb}征集")
@@ -162,14 +113,14 @@ def accounts() -> None:
     default=None,
     help="把账号和一次性密码写入该 Excel 文件（不在屏幕上显示密码）。",
 )
-@_db_options
+@db_options
 def accounts_create(
     round_file: Path | None, out_file: Path | None, instance_dir: Path, database_url: str | None
 ) -> None:
     """为轮次中的每个单位创建账号（用户名为单位简称）并生成一次性密码。"""
     from budget_planner.storage.unit_accounts import create_unit_accounts
 
-    with _database(instance_dir, database_url) as session:
+    with database(instance_dir, database_url) as session:
         round_id = _stored_round_id(session, round_file)
         created = create_unit_accounts(session, round_id)
         total = len(_round_units(session, round_id))
@@ -203,16 +154,6 @@ def _round_units(session, round_id: str) -> list:
     return units(session, round_id, scope=None)
 
 
-def _unit_named(session, name: str):
-    from budget_planner.errors import UsageError
-    from budget_planner.storage.tree import find_one
-
-    unit = find_one(session, name)
-    if unit is None:
-        raise UsageError(f"单位树中没有单位“{name}”（可用 budget-planner units list 查看）")
-    return unit
-
-
 @accounts.command("add")
 @click.argument("username")
 @click.option("--unit", "unit_name", default=None, help="账号所属单位（简称或全称）。")
@@ -230,7 +171,7 @@ def _unit_named(session, name: str):
     "unit 为报送单位账号（须给 --unit）。",
 )
 @ROUND_OPTION
-@_db_options
+@db_options
 def accounts_add(
     username: str,
     unit_name: str | None,
@@ -251,9 +192,9 @@ def accounts_add(
     finance = finance or role == "finance"
     if unit_name is None and not (reviewer or finance):
         raise UsageError("报送单位账号须用 --unit 指定单位")
-    with _database(instance_dir, database_url) as session:
+    with database(instance_dir, database_url) as session:
         if unit_name is not None:
-            unit = _unit_named(session, unit_name)
+            unit = unit_named(session, unit_name)
         else:  # the collecting office's account: the round's collector
             stored = get_round(session, _stored_round_id(session, round_file))
             assert stored is not None
@@ -267,7 +208,7 @@ def accounts_add(
 @click.argument("username")
 @click.option("--reviewer/--no-reviewer", default=None, help="持有（或不再持有）审核权限。")
 @click.option("--finance/--no-finance", default=None, help="持有（或不再持有）财务权限。")
-@_db_options
+@db_options
 def accounts_set(
     username: str,
     reviewer: bool | None,
@@ -280,7 +221,7 @@ def accounts_set(
     from budget_planner.storage.accounts import get_user
     from budget_planner.storage.unit_accounts import describe, set_holdings
 
-    with _database(instance_dir, database_url) as session:
+    with database(instance_dir, database_url) as session:
         account = get_user(session, username)
         if account is None:
             raise UsageError(f"没有用户名为“{username}”的账号")
@@ -296,53 +237,11 @@ def accounts_set(
 
 @accounts.command("reset")
 @click.argument("username")
-@_db_options
+@db_options
 def accounts_reset(username: str, instance_dir: Path, database_url: str | None) -> None:
     """为账号生成新的一次性密码（登录后须修改）。"""
     from budget_planner.storage.accounts import reset_password
 
-    with _database(instance_dir, database_url) as session:
+    with database(instance_dir, database_url) as session:
         password = reset_password(session, username)
         click.echo(f"账号 {username} 的新一次性密码：{password}")
-
-
-@main.group()
-def units() -> None:
-    """单位树：省 → 地市 → 县市区 / 园区（由轮次导入，可在此查看和补充）。"""
-
-
-@units.command("list")
-@_db_options
-def units_list(instance_dir: Path, database_url: str | None) -> None:
-    """列出单位树及各单位的账号。"""
-    from budget_planner.storage.tree import outline
-    from budget_planner.storage.unit_accounts import list_users
-
-    with _database(instance_dir, database_url) as session:
-        accounts_of: dict[int, list[str]] = {}
-        for account in list_users(session):
-            if account.unit_id is not None:
-                held = "、".join(h.label for h in account.holdings)
-                accounts_of.setdefault(account.unit_id, []).append(
-                    account.username + (f"（{held}）" if held else "")
-                )
-        for depth, unit in outline(session):
-            names = "、".join(accounts_of.get(unit.id, []))
-            click.echo("  " * depth + unit.short_name + (f"\t账号：{names}" if names else ""))
-
-
-@units.command("add")
-@click.argument("short_name")
-@click.option("--parent", "parent_name", required=True, help="上级单位（简称或全称）。")
-@click.option("--full-name", default="", help="单位全称（默认同简称）。")
-@_db_options
-def units_add(
-    short_name: str, parent_name: str, full_name: str, instance_dir: Path, database_url: str | None
-) -> None:
-    """在某单位下新增一个单位（如县市区、园区）。"""
-    from budget_planner.storage.tree_edits import add_unit
-
-    with _database(instance_dir, database_url) as session:
-        parent = _unit_named(session, parent_name)
-        unit = add_unit(session, parent.id, short_name, full_name or short_name, actor=None)
-        click.echo(f"已新增单位 {_path(session, unit.id)}（{unit.full_name}）")

@@ -13,7 +13,6 @@ every role over every unit.
     account_rounds(s, account) -> [(Round, RoundRoles)]   # the rounds it has a part in
     scope_in(s, scope, round_id) -> Scope            # what a query in that round may read
     require(s, account, round_id, *roles) -> RoundRoles   # PermissionDenied (403) otherwise
-    require_unit(s, account, round_id, unit_id, *roles)   # NotFound (404) for another unit
     manages(s, account, unit_id) -> bool             # 审核 held at the unit or above it
 """
 
@@ -28,7 +27,6 @@ from budget_planner.storage import tree
 from budget_planner.storage.models import Round, RoundMember, RoundStatus
 from budget_planner.storage.scope import (
     Actor,
-    NotFound,
     PermissionDenied,
     Scope,
     plain_scope,
@@ -181,21 +179,6 @@ def require(
         wanted = "或".join(r.label for r in roles)
         raise PermissionDenied(f"只有本轮次的{wanted}才能进行此操作")
     return found
-
-
-def require_unit(
-    session: Session, account: Actor | None, round_id: str, unit_id: int, *roles: WorkflowRole
-) -> frozenset[WorkflowRole]:
-    """The roles the account acts in on ``unit_id``'s data in the round: 404 for a unit it does not
-    reach (as if absent), 403 when it reaches it but holds none of ``roles`` there."""
-    found = round_roles(session, account, round_id)
-    mine = found.on(unit_id)
-    if not mine:
-        raise NotFound("单位")
-    if roles and not mine & set(roles):
-        wanted = "或".join(r.label for r in roles)
-        raise PermissionDenied(f"只有本轮次的{wanted}才能进行此操作")
-    return mine
 
 
 def manages(session: Session, account: Actor | None, unit_id: int | None) -> bool:

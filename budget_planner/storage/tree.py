@@ -1,14 +1,16 @@
-"""The lasting unit tree (province → 地市 → 县市区 / 园区): reading it, placing a round's units in it,
-and admin's edits. Short names are unique among siblings and never change once a unit exists (they
-are in every project key and usually the account's username); full names and contacts may change.
+"""The lasting unit tree (province → 地市 → 县市区 / 园区): reading it and placing a round's units in
+it (admin's edits are in ``tree_edits.py``). Short names are unique among siblings and never change
+once a unit exists (they are in every project key and usually the account's username); full names
+and contacts may change. docs/units-and-rounds.md.
 
     parents(s) -> {unit id: parent id | None}
     subtree(s, unit_id) -> set[int]              # the unit and every unit below it
+    ancestors(s, unit_id) -> [int]               # its parent, its parent's parent … the root
     find_units(s, name, *, within=None) -> [Unit]   # by short or full name (within a subtree)
+    find_one(s, name) -> Unit | None             # the one unit of that name (UsageError if two)
     place(s, short_name, full_name, parent) -> Unit  # the unit under ``parent``, made if new
+    in_subtree(s, root, short_name, full_name) -> Unit | None   # nearest first
     outline(s, root_id=None) -> [(depth, Unit)]  # depth-first, siblings in order
-    add_unit(s, parent_id, short_name, full_name, *, actor, contact="", phone="") -> Unit
-    edit_unit(s, unit_id, *, actor, full_name=None, contact=None, phone=None) -> Unit
 """
 
 from __future__ import annotations
@@ -173,9 +175,8 @@ def outline(session: Session, root_id: int | None = None) -> list[tuple[int, Uni
         for child in below.get(unit.id, ()):
             walk(child, depth + 1)
 
-    starts = [units[root_id]] if root_id is not None and root_id in units else below[None]
-    if root_id is not None and root_id not in units:
-        starts = []
-    for start in starts:
+    if root_id is not None:
+        below[None] = [units[root_id]] if root_id in units else []
+    for start in below[None]:
         walk(start, 0)
     return found

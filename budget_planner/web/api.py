@@ -3,20 +3,22 @@
 Authentication: the site's session (a signed-in browser; its POSTs carry the CSRF token in an
 ``X-CSRFToken`` header), or ``Authorization: Bearer <token>`` with a token the user made on the
 account page. A token request is authenticated by the token alone (never by a cookie) and is the
-only kind exempt from CSRF. Every check of the site applies: roles, and a unit account (session or
-token) reaches only its own unit. Errors are ``{"error": {"status", "title", "message"}}``.
+only kind exempt from CSRF. Every check of the site applies: each call works in one round
+(``?round=<id>``, else the session's choice, else the user's first: ``web/rounds.py``) with the
+user's roles there, and a submitter (session or token) reaches only its own unit. Errors are
+``{"error": {"status", "title", "message"}}``.
 
-    GET  /api/v1/status                      the completeness matrix in scope
-    POST /api/v1/upload                      files (and an ``attachment``; admin: ``unit``) → the
+    GET  /api/v1/status                      the completeness matrix in scope, the user's rounds
+    POST /api/v1/upload                      files (and an ``attachment``; 审核: ``unit``) → the
                                              DESIGN §5 report array, each with its stored version
     GET  /api/v1/versions/<id>               one version's report (review.api_version)
     POST /api/v1/versions/<id>/<action>      submit, withdraw, delete, approve, return, revoke
                                              (``comment`` or ``reason`` where one is needed):
                                              403 / 404 / 409 as the state machine decides
     GET  /api/v1/submissions/<id>            a unit × table's history with the differences
-    GET  /api/v1/allocations                 the published 核定金额 in scope (and, for admin and
-                                             finance, the amounts as entered)
-    GET  /api/v1/reports/aggregate           the ``aggregate --json`` report (admin, finance)
+    GET  /api/v1/allocations                 the published 核定金额 in scope (and, for 审核 and
+                                             财务, the amounts as entered)
+    GET  /api/v1/reports/aggregate           the ``aggregate --json`` report (审核, 财务)
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ def _time(moment) -> str | None:
 def status():
     stored, config = rounds.required()
     me = user()
-    matrix = repository.completeness(db.session(), stored.id, scope=me, now=now())
+    matrix = repository.completeness(db.session(), stored.id, scope=scope(), now=now())
     assert matrix is not None
     deadline = rounds.deadline(config, now())
     return jsonify(
@@ -163,7 +165,7 @@ def status():
 
 def _unit_for_upload() -> str:
     """A unit account uploads for its own unit (naming another is 404, as if it did not exist);
-    admin names the unit it uploads for."""
+    the round's 审核 names the unit it uploads for."""
     _stored, config = rounds.required()
     asked = (request.form.get("unit") or "").strip()
     me = user()
@@ -305,18 +307,17 @@ def submission(submission_id: int):
 @bp.route("/allocations")
 @roles(REVIEWER, FINANCE, SUBMITTER)
 def allocations():
-    """The 核定金额 as last published (a unit: its own); admin and finance also get the amounts
-    as entered, with the ones held out of the plan."""
+    """The 核定金额 as last published (a unit: its own); the round's 审核 and 财务 also get the
+    amounts as entered, with the ones held out of the plan."""
     stored, _config = rounds.required()
     session = db.session()
-    me = user()
     latest = repository.latest_publication(session, stored.id)
     body: dict[str, Any] = {
         "round": stored.id,
         "published": None,
     }
     if latest is not None:
-        lines = repository.published_amounts(session, stored.id, scope=me)
+        lines = repository.published_amounts(session, stored.id, scope=scope())
         body["published"] = {
             "number": latest.number,
             "at": _time(latest.at),
@@ -334,7 +335,7 @@ def allocations():
             ],
         }
     if not scope().submitter_only:
-        view = repository.allocation_view(session, stored.id, scope=me)
+        view = repository.allocation_view(session, stored.id, scope=scope())
         body["entered"] = [
             {
                 "key": key,
