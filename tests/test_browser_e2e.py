@@ -61,9 +61,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def base_url(tmp_path, monkeypatch) -> Iterator[str]:
+def base_url(request, tmp_path, monkeypatch) -> Iterator[str]:
     """The site on its own SQLite database, served by waitress in a thread (the real parse worker
-    pool, real errors pages: no TESTING)."""
+    pool, real errors pages: no TESTING); a module setting ``WITH_COUNTY_ROUND`` also gets
+    清远市's county round open beside the province's, with its accounts."""
     from waitress.server import create_server
 
     from budget_planner.storage import accounts
@@ -78,7 +79,7 @@ def base_url(tmp_path, monkeypatch) -> Iterator[str]:
             "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
         }
     )
-    seed(app)
+    seed(app, county=getattr(request.module, "WITH_COUNTY_ROUND", False))
     port = free_port()
     server = create_server(app, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -21,7 +21,7 @@ from webclient import PASSWORD, Site, make_app, populate
 from budget_planner.storage import throttle as stored_throttle
 
 LOCKED = "登录失败次数过多，请 15 分钟后再试"
-SIGNED_IN = {"admin": "admin", "finance": "finance", "unit": "qingyuan"}  # role → account
+SIGNED_IN = {"reviewer": "admin", "finance": "finance", "submitter": "qingyuan"}  # role → account
 
 
 @pytest.fixture(params=BACKENDS)

@@ -8,7 +8,7 @@ from test_storage_support import shipped_toml
 from budget_planner.errors import UsageError
 from budget_planner.storage import accounts
 from budget_planner.storage import repository as repo
-from budget_planner.storage.models import Role, User
+from budget_planner.storage.models import User
 from budget_planner.templates.round import load_round, parse_round
 
 pytest_plugins = ["test_storage_support"]
@@ -23,9 +23,16 @@ def loaded(db):
     return round_.id
 
 
-def test_passwords_are_hashed_with_scrypt_by_default(db, monkeypatch):
+def _province(db, round_id: str):
+    """The round's collecting unit (广东省), where the province's accounts belong."""
+    return repo.get_round(db, round_id).collector
+
+
+def test_passwords_are_hashed_with_scrypt_by_default(db, loaded, monkeypatch):
     monkeypatch.setattr(accounts, "PASSWORD_METHOD", DEFAULT_METHOD)
-    user = repo.create_user(db, "省局", "一个足够长的密码2024", Role.ADMIN)
+    user = repo.create_user(
+        db, "省局", "一个足够长的密码2024", _province(db, loaded), reviewer=True
+    )
     assert user.password_hash.startswith("scrypt:32768:8:1$")
     assert "一个足够长的密码2024" not in user.password_hash
     assert repo.check_password(user, "一个足够长的密码2024")
@@ -45,7 +52,7 @@ def test_every_unit_gets_an_account_with_a_one_time_password(db, loaded):
     assert len(set(passwords)) == 21
     assert all(len(p) == 12 and set(p) <= set(accounts.OTP_ALPHABET) for p in passwords)
     user = repo.get_user(db, "清远市")
-    assert (user.role, user.unit.short_name, user.must_change_password) == ("unit", "清远市", True)
+    assert (user.holdings, user.unit.short_name, user.must_change_password) == ((), "清远市", True)
     assert repo.check_password(user, qingyuan.password)
     assert len(repo.audit_log(db, loaded, scope=None, actions=("user.created",))) == 21
 
@@ -56,16 +63,19 @@ def test_creating_accounts_again_leaves_existing_ones_alone(db, loaded):
     assert repo.check_password(repo.get_user(db, "广州市"), first["广州市"])
 
 
-def test_a_new_round_takes_over_the_existing_accounts(db, loaded):
+def test_a_new_round_keeps_the_units_and_their_accounts(db, loaded):
     first = {a.username: a.password for a in repo.create_unit_accounts(db, loaded)}
     text = shipped_toml().replace('id = "guangdong-2024"', 'id = "guangdong-2025"')
     import tomllib
 
     next_round = parse_round(tomllib.loads(text))
-    repo.load_round_into_db(db, next_round, text)
+    stored = repo.load_round_into_db(db, next_round, text)
     assert repo.create_unit_accounts(db, "guangdong-2025") == []
     user = repo.get_user(db, "清远市")
-    assert user.unit.round_id == "guangdong-2025"
+    # the same unit of the tree is a member of both years' rounds
+    assert stored.collector_id == repo.get_round(db, loaded).collector_id
+    both = {r.id for r, roles in repo.account_rounds(db, user) if roles.submitter}
+    assert both == {"guangdong-2024", "guangdong-2025"}
     assert repo.check_password(user, first["清远市"])
 
 
@@ -123,17 +133,24 @@ def test_changing_the_password_clears_the_one_time_flag(db, loaded):
 
 def test_account_rules(db, loaded):
     qingyuan = repo.find_unit(db, loaded, "清远", scope=None)
-    with pytest.raises(UsageError, match="必须指定单位"):
-        repo.create_user(db, "某单位", "足够长的密码abc1", Role.UNIT)
-    with pytest.raises(UsageError, match="必须指定单位"):
-        repo.create_user(db, "财务", "足够长的密码abc1", Role.FINANCE, qingyuan)
-    repo.create_user(db, "财务", "足够长的密码abc1", Role.FINANCE)
+    province = _province(db, loaded)
+    with pytest.raises(UsageError, match="必须属于一个单位"):
+        repo.create_user(db, "某单位", "足够长的密码abc1", None)  # type: ignore[arg-type]
+    repo.create_user(db, "财务", "足够长的密码abc1", province, finance=True)
     with pytest.raises(UsageError, match="用户名“财务”已存在"):
-        repo.create_user(db, "财务", "足够长的密码abc2", Role.FINANCE)
-    unit_user = repo.create_user(db, "清远2", "足够长的密码abc1", Role.UNIT, qingyuan)
-    with pytest.raises(repo.PermissionDenied):
-        repo.create_user(db, "冒充管理员", "足够长的密码abc1", Role.ADMIN, actor=unit_user)
-    assert db.query(User).count() == 2
+        repo.create_user(db, "财务", "足够长的密码abc2", province, finance=True)
+    unit_user = repo.create_user(db, "清远2", "足够长的密码abc1", qingyuan)
+    with pytest.raises(repo.PermissionDenied):  # an account without 审核 manages no one
+        repo.create_user(
+            db, "冒充管理员", "足够长的密码abc1", province, reviewer=True, actor=unit_user
+        )
+    lead = repo.create_user(db, "清远审核", "足够长的密码abc1", qingyuan, reviewer=True)
+    with pytest.raises(repo.PermissionDenied):  # 审核 at 清远市 manages nothing above it
+        repo.create_user(db, "冒充省局", "足够长的密码abc1", province, reviewer=True, actor=lead)
+    with pytest.raises(UsageError, match="没有用户名为“财务”的账号"):  # the province's: not its own
+        repo.reset_password(db, "财务", actor=lead)
+    repo.create_user(db, "清远3", "足够长的密码abc1", qingyuan, actor=lead)
+    assert db.query(User).count() == 4
 
 
 def test_the_web_records_its_own_events(db, loaded):
@@ -146,9 +163,12 @@ def test_the_web_records_its_own_events(db, loaded):
     assert repo.Action("login.failed").label == "登录失败"
 
 
-def test_accounts_are_listed_admin_finance_then_units_in_order(db, loaded):
+def test_accounts_are_listed_in_the_trees_order(db, loaded):
     repo.create_unit_accounts(db, loaded)
-    repo.create_user(db, "财务", "足够长的密码abc1", Role.FINANCE)
-    repo.create_user(db, "省局", "足够长的密码abc1", Role.ADMIN)
+    province = _province(db, loaded)
+    repo.create_user(db, "财务", "足够长的密码abc1", province, finance=True)
+    repo.create_user(db, "省局", "足够长的密码abc1", province, reviewer=True)
     names = [u.username for u in repo.list_users(db)]
     assert names[:4] == ["省局", "财务", "广州市", "深圳市"] and len(names) == 23
+    qingyuan = repo.find_unit(db, loaded, "清远市", scope=None)
+    assert [u.username for u in repo.list_users(db, within=qingyuan.id)] == ["清远市"]

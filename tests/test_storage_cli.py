@@ -48,10 +48,12 @@ def test_round_load_is_idempotent(run, db):
     first = run("round", "load")
     assert (first.exit_code, first.stdout) == (
         0,
-        "轮次 guangdong-2024“2024年度知识产权项目需求征集”：21 个单位，未开放\n",
+        "轮次 guangdong-2024“2024年度知识产权项目需求征集”：征集单位 广东省，21 个单位，未开放\n",
     )
     again = run("round", "load", "--open")
-    assert again.stdout == "轮次 guangdong-2024“2024年度知识产权项目需求征集”：21 个单位，征集中\n"
+    assert again.stdout == (
+        "轮次 guangdong-2024“2024年度知识产权项目需求征集”：征集单位 广东省，21 个单位，征集中\n"
+    )
     assert len(repo.units(db, "guangdong-2024", scope=None)) == 21
     assert [e.action for e in repo.audit_log(db, scope=None)] == ["round.opened", "round.loaded"]
     assert run("round", "close").stdout == "轮次 guangdong-2024 已关闭征集\n"
@@ -61,8 +63,25 @@ def test_round_load_is_idempotent(run, db):
 def test_the_county_round_loads_from_its_name(run, db):
     result = run("round", "load", "--round", "hengyang-2024")
     assert result.exit_code == 0, result.output
+    assert "征集单位 湖南省 / 衡阳市，13 个单位" in result.stdout
     stored = repo.get_round(db, "hengyang-2024")
     assert stored is not None and len(stored.units) == len(repo.config_of(stored).units)
+
+
+def test_round_load_attaches_each_round_to_its_collecting_unit_in_one_tree(run, db):
+    """The province's round and 清远市's county round, loaded in either order, make one tree:
+    广东省 → 清远市 → its 县市区, the same 清远市 a member of one and the collector of the other."""
+    county = run("round", "load", "--round", "qingyuan-2024")
+    assert "征集单位 广东省 / 清远市，8 个单位" in county.stdout
+    run("round", "load")
+    province, city = repo.get_round(db, "guangdong-2024"), repo.get_round(db, "qingyuan-2024")
+    assert city.collector.parent_id == province.collector_id
+    assert city.collector_id in {u.id for u in province.units}
+    assert [u.short_name for u in city.units][-2:] == ["连山壮族瑶族自治县", "连南瑶族自治县"]
+    assert {u.parent_id for u in city.units} == {city.collector_id}
+    listed = run("units", "list").stdout.splitlines()
+    assert listed[0] == "广东省" and "  清远市" in listed and "    英德市" in listed
+    assert len(listed) == 1 + 21 + 8
 
 
 def test_accounts_create_prints_one_time_passwords_that_work(run, db):
@@ -101,12 +120,16 @@ def test_accounts_add_and_reset(run, db):
     admin = run("accounts", "add", "省局管理员", "--role", "admin")
     assert admin.exit_code == 0
     password = admin.stdout.strip().rsplit("：", 1)[1]
-    assert admin.stdout == f"已创建账号 省局管理员，一次性密码：{password}\n"
-    assert repo.authenticate(db, "省局管理员", password).role == "admin"
+    assert admin.stdout == f"已创建账号 省局管理员（广东省（审核）），一次性密码：{password}\n"
+    signed_in = repo.authenticate(db, "省局管理员", password)
+    assert (signed_in.unit.short_name, signed_in.holdings) == ("广东省", (repo.Holding.REVIEWER,))
 
-    unit = run("accounts", "add", "清远市", "--role", "unit", "--unit", "清远")
+    unit = run("accounts", "add", "清远市", "--role", "unit", "--unit", "清远市")
     assert unit.exit_code == 0
     assert repo.get_user(db, "清远市").unit.short_name == "清远市"
+    given = run("accounts", "set", "清远市", "--reviewer")
+    assert given.stdout == "账号 清远市：清远市（审核）\n"
+    assert repo.get_user(db, "清远市").reviewer
 
     reset = run("accounts", "reset", "省局管理员")
     new = reset.stdout.strip().rsplit("：", 1)[1]
@@ -128,7 +151,10 @@ def test_accounts_add_and_reset(run, db):
     ("args", "message"),
     [
         (("accounts", "add", "某某", "--role", "unit"), "报送单位账号须用 --unit 指定单位"),
-        (("accounts", "add", "某某", "--role", "unit", "--unit", "火星市"), "中没有单位“火星市”"),
+        (
+            ("accounts", "add", "某某", "--role", "unit", "--unit", "火星市"),
+            "单位树中没有单位“火星市”",
+        ),
         (("accounts", "reset", "无此人"), "没有用户名为“无此人”的账号"),
     ],
 )

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from test_storage_support import BACKENDS, new_database
 
 from budget_planner.storage import db as storage_db
-from budget_planner.storage.models import Base, ControlNumber, Round, Unit
+from budget_planner.storage.models import Base, ControlNumber, Round, RoundMember, Unit
 from budget_planner.storage.types import strip_controls
 
 pytest_plugins = ["test_storage_support"]
@@ -30,6 +30,7 @@ TABLES = {
     "publications",
     "published_allocations",
     "reviews",
+    "round_members",
     "rounds",
     "submissions",
     "units",
@@ -52,12 +53,12 @@ def fresh(request, tmp_path):
 def test_migration_builds_the_schema_the_models_describe(fresh):
     assert storage_db.current_revision(fresh) is None
     storage_db.upgrade(fresh)
-    assert storage_db.current_revision(fresh) == "0006"
+    assert storage_db.current_revision(fresh) == "0007"
     assert set(sa.inspect(fresh).get_table_names()) == TABLES | {"alembic_version"}
     with fresh.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     storage_db.upgrade(fresh)  # a second run is a no-op
-    assert storage_db.current_revision(fresh) == "0006"
+    assert storage_db.current_revision(fresh) == "0007"
 
 
 def test_model_drift_is_noticed(fresh):
@@ -122,12 +123,21 @@ def test_database_url_comes_from_the_environment(tmp_path, monkeypatch):
 
 
 def _round(db) -> Round:
+    """A round of 广东省 with one member, 清远市 (``stored.units[0]``)."""
+    province = Unit(short_name="广东省", full_name="广东省市场监督管理局")
+    qingyuan = Unit(short_name="清远市", full_name="清远市市场监督管理局", parent=province)
     stored = Round(
-        id="r", year=2024, title="测试轮次", deadline=dt.date(2023, 12, 15), config_toml=""
+        id="r",
+        year=2024,
+        title="测试轮次",
+        deadline=dt.date(2023, 12, 15),
+        config_toml="",
+        collector=province,
     )
-    stored.units.append(Unit(short_name="清远市", full_name="清远市市场监督管理局"))
+    stored.members.append(RoundMember(unit=qingyuan, position=0))
     db.add(stored)
     db.commit()
+    db.refresh(stored)
     return stored
 
 
@@ -222,6 +232,7 @@ def test_control_characters_are_stripped_before_the_database(db):
         title="清远\x00市\x07报送\t表\n二",
         deadline=dt.date(2023, 12, 15),
         config_toml="",
+        collector=Unit(short_name="广东省", full_name="广东省市场监督管理局"),
     )
     db.add(stored)
     db.commit()

@@ -96,27 +96,34 @@ def test_acting_on_another_units_data_reads_as_not_found(db, world, two_units):
 
 @dataclass(frozen=True)
 class SiteUser:
-    """The web's signed-in user: any object with ``role`` and ``unit_id`` is a scope."""
+    """The web's signed-in user: any account-like object (``id``, ``unit_id``, what it holds) is
+    a scope, read in the round of what is asked for."""
 
     id: int
     username: str
-    role: str
     unit_id: int | None
+    reviewer: bool = False
+    finance: bool = False
 
 
 def test_scope_forms(db, world, two_units):
     qy, gz = two_units["清远市"], two_units["广州市"]
-    site_user = SiteUser(world.qingyuan.id, "清远市", "unit", qy["unit"])
+    site_user = SiteUser(world.qingyuan.id, "清远市", qy["unit"])
     assert repo.get_version(db, gz["version"], scope=site_user) is None
     assert repo.get_version(db, qy["version"], scope=site_user) is not None
     assert repo.get_version(db, gz["version"], scope=qy["unit"]) is None  # a bare unit id
     assert repo.get_version(db, gz["version"], scope=None) is not None  # None: every unit
     assert repo.get_version(db, gz["version"], scope=Scope.all_units()) is not None
-    lost = SiteUser(99, "孤儿账号", "unit", None)  # a unit account without a unit sees nothing
+    lost = SiteUser(99, "孤儿账号", None)  # an account without a unit sees nothing
     assert repo.get_version(db, qy["version"], scope=lost) is None
     assert repo.completeness(db, world.round_id, scope=lost).rows == []
     with pytest.raises(TypeError, match="scope"):
         repo.get_version(db, qy["version"], scope="清远市")
+    # a Scope made for one round hides every other round
+    in_round = repo.round_roles(db, world.qingyuan, world.round_id).scope
+    assert repo.get_version(db, qy["version"], scope=in_round) is not None
+    elsewhere = repo.Scope("another-round", in_round.units, in_round.roles, in_round.accounts)
+    assert repo.get_version(db, qy["version"], scope=elsewhere) is None
 
 
 def test_scope_is_a_required_keyword(db, world, two_units):

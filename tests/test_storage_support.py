@@ -21,7 +21,7 @@ from parsed_tables import make_table
 
 from budget_planner.storage import accounts
 from budget_planner.storage.db import make_engine, make_session_factory, upgrade
-from budget_planner.storage.models import Base, Role, Unit, User
+from budget_planner.storage.models import Base, Unit, User
 from budget_planner.templates.round import load_round
 from budget_planner.validators.check.pipeline import Checked, validate_bytes
 from budget_planner.validators.intake.extract import read_workbook
@@ -118,13 +118,16 @@ def world(db) -> World:
     from budget_planner.storage import repository as repo
 
     round_ = load_round()
-    repo.load_round_into_db(db, round_, shipped_toml())
+    stored = repo.load_round_into_db(db, round_, shipped_toml())
     repo.open_round(db, round_.id)
     units = {u.short_name: u for u in repo.units(db, round_.id, scope=None)}
-    admin = repo.create_user(db, "省局", "管理员密码123", Role.ADMIN, must_change_password=False)
-    finance = repo.create_user(db, "财务", "财务密码1234", Role.FINANCE)
-    qingyuan = repo.create_user(db, "清远市", "清远密码1234", Role.UNIT, units["清远市"])
-    guangzhou = repo.create_user(db, "广州市", "广州密码1234", Role.UNIT, units["广州市"])
+    province = stored.collector  # 广东省: its accounts hold 审核 and 财务 in the round
+    admin = repo.create_user(
+        db, "省局", "管理员密码123", province, reviewer=True, must_change_password=False
+    )
+    finance = repo.create_user(db, "财务", "财务密码1234", province, finance=True)
+    qingyuan = repo.create_user(db, "清远市", "清远密码1234", units["清远市"])
+    guangzhou = repo.create_user(db, "广州市", "广州密码1234", units["广州市"])
     return World(round_.id, admin, finance, qingyuan, guangzhou, units)
 
 

@@ -205,13 +205,13 @@ def test_an_upload_on_behalf_is_marked_and_audited(db, world):
 
 def test_a_unit_cannot_claim_to_upload_on_behalf(db, world):
     data, checked = upload_table4({"专利导航项目": 50})
-    with pytest.raises(UsageError, match="只有管理员可以代为上传"):
+    with pytest.raises(UsageError, match="只有本轮次的审核可以代为上传"):
         store(db, world, data, checked, on_behalf=True)
 
 
 def test_finance_does_not_upload(db, world):
     data, checked = upload_table4({"专利导航项目": 50})
-    with pytest.raises(repo.PermissionDenied, match="财务账号无权"):
+    with pytest.raises(repo.PermissionDenied, match="只有报送单位或本轮次的审核才能上传文件"):
         store(db, world, data, checked, user=world.finance)
 
 

@@ -1,27 +1,46 @@
-"""Every route × every role, generated from the URL map: a new endpoint without an entry here fails.
+"""Every route × every role in both demo rounds, generated from the URL map: a new endpoint without
+an entry here fails.
 
-A unit account is also sent to every other unit's URL (its versions, submissions, scans, unit page,
-and templates by ``?unit=``): all are refused with 404, as if they did not exist.
+Two rounds are open at once, as in the demo: the province's (广东省 collecting from its 地市) and
+清远市's county round (清远市 collecting from its 县市区). Each account is tried in each round
+(``?round=``) with the role the unit tree gives it there (``storage.roles.round_roles``):
+
+| account | 广东 round | 清远市 county round |
+| --- | --- | --- |
+| admin (广东省, 审核) | 审核 | — |
+| finance (广东省, 财务) | 财务 | — |
+| qingyuan_lead (清远市, 审核) | 报送单位 of 清远市 | 审核 |
+| qingyuan_finance (清远市, 财务) | 报送单位 of 清远市 | 财务 |
+| shaoguan (韶关市) | 报送单位 of 韶关市 | — |
+| qingcheng (清城区), yingde (英德市) | — | 报送单位 of their county |
+
+In a round it has no part in, every page, export and API call of that round answers 404 (it
+does not exist for the account). A submitter is also sent to every other unit's URL (versions,
+submissions, scans, unit pages, templates by ``?unit=``) and to its own unit's objects of the
+other round: all 404, as if they did not exist.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import url_for
 from test_storage_support import BACKENDS, new_database
-from webclient import ROUND_ID, Site, make_app, populate
+from webclient import COUNTY_ROUND_ID, ROUND_ID, Site, make_app, populate
 
-SIGNED_IN = ("admin", "finance", "unit")
-PROVINCE = ("admin", "finance")  # the provincial office's pages: every unit's data
+SUBMITTER, REVIEWER, FINANCE = "submitter", "reviewer", "finance"
+IN_ROUND = (SUBMITTER, REVIEWER, FINANCE)
+COLLECTING = (REVIEWER, FINANCE)  # the collecting office's pages: every member's data
 
 
 @pytest.fixture(params=BACKENDS)
 def app(request, tmp_path, monkeypatch):
-    """The site on SQLite, and on PostgreSQL (a schema of its own) when DATABASE_URL names one."""
+    """The site on SQLite, and on PostgreSQL (a schema of its own) when DATABASE_URL names one,
+    with both rounds open and their accounts."""
     url, drop = new_database(request.param, tmp_path)
-    made = make_app(tmp_path, monkeypatch, DATABASE_URL=url)
+    made = make_app(tmp_path, monkeypatch, county=True, DATABASE_URL=url)
     yield made
     made.extensions["budget_planner.db"]["engine"].dispose()
     drop()
@@ -35,75 +54,101 @@ def site(app):
 @dataclass(frozen=True)
 class Expect:
     method: str
-    roles: tuple[str, ...]  # who may use it; "anyone" for the login page
+    roles: tuple[str, ...]  # who may use it in a round; "anyone" for the login page
     ok: int = 200  # what an allowed, in-scope request answers
-    admin_ok: int | None = None  # when admin is answered differently
+    reviewer_ok: int | None = None  # when 审核 is answered differently
+    round_free: bool = False  # the account's own pages: the same in any round
 
 
 EXPECT = {
-    "auth.login": Expect("GET", ("anyone",)),
-    "auth.logout": Expect("POST", SIGNED_IN, 302),
-    "auth.change_password": Expect("GET", SIGNED_IN),
-    "dashboard.index": Expect("GET", SIGNED_IN),
-    "dashboard.unit": Expect("GET", SIGNED_IN),
-    "downloads.index": Expect("GET", SIGNED_IN),
-    "downloads.template": Expect("GET", SIGNED_IN),
-    "downloads.template_set": Expect("GET", SIGNED_IN),
-    "downloads.version_file": Expect("GET", SIGNED_IN),
-    "downloads.annotated": Expect("GET", SIGNED_IN),
-    "downloads.attachment": Expect("GET", SIGNED_IN),
-    "uploads.index": Expect("GET", ("unit", "admin"), 200, admin_ok=302),  # admin → 代为上传
-    "review.version": Expect("GET", SIGNED_IN),
-    "review.submission": Expect("GET", SIGNED_IN),
-    "review.act": Expect("POST", ("unit",), 302),  # 撤回 (withdraw): the unit's own action
-    "review.decide": Expect("POST", ("admin",), 302),
-    "review.api_version": Expect("GET", SIGNED_IN),
-    "admin.index": Expect("GET", ("admin",)),
-    "admin.open_round": Expect("POST", ("admin",), 302),
-    "admin.close_round": Expect("POST", ("admin",)),  # the confirmation page
-    "admin.grant_late": Expect("POST", ("admin",), 302),
-    "admin.create_accounts": Expect("POST", ("admin",)),  # the confirmation page
-    "admin.reset_password": Expect("POST", ("admin",)),  # the confirmation page
-    "admin.unlock": Expect("POST", ("admin",), 302),
-    "admin.set_active": Expect("POST", ("admin",), 302),
-    "admin.upload": Expect("GET", ("admin",)),
-    "admin.audit": Expect("GET", ("admin",)),
-    "history.unit": Expect("GET", SIGNED_IN),
-    "history.receipt": Expect("GET", SIGNED_IN),
-    "history.changes": Expect("GET", SIGNED_IN),
-    "reminders.index": Expect("GET", PROVINCE),
-    "reminders.workbook": Expect("GET", PROVINCE),
-    "reconcile.index": Expect("GET", PROVINCE),
-    "reconcile.control": Expect("POST", PROVINCE, 302),
-    "reconcile.control_file": Expect("POST", PROVINCE, 302),  # no file chosen: back with a note
-    "reconcile.unit": Expect("GET", PROVINCE),
-    "reconcile.publish": Expect("POST", PROVINCE, 302),  # nothing to publish: back with a note
-    "exports.index": Expect("GET", PROVINCE),
-    "exports.consolidated": Expect("GET", PROVINCE),
-    "exports.allocation_plan": Expect("GET", PROVINCE),
-    "exports.audit_log": Expect("GET", ("admin",)),
-    "account.token": Expect("GET", SIGNED_IN),
-    "account.new_token": Expect("POST", SIGNED_IN),
-    "account.revoke_token": Expect("POST", SIGNED_IN, 302),
-    "api.status": Expect("GET", SIGNED_IN),
-    "api.upload": Expect("POST", ("unit", "admin"), 400),  # no file sent: a JSON error
-    "api.act": Expect("POST", ("unit", "admin")),  # submit (admin: on the unit's behalf)
-    "api.submission": Expect("GET", SIGNED_IN),
-    "api.allocations": Expect("GET", SIGNED_IN),
-    "api.aggregate": Expect("GET", PROVINCE),
+    "auth.login": Expect("GET", ("anyone",), round_free=True),
+    "auth.logout": Expect("POST", IN_ROUND, 302, round_free=True),
+    "auth.change_password": Expect("GET", IN_ROUND, round_free=True),
+    "account.token": Expect("GET", IN_ROUND, round_free=True),
+    "account.new_token": Expect("POST", IN_ROUND, round_free=True),
+    "account.revoke_token": Expect("POST", IN_ROUND, 302, round_free=True),
+    "rounds.select": Expect("POST", IN_ROUND, 302),
+    "dashboard.index": Expect("GET", IN_ROUND),
+    "dashboard.unit": Expect("GET", IN_ROUND),
+    "downloads.index": Expect("GET", IN_ROUND),
+    "downloads.template": Expect("GET", IN_ROUND),
+    "downloads.template_set": Expect("GET", IN_ROUND),
+    "downloads.version_file": Expect("GET", IN_ROUND),
+    "downloads.annotated": Expect("GET", IN_ROUND),
+    "downloads.attachment": Expect("GET", IN_ROUND),
+    "uploads.index": Expect("GET", (SUBMITTER, REVIEWER), 200, reviewer_ok=302),  # → 代为上传
+    "review.version": Expect("GET", IN_ROUND),
+    "review.submission": Expect("GET", IN_ROUND),
+    "review.act": Expect("POST", (SUBMITTER,), 302),  # 撤回 (withdraw): the unit's own action
+    "review.decide": Expect("POST", (REVIEWER,), 302),
+    "review.api_version": Expect("GET", IN_ROUND),
+    "admin.index": Expect("GET", (REVIEWER,)),
+    "admin.open_round": Expect("POST", (REVIEWER,), 302),
+    "admin.close_round": Expect("POST", (REVIEWER,)),  # the confirmation page
+    "admin.grant_late": Expect("POST", (REVIEWER,), 302),
+    "admin.create_accounts": Expect("POST", (REVIEWER,)),  # the confirmation page
+    "admin.reset_password": Expect("POST", (REVIEWER,)),  # the confirmation page
+    "admin.unlock": Expect("POST", (REVIEWER,), 302),
+    "admin.set_active": Expect("POST", (REVIEWER,), 302),
+    "admin.upload": Expect("GET", (REVIEWER,)),
+    "admin.audit": Expect("GET", (REVIEWER,)),
+    "units.index": Expect("GET", (REVIEWER,)),
+    "units.add": Expect("POST", (REVIEWER,), 302),  # no short name: back with a note
+    "units.edit": Expect("POST", (REVIEWER,), 302),
+    "units.add_account": Expect("POST", (REVIEWER,), 302),  # no username: back with a note
+    "units.holdings": Expect("POST", (REVIEWER,), 302),
+    "history.unit": Expect("GET", IN_ROUND),
+    "history.receipt": Expect("GET", IN_ROUND),
+    "history.changes": Expect("GET", IN_ROUND),
+    "reminders.index": Expect("GET", COLLECTING),
+    "reminders.workbook": Expect("GET", COLLECTING),
+    "reconcile.index": Expect("GET", COLLECTING),
+    "reconcile.control": Expect("POST", COLLECTING, 302),
+    "reconcile.control_file": Expect("POST", COLLECTING, 302),  # no file chosen: back with a note
+    "reconcile.unit": Expect("GET", COLLECTING),
+    "reconcile.publish": Expect("POST", COLLECTING, 302),  # nothing to publish: back with a note
+    "exports.index": Expect("GET", COLLECTING),
+    "exports.consolidated": Expect("GET", COLLECTING),
+    "exports.allocation_plan": Expect("GET", COLLECTING),
+    "exports.audit_log": Expect("GET", (REVIEWER,)),
+    "api.status": Expect("GET", IN_ROUND),
+    "api.upload": Expect("POST", (SUBMITTER, REVIEWER), 400),  # no file sent: a JSON error
+    "api.act": Expect("POST", (SUBMITTER, REVIEWER)),  # submit (审核: on the unit's behalf)
+    "api.submission": Expect("GET", IN_ROUND),
+    "api.allocations": Expect("GET", IN_ROUND),
+    "api.aggregate": Expect("GET", COLLECTING),
 }
-# endpoints that take the unit from the query string (admin and finance choose; a unit may not)
+# endpoints that take the unit from the query string (审核 and 财务 choose; a submitter may not)
 UNIT_BY_QUERY = {"downloads.index", "downloads.template", "downloads.template_set"}
 POST_DATA = {
     "review.decide": {"decision": "approve", "comment": ""},
     "admin.set_active": {"active": "1"},
+    "units.holdings": {},  # what the account holds: nothing (a unit's plain account)
 }
 # the workflow action each generic endpoint is called with: api.act (before review.*) submits,
 # review.act then withdraws the submission (a unit's action; 审核 may never withdraw: 403)
 ACTION_ARG = {"api.act": "submit", "review.act": "withdraw"}
-ROLE_OF = {"admin": "admin", "finance": "finance", "qingyuan": "unit", "shaoguan": "unit"}
-UNIT_OF = {"qingyuan": "清远市", "shaoguan": "韶关市"}
-OTHER = {"清远市": "韶关市", "韶关市": "清远市"}
+
+# each account's part in each round (what the tree gives it); None: no part, the round is absent
+PART = {
+    "admin": {ROUND_ID: REVIEWER},
+    "finance": {ROUND_ID: FINANCE},
+    "qingyuan_lead": {ROUND_ID: SUBMITTER, COUNTY_ROUND_ID: REVIEWER},
+    "qingyuan_finance": {ROUND_ID: SUBMITTER, COUNTY_ROUND_ID: FINANCE},
+    "shaoguan": {ROUND_ID: SUBMITTER},
+    "qingcheng": {COUNTY_ROUND_ID: SUBMITTER},
+    "yingde": {COUNTY_ROUND_ID: SUBMITTER},
+}
+OWN_UNIT = {  # the unit whose objects a submitter reaches, by round
+    ("qingyuan_lead", ROUND_ID): "清远市",
+    ("qingyuan_finance", ROUND_ID): "清远市",
+    ("shaoguan", ROUND_ID): "韶关市",
+    ("qingcheng", COUNTY_ROUND_ID): "清城区",
+    ("yingde", COUNTY_ROUND_ID): "英德市",
+}
+FIRST_MEMBER = {ROUND_ID: "清远市", COUNTY_ROUND_ID: "清城区"}  # what 审核 and 财务 are sent to
+OTHER = {"清远市": "韶关市", "韶关市": "清远市", "清城区": "英德市", "英德市": "清城区"}
+CASES = [(name, r) for name in PART for r in (ROUND_ID, COUNTY_ROUND_ID)]
 
 
 def is_api(endpoint: str) -> bool:
@@ -120,8 +165,9 @@ def test_every_endpoint_has_an_expectation(app):
     assert {r.endpoint for r in endpoints(app)} == set(EXPECT)
 
 
-def url(app, rule, world, unit: str) -> str:
-    """The rule's URL with ``unit``'s objects (KeyError for an argument no one thought about)."""
+def url(app, rule, world, unit: str, round_id: str | None = None) -> str:
+    """The rule's URL with ``unit``'s objects, in ``round_id`` (the unit's own round by default)
+    (KeyError for an argument no one thought about)."""
     ids = {
         "version_id": world.version_id,
         "submission_id": world.submission_id,
@@ -129,7 +175,7 @@ def url(app, rule, world, unit: str) -> str:
         "unit_id": world.unit_id,
         "user_id": world.user_id,
     }
-    args = {}
+    args: dict[str, Any] = {}
     for name in rule.arguments:
         if name == "table_id":
             args[name] = "表四"
@@ -137,21 +183,31 @@ def url(app, rule, world, unit: str) -> str:
             args[name] = ACTION_ARG[rule.endpoint]
         else:
             args[name] = ids[name][unit]
+    args["round"] = round_id or world.round_of.get(unit, ROUND_ID)
     with app.test_request_context():
         return url_for(rule.endpoint, **args)
 
 
-def call(client, expect: Expect, target: str, endpoint: str):
+def post_data(endpoint: str, round_id: str) -> dict:
+    data = dict(POST_DATA.get(endpoint, {}))
+    if endpoint == "rounds.select":
+        data["round_id"] = round_id
+    return data
+
+
+def call(client, expect: Expect, target: str, endpoint: str, round_id: str):
     if expect.method == "GET":
         return client.get(target)
-    return client.post(target, POST_DATA.get(endpoint, {}))
+    return client.post(target, post_data(endpoint, round_id))
 
 
-def expected(expect: Expect, role: str) -> int:
+def expected(expect: Expect, role: str | None) -> int:
+    if role is None:  # no part in the round: it does not exist for the account
+        return expected(expect, SUBMITTER) if expect.round_free else 404
     if role not in expect.roles:
         return 403
-    if role == "admin" and expect.admin_ok is not None:
-        return expect.admin_ok
+    if role == REVIEWER and expect.reviewer_ok is not None:
+        return expect.reviewer_ok
     return expect.ok
 
 
@@ -164,55 +220,92 @@ def ordered(app) -> list:
     return sorted(rules, key=lambda r: LAST.index(r.endpoint) + 1 if r.endpoint in LAST else 0)
 
 
-@pytest.mark.parametrize("username", ["admin", "finance", "qingyuan", "shaoguan"])
-def test_every_route_for_every_role(app, site, username):
-    world = populate(site)
-    role = ROLE_OF[username]
-    own = UNIT_OF.get(username, "清远市")
+def test_the_tree_gives_each_account_its_part_in_each_round(app, site):
+    """The table above is what the one rule (``storage.roles.round_roles``) gives, and the round
+    selector lists exactly the rounds an account has a part in."""
+    from budget_planner.storage import repository
+    from budget_planner.web import db
+
+    with app.app_context():
+        session = db.session()
+        for username, parts in PART.items():
+            account = repository.get_user(session, username)
+            for round_id in (ROUND_ID, COUNTY_ROUND_ID):
+                found = repository.round_roles(session, account, round_id)
+                assert {r.value for r in found.roles} == (
+                    {parts[round_id]} if round_id in parts else set()
+                ), (username, round_id)
+            listed = [r.id for r, _part in repository.account_rounds(session, account)]
+            assert sorted(listed) == sorted(parts), username
+    page = site["qingyuan_lead"].get("/").get_data(as_text=True)
+    assert "2024年度清远市知识产权项目需求征集（审核）" in page  # the selector, its own first
+    assert "2024年度知识产权项目需求征集（报送单位）" in page
+    assert 'name="round_id"' not in site["qingcheng"].get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("username", "round_id"), CASES, ids=[f"{u}-{r}" for u, r in CASES])
+def test_every_route_for_every_role_in_both_rounds(app, site, username, round_id):
+    world = populate(site, county=True)
+    role = PART[username].get(round_id)
+    own = OWN_UNIT.get((username, round_id), FIRST_MEMBER[round_id])
     client = site[username]
     wrong = []
     for rule in ordered(app):
         expect = EXPECT[rule.endpoint]
         # signed in, the login page sends one on to the dashboard
         want = 302 if rule.endpoint == "auth.login" else expected(expect, role)
-        got = call(client, expect, url(app, rule, world, own), rule.endpoint).status_code
+        target = url(app, rule, world, own, round_id)
+        got = call(client, expect, target, rule.endpoint, round_id).status_code
         if got != want:
             wrong.append((rule.endpoint, got, want))
     assert wrong == []
 
 
-@pytest.mark.parametrize("username", ["qingyuan", "shaoguan"])
-def test_a_unit_reaches_no_other_units_data(app, site, username):
-    world = populate(site)
-    other = OTHER[UNIT_OF[username]]
+SUBMITTERS = [(u, r) for (u, r) in OWN_UNIT]
+
+
+@pytest.mark.parametrize(
+    ("username", "round_id"), SUBMITTERS, ids=[f"{u}-{r}" for u, r in SUBMITTERS]
+)
+def test_a_submitter_reaches_no_other_units_data_nor_another_rounds(app, site, username, round_id):
+    world = populate(site, county=True)
+    own = OWN_UNIT[(username, round_id)]
+    # another unit of the same round, then units of the other round (its own unit's, for 清远市)
+    others = [(OTHER[own], round_id)] + [
+        (unit, round_id) for unit, there in world.round_of.items() if there != round_id
+    ]
     client = site[username]
     reached = []
-    for rule in endpoints(app):
-        expect = EXPECT[rule.endpoint]
-        if "unit" not in expect.roles and "anyone" not in expect.roles:
-            continue  # refused with 403 whatever the ids (the matrix above)
-        target = url(app, rule, world, other)
-        if rule.endpoint in UNIT_BY_QUERY:
-            target += f"?unit={other}"
-        elif not rule.arguments:
-            continue  # no ids in it: nothing of another unit to ask for
-        response = call(client, expect, target, rule.endpoint)
-        if response.status_code != 404:
-            reached.append((rule.endpoint, response.status_code))
-        else:
-            assert "页面不存在" in response.get_data(as_text=True) or is_api(rule.endpoint)
+    for other, asked_round in others:
+        for rule in endpoints(app):
+            expect = EXPECT[rule.endpoint]
+            if SUBMITTER not in expect.roles or expect.round_free:
+                continue  # refused with 403 whatever the ids (the matrix above), or no ids
+            target = url(app, rule, world, other, asked_round)
+            if rule.endpoint in UNIT_BY_QUERY:
+                target += f"&unit={other}"
+            elif not rule.arguments:
+                continue  # no ids in it: nothing of another unit to ask for
+            response = call(client, expect, target, rule.endpoint, asked_round)
+            if response.status_code != 404:
+                reached.append((other, rule.endpoint, response.status_code))
+            else:
+                assert "页面不存在" in response.get_data(as_text=True) or is_api(rule.endpoint)
     assert reached == []
     # and nothing changed: the other unit's 表四 was not submitted by the attempt
-    assert "已提交" not in site["admin"].get(f"/submissions/{world.submission_id[other]}").text
+    reviewer = "admin" if round_id == ROUND_ID else "qingyuan_lead"
+    thread = world.submission_id[OTHER[own]]
+    assert "已提交" not in site[reviewer].get(f"/submissions/{thread}?round={round_id}").text
 
 
 def test_anonymous_is_sent_to_login(app, site):
-    world = populate(site)
+    world = populate(site, county=True)
     client = site.anonymous()
     wrong = []
     for rule in endpoints(app):
         expect = EXPECT[rule.endpoint]
-        response = call(client, expect, url(app, rule, world, "清远市"), rule.endpoint)
+        target = url(app, rule, world, "清远市")
+        response = call(client, expect, target, rule.endpoint, ROUND_ID)
         if rule.endpoint == "auth.login":
             want = 200
         elif is_api(rule.endpoint):
@@ -249,4 +342,3 @@ def test_api_gives_the_report_of_ones_own_version(app, site):
     )
     assert body["report"]["total"] == "80" and body["report"]["ok"] is True
     assert body["file"] == "清远市-表四.xlsx"
-    assert ROUND_ID  # the round the fixtures loaded

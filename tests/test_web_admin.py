@@ -32,8 +32,8 @@ def test_the_account_list_and_the_audit_page(site):
     site.anonymous().login("shaoguan", "wrong-password")
     admin = site["admin"]
     accounts = text(admin.get("/admin/"))
-    assert re.search(r"qingyuan 报送单位 清远市 正常 \d{4}-\d\d-\d\d \d\d:\d\d 重置密码", accounts)
-    assert "finance 财务 — 正常" in accounts
+    assert re.search(r"qingyuan 清远市 — 正常 \d{4}-\d\d-\d\d \d\d:\d\d 重置密码", accounts)
+    assert "finance 广东省 财务 正常" in accounts
     log = text(admin.get("/admin/audit"))
     assert re.search(
         r"\d\d:\d\d:\d\d qingyuan 上传 清远市 表四第 1 版 表四第 1 版：清远市-表四.xlsx（无错误）",
@@ -56,11 +56,11 @@ def test_a_locked_account_is_shown_reset_clears_the_lock_and_unlock_lifts_it(app
         site.anonymous().login("shaoguan", "wrong-password")
     admin = site["admin"]
     listed = text(admin.get("/admin/"))
-    assert re.search(r"shaoguan 报送单位 韶关市 已锁定至 \d{4}-\d\d-\d\d \d\d:\d\d", listed)
+    assert re.search(r"shaoguan 韶关市 — 已锁定至 \d{4}-\d\d-\d\d \d\d:\d\d", listed)
     assert "解除锁定" in listed
     shaoguan = account_id(app, "shaoguan")
     admin.post(f"/admin/accounts/{shaoguan}/reset", {"confirm": "yes"})
-    assert "shaoguan 报送单位 韶关市 待修改一次性密码" in text(admin.get("/admin/"))
+    assert "shaoguan 韶关市 — 待修改一次性密码" in text(admin.get("/admin/"))
     for _ in range(5):
         site.anonymous().login("shaoguan", "wrong-password")
     unlocked = admin.post(f"/admin/accounts/{shaoguan}/unlock")
@@ -82,7 +82,7 @@ def test_a_disabled_account_loses_its_sessions_and_token_and_cannot_sign_in(app,
     assert unit.get("/").headers["Location"].startswith("/login")  # its session ends
     assert Api(app, token).get("/api/v1/status").status_code == 401  # its token is revoked
     assert site.anonymous().login("qingyuan").status_code == 200  # refused: the form again
-    assert "qingyuan 报送单位 清远市 已停用" in text(admin.get("/admin/"))
+    assert "qingyuan 清远市 — 已停用" in text(admin.get("/admin/"))
     admin.post(f"/admin/accounts/{account_id(app, 'qingyuan')}/active", {"active": "1"})
     assert site.anonymous().login("qingyuan").status_code == 302
     mine = admin.post(f"/admin/accounts/{account_id(app, 'admin')}/active", {"active": "0"})

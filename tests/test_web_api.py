@@ -63,7 +63,8 @@ def test_a_token_is_shown_once_and_works_in_the_authorization_header(app, site):
     status = Api(app, token).get("/api/v1/status")
     assert status.status_code == 200
     body = status.json
-    assert body["user"] == {"username": "qingyuan", "role": "unit", "unit": "清远市"}
+    assert body["user"] == {"username": "qingyuan", "unit": "清远市", "roles": ["submitter"]}
+    assert [(r["id"], r["roles"]) for r in body["rounds"]] == [("guangdong-2024", ["submitter"])]
     assert [u["unit"] for u in body["units"]] == ["清远市"]  # its own unit only
     assert body["units"][0]["tables"]["表四"]["label"] == "未提交"
     assert body["units"][0]["missing"] == ["表四"]

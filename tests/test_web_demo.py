@@ -46,8 +46,13 @@ def test_demo_prepares_the_examples_and_serves_them_on_localhost(tmp_path, serve
     [(app, host, port)] = served
     assert (host, port) == ("127.0.0.1", 5099)
     assert "http://127.0.0.1:5099/" in result.stdout
-    for username in ("admin", "finance", "清远市", "韶关市", "河源市", "梅州市"):
+    for username in ("admin", "finance", "清远市", "清远市财务", "韶关市", "河源市", "梅州市"):
         assert f"用户名 {username}，密码 demo2024" in result.stdout
+    assert "2024年度清远市知识产权项目需求征集（qingyuan-2024）" in result.stdout  # both open
+    assert (
+        "清远市（清远市征集的轮次：审核；广东省征集的轮次：报送单位）：用户名 清远市"
+        in result.stdout
+    )
     examples = [
         p
         for p in demo_module.examples_dir().iterdir()
@@ -66,6 +71,18 @@ def test_demo_prepares_the_examples_and_serves_them_on_localhost(tmp_path, serve
     assert "已退回" in text(page) and "清远市" not in text(page)
     submission = re.search(r'href="(/submissions/\d+)"', page.get_data(as_text=True)).group(1)
     assert demo_module.RETURN_COMMENT in text(unit.get(submission))
+
+    # the tree: 清远市's account reviews its county round and files in the province's
+    city = login(app, "清远市")
+    county = text(city.get("/"))
+    assert "2024年度清远市知识产权项目需求征集" in county
+    for short in ("清城区", "清新区", "英德市", "连州市", "佛冈县", "阳山县"):
+        assert short in county
+    assert "连山壮族瑶族自治县" in county and "连南瑶族自治县" in county
+    assert "已通过" in county and "已提交" in county and "韶关市" not in county
+    province = text(city.get("/?round=guangdong-2024"))
+    assert "本单位 清远市" in province and "韶关市" not in province
+    assert text(login(app, "清城区").get("/")).count("英德市") == 0
 
 
 def test_demo_starts_afresh_each_time(tmp_path, served):

@@ -1,10 +1,10 @@
 """The command line: thin click commands over the core; heavy libraries are imported inside commands.
 
-``base`` holds the group; ``files`` (templates, validate, aggregate), ``site`` (demo, serve) and
-``admin`` (db, round, accounts) add their commands to it on import.
+``base`` holds the group; ``files`` (templates, validate, aggregate), ``site`` (demo, serve),
+``admin`` (db, round, accounts) and ``tree`` (units) add their commands to it on import.
 """
 
-from budget_planner.cli import admin, files, site  # noqa: F401  (they register their commands)
+from budget_planner.cli import admin, files, site, tree  # noqa: F401  (they register commands)
 from budget_planner.cli.base import main
 
 __all__ = ["main"]

@@ -11,16 +11,30 @@ Set-up (``storage.db``)::
     Session = make_session_factory(engine)        # expire_on_commit=False
 
 The API (``storage.repository``; every function takes a ``Session`` first). ``scope`` is a required
-keyword: pass the acting user (the ``User`` model or any object with ``role`` and ``unit_id``); a
-unit account sees its own unit only, admin and finance every unit (``None`` also means every unit,
-an ``int`` one unit id). Out of scope, a single object reads as None, a list as empty, and a
-mutation raises ``NotFound``. ``user``/``actor`` is the acting user (any object with ``id``; its
-role and unit are re-read from the database); ``None`` is the command line. Every mutation commits
-as one transaction (whatever the session held before is committed first) or rolls back whole.
+keyword: pass the acting account (the ``User`` model or any object with ``id``, ``unit_id``,
+``reviewer`` and ``finance``) or a ``Scope``. What an account reaches in a round comes from the unit
+tree through one function, ``round_roles`` (docs/units-and-rounds.md): its own unit in a round its
+unit is a member of, every member in a round its unit collects (holding 审核 or 财务), nothing in
+any other round. ``None`` means every unit, an ``int`` one unit id; a ``Scope`` made for one round
+hides every other round. Out of scope, a single object reads as None, a list as empty, and a
+mutation raises ``NotFound``. ``user``/``actor`` is the acting account (re-read from the database);
+``None`` is the command line. Every mutation commits as one transaction (whatever the session held
+before is committed first) or rolls back whole.
+
+The unit tree and the roles it gives (``tree.py``, ``tree_edits.py``, ``roles.py``)::
+
+    round_roles(s, account, round) -> RoundRoles(round_id, roles, units, own_unit, accounts)
+    account_rounds(s, account) -> [(Round, RoundRoles)]   # the rounds it has a part in
+    scope_in(s, scope, round_id) -> Scope;  manages(s, account, unit_id) -> bool  # 审核 at or above
+    outline(s, root_id=None) -> [(depth, Unit)];  subtree(s, unit_id) -> set[int]
+    find_one(s, name) -> Unit | None                     # by short or full name, in the whole tree
+    add_unit(s, parent_id, short_name, full_name, *, actor) -> Unit
+    edit_unit(s, unit_id, *, actor, full_name=None, contact=None, phone=None) -> Unit
 
 Rounds::
 
     load_round_into_db(s, round_: templates.round.Round, toml_text, *, actor=None) -> Round
+        # attached to its collecting unit ([collector]), the members placed in its subtree
     open_round(s, round_id, *, actor=None) / close_round(...) -> Round
     get_round(s, round_id) / current_round(s) -> Round | None;  list_rounds(s) -> list[Round]
     config_of(round) -> templates.round.Round            # required tables, presets, deadline
@@ -30,9 +44,11 @@ Rounds::
 
 Accounts (passwords hashed with werkzeug scrypt; one-time passwords from ``secrets``)::
 
-    create_user(s, username, password, role, unit=None, must_change_password=True, *, actor=None)
+    create_user(s, username, password, unit, *, reviewer=False, finance=False,
+                must_change_password=True, actor=None) -> User
     create_unit_accounts(s, round_id, *, actor=None) -> list[NewAccount(unit, full_name, username,
-        password)]                                      # usernames are the units' short names
+        password)]                                      # one per member unit without an account
+    set_holdings(s, username, *, reviewer, finance, actor) -> User   # 审核 / 财务 in its unit
     reset_password(s, username, *, actor=None) -> str   # a new one-time password
     check_password(user, password) -> bool
     authenticate(s, username, password, *, detail="") -> User | None   # audits login / login.failed
@@ -40,7 +56,7 @@ Accounts (passwords hashed with werkzeug scrypt; one-time passwords from ``secre
     set_active(s, username, active, *, actor) -> User  # disabling revokes the API token too
     unlock(s, username, *, actor) -> bool;  sign_in_locks(s, users) -> {user id: locked until}
     get_user(s, username) -> User | None
-    list_users(s) -> list[User]                       # admin, finance, then units in order
+    list_users(s, *, within=None) -> list[User]         # in the tree's order (within a subtree)
 
 Uploads and the workflow (``workflow.py`` declares states × actions × roles → next state;
 ``transitions.py`` is the one path that takes an action; docs/workflow.md)::
@@ -94,7 +110,7 @@ History, receipts, reminders, audit lines (all with ``scope``)::
     receipt(s, round_id, unit_id, *, scope, now=None) -> Receipt | None
     reminders(s, round_id, *, scope, now=None) -> list[Reminder]  # contacts and the message
     audit_lines(s, round_id, *, scope, limit=None) -> list[AuditLine]  # unit and version named
-    unit_of(s, unit_id, *, scope) -> Unit | None
+    unit_of(s, unit_id, *, scope, round_id=None) -> Unit | None   # a member of that round
 
 API tokens (one per account, only the SHA-256 stored)::
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -24,8 +23,9 @@ from budget_planner.errors import UsageError
 from budget_planner.storage import throttle
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
-from budget_planner.storage.models import Role, Unit, User
-from budget_planner.storage.scope import Actor, load_actor, require_role
+from budget_planner.storage.models import User
+from budget_planner.storage.roles import manages
+from budget_planner.storage.scope import Actor, load_actor
 from budget_planner.storage.sessions import end_all_sessions
 from budget_planner.storage.types import utcnow
 from budget_planner.text import canonical
@@ -37,16 +37,6 @@ MIN_STRENGTH = 2  # zxcvbn's score (0–4): 2 is "somewhat guessable", enough be
 OTP_LENGTH = 12
 OTP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/I
 _DUMMY_HASH: str | None = None
-
-
-@dataclass(frozen=True)
-class NewAccount:
-    """A unit account created in bulk: what the admin hands over (the password is shown once)."""
-
-    unit: str  # the unit's short name
-    full_name: str
-    username: str
-    password: str
 
 
 def one_time_password() -> str:
@@ -73,7 +63,7 @@ def check_password(user: User, password: str) -> bool:
     return _matches(user.password_hash, password)
 
 
-def _clean_username(username: str) -> str:
+def clean_username(username: str) -> str:
     name = canonical(username)
     if not name or len(name) > 100 or any(c.isspace() for c in name):
         raise UsageError("用户名不能为空、不能含空格，且不超过 100 个字符")
@@ -103,13 +93,13 @@ def password_problem(password: str, username: str = "") -> str | None:
     return None
 
 
-def _check_new_password(password: str, username: str = "") -> None:
+def check_new_password(password: str, username: str = "") -> None:
     problem = password_problem(password, username)
     if problem is not None:
         raise UsageError(problem)
 
 
-def _end_reads(session: Session) -> None:
+def end_reads(session: Session) -> None:
     """Close the session's read transaction before a slow hash (no transaction is held while
     hashing)."""
     if session.in_transaction():
@@ -120,134 +110,24 @@ def get_user(session: Session, username: str) -> User | None:
     return session.scalar(sa.select(User).where(User.username == canonical(username)))
 
 
-def list_users(session: Session) -> list[User]:
-    """Every account: admin, then finance, then the units' in their round's order."""
-    order = sa.case({Role.ADMIN.value: 0, Role.FINANCE.value: 1}, value=User.role, else_=2)
-    query = (
-        sa.select(User)
-        .outerjoin(Unit, Unit.id == User.unit_id)
-        .order_by(order, Unit.round_id, Unit.position, User.username)
-    )
-    return list(session.scalars(query))
-
-
-def create_user(
-    session: Session,
-    username: str,
-    password: str,
-    role: Role | str,
-    unit: Unit | None = None,
-    must_change_password: bool = True,
-    *,
-    actor: Actor | None = None,
-) -> User:
-    """A new account; a unit account needs its unit, admin and finance accounts have none."""
-    role = Role(role)
-    if (role is Role.UNIT) != (unit is not None):
-        raise UsageError("报送单位账号必须指定单位；管理员和财务账号不属于任何单位")
-    name = _clean_username(username)
-    _check_new_password(password, name)
-    _end_reads(session)
-    password_hash = hash_password(password)
-    with write_transaction(session):
-        user = load_actor(session, actor)
-        require_role(user, Role.ADMIN)
-        if get_user(session, name) is not None:
-            raise UsageError(f"用户名“{name}”已存在")
-        account = User(
-            username=name,
-            password_hash=password_hash,
-            role=role.value,
-            unit_id=unit.id if unit is not None else None,
-            must_change_password=must_change_password,
-            active=True,
-        )
-        session.add(account)
-        session.flush()
-        record(
-            session,
-            user,
-            Action.USER_CREATED,
-            unit_id=account.unit_id,
-            round_id=unit.round_id if unit is not None else None,
-            detail=f"{name}（{role.label}{'，' + unit.short_name if unit else ''}）",
-        )
+def managed_account(session: Session, actor: User | None, username: str) -> User:
+    """The account ``actor`` looks after (``roles.manages``: 审核 at its unit or above): another
+    unit's account reads as absent."""
+    account = get_user(session, username)
+    if account is None or not manages(session, actor, account.unit_id):
+        raise UsageError(f"没有用户名为“{canonical(username)}”的账号")
     return account
-
-
-def create_unit_accounts(
-    session: Session, round_id: str, *, actor: Actor | None = None
-) -> list[NewAccount]:
-    """An account for every unit of the round, named by its short name, with a one-time password.
-
-    A unit whose account already exists keeps its password (it is moved to this round's unit if it
-    belonged to an earlier round's) and is left out of the list; ``reset_password`` gives it a new one.
-    """
-    created: list[NewAccount] = []
-    wanted = session.scalars(sa.select(Unit.short_name).where(Unit.round_id == round_id)).all()
-    missing = [n for n in wanted if get_user(session, n) is None]
-    _end_reads(session)
-    passwords = {n: one_time_password() for n in missing}
-    hashes = {n: hash_password(p) for n, p in passwords.items()}  # before the write lock
-    with write_transaction(session):
-        user = load_actor(session, actor)
-        require_role(user, Role.ADMIN)
-        units = session.scalars(
-            sa.select(Unit).where(Unit.round_id == round_id).order_by(Unit.position, Unit.id)
-        ).all()
-        if not units:
-            raise UsageError(f"轮次 {round_id} 没有单位，请先导入轮次（budget-planner round load）")
-        for unit in units:
-            existing = get_user(session, unit.short_name)
-            if existing is not None:
-                if existing.role == Role.UNIT and existing.unit_id != unit.id:
-                    existing.unit_id = unit.id
-                    record(
-                        session,
-                        user,
-                        Action.USER_UPDATED,
-                        unit_id=unit.id,
-                        round_id=round_id,
-                        detail=f"{existing.username} 改属轮次 {round_id}",
-                    )
-                continue
-            if unit.short_name not in hashes:  # a unit added meanwhile: hashed here, rarely
-                passwords[unit.short_name] = one_time_password()
-                hashes[unit.short_name] = hash_password(passwords[unit.short_name])
-            password = passwords[unit.short_name]
-            account = User(
-                username=unit.short_name,
-                password_hash=hashes[unit.short_name],
-                role=Role.UNIT.value,
-                unit_id=unit.id,
-                must_change_password=True,
-                active=True,
-            )
-            session.add(account)
-            record(
-                session,
-                user,
-                Action.USER_CREATED,
-                unit_id=unit.id,
-                round_id=round_id,
-                detail=f"{unit.short_name}（报送单位，一次性密码）",
-            )
-            created.append(NewAccount(unit.short_name, unit.full_name, unit.short_name, password))
-    return created
 
 
 def reset_password(session: Session, username: str, *, actor: Actor | None = None) -> str:
     """A new one-time password for the account (to be changed at the next sign-in); its API token,
     if any, is revoked, every session of it ended and its sign-in lock (too many failures) lifted."""
-    _end_reads(session)
+    end_reads(session)
     password = one_time_password()
     password_hash = hash_password(password)
     with write_transaction(session):
         user = load_actor(session, actor)
-        require_role(user, Role.ADMIN)
-        account = get_user(session, username)
-        if account is None:
-            raise UsageError(f"没有用户名为“{canonical(username)}”的账号")
+        account = managed_account(session, user, username)
         account.password_hash = password_hash
         account.must_change_password = True
         revoked = account.api_token_hash is not None
@@ -282,9 +162,9 @@ def change_password(
     account = session.get(User, user_id, populate_existing=True)
     if account is None or not account.active:
         raise UsageError("账号不存在或已停用")
-    _check_new_password(new_password, account.username)
+    check_new_password(new_password, account.username)
     seen = account.password_hash
-    _end_reads(session)
+    end_reads(session)
     if current_password is not None and not _matches(seen, current_password):
         raise UsageError("当前密码不正确")
     if _matches(seen, new_password):
@@ -320,7 +200,7 @@ def authenticate(
     name = canonical(username)[:100]
     found = get_user(session, name) if name else None
     seen = found.password_hash if found is not None else None
-    _end_reads(session)
+    end_reads(session)
     if seen is None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
         _matches(_DUMMY_HASH, password)
@@ -356,10 +236,7 @@ def set_active(session: Session, username: str, active: bool, *, actor: Actor | 
     ended and its API token revoked (the site's user loader also reads ``active``)."""
     with write_transaction(session):
         user = load_actor(session, actor)
-        require_role(user, Role.ADMIN)
-        account = get_user(session, username)
-        if account is None:
-            raise UsageError(f"没有用户名为“{canonical(username)}”的账号")
+        account = managed_account(session, user, username)
         if user is not None and account.id == user.id and not active:
             raise UsageError("不能停用自己正在使用的账号")
         if account.active == active:
@@ -382,10 +259,7 @@ def unlock(session: Session, username: str, *, actor: Actor | None) -> bool:
     """Lift the account's sign-in lock (too many failed sign-ins); whether it was locked."""
     with write_transaction(session):
         user = load_actor(session, actor)
-        require_role(user, Role.ADMIN)
-        account = get_user(session, username)
-        if account is None:
-            raise UsageError(f"没有用户名为“{canonical(username)}”的账号")
+        account = managed_account(session, user, username)
         locked = throttle.forget(session, throttle.key_for_user(account.username))
         record(
             session,

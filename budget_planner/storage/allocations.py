@@ -9,6 +9,7 @@ for one amount.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,11 +21,13 @@ from budget_planner.money import plain
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.eligibility import AllocationView, Requested, allocation_view
-from budget_planner.storage.models import Allocation, ControlNumber, ProjectRow, Role, Unit
+from budget_planner.storage.models import Allocation, ControlNumber, ProjectRow, Unit
 from budget_planner.storage.queries import get_version, project_rows
+from budget_planner.storage.roles import require, scope_in
 from budget_planner.storage.rounds import find_unit
-from budget_planner.storage.scope import Actor, NotFound, as_scope, load_actor, require_role
+from budget_planner.storage.scope import Actor, NotFound, load_actor
 from budget_planner.storage.types import utcnow
+from budget_planner.storage.workflow import WorkflowRole
 from budget_planner.templates.spec import CONTROLLED_TABLE
 
 MAX_REASON = 500
@@ -38,7 +41,10 @@ def allocations(
     query = (
         sa.select(Unit.short_name, Allocation.key, Allocation.amount)
         .join(Unit, Unit.id == Allocation.unit_id)
-        .where(Allocation.round_id == round_id, as_scope(scope).filter(Allocation.unit_id))
+        .where(
+            Allocation.round_id == round_id,
+            scope_in(session, scope, round_id).filter(Allocation.unit_id),
+        )
     )
     return {(unit, key): amount for unit, key, amount in session.execute(query)}
 
@@ -65,7 +71,7 @@ def rows_with_allocations(
         return []
     submission = version.submission
     if published is None:
-        published = str(getattr(scope, "role", "")) == Role.UNIT
+        published = scope_in(session, scope, submission.round_id).submitter_only
     if published:
         shown = published_amounts(session, submission.round_id, scope=submission.unit_id)
         by_key = {k: (line.amount, line.reason) for k, line in shown.items()}
@@ -147,10 +153,10 @@ def set_allocations(
     session: Session,
     round_id: str,
     unit_name: str,
-    changes: dict[str, Decimal | None],
+    changes: Mapping[str, Decimal | None],
     *,
     actor: Actor | None,
-    reasons: dict[str, str] | None = None,
+    reasons: Mapping[str, str] | None = None,
 ) -> int:
     """Record finance's 核定金额 (and 核减理由) for several projects of one unit at once (None
     clears one).
@@ -164,7 +170,7 @@ def set_allocations(
     """
     with write_transaction(session):
         user = load_actor(session, actor)
-        require_role(user, Role.ADMIN, Role.FINANCE)
+        require(session, user, round_id, WorkflowRole.REVIEWER, WorkflowRole.FINANCE)
         unit = find_unit(session, round_id, unit_name, scope=None)
         if unit is None:
             raise NotFound("单位")

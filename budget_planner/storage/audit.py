@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.models import AuditLog, Submission, Unit, User, Version
-from budget_planner.storage.scope import Actor, as_scope
+from budget_planner.storage.roles import account_units, scope_in
+from budget_planner.storage.scope import Actor, Scope, is_account, plain_scope
 from budget_planner.storage.types import utcnow
+from budget_planner.storage.workflow import WorkflowRole
 
 
 class Action(StrEnum):
@@ -24,6 +26,8 @@ class Action(StrEnum):
     PASSWORD_RESET = "password.reset"
     USER_CREATED = "user.created"
     USER_UPDATED = "user.updated"
+    UNIT_ADDED = "unit.added"
+    UNIT_UPDATED = "unit.updated"
     ROUND_LOADED = "round.loaded"
     ROUND_OPENED = "round.opened"
     ROUND_CLOSED = "round.closed"
@@ -63,6 +67,8 @@ ACTION_LABELS = {
     "password.reset": "重置密码",
     "user.created": "创建账号",
     "user.updated": "修改账号",
+    "unit.added": "新增单位",
+    "unit.updated": "修改单位信息",
     "round.loaded": "导入轮次",
     "round.opened": "开放征集",
     "round.closed": "关闭征集",
@@ -104,12 +110,14 @@ def record(
 ) -> AuditLog:
     """Add an entry to the session's current transaction (the caller commits).
 
-    What the session holds is flushed first, so the rows the entry refers to exist. An entry by a
-    unit account is about its unit unless told otherwise.
+    What the session holds is flushed first, so the rows the entry refers to exist. An entry is about
+    the account's own unit unless told otherwise, except a round's entry by an account holding
+    审核 or 财务 (the collecting office's own acts, such as opening the round).
     """
     session.flush()
-    if unit_id is None and user is not None and getattr(user, "role", None) == "unit":
-        unit_id = user.unit_id  # what a unit account does concerns its unit
+    collecting = bool(getattr(user, "reviewer", False) or getattr(user, "finance", False))
+    if unit_id is None and user is not None and (round_id is None or not collecting):
+        unit_id = user.unit_id  # what an account does concerns its unit
     entry = AuditLog(
         at=at or utcnow(),
         user_id=user.id if user is not None else None,
@@ -156,6 +164,39 @@ def audit(
 LOGIN_ACTIONS = ("login", "login.failed", "login.throttled", "logout")
 
 
+def visible(session: Session, scope: object, round_id: str | None) -> sa.ColumnElement[bool]:
+    """The entries a scope reads: of a round, those about the units it reaches there (all of the
+    round's, for its 审核 and 财务); of no round (accounts, sign-ins), those about the accounts of
+    the units it looks after (``Scope.accounts``). Every entry for the command line (None)."""
+    if is_account(scope):
+        seen = (
+            scope_in(session, scope, round_id)
+            if round_id is not None
+            else Scope(None, frozenset(), None, account_units(session, scope))  # type: ignore[arg-type]
+        )
+    else:
+        plain = plain_scope(scope)
+        assert plain is not None
+        seen = plain.within(round_id)
+    if seen.everything and seen.accounts is None:
+        return sa.true()
+    in_round: sa.ColumnElement[bool] = AuditLog.round_id.is_not(None)
+    if seen.round_id is not None:
+        in_round = AuditLog.round_id == seen.round_id
+    if seen.units is not None and not (seen.roles or set()) & {
+        WorkflowRole.REVIEWER,
+        WorkflowRole.FINANCE,
+    }:
+        in_round = sa.and_(in_round, seen.filter(AuditLog.unit_id))
+    roundless: sa.ColumnElement[bool] = AuditLog.round_id.is_(None)
+    if seen.accounts is not None:
+        roundless = sa.and_(
+            roundless,
+            AuditLog.unit_id.in_(sorted(seen.accounts)) if seen.accounts else sa.false(),
+        )
+    return sa.or_(in_round, roundless)
+
+
 def audit_log(
     session: Session,
     round_id: str | None = None,
@@ -166,11 +207,11 @@ def audit_log(
     roundless: bool = False,
     without: tuple[str, ...] = (),
 ) -> list[AuditLog]:
-    """Entries, newest first; a unit account sees only the entries about its own unit.
+    """Entries, newest first, as far as the scope reaches (``visible``).
 
     ``round_id`` limits to one round (``roundless``: and the entries of no round — accounts,
     password resets, unlocks); ``actions`` keeps only those, ``without`` leaves those out."""
-    query = sa.select(AuditLog).where(as_scope(scope).filter(AuditLog.unit_id))
+    query = sa.select(AuditLog).where(visible(session, scope, round_id))
     if round_id is not None:
         this_round = AuditLog.round_id == round_id
         query = query.where(

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 from budget_planner.aggregate.status import DONE, least_advanced
 from budget_planner.storage.models import Round, Status, Submission, Version
 from budget_planner.storage.queries import Counted, counted_for, versions_by_submission
+from budget_planner.storage.roles import scope_in
 from budget_planner.storage.rounds import config_of, units
-from budget_planner.storage.scope import as_scope
 from budget_planner.storage.types import utcnow
 from budget_planner.templates.spec import ALL_TABLES
 
@@ -79,17 +79,18 @@ def completeness(
     config = config_of(stored)
     now = now or utcnow()
     overdue_now = now > config.deadline_end
-    grouped = versions_by_submission(session, round_id, scope)
+    visible = scope_in(session, scope, round_id)
+    grouped = versions_by_submission(session, round_id, visible)
     threads: dict[tuple[int, str], list[Submission]] = defaultdict(list)
     query = (
         sa.select(Submission)
-        .where(Submission.round_id == round_id, as_scope(scope).filter(Submission.unit_id))
+        .where(Submission.round_id == round_id, visible.filter(Submission.unit_id))
         .options(selectinload(Submission.unit))
     )
     for submission in session.scalars(query):
         threads[(submission.unit_id, submission.table_id)].append(submission)
     rows, required_any, present = [], set(), set()
-    for unit in units(session, round_id, scope=scope):
+    for unit in units(session, round_id, scope=visible):
         required = set(config.required_tables(unit.short_name))
         required_any |= required
         row = UnitRow(unit.id, unit.short_name, unit.full_name, unit.contact, unit.phone)

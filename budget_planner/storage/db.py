@@ -99,18 +99,42 @@ def alembic_config(connection: Any = None) -> Any:
     return config
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Any]:
+    """A connection in one transaction for a migration. On SQLite, foreign keys are off meanwhile
+    (set before the transaction begins, as SQLite requires), so that a table rebuilt by copying it
+    does not take the rows referring to it along through ON DELETE CASCADE; every reference is
+    checked before the commit (``PRAGMA foreign_key_check``), and a broken one undoes it all."""
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        raw = connection.connection.dbapi_connection if sqlite else None
+        if raw is not None:
+            connection.commit()  # nothing may be open when the pragma changes
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"迁移后有 {len(broken)} 处外键引用失效：{broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default): the only way tables are made."""
     from alembic import command
 
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         command.downgrade(alembic_config(connection), revision)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from budget_planner.storage.models import Allocation, ProjectRow, Unit
 from budget_planner.storage.queries import Counted, counted_versions
-from budget_planner.storage.scope import as_scope
+from budget_planner.storage.roles import scope_in
 from budget_planner.storage.transitions import version_label
 from budget_planner.storage.workflow import VersionState
 from budget_planner.templates.spec import COLLECTION_TABLES
@@ -111,7 +111,8 @@ def _refusal(counted: Counted, row: ProjectRow) -> str | None:
 def allocation_view(session: Session, round_id: str, *, scope: object) -> AllocationView:
     """Every counted 表一–表四 row in scope, eligible or refused, and the stored amounts."""
     view = AllocationView()
-    for counted in counted_versions(session, round_id, scope=scope):
+    visible = scope_in(session, scope, round_id)
+    for counted in counted_versions(session, round_id, scope=visible):
         table = counted.submission.table_id
         if table not in COLLECTION_TABLES:
             continue
@@ -147,7 +148,7 @@ def allocation_view(session: Session, round_id: str, *, scope: object) -> Alloca
                 counted.state.label,
             )
     query = sa.select(Allocation).where(
-        Allocation.round_id == round_id, as_scope(scope).filter(Allocation.unit_id)
+        Allocation.round_id == round_id, visible.filter(Allocation.unit_id)
     )
     for allocation in session.scalars(query):
         view.stored[allocation.key] = allocation

@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 from budget_planner.errors import UsageError
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
-from budget_planner.storage.models import LateGrant, Role, Round, RoundStatus, Unit
-from budget_planner.storage.rounds import find_unit
-from budget_planner.storage.scope import Actor, NotFound, load_actor, require_role
+from budget_planner.storage.models import LateGrant, Round, RoundMember, RoundStatus, Unit
+from budget_planner.storage.roles import require
+from budget_planner.storage.rounds import config_of, find_unit
+from budget_planner.storage.scope import Actor, NotFound, load_actor
 from budget_planner.storage.types import utcnow
+from budget_planner.storage.workflow import WorkflowRole
 from budget_planner.templates.round import BEIJING
 
 
@@ -41,15 +43,14 @@ def filing_refusal(
     status = RoundStatus(stored.status)
     if status is RoundStatus.OPEN:
         return None
+    office = config_of(stored).collector.office
     if status is RoundStatus.CLOSED:
         grant = _grant(session, stored.id, unit_id)
         if grant is not None and (now or utcnow()) < end_of_day(grant.until):
             return None
         if grant is not None:
-            return (
-                f"本轮征集已关闭，补报期限（{grant.until:%Y年%m月%d日}）已过；如需补报，请联系省局"
-            )
-        return "本轮征集已关闭；如需补报，请联系省局"
+            return f"本轮征集已关闭，补报期限（{grant.until:%Y年%m月%d日}）已过；如需补报，请联系{office}"
+        return f"本轮征集已关闭；如需补报，请联系{office}"
     return f"本轮征集{status.label}，暂不能上传或提交"
 
 
@@ -65,9 +66,9 @@ def grant_late(
     the grant. Admin only; audited."""
     with write_transaction(session):
         user = load_actor(session, actor)
-        require_role(user, Role.ADMIN)
         if session.get(Round, round_id) is None:
             raise NotFound("轮次")
+        require(session, user, round_id, WorkflowRole.REVIEWER)
         unit = find_unit(session, round_id, unit_name, scope=None)
         if unit is None:
             raise NotFound("单位")
@@ -98,7 +99,12 @@ def late_grants(session: Session, round_id: str) -> dict[str, dt.date]:
     query = (
         sa.select(Unit.short_name, LateGrant.until)
         .join(Unit, Unit.id == LateGrant.unit_id)
+        .join(
+            RoundMember,
+            sa.and_(RoundMember.unit_id == Unit.id, RoundMember.round_id == round_id),
+            isouter=True,
+        )
         .where(LateGrant.round_id == round_id)
-        .order_by(Unit.position)
+        .order_by(RoundMember.position, Unit.id)
     )
     return {name: until for name, until in session.execute(query)}

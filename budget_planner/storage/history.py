@@ -23,7 +23,9 @@ from budget_planner.storage.queries import (
     get_version,
     submissions,
 )
-from budget_planner.storage.scope import as_scope
+from budget_planner.storage.roles import scope_in
+from budget_planner.storage.rounds import member_query
+from budget_planner.storage.scope import Scope, plain_scope
 from budget_planner.storage.workflow import machine_states
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "金额变化"
@@ -212,9 +214,10 @@ def version_changes(
 
 def unit_history(session: Session, round_id: str, unit_id: int, *, scope: object) -> list[Thread]:
     """Every thread of the unit (in table order), each with all its versions; empty out of scope."""
-    if not as_scope(scope).allows(unit_id):
+    visible = scope_in(session, scope, round_id)
+    if not visible.allows(unit_id, round_id):
         return []
-    threads = submissions(session, round_id, scope=scope, unit_id=unit_id)
+    threads = submissions(session, round_id, scope=visible, unit_id=unit_id)
     if not threads:
         return []
     # the versions and reviews in two queries, the rows' four columns in a third
@@ -227,6 +230,18 @@ def unit_history(session: Session, round_id: str, unit_id: int, *, scope: object
     return [thread_history(t, rows) for t in threads]
 
 
-def unit_of(session: Session, unit_id: int, *, scope: object) -> Unit | None:
-    query = sa.select(Unit).where(Unit.id == unit_id, as_scope(scope).filter(Unit.id))
+def unit_of(
+    session: Session, unit_id: int, *, scope: object, round_id: str | None = None
+) -> Unit | None:
+    """A unit in scope: with ``round_id`` (or a scope made for one round), a member of that round;
+    an account's scope needs the round (without one, it reaches no unit)."""
+    wanted = round_id or (scope.round_id if isinstance(scope, Scope) else None)
+    if wanted is None:
+        plain = plain_scope(scope)
+        visible = plain if plain is not None else Scope.of_units([])
+        return session.scalars(
+            sa.select(Unit).where(Unit.id == unit_id, visible.filter(Unit.id))
+        ).first()
+    visible = scope_in(session, scope, wanted)
+    query = member_query(wanted, visible).where(Unit.id == unit_id)
     return session.scalars(query).first()

@@ -41,14 +41,16 @@ class RoundStatus(StrEnum):
         return {"draft": "未开放", "open": "征集中", "closed": "已关闭"}[self.value]
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
+class Holding(StrEnum):
+    """What an account may hold within its unit (``User.reviewer`` / ``User.finance``): the
+    workflow's 审核 and 财务, used in the rounds its unit collects (``storage/roles.py``)."""
+
+    REVIEWER = "reviewer"
     FINANCE = "finance"
-    UNIT = "unit"
 
     @property
     def label(self) -> str:
-        return {"admin": "管理员（省局）", "finance": "财务", "unit": "报送单位"}[self.value]
+        return {"reviewer": "审核", "finance": "财务"}[self.value]
 
 
 # where a unit × table stands (its labels are the site's words: ``aggregate.status``)
@@ -71,6 +73,8 @@ def _in(column: str, values: type[StrEnum]) -> str:
 
 
 class Round(Base):
+    """A collection round: collected by one unit (``collector``) from its members."""
+
     __tablename__ = "rounds"
     __table_args__ = (sa.CheckConstraint(_in("status", RoundStatus), name="status"),)
 
@@ -82,36 +86,68 @@ class Round(Base):
     status: Mapped[str] = mapped_column(CleanText(16), default=RoundStatus.DRAFT.value)
     config_toml: Mapped[str] = mapped_column(CleanText())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    collector_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
 
-    units: Mapped[list[Unit]] = relationship(back_populates="round", order_by="Unit.position")
+    collector: Mapped[Unit] = relationship(foreign_keys=[collector_id])
+    members: Mapped[list[RoundMember]] = relationship(
+        order_by="RoundMember.position", cascade="all, delete-orphan"
+    )
+    units: Mapped[list[Unit]] = relationship(
+        secondary="round_members", order_by="RoundMember.position", viewonly=True
+    )
 
 
 class Unit(Base):
+    """A unit of the lasting tree (province → 地市 → 县市区 / 园区): rounds come and go, a unit and
+    its accounts stay. Short names are unique among siblings."""
+
     __tablename__ = "units"
-    __table_args__ = (sa.UniqueConstraint("round_id", "short_name"),)
+    __table_args__ = (
+        sa.Index("uq_units_parent_id_short_name", "parent_id", "short_name", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[str] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(default=0)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)  # among its siblings
     short_name: Mapped[str] = mapped_column(CleanText(100))
     full_name: Mapped[str] = mapped_column(CleanText(200))
     contact: Mapped[str] = mapped_column(CleanText(100), default="")
     phone: Mapped[str] = mapped_column(CleanText(100), default="")
 
-    round: Mapped[Round] = relationship(back_populates="units")
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
+
+
+class RoundMember(Base):
+    """A unit the round collects from, in the round's order."""
+
+    __tablename__ = "round_members"
+
+    round_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    unit: Mapped[Unit] = relationship()
 
 
 class User(Base):
+    """An account of a unit. It may hold 审核 and/or 财务 within its unit (or neither); what it
+    is in a given round follows from the tree (``storage/roles.py``)."""
+
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint(_in("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(CleanText(100), unique=True)
     password_hash: Mapped[str] = mapped_column(CleanText(255))
-    role: Mapped[str] = mapped_column(CleanText(16))
+    # None only for an account migrated from before the tree without a unit to go to
     unit_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("units.id", ondelete="SET NULL"), index=True
     )
+    reviewer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # 审核
+    finance: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # 财务
     must_change_password: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -120,6 +156,10 @@ class User(Base):
     api_token_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def holdings(self) -> tuple[Holding, ...]:
+        return tuple(h for h in Holding if getattr(self, h.value))
 
 
 class Blob(Base):

@@ -18,9 +18,11 @@ from budget_planner.money import plain
 from budget_planner.storage.audit import Action, record
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.eligibility import allocation_view
-from budget_planner.storage.models import Publication, PublishedAllocation, Role, Round
-from budget_planner.storage.scope import Actor, NotFound, as_scope, load_actor, require_role
+from budget_planner.storage.models import Publication, PublishedAllocation, Round
+from budget_planner.storage.roles import require, scope_in
+from budget_planner.storage.scope import Actor, NotFound, load_actor
 from budget_planner.storage.types import utcnow
+from budget_planner.storage.workflow import WorkflowRole
 
 
 def latest_publication(session: Session, round_id: str) -> Publication | None:
@@ -37,9 +39,9 @@ def publish(session: Session, round_id: str, *, actor: Actor | None) -> Publicat
     """Snapshot every stored 核定金额 of an eligible project (what the allocation plan holds)."""
     with write_transaction(session):
         user = load_actor(session, actor)
-        require_role(user, Role.ADMIN, Role.FINANCE)
         if session.get(Round, round_id) is None:
             raise NotFound("轮次")
+        require(session, user, round_id, WorkflowRole.REVIEWER, WorkflowRole.FINANCE)
         view = allocation_view(session, round_id, scope=None)
         lines = [
             PublishedAllocation(
@@ -87,6 +89,6 @@ def published_amounts(
         return {}
     query = sa.select(PublishedAllocation).where(
         PublishedAllocation.publication_id == latest.id,
-        as_scope(scope).filter(PublishedAllocation.unit_id),
+        scope_in(session, scope, round_id).filter(PublishedAllocation.unit_id),
     )
     return {line.key: line for line in session.scalars(query)}

@@ -18,18 +18,42 @@ from budget_planner.storage.models import (
     Attachment,
     Blob,
     ProjectRow,
+    RoundMember,
     Submission,
-    Unit,
     Version,
 )
-from budget_planner.storage.scope import as_scope
+from budget_planner.storage.roles import scope_in
+from budget_planner.storage.scope import Scope
 from budget_planner.storage.workflow import VersionState, machine_states
 
 
-def get_submission(session: Session, submission_id: int, *, scope: object) -> Submission | None:
-    query = sa.select(Submission).where(
-        Submission.id == submission_id, as_scope(scope).filter(Submission.unit_id)
+def _in_round_of(session: Session, scope: object, round_of: sa.Select) -> Scope | None:
+    """The scope in the round of the object ``round_of`` selects (None when there is none)."""
+    round_id = session.scalar(round_of)
+    return scope_in(session, scope, round_id) if round_id is not None else None
+
+
+def _round_of_submission(submission_id: int) -> sa.Select:
+    return sa.select(Submission.round_id).where(Submission.id == submission_id)
+
+
+def _round_of_version(version_id: int) -> sa.Select:
+    return (
+        sa.select(Submission.round_id)
+        .join(Version, Version.submission_id == Submission.id)
+        .where(Version.id == version_id)
     )
+
+
+def _where(scope: Scope) -> sa.ColumnElement[bool]:
+    return scope.filter(Submission.unit_id, Submission.round_id)
+
+
+def get_submission(session: Session, submission_id: int, *, scope: object) -> Submission | None:
+    found = _in_round_of(session, scope, _round_of_submission(submission_id))
+    if found is None:
+        return None
+    query = sa.select(Submission).where(Submission.id == submission_id, _where(found))
     return session.scalars(query).first()
 
 
@@ -39,9 +63,16 @@ def submissions(
     """The round's unit × table threads in scope (optionally one unit's), by unit then table."""
     query = (
         sa.select(Submission)
-        .join(Unit, Unit.id == Submission.unit_id)
-        .where(Submission.round_id == round_id, as_scope(scope).filter(Submission.unit_id))
-        .order_by(Unit.position, Submission.table_id, Submission.slot)
+        .join(
+            RoundMember,
+            sa.and_(
+                RoundMember.unit_id == Submission.unit_id,
+                RoundMember.round_id == Submission.round_id,
+            ),
+            isouter=True,
+        )
+        .where(Submission.round_id == round_id, _where(scope_in(session, scope, round_id)))
+        .order_by(RoundMember.position, Submission.unit_id, Submission.table_id, Submission.slot)
     )
     if unit_id is not None:
         query = query.where(Submission.unit_id == unit_id)
@@ -50,31 +81,40 @@ def submissions(
 
 def versions_of(session: Session, submission_id: int, *, scope: object) -> list[Version]:
     """Every version of a thread, oldest first (numbers 1..n)."""
+    found = _in_round_of(session, scope, _round_of_submission(submission_id))
+    if found is None:
+        return []
     query = (
         sa.select(Version)
         .join(Submission, Submission.id == Version.submission_id)
-        .where(Version.submission_id == submission_id, as_scope(scope).filter(Submission.unit_id))
+        .where(Version.submission_id == submission_id, _where(found))
         .order_by(Version.number)
     )
     return list(session.scalars(query))
 
 
 def get_version(session: Session, version_id: int, *, scope: object) -> Version | None:
+    found = _in_round_of(session, scope, _round_of_version(version_id))
+    if found is None:
+        return None
     query = (
         sa.select(Version)
         .join(Submission, Submission.id == Version.submission_id)
-        .where(Version.id == version_id, as_scope(scope).filter(Submission.unit_id))
+        .where(Version.id == version_id, _where(found))
     )
     return session.scalars(query).first()
 
 
 def version_file(session: Session, version_id: int, *, scope: object) -> tuple[bytes, str] | None:
     """The bytes exactly as uploaded and the original file name."""
+    found = _in_round_of(session, scope, _round_of_version(version_id))
+    if found is None:
+        return None
     query = (
         sa.select(Blob.data, Version.original_name)
         .join(Version, Version.blob_sha256 == Blob.sha256)
         .join(Submission, Submission.id == Version.submission_id)
-        .where(Version.id == version_id, as_scope(scope).filter(Submission.unit_id))
+        .where(Version.id == version_id, _where(found))
     )
     row = session.execute(query).first()
     return (bytes(row[0]), row[1]) if row else None
@@ -84,12 +124,21 @@ def attachment_file(
     session: Session, attachment_id: int, *, scope: object
 ) -> tuple[bytes, str, str] | None:
     """The stamped scan's bytes, original name and MIME type."""
+    round_of = (
+        sa.select(Submission.round_id)
+        .join(Version, Version.submission_id == Submission.id)
+        .join(Attachment, Attachment.version_id == Version.id)
+        .where(Attachment.id == attachment_id)
+    )
+    found = _in_round_of(session, scope, round_of)
+    if found is None:
+        return None
     query = (
         sa.select(Blob.data, Attachment.original_name, Attachment.mime)
         .join(Attachment, Attachment.blob_sha256 == Blob.sha256)
         .join(Version, Version.id == Attachment.version_id)
         .join(Submission, Submission.id == Version.submission_id)
-        .where(Attachment.id == attachment_id, as_scope(scope).filter(Submission.unit_id))
+        .where(Attachment.id == attachment_id, _where(found))
     )
     row = session.execute(query).first()
     return (bytes(row[0]), row[1], row[2]) if row else None
@@ -108,7 +157,7 @@ def upload_siblings(session: Session, version_id: int, *, scope: object) -> list
             Version.blob_sha256 == version.blob_sha256,
             Version.uploaded_at == version.uploaded_at,
             Submission.unit_id == version.submission.unit_id,
-            as_scope(scope).filter(Submission.unit_id),
+            Submission.round_id == version.submission.round_id,
         )
         .order_by(Version.id)
     )
@@ -116,11 +165,14 @@ def upload_siblings(session: Session, version_id: int, *, scope: object) -> list
 
 
 def project_rows(session: Session, version_id: int, *, scope: object) -> list[ProjectRow]:
+    found = _in_round_of(session, scope, _round_of_version(version_id))
+    if found is None:
+        return []
     query = (
         sa.select(ProjectRow)
         .join(Version, Version.id == ProjectRow.version_id)
         .join(Submission, Submission.id == Version.submission_id)
-        .where(ProjectRow.version_id == version_id, as_scope(scope).filter(Submission.unit_id))
+        .where(ProjectRow.version_id == version_id, _where(found))
         .order_by(ProjectRow.position)
     )
     return list(session.scalars(query))
@@ -211,7 +263,7 @@ def versions_by_submission(
     query = (
         sa.select(Version)
         .join(Submission, Submission.id == Version.submission_id)
-        .where(Submission.round_id == round_id, as_scope(scope).filter(Submission.unit_id))
+        .where(Submission.round_id == round_id, _where(scope_in(session, scope, round_id)))
         .order_by(Version.number)
     )
     grouped: dict[int, list[Version]] = defaultdict(list)
@@ -222,9 +274,10 @@ def versions_by_submission(
 
 def counted_versions(session: Session, round_id: str, *, scope: object) -> list[Counted]:
     """For every thread in scope, the version that counts (the one consolidation takes)."""
-    grouped = versions_by_submission(session, round_id, scope)
+    visible = scope_in(session, scope, round_id)
+    grouped = versions_by_submission(session, round_id, visible)
     result = []
-    for submission in submissions(session, round_id, scope=scope):
+    for submission in submissions(session, round_id, scope=visible):
         counted = counted_for(submission, grouped.get(submission.id, []))
         if counted is not None:
             result.append(counted)

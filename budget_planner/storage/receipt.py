@@ -82,9 +82,9 @@ def receipt(
     now: dt.datetime | None = None,
 ) -> Receipt | None:
     """The unit's receipt; None when the unit is out of scope or not in the round."""
-    unit = unit_of(session, unit_id, scope=scope)
+    unit = unit_of(session, unit_id, scope=scope, round_id=round_id)
     stored = session.get(Round, round_id)
-    if unit is None or stored is None or unit.round_id != round_id:
+    if unit is None or stored is None:
         return None
     config = config_of(stored)
     threads = unit_history(session, round_id, unit_id, scope=scope)

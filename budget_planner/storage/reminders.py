@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from budget_planner.storage.completeness import DONE, Completeness, UnitRow, completeness
 from budget_planner.storage.models import Round, Status
+from budget_planner.storage.rounds import config_of
 
 ASK = {  # what the unit is asked to do, by the state of the table
     Status.MISSING: "尚未上传",
@@ -62,7 +63,7 @@ def message(stored: Round, matrix: Completeness, row: UnitRow, items: list[Item]
     )
     return (
         f"{row.full_name or row.short_name}：{stored.title}{late}。"
-        f"贵单位{asks}。请尽快登录系统办理，如有疑问请与省局联系。"
+        f"贵单位{asks}。请尽快登录系统办理，如有疑问请与{config_of(stored).collector.office}联系。"
     )
 
 

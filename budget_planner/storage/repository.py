@@ -7,14 +7,10 @@ user's ``scope`` as a required keyword argument.
 from __future__ import annotations
 
 from budget_planner.storage.accounts import (
-    NewAccount,
     authenticate,
     change_password,
     check_password,
-    create_unit_accounts,
-    create_user,
     get_user,
-    list_users,
     one_time_password,
     reset_password,
     set_active,
@@ -52,6 +48,7 @@ from budget_planner.storage.history import (
     version_changes,
     version_states,
 )
+from budget_planner.storage.models import Holding
 from budget_planner.storage.other_unit import UploadRefused
 from budget_planner.storage.publication import latest_publication, publish, published_amounts
 from budget_planner.storage.queries import (
@@ -70,6 +67,13 @@ from budget_planner.storage.queries import (
 from budget_planner.storage.receipt import Receipt, ReceiptLine, receipt
 from budget_planner.storage.reminders import Reminder, reminders
 from budget_planner.storage.reviews import review, submit
+from budget_planner.storage.roles import (
+    RoundRoles,
+    account_rounds,
+    manages,
+    round_roles,
+    scope_in,
+)
 from budget_planner.storage.rounds import (
     close_round,
     config_of,
@@ -89,10 +93,18 @@ from budget_planner.storage.scope import (
     PermissionDenied,
     Scope,
     WorkflowConflict,
-    scope_for,
 )
 from budget_planner.storage.tokens import issue_token, revoke_token, user_by_token
 from budget_planner.storage.transitions import act, available, check
+from budget_planner.storage.tree import find_one, outline, subtree
+from budget_planner.storage.tree_edits import add_unit, edit_unit
+from budget_planner.storage.unit_accounts import (
+    NewAccount,
+    create_unit_accounts,
+    create_user,
+    list_users,
+    set_holdings,
+)
 from budget_planner.storage.uploads import store_upload
 
 __all__ = [
@@ -107,6 +119,7 @@ __all__ = [
     "CountReason",
     "Counted",
     "Held",
+    "Holding",
     "NewAccount",
     "NotFound",
     "PermissionDenied",
@@ -115,6 +128,7 @@ __all__ = [
     "RefusedRow",
     "Reminder",
     "Requested",
+    "RoundRoles",
     "Scope",
     "StoredCounted",
     "Thread",
@@ -122,7 +136,9 @@ __all__ = [
     "UploadRefused",
     "VersionEntry",
     "WorkflowConflict",
+    "account_rounds",
     "act",
+    "add_unit",
     "allocation_view",
     "allocations",
     "attachment_file",
@@ -143,7 +159,9 @@ __all__ = [
     "create_unit_accounts",
     "create_user",
     "current_round",
+    "edit_unit",
     "filing_refusal",
+    "find_one",
     "find_unit",
     "get_round",
     "get_submission",
@@ -156,8 +174,10 @@ __all__ = [
     "list_rounds",
     "list_users",
     "load_round_into_db",
+    "manages",
     "one_time_password",
     "open_round",
+    "outline",
     "project_rows",
     "publish",
     "published_amounts",
@@ -167,19 +187,22 @@ __all__ = [
     "reset_password",
     "review",
     "revoke_token",
+    "round_roles",
     "rows_with_allocations",
-    "scope_for",
+    "scope_in",
     "set_active",
     "set_allocation",
     "set_allocations",
     "set_control_number",
     "set_control_numbers",
+    "set_holdings",
     "sign_in_locks",
     "store_upload",
     "stored_counted",
     "submission_history",
     "submissions",
     "submit",
+    "subtree",
     "unit_history",
     "unit_of",
     "units",

@@ -26,14 +26,13 @@ from budget_planner.storage.audit import record
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.grants import filing_refusal
 from budget_planner.storage.models import Decision, Review, Round, Status, Submission, User, Version
+from budget_planner.storage.roles import round_roles
 from budget_planner.storage.scope import (
     Actor,
     NotFound,
     PermissionDenied,
     WorkflowConflict,
     load_actor,
-    require_unit_access,
-    scope_for,
 )
 from budget_planner.storage.types import utcnow
 
@@ -68,9 +67,16 @@ def version_label(submission: Submission, version: Version) -> str:
     return f"{submission.table_id}{slot}第 {version.number} 版"
 
 
-def _roles(actor: User | None) -> list[wf.WorkflowRole]:
-    mine = wf.roles_of(actor.role if actor is not None else None)
+def _preferred(mine: frozenset[wf.WorkflowRole]) -> list[wf.WorkflowRole]:
     return [r for r in PREFERENCE if r in mine]
+
+
+def refuse_never(roles: frozenset[wf.WorkflowRole], step: wf.Action) -> None:
+    """PermissionDenied (403) when none of these roles may ever take the action, whatever the
+    state or the unit (checked before the version is looked for)."""
+    if not any(wf.may_ever(r, step) for r in roles):
+        who = "、".join(r.label for r in _preferred(roles)) or "此"
+        raise PermissionDenied(f"{who}账号无权{step.label}")
 
 
 def _locked(session: Session, version_id: int) -> tuple[Version, Submission]:
@@ -115,12 +121,20 @@ def _conflict(state: wf.VersionState, step: wf.Action, version: Version, what: s
 def _decide(
     session: Session, version_id: int, actor: User | None, step: wf.Action, now: dt.datetime
 ) -> _Decided:
-    roles = _roles(actor)
-    if not any(wf.may_ever(r, step) for r in roles):
-        who = "、".join(r.label for r in roles) or "此"
-        raise PermissionDenied(f"{who}账号无权{step.label}")
+    """The account's roles come from the tree, in the version's round (``storage.roles``): none
+    there reads as absent (404); none that may ever take the action is 403; another unit's
+    version is 404."""
+    asked = session.get(Version, version_id)
+    if asked is None:
+        raise NotFound("版本")
+    in_round = round_roles(session, actor, asked.submission.round_id)
+    if not in_round.visible:
+        raise NotFound("版本")
+    refuse_never(in_round.roles, step)
     version, submission = _locked(session, version_id)
-    require_unit_access(actor, submission.unit_id, "版本")
+    roles = _preferred(in_round.on(submission.unit_id))
+    if not roles:
+        raise NotFound("版本")
     states = wf.machine_states(submission.versions)
     state = states[version.id]
     found = [(r, n) for r in roles if (n := wf.next_state(state, step, r)) is not None]
@@ -213,10 +227,10 @@ def available(session: Session, version: Version, user: Actor | None) -> list[wf
     """The actions the user may take on this version now (the buttons a page shows)."""
     actor = load_actor(session, user) if user is not None else None
     submission = version.submission
-    if actor is not None and not scope_for(actor).allows(submission.unit_id):
+    roles = _preferred(round_roles(session, actor, submission.round_id).on(submission.unit_id))
+    if not roles:
         return []
     state = wf.machine_states(submission.versions)[version.id]
-    roles = _roles(actor)
     found = []
     for step in wf.allowed_actions(state, roles):
         only_submitter = [r for r in roles if wf.next_state(state, step, r)] == [

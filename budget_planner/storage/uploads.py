@@ -18,7 +18,6 @@ from budget_planner.storage.grants import filing_refusal
 from budget_planner.storage.models import (
     Attachment,
     Blob,
-    Role,
     Round,
     Status,
     Submission,
@@ -34,19 +33,24 @@ from budget_planner.storage.records import (
     slot_of,
     sniff_mime,
 )
-from budget_planner.storage.rounds import find_unit
+from budget_planner.storage.roles import round_roles
+from budget_planner.storage.rounds import config_of, find_unit
 from budget_planner.storage.scope import (
     Actor,
     NotFound,
+    PermissionDenied,
     Scope,
     WorkflowConflict,
     load_actor,
-    require_role,
-    require_unit_access,
 )
 from budget_planner.storage.transitions import refresh_status
 from budget_planner.storage.types import utcnow
-from budget_planner.storage.workflow import TAKES_SCAN, VersionState, machine_states
+from budget_planner.storage.workflow import (
+    TAKES_SCAN,
+    VersionState,
+    WorkflowRole,
+    machine_states,
+)
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.validators.check.pipeline import Checked
 
@@ -103,18 +107,28 @@ def newest_version(session: Session, submission_id: int, *, live: bool = False) 
 def _check_uploader(
     session: Session, user: Actor | None, round_id: str, unit_name: str, on_behalf: bool | None
 ) -> tuple[Any, Unit, bool]:
+    """Who may upload for the unit: its 报送单位 (its own account, in a round it is a member of),
+    or the round's 审核 on its behalf (what arrived by e-mail)."""
     actor = load_actor(session, user)
-    require_role(actor, Role.ADMIN, Role.UNIT)
     stored_round = session.get(Round, round_id)
     if stored_round is None:
         raise NotFound("轮次")
+    in_round = round_roles(session, actor, round_id)
+    if not in_round.visible:
+        raise NotFound("轮次")
+    if not in_round.roles & {WorkflowRole.SUBMITTER, WorkflowRole.REVIEWER}:
+        raise PermissionDenied("只有报送单位或本轮次的审核才能上传文件")
     unit = find_unit(session, round_id, unit_name, scope=Scope.all_units())
     if unit is None:
         raise NotFound("单位")
-    require_unit_access(actor, unit.id)
-    behalf = actor is None or actor.role != Role.UNIT
+    mine = in_round.on(unit.id)
+    if not mine:
+        raise NotFound("单位")
+    behalf = actor is None or WorkflowRole.SUBMITTER not in mine
+    if behalf and WorkflowRole.REVIEWER not in mine:
+        raise PermissionDenied("只有本轮次的审核才能代为上传")
     if on_behalf is not None and on_behalf != behalf:
-        raise UsageError("只有管理员可以代为上传；单位账号只能上传本单位的文件")
+        raise UsageError("只有本轮次的审核可以代为上传；报送单位只能上传本单位的文件")
     if not behalf:
         refused = filing_refusal(session, stored_round, unit.id)
         if refused is not None:
@@ -264,7 +278,7 @@ def _store_tables(
                 then = (
                     "请撤回提交后重新上传"
                     if state is VersionState.SUBMITTED
-                    else "如需更换请联系省局"
+                    else f"如需更换请联系{_office(session, round_id)}"
                 )
                 note = f"第 {same.number} 版{state.label}，盖章扫描件未附加到它上；{then}"
             else:
@@ -342,6 +356,12 @@ def _new_version(
     session.flush()
     refresh_status(submission, now)  # a new upload never demotes a submitted or approved version
     return version
+
+
+def _office(session: Session, round_id: str) -> str:
+    """省局 / 市局: who collects the round, as its members name it."""
+    stored = session.get(Round, round_id)
+    return config_of(stored).collector.office if stored is not None else "征集单位"
 
 
 def _attach(session: Session, version: Version, scan: tuple[str, str, str] | None) -> None:

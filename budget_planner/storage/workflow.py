@@ -5,9 +5,9 @@ Every web page, API call and command that changes a version's state asks this ta
 SQLAlchemy here: the declaration is plain data, readable by the core and the web alike.
 
 Roles are what a person does in a round, not what the account is: 报送单位 (the unit that files the
-tables), 审核 (the collecting office's admin), 财务 (its finance). Today an account has one role
-in every round (``ACCOUNT_ROLES``); a later change may give a person different roles in different
-rounds without touching the table.
+tables), 审核 (the collecting office's reviewer and round admin), 财务 (its finance). Which roles an
+account has in a given round comes from the unit tree, through one function
+(``storage.roles.round_roles``): the same account may be 报送单位 in one round and 审核 in another.
 
     next_state(state, action, role) -> VersionState | None   # None: not allowed
     may_ever(role, action) -> bool     # False: 403 whatever the state; True but no next state: 409
@@ -135,21 +135,6 @@ HINTS: dict[tuple[VersionState, Action], str] = {
     (S.DRAFT, A.APPROVE): "尚未提交的版本不能审核",
     (S.DRAFT, A.RETURN): "尚未提交的版本不能审核",
 }
-
-# the roles an account has in a round (today the same in every round); None: the command line
-ACCOUNT_ROLES: dict[str, frozenset[WorkflowRole]] = {
-    "unit": frozenset({R.SUBMITTER}),
-    "admin": frozenset({R.REVIEWER}),
-    "finance": frozenset({R.FINANCE}),
-}
-OPERATOR_ROLES = frozenset(WorkflowRole)
-
-
-def roles_of(account_role: str | None) -> frozenset[WorkflowRole]:
-    """The workflow roles of an account (``None``: the command line, which may do anything)."""
-    if account_role is None:
-        return OPERATOR_ROLES
-    return ACCOUNT_ROLES.get(str(account_role), frozenset())
 
 
 def next_state(state: VersionState, action: Action, role: WorkflowRole) -> VersionState | None:

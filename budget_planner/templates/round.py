@@ -1,4 +1,5 @@
-"""The round as data: year, deadline, units with their names and contacts, tables owed, 表四 presets."""
+"""The round as data: year, deadline, its collecting unit, units with their names and contacts, tables
+owed, 表四 presets."""
 
 from __future__ import annotations
 
@@ -40,6 +41,36 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Collector:
+    """The unit that collects the round (its place in the lasting unit tree: docs/units-and-rounds.md).
+
+    ``parent`` names the unit above it (its short name), empty for the top of the tree;
+    ``parent_full_name`` is used when that unit is not in the tree yet."""
+
+    short_name: str
+    full_name: str
+    parent: str = ""
+    parent_full_name: str = ""
+
+    @property
+    def office(self) -> str:
+        """How its members name it in a sentence: 省局, 市局, 县局, 区局 (else 征集单位)."""
+        last = self.short_name[-1:] if self.short_name else ""
+        return f"{last}局" if last in OFFICE_PLACES else "征集单位"
+
+
+OFFICE_PLACES = frozenset("省市县区州")
+PLACE = re.compile(r"^(.+?(?:自治区|省|自治州|市|州|盟|自治县|县|旗|区))")
+
+
+def place_name(issuer: str) -> str:
+    """The place an issuing office is named after (广东省市场监督管理局 → 广东省): the collector's
+    short name when a round file does not give one."""
+    found = PLACE.match(canonical(issuer))
+    return found.group(1) if found else canonical(issuer)
+
+
+@dataclass(frozen=True)
 class Preset:
     """One pre-filled row of 表四: a standard project, or a placeholder row to fill."""
 
@@ -73,6 +104,7 @@ class Round:
     requirements: dict[str, Requirement]
     groups: dict[str, tuple[str, ...]]
     presets: dict[str, tuple[Preset, ...]] = field(default_factory=dict)
+    collector: Collector = Collector("", "")
 
     @property
     def deadline_end(self) -> dt.datetime:
@@ -161,6 +193,21 @@ def _presets(raw: dict) -> dict[str, tuple[Preset, ...]]:
     return presets
 
 
+def _collector(data: dict) -> Collector:
+    """``[collector]`` (short_name, full_name, parent, parent_full_name); without it, the unit
+    the issuer names (the issuer is its full name)."""
+    raw = data.get("collector", {})
+    issuer = str(data.get("issuer", "")).strip() or str(data["title"]).strip()
+    full = str(raw.get("full_name", "")).strip() or issuer
+    short = str(raw.get("short_name", "")).strip() or place_name(full)
+    return Collector(
+        short_name=short,
+        full_name=full,
+        parent=str(raw.get("parent", "")).strip(),
+        parent_full_name=str(raw.get("parent_full_name", "")).strip(),
+    )
+
+
 def parse_round(data: dict) -> Round:
     try:
         units = tuple(
@@ -177,6 +224,9 @@ def parse_round(data: dict) -> Round:
         deadline = data["deadline"]
         if isinstance(deadline, str):
             deadline = dt.date.fromisoformat(deadline)
+        collector = _collector(data)
+        if any(u.short_name == collector.short_name for u in units):
+            raise ConfigError(f"征集单位“{collector.short_name}”不能同时是本轮次的报送单位")
         return Round(
             id=data["id"],
             year=int(data["year"]),
@@ -188,6 +238,7 @@ def parse_round(data: dict) -> Round:
             requirements=requirements,
             groups=groups,
             presets=_presets(data.get("presets", {})),
+            collector=collector,
         )
     except KeyError as exc:
         raise ConfigError(f"轮次配置缺少必填项：{exc.args[0]}") from exc

@@ -13,7 +13,7 @@ from budget_planner.errors import UsageError
 from budget_planner.storage import repository
 from budget_planner.storage.audit import LOGIN_ACTIONS
 from budget_planner.web import db, queries, rounds, uploads
-from budget_planner.web.access import ADMIN, roles, user
+from budget_planner.web.access import REVIEWER, roles, scope, user
 from budget_planner.web.forms import ActionForm, UploadForm, choice
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -21,7 +21,7 @@ AUDIT_PAGE = 300
 
 
 @bp.before_request
-@roles(ADMIN)
+@roles(REVIEWER)
 def _admin_only():
     return None
 
@@ -46,7 +46,7 @@ def _confirm(title: str, message: str, button: str, **fields: str):
 def index():
     stored, config = rounds.required()
     session = db.session()
-    accounts = repository.list_users(session)
+    accounts = repository.list_users(session, within=user().unit_id)
     return render_template(
         "admin/index.html",
         stored=stored,
@@ -77,12 +77,12 @@ def open_round():
 
 @bp.route("/round/close", methods=["POST"])
 def close_round():
-    stored, _config = rounds.required()
+    stored, config = rounds.required()
     if not _confirmed():
         return _confirm(
             "确认关闭征集",
             f"关闭“{stored.title}”后，各单位不能再上传、提交或撤回提交；已提交的版本保持不变，"
-            "省局仍可代为上传。如个别单位需要补报，可在管理页准予该单位补报至某日。",
+            f"{config.collector.office}仍可代为上传。如个别单位需要补报，可在管理页准予该单位补报至某日。",
             "确认关闭征集",
         )
     return _round_action(repository.close_round, "已关闭征集：各单位不能再上传或提交。")
@@ -134,8 +134,10 @@ def create_accounts():
 
 
 def _account_or_404(user_id: int):
-    account = queries.get_user_by_id(db.session(), user_id)
-    if account is None:
+    """An account of a unit the signed-in 审核 looks after (its unit or below); others are 404."""
+    session = db.session()
+    account = queries.get_user_by_id(session, user_id)
+    if account is None or not repository.manages(session, user(), account.unit_id):
         abort(404)
     return account
 
@@ -208,10 +210,10 @@ def audit():
     entries = repository.audit_lines(
         session,
         stored.id,
-        scope=user(),
+        scope=scope(),
         limit=AUDIT_PAGE,
         roundless=True,
         without=LOGIN_ACTIONS,
     )
-    logins = repository.audit_lines(session, None, scope=user(), limit=50, actions=LOGIN_ACTIONS)
+    logins = repository.audit_lines(session, None, scope=scope(), limit=50, actions=LOGIN_ACTIONS)
     return render_template("admin/audit.html", entries=entries, logins=logins, limit=AUDIT_PAGE)

@@ -3,20 +3,22 @@
 Authentication: the site's session (a signed-in browser; its POSTs carry the CSRF token in an
 ``X-CSRFToken`` header), or ``Authorization: Bearer <token>`` with a token the user made on the
 account page. A token request is authenticated by the token alone (never by a cookie) and is the
-only kind exempt from CSRF. Every check of the site applies: roles, and a unit account (session or
-token) reaches only its own unit. Errors are ``{"error": {"status", "title", "message"}}``.
+only kind exempt from CSRF. Every check of the site applies: each call works in one round
+(``?round=<id>``, else the session's choice, else the user's first: ``web/rounds.py``) with the
+user's roles there, and a submitter (session or token) reaches only its own unit. Errors are
+``{"error": {"status", "title", "message"}}``.
 
-    GET  /api/v1/status                      the completeness matrix in scope
-    POST /api/v1/upload                      files (and an ``attachment``; admin: ``unit``) → the
+    GET  /api/v1/status                      the completeness matrix in scope, the user's rounds
+    POST /api/v1/upload                      files (and an ``attachment``; 审核: ``unit``) → the
                                              ``validate --json`` report array, each with its stored version
     GET  /api/v1/versions/<id>               one version's report (review.api_version)
     POST /api/v1/versions/<id>/<action>      submit, withdraw, delete, approve, return, revoke
                                              (``comment`` or ``reason`` where one is needed):
                                              403 / 404 / 409 as the state machine decides
     GET  /api/v1/submissions/<id>            a unit × table's history with the differences
-    GET  /api/v1/allocations                 the published 核定金额 in scope (and, for admin and
-                                             finance, the amounts as entered)
-    GET  /api/v1/reports/aggregate           the ``aggregate --json`` report (admin, finance)
+    GET  /api/v1/allocations                 the published 核定金额 in scope (and, for 审核 and
+                                             财务, the amounts as entered)
+    GET  /api/v1/reports/aggregate           the ``aggregate --json`` report (审核, 财务)
 """
 
 from __future__ import annotations
@@ -31,10 +33,19 @@ from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.storage import models, repository
 from budget_planner.storage.scope import PermissionDenied
-from budget_planner.storage.transitions import parse_action
+from budget_planner.storage.transitions import parse_action, refuse_never
 from budget_planner.storage.uploads import clean_file_name
 from budget_planner.web import consolidation, db, rounds, upload_limits, uploads
-from budget_planner.web.access import ADMIN, FINANCE, UNIT, roles, user
+from budget_planner.web.access import (
+    FINANCE,
+    REVIEWER,
+    SUBMITTER,
+    here,
+    in_round,
+    roles,
+    scope,
+    user,
+)
 from budget_planner.web.auth import site_user
 from budget_planner.web.dashboard import now
 from budget_planner.web.errors import Unauthenticated
@@ -89,11 +100,11 @@ def _time(moment) -> str | None:
 
 
 @bp.route("/status")
-@roles(ADMIN, FINANCE, UNIT)
+@roles(REVIEWER, FINANCE, SUBMITTER)
 def status():
     stored, config = rounds.required()
     me = user()
-    matrix = repository.completeness(db.session(), stored.id, scope=me, now=now())
+    matrix = repository.completeness(db.session(), stored.id, scope=scope(), now=now())
     assert matrix is not None
     deadline = rounds.deadline(config, now())
     return jsonify(
@@ -105,7 +116,20 @@ def status():
                 "deadline": stored.deadline.isoformat(),
                 "deadline_passed": deadline.passed,
             },
-            "user": {"username": me.username, "role": me.role, "unit": me.unit_name},
+            "user": {
+                "username": me.username,
+                "unit": me.unit_name,
+                "roles": sorted(r.value for r in here().roles),
+            },
+            "rounds": [
+                {
+                    "id": other.id,
+                    "title": other.title,
+                    "status": other.status,
+                    "roles": sorted(r.value for r in part.roles),
+                }
+                for other, part in rounds.available()
+            ],
             "units": [
                 {
                     "unit": row.short_name,
@@ -139,11 +163,11 @@ def status():
 
 def _unit_for_upload() -> str:
     """A unit account uploads for its own unit (naming another is 404, as if it did not exist);
-    admin names the unit it uploads for."""
+    the round's 审核 names the unit it uploads for."""
     _stored, config = rounds.required()
     asked = (request.form.get("unit") or "").strip()
     me = user()
-    if me.is_unit:
+    if here().submitter:
         if asked and config.unit(asked) != config.unit(me.unit_name or ""):
             abort(404)
         return me.unit_name or ""
@@ -177,7 +201,7 @@ def _version_info(version: models.Version, new: bool) -> dict[str, Any]:
 
 
 @bp.route("/upload", methods=["POST"])
-@roles(UNIT, ADMIN)
+@roles(SUBMITTER, REVIEWER)
 def upload():
     unit_name = _unit_for_upload()
     chosen = [f for f in request.files.getlist("files") if f and f.filename]
@@ -214,6 +238,9 @@ def act(version_id: int, action: str):
     """A workflow action on a version, as ``review.act`` on the site (no confirmation step: the
     caller sends the ``reason`` an approval's withdrawal needs)."""
     step = parse_action(action)
+    refuse_never(in_round().roles, step)  # 403 first: a role that may never take it
+    if repository.get_version(db.session(), version_id, scope=scope()) is None:
+        abort(404)  # a version of the selected round only
     version = repository.act(db.session(), version_id, user(), step.value, comment=_comment())
     return jsonify(version_json(version, with_report=False))
 
@@ -222,9 +249,9 @@ def act(version_id: int, action: str):
 
 
 @bp.route("/submissions/<int:submission_id>")
-@roles(ADMIN, FINANCE, UNIT)
+@roles(REVIEWER, FINANCE, SUBMITTER)
 def submission(submission_id: int):
-    thread = repository.submission_history(db.session(), submission_id, scope=user())
+    thread = repository.submission_history(db.session(), submission_id, scope=scope())
     if thread is None:
         abort(404)
     found = thread.submission
@@ -276,20 +303,19 @@ def submission(submission_id: int):
 
 
 @bp.route("/allocations")
-@roles(ADMIN, FINANCE, UNIT)
+@roles(REVIEWER, FINANCE, SUBMITTER)
 def allocations():
-    """The 核定金额 as last published (a unit: its own); admin and finance also get the amounts
-    as entered, with the ones held out of the plan."""
+    """The 核定金额 as last published (a unit: its own); the round's 审核 and 财务 also get the
+    amounts as entered, with the ones held out of the plan."""
     stored, _config = rounds.required()
     session = db.session()
-    me = user()
     latest = repository.latest_publication(session, stored.id)
     body: dict[str, Any] = {
         "round": stored.id,
         "published": None,
     }
     if latest is not None:
-        lines = repository.published_amounts(session, stored.id, scope=me)
+        lines = repository.published_amounts(session, stored.id, scope=scope())
         body["published"] = {
             "number": latest.number,
             "at": _time(latest.at),
@@ -306,8 +332,8 @@ def allocations():
                 for line in lines.values()
             ],
         }
-    if not me.is_unit:
-        view = repository.allocation_view(session, stored.id, scope=me)
+    if not scope().submitter_only:
+        view = repository.allocation_view(session, stored.id, scope=scope())
         body["entered"] = [
             {
                 "key": key,
@@ -321,7 +347,7 @@ def allocations():
 
 
 @bp.route("/reports/aggregate")
-@roles(ADMIN, FINANCE)
+@roles(REVIEWER, FINANCE)
 def aggregate():
     """The round consolidated from the versions that count: the ``aggregate --json`` of docs/contracts.md."""
     return jsonify(consolidation.current().summary())

@@ -51,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         review,
         rounds,
         sessions,
+        units,
         upload_limits,
         uploads,
     )
@@ -64,11 +65,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     for blueprint in (
         auth.bp,
+        rounds.bp,
         dashboard.bp,
         downloads.bp,
         uploads.bp,
         review.bp,
         admin.bp,
+        units.bp,
         history.bp,
         reminders.bp,
         reconcile.bp,
@@ -83,7 +86,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def _site_round():
         from flask_login import current_user
 
-        return {"site_round": rounds.current() if current_user.is_authenticated else None}
+        from budget_planner.web.access import here
+
+        if not current_user.is_authenticated:
+            return {"site_round": None, "me": rounds.NOWHERE, "my_rounds": [], "office": ""}
+        return {
+            "site_round": rounds.current(),
+            "me": here(),
+            "my_rounds": rounds.available(),
+            "office": rounds.office(),
+        }
 
     @app.after_request
     def _headers(response):

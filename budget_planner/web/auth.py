@@ -25,9 +25,10 @@ def site_user(account: models.User) -> SiteUser:
     return SiteUser(
         id=account.id,
         username=account.username,
-        role=account.role,
         unit_id=account.unit_id,
         unit_name=unit.short_name if unit is not None else None,
+        reviewer=bool(account.reviewer),
+        finance=bool(account.finance),
         must_change_password=bool(account.must_change_password),
         token=session_token(account.password_hash),
     )

@@ -11,7 +11,8 @@ from budget_planner.web.formatting import wan
 
 ROW = 34  # pixels per unit
 BAR = 12
-LABEL = 72  # the unit names' column
+LABEL = 72  # the unit names' column, at least (wider for longer names)
+CHAR = 13  # pixels a character of a unit name takes
 VALUES = 150  # room right of the bars for the numbers
 WIDTH = 760
 TOP = 30
@@ -33,8 +34,8 @@ def _scale(bars: list[Bar]) -> Decimal:
     return Decimal(biggest) if biggest > 0 else Decimal(1)
 
 
-def _width(amount: Decimal, scale: Decimal) -> int:
-    span = WIDTH - LABEL - VALUES
+def _width(amount: Decimal, scale: Decimal, label: int = LABEL) -> int:
+    span = WIDTH - label - VALUES
     if amount <= 0:
         return 0
     return int((amount / scale * span).to_integral_value(rounding=ROUND_HALF_UP))
@@ -43,6 +44,7 @@ def _width(amount: Decimal, scale: Decimal) -> int:
 def requested_vs_control(bars: list[Bar]) -> Markup:
     """Two horizontal bars per unit: 申报数 above, 控制数 below; a unit over its control is red."""
     scale = _scale(bars)
+    label = max([LABEL] + [CHAR * len(b.unit) + 12 for b in bars])  # 连山壮族瑶族自治县 fits
     height = TOP + ROW * len(bars) + 8
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
@@ -59,20 +61,20 @@ def requested_vs_control(bars: list[Bar]) -> Markup:
     for i, bar in enumerate(bars):
         y = TOP + ROW * i
         kind = "bar-over" if bar.over else "bar-requested"
-        w_req = _width(bar.requested, scale)
+        w_req = _width(bar.requested, scale, label)
         parts.append(
             f'<g class="row"><title>{escape(bar.unit)}：申报 {wan(bar.requested)} 万元，'
             f"控制数 {wan(bar.control) if bar.control is not None else '未设定'}</title>"
-            f'<text x="{LABEL - 8}" y="{y + BAR + 4}" text-anchor="end">{escape(bar.unit)}</text>'
-            f'<rect x="{LABEL}" y="{y}" width="{w_req}" height="{BAR}" class="{kind}"/>'
-            f'<text x="{LABEL + w_req + 6}" y="{y + BAR - 2}" class="num">{wan(bar.requested)}</text>'
+            f'<text x="{label - 8}" y="{y + BAR + 4}" text-anchor="end">{escape(bar.unit)}</text>'
+            f'<rect x="{label}" y="{y}" width="{w_req}" height="{BAR}" class="{kind}"/>'
+            f'<text x="{label + w_req + 6}" y="{y + BAR - 2}" class="num">{wan(bar.requested)}</text>'
         )
         if bar.control is not None:
-            w_ctl = _width(bar.control, scale)
+            w_ctl = _width(bar.control, scale, label)
             parts.append(
-                f'<rect x="{LABEL}" y="{y + BAR + 2}" width="{w_ctl}" height="{BAR - 4}" '
+                f'<rect x="{label}" y="{y + BAR + 2}" width="{w_ctl}" height="{BAR - 4}" '
                 f'class="bar-control"/>'
-                f'<text x="{LABEL + w_ctl + 6}" y="{y + 2 * BAR}" class="num muted">'
+                f'<text x="{label + w_ctl + 6}" y="{y + 2 * BAR}" class="num muted">'
                 f"{wan(bar.control)}</text>"
             )
         parts.append("</g>")

@@ -17,7 +17,8 @@ SECRET_FILE = "secret_key"
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: DATABASE_URL from the environment, else SQLite in the instance folder
-    "ROUND_ID": None,  # None: the newest round in the database
+    # the round a user starts in when it has a part in it (BUDGET_PLANNER_ROUND); None: its first
+    "ROUND_ID": None,
     "MAX_CONTENT_LENGTH": 20 * MB,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

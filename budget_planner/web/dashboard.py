@@ -8,14 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import login_required
 
 from budget_planner.storage import repository
 from budget_planner.storage.types import utcnow
 from budget_planner.templates.spec import ALL_TABLES, CONTROLLED_TABLE
 from budget_planner.web import chart, db, rounds
-from budget_planner.web.access import user
+from budget_planner.web.access import scope
 
 bp = Blueprint("dashboard", __name__)
 REQUESTED_TABLE = CONTROLLED_TABLE  # what is compared with the control number
@@ -51,7 +51,7 @@ class Totals:
 
 def _totals(round_id: str) -> Totals:
     totals = Totals()
-    for counted in repository.counted_versions(db.session(), round_id, scope=user()):
+    for counted in repository.counted_versions(db.session(), round_id, scope=scope()):
         totals.add(counted)
     return totals
 
@@ -59,10 +59,13 @@ def _totals(round_id: str) -> Totals:
 @bp.route("/")
 @login_required
 def index():
+    if rounds.current() is None and not request.args.get("round"):
+        # an account whose unit neither collects nor is a member of any round yet
+        return render_template("dashboard/none.html")
     stored, config = rounds.required()
     session = db.session()
-    matrix = repository.completeness(session, stored.id, scope=user(), now=now())
-    controls = repository.control_numbers(session, stored.id, scope=user())
+    matrix = repository.completeness(session, stored.id, scope=scope(), now=now())
+    controls = repository.control_numbers(session, stored.id, scope=scope())
     totals = _totals(stored.id)
     assert matrix is not None
     bars = [
@@ -102,12 +105,12 @@ def unit(unit_id: int):
     stored, config = rounds.required()
     session = db.session()
     found = next(
-        (u for u in repository.units(session, stored.id, scope=user()) if u.id == unit_id), None
+        (u for u in repository.units(session, stored.id, scope=scope()) if u.id == unit_id), None
     )
     if found is None:
         abort(404)
-    threads = repository.submissions(session, stored.id, scope=user(), unit_id=unit_id)
-    versions = {s.id: repository.versions_of(session, s.id, scope=user()) for s in threads}
+    threads = repository.submissions(session, stored.id, scope=scope(), unit_id=unit_id)
+    versions = {s.id: repository.versions_of(session, s.id, scope=scope()) for s in threads}
     published = repository.published_amounts(session, stored.id, scope=unit_id)
     return render_template(
         "dashboard/unit.html",
@@ -117,7 +120,7 @@ def unit(unit_id: int):
         optional=config.requirement(found.short_name).optional,
         threads=threads,
         versions=versions,
-        control=repository.control_numbers(session, stored.id, scope=user()).get(found.short_name),
+        control=repository.control_numbers(session, stored.id, scope=scope()).get(found.short_name),
         totals=_totals(stored.id),
         publication=repository.latest_publication(session, stored.id),
         published=list(published.values()),

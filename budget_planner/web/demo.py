@@ -1,32 +1,43 @@
-"""``budget-planner demo``: a SQLite database in the instance folder holding the example round, demo
-accounts, and the example submissions of ``examples/`` uploaded, submitted and reviewed so that the
-dashboard shows every status and the histories every version state (有错误, 已上传未提交, 已提交,
-已通过, 已退回, 已被取代, 已撤销): a blank template uploaded by mistake after a submission (kept
-beside it, or deleted), another unit's file refused, an approval withdrawn, 核定金额 entered with
-their 核减 reasons and published. The database is made afresh each time (``demo.sqlite3``, never
-the instance's real ``budget_planner.sqlite3``)."""
+"""``budget-planner demo``: a SQLite database in the instance folder holding a unit tree that exists
+— 广东省 → its 21 地市, 清远市 → its eight 县市区 — with two rounds open at once: the province's
+(``guangdong-2024``) and 清远市's county round (``qingyuan-2024``); accounts on the tree (清远市's
+is a submitter in the first and the reviewer of the second); and the example submissions of
+``examples/`` and ``examples-qingyuan/`` uploaded, submitted and reviewed so that the dashboards
+show every status and the histories every version state (有错误, 已上传未提交, 已提交, 已通过,
+已退回, 已被取代, 已撤销): a blank template uploaded by mistake after a submission (kept beside it,
+or deleted), another unit's file refused, an approval withdrawn, 核定金额 entered with their 核减
+reasons and published. The database is made afresh each time (``demo.sqlite3``, never the
+instance's real ``budget_planner.sqlite3``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
-from budget_planner.errors import UsageError
 from budget_planner.storage import db as storage_db
 from budget_planner.storage import models, repository
-from budget_planner.templates.round import DEFAULT_ROUND, Round, load_round
+from budget_planner.templates.round import DEFAULT_ROUND, Round
 from budget_planner.validators.check.pipeline import Upload, validate_uploads
+from budget_planner.web import demo_steps
 
 DEMO_FILE = "demo.sqlite3"
 DEMO_PASSWORD = "demo2024"
-ADMIN, FINANCE = "admin", "finance"
-# units with a demo account (username = the short name)
-DEMO_UNITS = ("清远市", "韶关市", "河源市", "梅州市")
-SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx"}
+ADMIN, FINANCE = demo_steps.ADMIN, demo_steps.FINANCE
+RETURN_COMMENT, SUFFIXES = demo_steps.RETURN_COMMENT, demo_steps.SUFFIXES
+CUT_REASON = demo_steps.CUT_REASON
+COUNTY_REVIEWER, COUNTY_FINANCE = "清远市", "清远市财务"
+# the demo's accounts: (username, unit, what it holds there); every password is DEMO_PASSWORD
+ACCOUNTS = (
+    (ADMIN, "广东省", ("reviewer",)),
+    (FINANCE, "广东省", ("finance",)),
+    (COUNTY_REVIEWER, "清远市", ("reviewer",)),  # 报送单位 in the province's round, 审核 in its own
+    (COUNTY_FINANCE, "清远市", ("finance",)),
+    ("韶关市", "韶关市", ()),
+    ("河源市", "河源市", ()),
+    ("梅州市", "梅州市", ()),
+    ("清城区", "清城区", ()),
+    ("英德市", "英德市", ()),
+)
 # what happens to each unit's clean newest versions (others are submitted and await review)
 PLAN = {
     "清远市": "approve",
@@ -35,10 +46,11 @@ PLAN = {
     "韶关市": "return",
     "东莞市": "draft",
 }
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-RETURN_COMMENT = "请核对各项目金额，并在项目绩效列写明可量化的绩效目标后重新提交。"
+# 清远市's county round: 清城区 approved, 英德市 awaiting review, 连州市's file (sent by e-mail,
+# uploaded by the city on its behalf) not yet submitted
+COUNTY_ROUND = "qingyuan-2024"
+COUNTY_PLAN = {"清城区": "approve", "连州市": "draft"}
 REVOKE_REASON = "表一的项目与表四重复申报，请删去重复项目后重新提交。"
-CUT_REASON = "按控制数统筹压缩规模"
 # mistakes the demo makes after the walk: (unit, table) whose blank template is uploaded by
 # mistake after the submission; the first is then deleted (已撤销), the second stays beside it
 MISTAKES = (("梅州市", "表四", "delete"), ("清远市", "表四", "keep"))
@@ -48,7 +60,7 @@ FOREIGN = ("梅州市", "清远市-表四.xlsx")  # another unit's file, refused
 
 @dataclass(frozen=True)
 class DemoAccount:
-    role: str  # 省局管理员 / 财务 / 报送单位
+    what: str  # its part in each round: "广东省轮次：报送单位；清远市轮次：审核"
     username: str
     password: str
     unit: str = ""
@@ -64,12 +76,15 @@ class DemoInfo:
     files: int = 0
     statuses: dict[str, list[str]] = field(default_factory=dict)  # 状态 → "清远市 表四" …
     notes: list[str] = field(default_factory=list)
+    rounds: list[tuple[str, str]] = field(default_factory=list)  # (id, title), open at once
+    county_statuses: dict[str, list[str]] = field(default_factory=dict)
 
 
-def examples_dir() -> Path:
-    """``examples/`` beside the package (an editable install, a checkout), else in the cwd."""
-    beside = Path(__file__).resolve().parents[2] / "examples"
-    return beside if beside.is_dir() else Path("examples")
+def examples_dir(name: str = "examples") -> Path:
+    """``examples/`` (or ``examples-qingyuan/``, the county round's) beside the package (an
+    editable install, a checkout), else in the cwd."""
+    beside = Path(__file__).resolve().parents[2] / name
+    return beside if beside.is_dir() else Path(name)
 
 
 def _fresh_database(instance_dir: Path) -> str:
@@ -80,82 +95,32 @@ def _fresh_database(instance_dir: Path) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-def _accounts(session, round_id: str) -> tuple[list[DemoAccount], dict[str, models.User]]:
-    made = [
-        DemoAccount("省局管理员", ADMIN, DEMO_PASSWORD),
-        DemoAccount("财务", FINANCE, DEMO_PASSWORD),
-    ]
-    repository.create_user(session, ADMIN, DEMO_PASSWORD, "admin", must_change_password=False)
-    repository.create_user(session, FINANCE, DEMO_PASSWORD, "finance", must_change_password=False)
+def _accounts(session) -> tuple[list[DemoAccount], dict[str, models.User]]:
+    """The demo's accounts on the tree, each described by its part in every round (the roles
+    the tree gives it)."""
     users = {}
-    for short in DEMO_UNITS:
-        unit = repository.find_unit(session, round_id, short, scope=None)
+    for username, unit_name, holds in ACCOUNTS:
+        unit = repository.find_one(session, unit_name)
         if unit is None:
             continue
-        users[short] = repository.create_user(
-            session, short, DEMO_PASSWORD, "unit", unit=unit, must_change_password=False
-        )
-        made.append(DemoAccount("报送单位", short, DEMO_PASSWORD, short))
-    return made, users
-
-
-def _control_numbers(session, round_: Round, files: list[Path], info: DemoInfo) -> None:
-    from budget_planner.aggregate.control import read_control
-
-    for path in files:
-        control = read_control(path.read_bytes(), path.name, round_)
-        for unit, amount in control.amounts.items():
-            repository.set_control_number(session, round_.id, unit, amount, actor=None)
-        info.notes.append(f"控制数：{path.name}（{len(control.amounts)} 个单位）")
-
-
-def _upload_examples(
-    session, round_: Round, files: list[Path], users: dict[str, models.User], info: DemoInfo
-) -> None:
-    """Each example file uploaded by its unit's demo account, or by admin on the unit's behalf,
-    in the order the workbooks were last saved (an older draft becomes version 1)."""
-    admin = repository.get_user(session, ADMIN)
-    payloads = [(p.read_bytes(), p.name) for p in files]
-    checked_all = validate_uploads([Upload(d, n) for d, n in payloads], round_)
-    oldest_first = sorted(
-        zip(payloads, checked_all, strict=True),
-        key=lambda item: (
-            min((c.modified for c in item[1] if c.modified), default=_EPOCH),
-            item[0][1],
-        ),
-    )
-    for (data, name), checked in oldest_first:
-        unit = next((c.report.unit for c in checked if c.report.unit), None)
-        if unit is None:
-            info.notes.append(f"未导入：{name}（无法识别填报单位）")
-            continue
-        repository.store_upload(
+        users[username] = repository.create_user(
             session,
-            round_id=round_.id,
-            unit_short_name=unit,
-            data=data,
-            original_name=name,
-            checked=checked,
-            user=users.get(unit, admin),
+            username,
+            DEMO_PASSWORD,
+            unit,
+            reviewer="reviewer" in holds,
+            finance="finance" in holds,
+            must_change_password=False,
         )
-        info.files += 1
-
-
-def _walk_statuses(session, round_id: str) -> None:
-    """The newest clean version of every thread is submitted (except where PLAN keeps it a draft),
-    then approved or returned as PLAN says; versions with errors stay as they are."""
-    admin = repository.get_user(session, ADMIN)
-    for thread in repository.submissions(session, round_id, scope=None):
-        newest = thread.versions[-1]
-        plan = PLAN.get(thread.unit.short_name, "submit")
-        if newest.has_errors or plan == "draft":
-            continue
-        owner = session.get(models.User, newest.uploaded_by_id) or admin
-        repository.submit(session, newest.id, owner)
-        if plan == "approve":
-            repository.review(session, newest.id, admin, "approve")
-        elif plan == "return":
-            repository.review(session, newest.id, admin, "return", RETURN_COMMENT)
+    made = []
+    for username, user in users.items():
+        parts = [
+            f"{stored.collector.short_name}征集的轮次：{part.labels}"
+            for stored, part in repository.account_rounds(session, user)
+        ]
+        home = user.unit.short_name if user.unit is not None else ""
+        made.append(DemoAccount("；".join(parts), username, DEMO_PASSWORD, home))
+    return made, users
 
 
 def _mistakes(
@@ -215,48 +180,26 @@ def _mistakes(
             info.notes.append(f"撤销通过：{unit}{table}（已退回）")
 
 
-def _allocations(session, round_id: str, info: DemoInfo) -> None:
-    """Finance's 核定金额 for the approved units' 表四: what each project asked for, the largest
-    cut by a tenth (within the control number, as the site requires)."""
-    finance = repository.get_user(session, FINANCE)
-    for short, plan in PLAN.items():
-        unit = repository.find_unit(session, round_id, short, scope=None)
-        if plan != "approve" or unit is None:
-            continue
-        projects = repository.requested_projects(session, round_id, unit.id)
-        asked = {k: p.amount for k, p in projects.items() if p.table == "表四" and p.amount}
-        if not asked:
-            continue
-        largest = max(asked, key=lambda k: asked[k])
-        amounts: dict[str, Decimal | None] = {
-            k: (a * 9 / 10 if k == largest else a) for k, a in asked.items()
-        }
-        try:
-            repository.set_allocations(
-                session, round_id, short, amounts, actor=finance, reasons={largest: CUT_REASON}
-            )
-        except repository.AllocationRefused:
-            continue  # over the control number: left for finance to decide in the demo
-        info.notes.append(f"核定金额：{short}表四 {len(amounts)} 个项目")
-    try:
-        publication = repository.publish(session, round_id, actor=finance)
-    except UsageError:
-        return  # nothing approved yet (no examples)
-    info.notes.append(f"发布核定金额：{len(publication.lines)} 个项目（各单位可见）")
+def _county_round(
+    session, round_: Round, users: dict[str, models.User], info: DemoInfo, folder: Path
+) -> None:
+    """清远市's county round, open beside the province's: its 县市区 upload (连州市's file arrives
+    by e-mail and the city uploads it), the city's 审核 approves 清城区 and its 财务 enters the
+    核定金额; 英德市 waits for review."""
+    controls, submissions = demo_steps.files(folder)
+    demo_steps.control_numbers(session, round_, controls, info)
+    count = demo_steps.upload_examples(
+        session, round_, submissions, users, info, reviewer=COUNTY_REVIEWER
+    )
+    demo_steps.walk_statuses(session, round_.id, COUNTY_PLAN, reviewer=COUNTY_REVIEWER)
+    demo_steps.allocations(session, round_.id, info, COUNTY_PLAN, by=COUNTY_FINANCE)
+    info.county_statuses = demo_steps.summary(session, round_.id)
+    info.notes.append(f"{round_.title}：导入示例文件 {count} 个")
 
 
-def _summary(session, round_id: str, info: DemoInfo) -> None:
-    matrix = repository.completeness(session, round_id, scope=None)
-    assert matrix is not None
-    found: dict[str, list[str]] = defaultdict(list)
-    for row in matrix.rows:
-        for table, cell in row.cells.items():
-            if cell.submission_id is not None:
-                found[cell.label].append(f"{row.short_name}{table}")
-    info.statuses = dict(found)
-
-
-def prepare_demo(instance_dir: Path, examples: Path | None = None) -> DemoInfo:
+def prepare_demo(
+    instance_dir: Path, examples: Path | None = None, county_examples: Path | None = None
+) -> DemoInfo:
     """Make the demo database afresh and fill it; returns what to print (URL, accounts)."""
     instance_dir = Path(instance_dir).resolve()
     url = _fresh_database(instance_dir)
@@ -264,28 +207,28 @@ def prepare_demo(instance_dir: Path, examples: Path | None = None) -> DemoInfo:
     storage_db.upgrade(engine)
     session = storage_db.make_session_factory(engine)()
     try:
-        round_ = load_round()
-        toml_text = (
-            resources.files("budget_planner.templates.rounds")
-            .joinpath(f"{DEFAULT_ROUND}.toml")
-            .read_text("utf-8")
+        round_ = demo_steps.load(session, DEFAULT_ROUND)
+        county = demo_steps.load(session, COUNTY_ROUND)  # both open at once, on one tree
+        info = DemoInfo(
+            instance_dir,
+            url,
+            round_.id,
+            round_.title,
+            rounds=[(round_.id, round_.title), (county.id, county.title)],
         )
-        repository.load_round_into_db(session, round_, toml_text)
-        repository.open_round(session, round_.id)
-        info = DemoInfo(instance_dir, url, round_.id, round_.title)
-        info.accounts, users = _accounts(session, round_.id)
+        info.accounts, users = _accounts(session)
         folder = examples or examples_dir()
-        found = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
-        controls = [p for p in found if "控制数" in p.name]
-        submissions = [p for p in found if p.suffix.lower() in SUFFIXES and p not in controls]
-        _control_numbers(session, round_, controls, info)
-        _upload_examples(session, round_, submissions, users, info)
-        _walk_statuses(session, round_.id)
+        controls, submissions = demo_steps.files(folder)
+        demo_steps.control_numbers(session, round_, controls, info)
+        info.files = demo_steps.upload_examples(session, round_, submissions, users, info)
+        demo_steps.walk_statuses(session, round_.id, PLAN)
         _mistakes(session, round_, users, submissions, info)
-        _allocations(session, round_.id, info)
-        _summary(session, round_.id, info)
-        if not found:
+        demo_steps.allocations(session, round_.id, info, PLAN)
+        info.statuses = demo_steps.summary(session, round_.id)
+        if not submissions:
             info.notes.append(f"没有找到示例文件（{folder}）：站点中暂无报送数据")
+        folder = county_examples or examples_dir("examples-qingyuan")
+        _county_round(session, county, users, info, folder)
         return info
     finally:
         session.close()

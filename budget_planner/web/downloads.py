@@ -16,7 +16,7 @@ from budget_planner.templates.writer import (
     write_table_template,
 )
 from budget_planner.web import db, files, rounds, validation
-from budget_planner.web.access import user
+from budget_planner.web.access import here, scope, user
 
 bp = Blueprint("downloads", __name__)
 
@@ -26,7 +26,7 @@ def _chosen_unit(config: Round) -> Unit | None:
     with ``?unit=`` or get the blank set."""
     asked = request.args.get("unit", "").strip()
     me = user()
-    if me.is_unit:
+    if here().submitter:
         own = config.unit(me.unit_name or "")
         if own is None or (asked and config.unit(asked) != own):
             abort(404)
@@ -98,11 +98,11 @@ def template_set():
 @login_required
 def version_file(version_id: int):
     session = db.session()
-    found = repository.version_file(session, version_id, scope=user())
+    found = repository.version_file(session, version_id, scope=scope())
     if found is None:
         abort(404)
     data, name = found
-    version = repository.get_version(session, version_id, scope=user())
+    version = repository.get_version(session, version_id, scope=scope())
     assert version is not None
     repository.audit(
         session,
@@ -120,11 +120,11 @@ def version_file(version_id: int):
 @login_required
 def annotated(version_id: int):
     session = db.session()
-    found = repository.version_file(session, version_id, scope=user())
+    found = repository.version_file(session, version_id, scope=scope())
     if found is None:
         abort(404)
     data, name = found
-    siblings = repository.upload_siblings(session, version_id, scope=user())
+    siblings = repository.upload_siblings(session, version_id, scope=scope())
     marked, marked_name = validation.annotated(data, name, [v.report_json for v in siblings])
     return files.send(marked, marked_name, files.XLSX)
 
@@ -132,7 +132,7 @@ def annotated(version_id: int):
 @bp.route("/attachments/<int:attachment_id>")
 @login_required
 def attachment(attachment_id: int):
-    found = repository.attachment_file(db.session(), attachment_id, scope=user())
+    found = repository.attachment_file(db.session(), attachment_id, scope=scope())
     if found is None:
         abort(404)
     data, name, mime = found

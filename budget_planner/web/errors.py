@@ -47,7 +47,7 @@ def _message(status: int, error: Exception) -> str:
         405: "此页面不支持该操作，请从页面上的按钮进入。",
         429: "请求过于频繁，请稍后再试。",
         409: "该操作与当前状态不符，未作任何更改。",
-    }.get(status, "服务器处理时出错，请稍后重试；如仍出错请联系省局管理员。")
+    }.get(status, "服务器处理时出错，请稍后重试；如仍出错请联系管理员。")
 
 
 def render_error(error: Exception):

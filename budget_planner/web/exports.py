@@ -11,7 +11,7 @@ from budget_planner.export.allocation_plan import write_allocation_plan
 from budget_planner.export.audit_log import write_audit_log
 from budget_planner.storage import repository
 from budget_planner.web import consolidation, db, files, rounds
-from budget_planner.web.access import ADMIN, FINANCE, roles, user
+from budget_planner.web.access import FINANCE, REVIEWER, roles, scope, user
 from budget_planner.web.dashboard import now
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -29,7 +29,7 @@ def _audited(what: str, name: str) -> None:
 
 
 @bp.route("/")
-@roles(ADMIN, FINANCE)
+@roles(REVIEWER, FINANCE)
 def index():
     stored, _config = rounds.required()
     found = consolidation.current()
@@ -47,7 +47,7 @@ def index():
 
 
 @bp.route("/consolidated.xlsx")
-@roles(ADMIN, FINANCE)
+@roles(REVIEWER, FINANCE)
 def consolidated():
     stored, _config = rounds.required()
     data = consolidation.current().workbook(made_at=now())
@@ -57,7 +57,7 @@ def consolidated():
 
 
 @bp.route("/allocation-plan.xlsx")
-@roles(ADMIN, FINANCE)
+@roles(REVIEWER, FINANCE)
 def allocation_plan():
     stored, _config = rounds.required()
     buffer = io.BytesIO()
@@ -68,10 +68,10 @@ def allocation_plan():
 
 
 @bp.route("/audit-log.xlsx")
-@roles(ADMIN)
+@roles(REVIEWER)
 def audit_log():
     stored, _config = rounds.required()
-    lines = repository.audit_lines(db.session(), stored.id, scope=user())
+    lines = repository.audit_lines(db.session(), stored.id, scope=scope())
     buffer = io.BytesIO()
     write_audit_log(buffer, lines, title=stored.title, made_at=now())
     name = f"{stored.title}操作日志.xlsx"

@@ -34,7 +34,6 @@ ACTION_BUTTONS = {
     "return": "退回修改",
     "revoke": "撤销通过…",
 }
-ROLE_NAMES = {"admin": "省局管理员", "finance": "财务", "unit": "报送单位"}
 # the CSS class of a verdict's tone (``aggregate.status.Verdict``)
 VERDICT_CLASSES = {
     "good": "s-approved",
@@ -101,7 +100,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(status_class, "status_class")
     app.jinja_env.globals.update(
         CHANGES_INLINE=CHANGES_INLINE,
-        ROLE_NAMES=ROLE_NAMES,
         STATUSES=STATUSES,
         ROUND_STATUS={s.value: s.label for s in RoundStatus},
         STATUS_LABELS={s.value: s.label for s in Status},

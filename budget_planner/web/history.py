@@ -12,7 +12,7 @@ from flask_login import login_required
 from budget_planner.export.receipt import receipt_name, write_receipt
 from budget_planner.storage import repository
 from budget_planner.web import db, files, rounds
-from budget_planner.web.access import user
+from budget_planner.web.access import scope, user
 from budget_planner.web.dashboard import now
 from budget_planner.web.paging import paginate, requested_page
 
@@ -21,8 +21,8 @@ bp = Blueprint("history", __name__)
 
 def _unit_or_404(unit_id: int):
     stored, _config = rounds.required()
-    found = repository.unit_of(db.session(), unit_id, scope=user())
-    if found is None or found.round_id != stored.id:
+    found = repository.unit_of(db.session(), unit_id, scope=scope(), round_id=stored.id)
+    if found is None:
         abort(404)
     return stored, found
 
@@ -31,7 +31,7 @@ def _unit_or_404(unit_id: int):
 @login_required
 def unit(unit_id: int):
     stored, found = _unit_or_404(unit_id)
-    threads = repository.unit_history(db.session(), stored.id, unit_id, scope=user())
+    threads = repository.unit_history(db.session(), stored.id, unit_id, scope=scope())
     return render_template(
         "history/unit.html",
         stored=stored,
@@ -45,7 +45,7 @@ def unit(unit_id: int):
 @login_required
 def changes(version_id: int):
     """Every change of a version from the one before, a page at a time."""
-    found = repository.version_changes(db.session(), version_id, scope=user())
+    found = repository.version_changes(db.session(), version_id, scope=scope())
     if found is None:
         abort(404)
     version, previous, diff = found
@@ -63,7 +63,7 @@ def changes(version_id: int):
 def receipt(unit_id: int):
     stored, _found = _unit_or_404(unit_id)
     session = db.session()
-    found = repository.receipt(session, stored.id, unit_id, scope=user(), now=now())
+    found = repository.receipt(session, stored.id, unit_id, scope=scope(), now=now())
     if found is None:
         abort(404)
     buffer = io.BytesIO()

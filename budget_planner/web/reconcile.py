@@ -23,7 +23,7 @@ from budget_planner.storage.uploads import clean_file_name
 from budget_planner.templates.spec import COLLECTION_TABLES, CONTROLLED_TABLE
 from budget_planner.validators.read.amounts import parse_amount
 from budget_planner.web import consolidation, db, rounds
-from budget_planner.web.access import ADMIN, FINANCE, roles, user
+from budget_planner.web.access import FINANCE, REVIEWER, roles, scope, user
 from budget_planner.web.forms import ActionForm
 from budget_planner.web.paging import paginate, requested_page
 
@@ -33,7 +33,7 @@ NOT_AN_AMOUNT = "请填写金额（万元，最多 4 位小数），如 45 或 4
 
 
 @bp.before_request
-@roles(ADMIN, FINANCE)
+@roles(REVIEWER, FINANCE)
 def _finance_only():
     return None
 
@@ -64,7 +64,7 @@ def index():
     return render_template(
         "reconcile/index.html",
         stored=stored,
-        units=repository.units(db.session(), stored.id, scope=user()),
+        units=repository.units(db.session(), stored.id, scope=scope()),
         rec=rec,
         plan=plan,
         approved_total=approved_total,
@@ -100,7 +100,7 @@ def control():
         abort(400)
     amounts: dict[str, Decimal] = {}
     wrong = []
-    for unit in repository.units(db.session(), stored.id, scope=user()):
+    for unit in repository.units(db.session(), stored.id, scope=scope()):
         amount, problem = typed_amount(request.form.get(f"control-{unit.id}", ""))
         if problem:
             wrong.append(f"{unit.short_name}：{problem}")
@@ -147,8 +147,8 @@ def control_file():
 
 def _unit_or_404(unit_id: int):
     stored, _config = rounds.required()
-    unit = repository.unit_of(db.session(), unit_id, scope=user())
-    if unit is None or unit.round_id != stored.id:
+    unit = repository.unit_of(db.session(), unit_id, scope=scope(), round_id=stored.id)
+    if unit is None:
         abort(404)
     return stored, unit
 

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template
 from budget_planner.export.reminders import write_reminders
 from budget_planner.storage import repository
 from budget_planner.web import db, files, rounds
-from budget_planner.web.access import ADMIN, FINANCE, roles, user
+from budget_planner.web.access import FINANCE, REVIEWER, roles, scope
 from budget_planner.web.dashboard import now
 
 bp = Blueprint("reminders", __name__)
@@ -18,12 +18,12 @@ bp = Blueprint("reminders", __name__)
 
 def _reminders():
     stored, config = rounds.required()
-    found = repository.reminders(db.session(), stored.id, scope=user(), now=now())
+    found = repository.reminders(db.session(), stored.id, scope=scope(), now=now())
     return stored, config, found
 
 
 @bp.route("/reminders")
-@roles(ADMIN, FINANCE)
+@roles(REVIEWER, FINANCE)
 def index():
     stored, config, found = _reminders()
     return render_template(
@@ -38,7 +38,7 @@ def index():
 
 
 @bp.route("/reminders.xlsx")
-@roles(ADMIN, FINANCE)
+@roles(REVIEWER, FINANCE)
 def workbook():
     stored, _config, found = _reminders()
     buffer = io.BytesIO()

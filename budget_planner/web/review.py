@@ -13,16 +13,17 @@ from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.storage import models, repository
 from budget_planner.storage.scope import NotFound
-from budget_planner.storage.transitions import parse_action
+from budget_planner.storage.transitions import parse_action, refuse_never
 from budget_planner.storage.workflow import Action, machine_states
 from budget_planner.web import db
-from budget_planner.web.access import ADMIN, roles, user
+from budget_planner.web.access import REVIEWER, in_round, roles, scope, user
 from budget_planner.web.forms import ReviewForm
+from budget_planner.web.rounds import office
 
 bp = Blueprint("review", __name__)
 
 DONE = {
-    Action.SUBMIT: "已提交：{what}，等待省局审核。",
+    Action.SUBMIT: "已提交：{what}，等待{office}审核。",
     Action.WITHDRAW: "已撤回提交：{what}恢复为已上传未提交，可修改后重新上传或再次提交。",
     Action.DELETE: "已撤销：{what}不再计入，原文件仍保留在报送记录中。",
     Action.APPROVE: "审核通过：{what}从现在起计入汇总。",
@@ -33,7 +34,7 @@ CONFIRM = {Action.REVOKE}  # actions that ask "are you sure" first
 
 
 def _version_or_404(version_id: int) -> models.Version:
-    version = repository.get_version(db.session(), version_id, scope=user())
+    version = repository.get_version(db.session(), version_id, scope=scope())
     if version is None:
         abort(404)
     return version
@@ -59,16 +60,18 @@ def version(version_id: int):
     versions = submission.versions
     states = machine_states(versions)
     previous = next((v for v in versions if v.number == found.number - 1), None)
-    rows = repository.rows_with_allocations(session, version_id, scope=user())
+    rows = repository.rows_with_allocations(session, version_id, scope=scope())
     diff = None
     if previous is not None:
         diff = repository.changes(
-            repository.project_rows(session, previous.id, scope=user()), [a.row for a in rows]
+            repository.project_rows(session, previous.id, scope=scope()), [a.row for a in rows]
         )
-    thread = repository.submission_history(session, submission.id, scope=user())
+    thread = repository.submission_history(session, submission.id, scope=scope())
     counted = thread.counted if thread is not None else None
     publication = (
-        repository.latest_publication(session, submission.round_id) if user().is_unit else None
+        repository.latest_publication(session, submission.round_id)
+        if scope().submitter_only
+        else None
     )
     return render_template(
         "review/version.html",
@@ -92,7 +95,7 @@ def version(version_id: int):
 @bp.route("/submissions/<int:submission_id>")
 @login_required
 def submission(submission_id: int):
-    thread = repository.submission_history(db.session(), submission_id, scope=user())
+    thread = repository.submission_history(db.session(), submission_id, scope=scope())
     if thread is None:
         abort(404)
     found = thread.submission
@@ -115,7 +118,7 @@ def perform(version_id: int, step: Action, comment: str = ""):
     except UsageError as exc:  # a missing comment: said on the page, nothing changed
         flash(str(exc), "error")
     else:
-        flash(DONE[step].format(what=_label(done)), "success")
+        flash(DONE[step].format(what=_label(done), office=office()), "success")
     return redirect(url_for("review.version", version_id=version_id))
 
 
@@ -125,6 +128,8 @@ def act(version_id: int, action: str):
     """One workflow action on a version (``submit``, ``withdraw``, ``delete``, ``approve``,
     ``return``, ``revoke``), with a ``comment`` (or ``reason``) where the action needs one."""
     step = parse_action(action)
+    refuse_never(in_round().roles, step)  # 403 first: a role that may never take it
+    _version_or_404(version_id)  # a version of the selected round only
     comment = request.form.get("comment") or request.form.get("reason") or ""
     if step in CONFIRM and request.form.get("confirm") != "yes":
         found = repository.check(db.session(), version_id, user(), step.value)
@@ -135,7 +140,7 @@ def act(version_id: int, action: str):
 
 
 @bp.route("/versions/<int:version_id>/review", methods=["POST"])
-@roles(ADMIN)
+@roles(REVIEWER)
 def decide(version_id: int):
     """The review form: approve, or return with a comment (the same actions as ``act``)."""
     _version_or_404(version_id)
@@ -179,7 +184,7 @@ def api_version(version_id: int):
     核定金额 of its rows (a unit: as published; admin and finance: as entered)."""
     found = _version_or_404(version_id)
     body = version_json(found)
-    rows = repository.rows_with_allocations(db.session(), version_id, scope=user())
+    rows = repository.rows_with_allocations(db.session(), version_id, scope=scope())
     body["allocations"] = [
         {
             "key": a.row.key,

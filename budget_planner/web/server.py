@@ -54,15 +54,24 @@ def serve_site(host: str, port: int, instance_dir: Path, database_url: str | Non
 def describe(info: DemoInfo, url: str) -> str:
     lines = [
         f"演示数据已准备好：{info.round_title}（{info.round_id}），导入示例文件 {info.files} 个",
+        f"同时开放的轮次：{'、'.join(f'{title}（{rid}）' for rid, title in info.rounds)}",
         f"数据库：{info.database_url}",
     ]
     for status, cells in info.statuses.items():
         lines.append(f"  {status}：{'、'.join(cells)}")
+    for status, cells in info.county_statuses.items():
+        lines.append(f"  县市区轮次 {status}：{'、'.join(cells)}")
     lines += [f"  {note}" for note in info.notes]
-    lines += ["", f"请在浏览器中打开 {url} ，用以下演示账号登录：", ""]
+    lines += [
+        "",
+        f"请在浏览器中打开 {url} ，用以下演示账号登录（有多个轮次的账号可在页面右上角切换）：",
+        "",
+    ]
     for account in info.accounts:
-        role = account.role + (f"（{account.unit}）" if account.unit else "")
-        lines.append(f"  {role}：用户名 {account.username}，密码 {account.password}")
+        lines.append(
+            f"  {account.unit}（{account.what}）：用户名 {account.username}，"
+            f"密码 {account.password}"
+        )
     return "\n".join(lines)
 
 

@@ -20,7 +20,7 @@ from budget_planner.storage.uploads import StoredTable, clean_file_name, store_u
 from budget_planner.storage.workflow import VersionState, machine_states
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.web import db, rounds, upload_limits, validation
-from budget_planner.web.access import ADMIN, UNIT, roles, user
+from budget_planner.web.access import REVIEWER, SUBMITTER, here, roles, scope, user
 from budget_planner.web.forms import UploadForm
 
 bp = Blueprint("uploads", __name__)
@@ -175,7 +175,7 @@ def standing(unit_name: str) -> list[Standing]:
     until it is submitted (what the page says before the upload)."""
     stored, _config = rounds.required()
     session = db.session()
-    unit = repository.find_unit(session, stored.id, unit_name, scope=user())
+    unit = repository.find_unit(session, stored.id, unit_name, scope=scope())
     if unit is None:
         return []
     found = []
@@ -210,7 +210,7 @@ def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
     stored, config = rounds.required()
     refusal = None
     if unit_name and not on_behalf:
-        unit = repository.find_unit(db.session(), stored.id, unit_name, scope=user())
+        unit = repository.find_unit(db.session(), stored.id, unit_name, scope=scope())
         if unit is not None:
             refusal = repository.filing_refusal(db.session(), stored, unit.id)
     return render_template(
@@ -227,9 +227,9 @@ def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@roles(UNIT, ADMIN)
+@roles(SUBMITTER, REVIEWER)
 def index():
-    if user().is_admin:
+    if not here().submitter:  # the round's 审核 uploads on a member's behalf
         return redirect(url_for("admin.upload"))
     form = UploadForm()
     del form.unit  # a unit account uploads for its own unit only

@@ -1,6 +1,7 @@
-"""Write the sample submissions of ``examples/`` (inputs for the README tour and the demo).
+"""Write the sample submissions of ``examples/`` (inputs for the README tour and the demo), and
+those of 清远市's county round in ``examples-qingyuan/`` (its 县市区's 表四 and control numbers).
 
-    .venv/bin/python tests/support/make_examples.py [OUT_DIR]
+    .venv/bin/python tests/support/make_examples.py [OUT_DIR [COUNTY_OUT_DIR]]
 
 Each file is made the way a unit makes it: the issued template filled in with openpyxl (清远市), a
 hand-made copy with every quirk staff bring (韶关市), a table with planted mistakes (河源市), the Word
@@ -23,6 +24,8 @@ from budget_planner.templates.round import load_round
 from budget_planner.templates.writer import write_table_template
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+COUNTY_EXAMPLES = Path(__file__).resolve().parents[2] / "examples-qingyuan"
+COUNTY_ROUND = "qingyuan-2024"
 PERFORMANCE = "完成年度目标任务，形成工作总结报告1份"
 BASIS = "《广东省知识产权保护和运用“十四五”规划》"
 NAVIGATION = "专利导航服务基地培育建设项目"
@@ -33,11 +36,12 @@ def fill_template(
     taken: dict[str, object],
     own: dict[str, object] | None = None,
     table: str = "表四",
+    round_name: str | None = None,
 ) -> bytes:
     """The issued template of ``unit`` filled with openpyxl as staff do: an amount and 项目绩效 for
     each preset taken up, the unit's own project in the first placeholder row. Formulas (合计) keep no
     cached value, as openpyxl saves them."""
-    wb = load_workbook(io.BytesIO(write_table_template(load_round(), table, unit)))
+    wb = load_workbook(io.BytesIO(write_table_template(load_round(round_name), table, unit)))
     ws = wb.worksheets[0]
     header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "序号")
     col = {ws.cell(header, c).value: c for c in range(1, ws.max_column + 1)}
@@ -134,6 +138,55 @@ def qingyuan_budget() -> bytes:
     return make_budget(values, engine="xlsxwriter", total="formula")
 
 
+def qingcheng_table4() -> bytes:
+    """清城区's 表四 in 清远市's county round: the city's issued template, filled in."""
+    taken = {"高价值专利培育布局中心建设": 30, "专利转化实施专项": 20}
+    own = {
+        "主要工作内容": "在区内商圈设立知识产权纠纷人民调解工作室",
+        "拟设置项目": "知识产权纠纷人民调解工作室建设",
+        "金额": 10,
+        "项目设置必要性": "就近化解商户之间的商标、专利纠纷",
+        "项目设置政策依据": "《关于强化知识产权保护的意见》",
+        "项目绩效": "年调解纠纷30件以上",
+    }
+    return fill_template("清城区", taken, own, round_name=COUNTY_ROUND)
+
+
+def yingde_table4() -> bytes:
+    """英德市's 表四 (英德红茶 is a 地理标志 product): the issued template, filled in."""
+    taken = {
+        "地理标志产品流通和展示推广项目": 25,
+        "商标品牌培育指导站规范化建设和服务能力提升项目": 10,
+    }
+    return fill_template("英德市", taken, round_name=COUNTY_ROUND)
+
+
+def lianzhou_table4() -> bytes:
+    """连州市's 表四 as a hand-made copy sent by e-mail (the city uploads it on its behalf)."""
+    rows = [
+        project("知识产权高效能转化", "知识产权金融创新促进计划项目", 15, performance=PERFORMANCE),
+        project("知识产权文化宣传及合作交流", "知识产权宣传周活动", 5, performance=PERFORMANCE),
+    ]
+    quirks = frozenset({"title", "unit_line", "money_unit", "serial", "total", "footer"})
+    county = load_round(COUNTY_ROUND)
+    return Submission("表四", rows=rows, quirks=quirks, unit="连州市", round_=county).xlsx()
+
+
+COUNTY_CONTROL = (
+    "单位,控制数\n清城区,80\n清新区,60\n英德市,50\n连州市,40\n佛冈县,30\n阳山县,30\n"
+    "连山壮族瑶族自治县,25\n连南瑶族自治县,25\n"
+)
+
+
+def build_county() -> dict[str, bytes]:
+    return {
+        "清城区-表四.xlsx": qingcheng_table4(),
+        "英德市-表四.xlsx": yingde_table4(),
+        "连州市-表四.xlsx": lianzhou_table4(),
+        "控制数.csv": COUNTY_CONTROL.encode("utf-8"),
+    }
+
+
 def build() -> dict[str, bytes]:
     return {
         "清远市-表四.xlsx": qingyuan_table4(),
@@ -144,12 +197,13 @@ def build() -> dict[str, bytes]:
     }
 
 
-def main(out: Path = EXAMPLES) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name, data in build().items():
-        (out / name).write_bytes(data)
-        print(f"{out / name}  {len(data) // 1024} KB")
+def main(out: Path = EXAMPLES, county_out: Path = COUNTY_EXAMPLES) -> None:
+    for folder, files in ((out, build()), (county_out, build_county())):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+            print(f"{folder / name}  {len(data) // 1024} KB")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else EXAMPLES)
+    main(*(Path(a) for a in sys.argv[1:3]))

@@ -82,18 +82,19 @@ def seed(url: str, tmp_dir: Path, units: Sequence[str] = ("清远市", "韶关�
     made = {"admin": "admin", "finance": "finance"}
     try:
         with make_session_factory(engine)() as session:
-            repository.load_round_into_db(session, load_round(), toml_text)
+            stored = repository.load_round_into_db(session, load_round(), toml_text)
             repository.open_round(session, ROUND_ID)
-            repository.create_user(session, "admin", PASSWORD, "admin", must_change_password=False)
+            province = stored.collector
             repository.create_user(
-                session, "finance", PASSWORD, "finance", must_change_password=False
+                session, "admin", PASSWORD, province, reviewer=True, must_change_password=False
+            )
+            repository.create_user(
+                session, "finance", PASSWORD, province, finance=True, must_change_password=False
             )
             for name in units:
                 unit = repository.find_unit(session, ROUND_ID, name, scope=None)
                 assert unit is not None, name
-                repository.create_user(
-                    session, name, PASSWORD, "unit", unit=unit, must_change_password=False
-                )
+                repository.create_user(session, name, PASSWORD, unit, must_change_password=False)
                 made[name] = "unit"
     finally:
         accounts.PASSWORD_METHOD = method

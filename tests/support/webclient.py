@@ -3,14 +3,15 @@
 A test module makes its fixtures from these functions (``app``: ``make_app(tmp_path, monkeypatch)``,
 ``site``: ``Site(app)``, clients by username, signed in). Every app gets its own SQLite database in the test's tmp folder (never ``DATABASE_URL``: CI points that at
 PostgreSQL), the province round loaded and open, and these accounts (password ``PASSWORD``):
-admin, finance, two accounts of 清远市 (qingyuan, qingyuan2) and one of 韶关市 (shaoguan).
+admin and finance of 广东省 (holding 审核 and 财务), two accounts of 清远市 (qingyuan, qingyuan2)
+and one of 韶关市 (shaoguan); with ``county=True`` also 清远市's county round and its accounts.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -21,13 +22,22 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import TestResponse, encode_multipart
 
 ROUND_ID = "guangdong-2024"
+COUNTY_ROUND_ID = "qingyuan-2024"  # 清远市 collecting from its 县市区, open beside the province's
 PASSWORD = "secret-pass-1"
-ACCOUNTS = {  # username → (role, unit)
-    "admin": ("admin", None),
-    "finance": ("finance", None),
-    "qingyuan": ("unit", "清远市"),
-    "qingyuan2": ("unit", "清远市"),
-    "shaoguan": ("unit", "韶关市"),
+ACCOUNTS = {  # username → (unit, what it holds there: 审核 "reviewer", 财务 "finance")
+    "admin": ("广东省", ("reviewer",)),
+    "finance": ("广东省", ("finance",)),
+    "qingyuan": ("清远市", ()),
+    "qingyuan2": ("清远市", ()),
+    "shaoguan": ("韶关市", ()),
+}
+# the county round's people: 清远市's 审核 (a submitter in the province's round, the reviewer of
+# its own) and 财务, and two 县市区
+COUNTY_ACCOUNTS = {
+    "qingyuan_lead": ("清远市", ("reviewer",)),
+    "qingyuan_finance": ("清远市", ("finance",)),
+    "qingcheng": ("清城区", ()),
+    "yingde": ("英德市", ()),
 }
 UNIT_ACCOUNT = {"清远市": "qingyuan", "韶关市": "shaoguan"}  # one account of each unit
 CONTROL = {"清远市": Decimal("100"), "韶关市": Decimal("60")}
@@ -43,35 +53,60 @@ def site_config(tmp_path: Path, **more) -> dict:
     }
 
 
-def seed(app: Flask, accounts: dict[str, tuple[str, str | None]] = ACCOUNTS) -> None:
-    """The province round (open), control numbers for 清远市 and 韶关市, and the accounts."""
-    from budget_planner.storage import repository
-    from budget_planner.templates.round import load_round
-    from budget_planner.web import db
-
-    toml_text = (
+def round_toml(round_id: str) -> str:
+    return (
         resources.files("budget_planner.templates.rounds")
-        .joinpath(f"{ROUND_ID}.toml")
+        .joinpath(f"{round_id}.toml")
         .read_text("utf-8")
     )
+
+
+def load_rounds(session, *round_ids: str) -> None:
+    """Load each shipped round into the tree and open it."""
+    from budget_planner.storage import repository
+    from budget_planner.templates.round import load_round
+
+    for round_id in round_ids:
+        repository.load_round_into_db(session, load_round(round_id), round_toml(round_id))
+        repository.open_round(session, round_id)
+
+
+def make_accounts(session, accounts: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+    from budget_planner.storage import repository
+
+    for username, (unit_name, holds) in accounts.items():
+        unit = repository.find_one(session, unit_name)
+        assert unit is not None, unit_name
+        repository.create_user(
+            session,
+            username,
+            PASSWORD,
+            unit,
+            reviewer="reviewer" in holds,
+            finance="finance" in holds,
+            must_change_password=False,
+        )
+
+
+def seed(
+    app: Flask,
+    accounts: dict[str, tuple[str, tuple[str, ...]]] = ACCOUNTS,
+    county: bool = False,
+) -> None:
+    """The province round (open), control numbers for 清远市 and 韶关市, and the accounts; with
+    ``county``, 清远市's county round open beside it and its accounts (``COUNTY_ACCOUNTS``)."""
+    from budget_planner.storage import repository
+    from budget_planner.web import db
+
     with app.app_context():
         session = db.session()
-        repository.load_round_into_db(session, load_round(), toml_text)
-        repository.open_round(session, ROUND_ID)
+        load_rounds(session, ROUND_ID, *((COUNTY_ROUND_ID,) if county else ()))
         for unit, amount in CONTROL.items():
             repository.set_control_number(session, ROUND_ID, unit, amount, actor=None)
-        for username, (role, unit_name) in accounts.items():
-            unit = (
-                repository.find_unit(session, ROUND_ID, unit_name, scope=None)
-                if unit_name
-                else None
-            )
-            repository.create_user(
-                session, username, PASSWORD, role, unit=unit, must_change_password=False
-            )
+        make_accounts(session, {**accounts, **(COUNTY_ACCOUNTS if county else {})})
 
 
-def make_app(tmp_path: Path, monkeypatch, **config) -> Flask:
+def make_app(tmp_path: Path, monkeypatch, county: bool = False, **config) -> Flask:
     """A seeded site in ``tmp_path`` (a test module's ``app`` fixture calls this)."""
     from budget_planner.storage import accounts
     from budget_planner.validators.intake.extract import read_workbook
@@ -80,7 +115,7 @@ def make_app(tmp_path: Path, monkeypatch, **config) -> Flask:
     monkeypatch.setattr(accounts, "PASSWORD_METHOD", "pbkdf2:sha256:1000")  # fast hashing in tests
     config.setdefault("VALIDATION_PARSE", read_workbook)  # in-process; None: the worker pool
     made = create_app(site_config(tmp_path, **config))
-    seed(made)
+    seed(made, county=county)
     return made
 
 
@@ -184,35 +219,45 @@ def table4(unit: str = "清远市", first: object = 50, second: object = 30, **k
 
 @dataclass
 class World:
-    """Each unit's own objects, by unit short name: what a unit account may and may not reach."""
+    """Each unit's own objects, by unit short name: what an account may and may not reach."""
 
     unit_id: dict[str, int]
     submission_id: dict[str, int]
     version_id: dict[str, int]
     attachment_id: dict[str, int]
     user_id: dict[str, int]
+    round_of: dict[str, str] = field(default_factory=dict)  # the round the unit's objects are in
 
 
-def populate(site: Site) -> World:
-    """清远市 and 韶关市 each upload a clean 表四 with a stamped scan."""
+COUNTY_UNIT_ACCOUNT = {"清城区": "qingcheng", "英德市": "yingde"}  # in 清远市's county round
+
+
+def populate(site: Site, county: bool = False) -> World:
+    """清远市 and 韶关市 each upload a clean 表四 with a stamped scan in the province's round; with
+    ``county``, 清城区 and 英德市 do the same in 清远市's county round."""
     from budget_planner.storage import repository
 
-    for unit, username in UNIT_ACCOUNT.items():
+    uploads = [(unit, name, ROUND_ID) for unit, name in UNIT_ACCOUNT.items()]
+    if county:
+        uploads += [(unit, name, COUNTY_ROUND_ID) for unit, name in COUNTY_UNIT_ACCOUNT.items()]
+    for unit, username, _round_id in uploads:
         response = site[username].upload([(table4(unit), f"{unit}-表四.xlsx")], (SCAN, "盖章.pdf"))
         assert response.status_code == 200, response.get_data(as_text=True)
     world = World({}, {}, {}, {}, {})
     with site.app.app_context():
         session = site.session()
-        for unit in ("清远市", "韶关市"):
-            found = repository.find_unit(session, ROUND_ID, unit, scope=None)
+        for unit, username, round_id in uploads:
+            found = repository.find_unit(session, round_id, unit, scope=None)
             assert found is not None
-            (thread,) = repository.submissions(session, ROUND_ID, scope=None, unit_id=found.id)
+            (thread,) = repository.submissions(session, round_id, scope=None, unit_id=found.id)
             (version,) = thread.versions
             (scan,) = version.attachments
             world.unit_id[unit] = found.id
             world.submission_id[unit] = thread.id
             world.version_id[unit] = version.id
             world.attachment_id[unit] = scan.id
-            account = repository.get_user(session, UNIT_ACCOUNT[unit])
+            world.round_of[unit] = round_id
+            account = repository.get_user(session, username)
+            assert account is not None
             world.user_id[unit] = account.id
     return world
