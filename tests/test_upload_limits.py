@@ -10,6 +10,8 @@ import datetime as dt
 import gc
 import io
 import re
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -19,6 +21,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from budget_planner.storage import inflight
+from budget_planner.storage.db import write_transaction
+from budget_planner.storage.models import ParseInFlight
 from budget_planner.validators.intake.extract import read_workbook
 from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid
 
@@ -199,6 +203,35 @@ def test_a_slot_left_by_a_dead_server_expires(gated):
         assert inflight.in_flight(session, uid) == 0
         assert inflight.begin(session, uid, limit=2, hold=dt.timedelta(minutes=5)) is not None
         assert inflight.in_flight(session, uid) == 1
+
+
+def test_a_slot_of_a_server_killed_on_this_machine_is_freed_at_once(gated):
+    """A server killed mid-parse cannot give its slots back; the one that replaces it on the same
+    machine finds that process gone and frees them, so the account is not kept waiting. A slot
+    held on another machine still counts until it expires."""
+    app, _gate = gated
+    from budget_planner.web import db
+
+    uid = user_id(app, "qingyuan")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that no longer runs
+    hold = dt.timedelta(minutes=5)
+    here = inflight.this_process()[0]
+    now = dt.datetime.now(dt.UTC)
+    with app.app_context():
+        session = db.session()
+        with write_transaction(session):  # two slots the killed server left behind
+            for _ in range(2):
+                session.add(
+                    ParseInFlight(
+                        user_id=uid, started_at=now, expires_at=now + hold, host=here, pid=gone.pid
+                    )
+                )
+        assert inflight.in_flight(session, uid) == 2
+        assert inflight.begin(session, uid, limit=2, hold=hold) is not None  # freed, then taken
+        assert inflight.in_flight(session, uid) == 1
+        assert inflight.begin(session, uid, limit=2, hold=hold, owner=("其他服务器", gone.pid))
+        assert inflight.begin(session, uid, limit=2, hold=hold) is None  # that one still counts
 
 
 # ---------------------------------------------------------------- no grid kept

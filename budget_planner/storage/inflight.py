@@ -4,9 +4,14 @@ A parse costs seconds of a worker's CPU; one account sending request after reque
 worker and every server thread. ``begin`` takes a slot for one upload (all its files) unless the
 user already has ``limit`` in flight; ``end`` gives it back. Counting and taking happen under the
 user's lock (a row lock on the account on PostgreSQL; SQLite's write lock), so requests sent at
-once to several servers cannot all slip in. A slot whose server died mid-parse expires by itself.
+once to several servers cannot all slip in.
 
-    begin(s, user_id, *, limit, hold, now=None) -> int | None   # the slot, or None: refused
+A slot names the server process holding it (host name and process id). A server killed mid-parse
+cannot give its slots back: on its own machine they are freed as soon as a request finds that
+process gone (a restarted server does not keep the account waiting); on another machine they
+expire by themselves after ``hold``.
+
+    begin(s, user_id, *, limit, hold, now=None, owner=None) -> int | None  # the slot, or None
     end(s, slot)
     in_flight(s, user_id, *, now=None) -> int
 """
@@ -14,6 +19,8 @@ once to several servers cannot all slip in. A slot whose server died mid-parse e
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -31,6 +38,42 @@ def _live(user_id: int, now: dt.datetime) -> sa.Select:
     )
 
 
+Owner = tuple[str, int]  # (host name, process id)
+
+
+def this_process() -> Owner:
+    return socket.gethostname(), os.getpid()
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (one of another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _free_orphans(session: Session, user_id: int, host: str) -> None:
+    """Drop the user's slots held by processes of this machine that are gone (a killed server)."""
+    pids = session.scalars(
+        sa.select(ParseInFlight.pid)
+        .where(ParseInFlight.user_id == user_id, ParseInFlight.host == host)
+        .distinct()
+    ).all()
+    gone = [pid for pid in pids if pid is not None and not _running(pid)]
+    if gone:
+        session.execute(
+            sa.delete(ParseInFlight).where(
+                ParseInFlight.user_id == user_id,
+                ParseInFlight.host == host,
+                ParseInFlight.pid.in_(gone),
+            )
+        )
+
+
 def begin(
     session: Session,
     user_id: int,
@@ -38,15 +81,21 @@ def begin(
     limit: int,
     hold: dt.timedelta,
     now: dt.datetime | None = None,
+    owner: Owner | None = None,
 ) -> int | None:
-    """A slot for one upload of this user, held at most ``hold``; None when ``limit`` are taken."""
+    """A slot for one upload of this user, held at most ``hold`` by ``owner`` (this process by
+    default); None when ``limit`` are taken."""
     now = now or utcnow()
+    host, pid = owner or this_process()
     with write_transaction(session):
         session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
         session.execute(sa.delete(ParseInFlight).where(ParseInFlight.expires_at <= now))
+        _free_orphans(session, user_id, host)
         if (session.scalar(_live(user_id, now)) or 0) >= limit:
             return None
-        slot = ParseInFlight(user_id=user_id, started_at=now, expires_at=now + hold)
+        slot = ParseInFlight(
+            user_id=user_id, started_at=now, expires_at=now + hold, host=host, pid=pid
+        )
         session.add(slot)
         session.flush()
         return slot.id

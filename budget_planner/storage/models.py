@@ -436,3 +436,5 @@ class ParseInFlight(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    host: Mapped[str | None] = mapped_column(CleanText(255))  # the server process holding it
+    pid: Mapped[int | None]
