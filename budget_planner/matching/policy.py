@@ -2,7 +2,7 @@
 the projects citing it and their money.
 
 A citation is the outermost 《…》: ``《国家知识产权局关于印发《推动知识产权高质量发展年度工作指引(2020)》的通知》``
-is one document, whose title holds another's (seed 002's presets write them so, and also with
+is one document, whose title holds another's (the province's 表四 presets write them so, and also with
 ``<…>`` inside). A 《 never closed cites nothing itself, but a 《…》 complete inside it still counts, so
 that a cell has a citation exactly when the reader's ``policy_basis.no_document`` check finds one.
 Titles are grouped by their compact text with the inner brackets and quotes made alike
