@@ -52,6 +52,8 @@ class Action(StrEnum):
     DOWNLOAD = "download"
     TOKEN_ISSUED = "token.issued"
     TOKEN_REVOKED = "token.revoked"
+    DEADLINE_CHANGED = "deadline.changed"
+    REMINDED = "reminder.sent"
 
     @property
     def label(self) -> str:
@@ -93,6 +95,8 @@ ACTION_LABELS = {
     "download": "下载",
     "token.issued": "生成 API 令牌",
     "token.revoked": "作废 API 令牌",
+    "deadline.changed": "修改报送截止日期",
+    "reminder.sent": "催报",
 }
 
 
