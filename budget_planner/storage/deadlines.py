@@ -40,8 +40,8 @@ def set_deadline(
         old = stored.deadline
         if deadline == old:
             raise UsageError(f"报送截止日期已是 {old:%Y年%m月%d日}，没有修改。")
-        if deadline.year < stored.year - 2 or deadline.year > stored.year + 1:
-            raise UsageError(f"报送截止日期 {deadline:%Y年%m月%d日} 不在本轮次的年度附近，请核对。")
+        if deadline.year < stored.year - 2:
+            raise UsageError(f"报送截止日期 {deadline:%Y年%m月%d日} 早于本轮次的年度，请核对。")
         stored.deadline = deadline
         record(
             session,

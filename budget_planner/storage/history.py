@@ -139,7 +139,9 @@ def changes(
                 Change(CHANGED, key, row.category, row.name, was.amount, row.amount, differ)
             )
         elif differ:
-            found.append(Change(EDITED, key, row.category, row.name, was.amount, row.amount, differ))
+            found.append(
+                Change(EDITED, key, row.category, row.name, was.amount, row.amount, differ)
+            )
     for key, row in old.items():
         if key not in new:
             found.append(Change(REMOVED, key, row.category, row.name, row.amount, None))

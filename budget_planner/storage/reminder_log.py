@@ -92,7 +92,7 @@ def sent(session: Session, round_id: str, *, unit_ids: Iterable[int] | None = No
         sa.select(ReminderSent, Unit.short_name)
         .join(Unit, Unit.id == ReminderSent.unit_id)
         .where(ReminderSent.round_id == round_id)
-        .order_by(ReminderSent.at.desc(), ReminderSent.id.desc())
+        .order_by(ReminderSent.at.desc(), ReminderSent.id)
     )
     if unit_ids is not None:
         query = query.where(ReminderSent.unit_id.in_(list(unit_ids)))

@@ -57,7 +57,10 @@ class Collector:
     @property
     def reach(self) -> str:
         """联系人：王芳，电话：020-87000000 ("" when the round names nobody)."""
-        parts = [f"联系人：{self.contact}" if self.contact else "", f"电话：{self.phone}" if self.phone else ""]
+        parts = [
+            f"联系人：{self.contact}" if self.contact else "",
+            f"电话：{self.phone}" if self.phone else "",
+        ]
         return "，".join(p for p in parts if p)
 
     @property

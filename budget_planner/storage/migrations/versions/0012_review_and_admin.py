@@ -22,9 +22,7 @@ depends_on = None
 
 def upgrade() -> None:
     # plain ADD COLUMN (never a batch copy: see 0002)
-    op.add_column(
-        "versions", sa.Column("note", CleanText(), nullable=False, server_default="")
-    )
+    op.add_column("versions", sa.Column("note", CleanText(), nullable=False, server_default=""))
     op.add_column(
         "versions",
         sa.Column("submitted_late", sa.Boolean(), nullable=False, server_default=sa.false()),
@@ -39,7 +37,10 @@ def upgrade() -> None:
         sa.Column("by_name", CleanText(length=100), nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["round_id"], ["rounds.id"], name="fk_reminders_sent_round_id_rounds", ondelete="CASCADE"
+            ["round_id"],
+            ["rounds.id"],
+            name="fk_reminders_sent_round_id_rounds",
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["unit_id"], ["units.id"], name="fk_reminders_sent_unit_id_units", ondelete="CASCADE"
