@@ -9,6 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from budget_planner.storage.audit_words import readable
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.models import AuditLog, Submission, Unit, User, Version
 from budget_planner.storage.roles import account_units, scope_in
@@ -284,7 +285,7 @@ def audit_lines(
             action=ACTION_LABELS.get(e.action, e.action),
             unit=units.get(e.unit_id, "") if e.unit_id is not None else "",
             version=versions.get(e.version_id, "") if e.version_id is not None else "",
-            detail=e.detail,
+            detail=readable(e.detail),
             code=e.action,
         )
         for e in entries
