@@ -73,14 +73,19 @@ def everything(made):
     """(pages, workbooks, severity cells): what a clerk, a reviewer and finance read."""
     app, site = made
     qingyuan, shaoguan, admin, finance = (
-        site["qingyuan"], site["shaoguan"], site["admin"], site["finance"]
+        site["qingyuan"],
+        site["shaoguan"],
+        site["admin"],
+        site["finance"],
     )
     faulty = make_table(
         "表四",
         "清远市",
         [
             project("知识产权高质量创造", "专利导航项目", -5),  # 错误
-            project("强化知识产权保护", "知识产权纠纷多元化解", 30, policy_basis="有关规划"),  # 提醒
+            project(
+                "强化知识产权保护", "知识产权纠纷多元化解", 30, policy_basis="有关规划"
+            ),  # 提醒
         ],
     )
     uploaded = qingyuan.upload([(faulty, "清远市-表四.xlsx")])
