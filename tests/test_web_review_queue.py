@@ -106,14 +106,17 @@ def test_the_review_page_shows_every_column_and_the_fields_changed(app, site):
 
 def test_a_unit_answering_a_return_explains_what_it_changed(app, site):
     unit, admin = site["qingyuan"], site["admin"]
-    unit.upload([(table4(first=50), "清远市-表四.xlsx")])
+    uploaded = unit.upload([(table4(first=50), "清远市-表四.xlsx")])
+    assert 'name="note"' not in uploaded.get_data(as_text=True)  # nothing returned yet
     first = newest(app, "清远市")
     assert 'name="note"' not in unit.get(f"/versions/{first}").get_data(as_text=True)
     unit.post(f"/versions/{first}/submit")
     admin.post(f"/versions/{first}/review", {"decision": "return", "comment": "请核减专利导航"})
 
-    unit.upload([(table4(first=40), "清远市-表四（二）.xlsx")])
+    uploaded = unit.upload([(table4(first=40), "清远市-表四（二）.xlsx")])
     second = newest(app, "清远市")
+    # the upload's 提交此版本 asks for it too, as the version page does
+    assert f'id="note-{second}" name="note"' in uploaded.get_data(as_text=True)
     form = unit.get(f"/versions/{second}").get_data(as_text=True)
     assert "修改说明（对照退回意见说明改了什么" in form and 'name="note"' in form
     note = "专利导航项目由50万元核减为40万元。"

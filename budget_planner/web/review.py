@@ -46,6 +46,7 @@ def _reviews(submission: models.Submission) -> list[tuple[models.Version, models
     return sorted(pairs, key=lambda pair: pair[1].at, reverse=True)
 
 
+@bp.app_template_global("answers_return")
 def _answers_return(version: models.Version) -> bool:
     """Whether submitting this version answers a return (an earlier version was returned or its
     approval revoked): the page then asks for a 修改说明."""
