@@ -332,3 +332,15 @@ def test_the_demo_round_in_examples(tmp_path):
         is False
     )
     assert data["control_file"]["ok"] is True
+
+
+def test_the_workbook_names_files_not_the_folders_they_were_read_from(run):
+    """The JSON keeps the paths as given; the workbook a person reads shows file names only."""
+    _, _, data, out, _ = run
+    folder = str(out.parent.parent)
+    assert any(s["file"].startswith(folder) for s in data["superseded"])  # paths in the JSON
+    wb = load_workbook(out, data_only=True)
+    texts = [str(c) for ws in wb.worksheets for row in rows_of(ws) for c in row if c]
+    assert not [t for t in texts if folder in t]
+    sources = {r[0] for r in rows_of(wb["说明"]) if r[0] and str(r[0]).endswith(".xlsx")}
+    assert "佛山市-表四.xlsx" in sources and "控制数.xlsx" in {r[1] for r in rows_of(wb["说明"])}
