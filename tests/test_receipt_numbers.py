@@ -34,6 +34,21 @@ def unit_id(app, unit: str) -> int:
         return repository.find_unit(db.session(), "guangdong-2024", unit, scope=None).id
 
 
+def versions(app, unit: int) -> dict[str, int]:
+    """回执编号 → version id, from the stored threads (预算表 by their 项目名称's upload order)."""
+    from budget_planner.storage import repository
+    from budget_planner.web import db
+
+    with app.app_context():
+        threads = repository.submissions(db.session(), "guangdong-2024", scope=None, unit_id=unit)
+        places = {"专利导航项目": 1, "商标品牌培育": 2}
+        return {
+            receipt_number("GD2024", "清远市", t.table_id, v.number, places.get(t.slot, 0)): v.id
+            for t in threads
+            for v in t.versions
+        }
+
+
 def receipt_rows(data: bytes) -> dict[str, tuple]:
     ws = load_workbook(io.BytesIO(data))["报送回执"]
     rows = [r for r in ws.iter_rows(values_only=True) if r and r[0]]
@@ -64,6 +79,8 @@ def test_every_version_has_its_own_number_on_the_page_and_the_workbook(app):
         "GD2024-清远市-预算表1-V1",
         "GD2024-清远市-预算表2-V1",
     ]
+    for number, version_id in versions(app, qingyuan).items():  # the review page says it too
+        assert f'<dd class="mono">{number}</dd>' in unit.get(f"/versions/{version_id}").text
 
     first = receipt_rows(unit.get(f"/units/{qingyuan}/receipt.xlsx").data)
     assert sorted(first) == [

@@ -13,9 +13,12 @@ from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.storage import models, repository
 from budget_planner.storage.field_diff import fields_of, shown
+from budget_planner.storage.receipt import ordinals, receipt_number
+from budget_planner.storage.rounds import config_of
 from budget_planner.storage.scope import NotFound
 from budget_planner.storage.transitions import parse_action, refuse_never
 from budget_planner.storage.workflow import Action, machine_states
+from budget_planner.templates.spec import BUDGET
 from budget_planner.web import db
 from budget_planner.web.access import REVIEWER, in_round, roles, scope, user
 from budget_planner.web.forms import ReviewForm
@@ -55,6 +58,22 @@ def _answers_return(version: models.Version) -> bool:
         for v in version.submission.versions
         if v.number < version.number
         for r in v.reviews
+    )
+
+
+def _receipt_number(version: models.Version) -> str:
+    """The version's 回执编号 (docs/contracts.md)."""
+    session, submission = db.session(), version.submission
+    stored = session.get(models.Round, submission.round_id)
+    place = 0
+    if submission.table_id == BUDGET:
+        threads = repository.submissions(
+            session, submission.round_id, scope=scope(), unit_id=submission.unit_id
+        )
+        place = ordinals(threads).get(submission.id, 0)
+    code = config_of(stored).code if stored is not None else ""
+    return receipt_number(
+        code, submission.unit.short_name, submission.table_id, version.number, place
     )
 
 
@@ -99,6 +118,7 @@ def version(version_id: int):
         shown=shown,
         changed={c.key: c for c in diff or ()},
         answers_return=_answers_return(found),
+        receipt=_receipt_number(found),
         issues=found.report_json.get("issues", []),
         previous=previous,
         diff=diff,
