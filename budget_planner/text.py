@@ -115,3 +115,9 @@ def canonical(value: object) -> str:
 def compact(value: object) -> str:
     """Canonical text with all whitespace removed: how headers and 类型 are compared."""
     return _ALL_WHITESPACE.sub("", canonical(value))
+
+
+def file_name(path: str) -> str:
+    """A file as a person names it in a workbook: its name, without the folders it was read from
+    (``/srv/上报/清远市/表四.xlsx`` → ``表四.xlsx``; Windows separators too)."""
+    return re.split(r"[\\/]", path)[-1] if path else path

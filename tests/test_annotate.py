@@ -141,8 +141,7 @@ def test_problem_list_links_to_each_cell(messy):
         "列",
         "单元格内容",
         "问题说明",
-        "代码",
-    ]
+    ]  # no internal codes in what a person reads
     assert rows[1][:5] == [1, "提醒", "文件中的宏已忽略", None, None]
     assert rows[2][:7] == [2, "错误", "金额为负数", "表四", amount, "金额", "-5"]
     assert rows[3][1:5] == ["提醒", "政策依据未列出文件名称", "表四", basis]

@@ -197,7 +197,7 @@ def test_workbook_sheets_agree_with_the_json(run):
     [budget_total] = [r for r in budget_rows if r[0] == "总计"]
     assert float(Decimal(data["tables"]["预算表"]["total"])) in budget_total
     readme = {r[0]: r[1] for r in rows_of(wb["说明"])}
-    assert readme["全省申请合计（表一至表四）"] == float(Decimal(data["total"]))
+    assert readme["全省申报合计（表一至表四）"] == float(Decimal(data["total"]))
     assert readme["超出控制数的单位"].startswith("2 个：广州市（超出 0.0001）、深圳市")
     assert readme["缺报（必报表未提交）"] == "2 项：汕尾市表四、云浮市表四"
     status = {r[0]: r[4] for r in rows_of(wb["完成情况"])[3:24]}
@@ -206,10 +206,10 @@ def test_workbook_sheets_agree_with_the_json(run):
     problems = rows_of(wb["问题汇总"])[3:]
     errors = [r for r in problems if r[6] == "错误"]
     assert {(r[0], r[3], r[7]) for r in errors} == {
-        ("东莞市", "计入汇总", "amount.negative"),
-        ("湛江市", "计入汇总", "category.unknown"),
-        ("珠海市", "计入汇总", "budget.row_mismatch"),
-        (None, "未计入", "unit.unknown"),  # no unit to show
+        ("东莞市", "计入汇总", "金额为负数"),  # the problem's title: no codes in a workbook
+        ("湛江市", "计入汇总", "类型不在列表中"),
+        ("珠海市", "计入汇总", "预算表与需求表金额不符"),
+        (None, "未计入", "无法识别填报单位"),  # no unit to show
     }
 
 
@@ -241,7 +241,7 @@ def test_a_clean_batch_exits_0_even_over_its_control_number(tmp_path):
     result = invoke(tmp_path / "in", "--out", tmp_path / "汇总.xlsx", "--control", control)
     assert result.exit_code == 0, result.output
     assert "超出控制数的单位：清远市" in result.stdout
-    assert "全省申请合计（表一至表四）：120 万元" in result.stdout
+    assert "全省申报合计（表一至表四）：120 万元" in result.stdout
     assert result.stderr == ""  # a short batch shows no progress bar
 
 
@@ -332,3 +332,15 @@ def test_the_demo_round_in_examples(tmp_path):
         is False
     )
     assert data["control_file"]["ok"] is True
+
+
+def test_the_workbook_names_files_not_the_folders_they_were_read_from(run):
+    """The JSON keeps the paths as given; the workbook a person reads shows file names only."""
+    _, _, data, out, _ = run
+    folder = str(out.parent.parent)
+    assert any(s["file"].startswith(folder) for s in data["superseded"])  # paths in the JSON
+    wb = load_workbook(out, data_only=True)
+    texts = [str(c) for ws in wb.worksheets for row in rows_of(ws) for c in row if c]
+    assert not [t for t in texts if folder in t]
+    sources = {r[0] for r in rows_of(wb["说明"]) if r[0] and str(r[0]).endswith(".xlsx")}
+    assert "佛山市-表四.xlsx" in sources and "控制数.xlsx" in {r[1] for r in rows_of(wb["说明"])}

@@ -148,7 +148,7 @@ def test_completeness_reconciliation_and_problems(book):
         "表四",
         "预算表",
         "必报完成",
-        "申请合计（表一至表四）",
+        "申报合计（表一至表四）",
     ]
     qy = find_row(comp, 1, "清远市")
     assert values(comp, qy)[1:8] == [
@@ -174,15 +174,15 @@ def test_completeness_reconciliation_and_problems(book):
     problems = wb["问题汇总"]
     rows = [values(problems, r) for r in range(4, problems.max_row + 1)]
     assert [(r[0], r[1], r[3], r[5], r[7]) for r in rows] == [
-        ("韶关市", "表四", "计入汇总", "E5", "amount.negative"),
-        ("清远市", "预算表（专利导航）", "计入汇总", "C11", "budget.row_mismatch"),
+        ("韶关市", "表四", "计入汇总", "E5", "金额为负数"),  # the problem's title, never its code
+        ("清远市", "预算表（专利导航）", "计入汇总", "C11", "预算表与需求表金额不符"),
     ]
 
 
 def test_readme_lists_every_file_and_the_headline_figures(book):
     ws = load_workbook(book, data_only=True)["说明"]
     pairs = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
-    assert pairs["全省申请合计（表一至表四）"] == 159.5001
+    assert pairs["全省申报合计（表一至表四）"] == 159.5001
     assert pairs["表四"] == 150.5001
     assert pairs["控制数合计"] == 170
     assert pairs["超出控制数的单位"] == "1 个：清远市（超出 0.5001）"

@@ -231,6 +231,7 @@ class ReceiptLine:
     rows: int = 2
     total: Decimal | None = Decimal("80")
     counted: bool = True
+    number: str = "GD2024-清远市-表四-V1"
 
 
 @dataclass

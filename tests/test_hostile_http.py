@@ -14,6 +14,7 @@ from webclient import Site, make_app, table4
 from workbook_safety import assert_kept_as_text
 
 from budget_planner.validators.intake import worker
+from budget_planner.validators.report.codes import code
 
 UNIT = "清远市"
 
@@ -83,7 +84,8 @@ def upload_case(site: Site, case: hc.Case) -> None:
     if e.refused:
         details = rejected(site)
         assert len(details) == before + 1
-        assert details[0].endswith(f"：{e.refused}"), details[0]
+        # the audit names the problem in words, not its code
+        assert details[0].endswith(f"：{code(e.refused).title}"), details[0]
         assert e.message in page_text(response)
         assert "文件未保存" in page_text(response)
         return

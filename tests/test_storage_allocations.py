@@ -52,8 +52,15 @@ def test_amounts_are_saved_together_and_audited_with_their_version(db, world, as
     assert count == 2 and approved(db, world) == {NAV: Decimal("45.5"), BRAND: Decimal(20)}
     entries = repo.audit_log(db, world.round_id, scope=world.admin, actions=("allocation.set",))
     assert {(e.version_id, e.detail) for e in entries} == {
-        (asked.id, f"{NAV}：无 → 45.5 万元（核减理由：压缩规模）"),
-        (asked.id, f"{BRAND}：无 → 20 万元（核减理由：压缩规模）"),
+        # the project in words, never its stored key
+        (
+            asked.id,
+            "清远市表四“专利导航项目”（知识产权高质量创造）：无 → 45.5 万元（核减理由：压缩规模）",
+        ),
+        (
+            asked.id,
+            "清远市表四“商标品牌培育”（知识产权高质量创造）：无 → 20 万元（核减理由：压缩规模）",
+        ),
     }
     assert (
         repo.set_allocations(

@@ -50,12 +50,12 @@ def test_return_and_resubmit(db, world):
     actions = [
         (e.action, e.detail) for e in repo.audit_log(db, world.round_id, scope=world.qingyuan)
     ]
-    assert actions[:6] == [
+    assert actions[:6] == [  # the shipped round's deadline (2023-12-15) has passed: 逾期提交
         ("approve", "表四第 2 版"),
-        ("submit", "表四第 2 版"),
+        ("submit", "表四第 2 版（逾期提交）"),
         ("upload", "表四第 2 版：清远市-表四.xlsx（无错误）"),
         ("return", "表四第 1 版：专利导航项目的绩效目标请量化"),
-        ("submit", "表四第 1 版"),
+        ("submit", "表四第 1 版（逾期提交）"),
         ("upload", "表四第 1 版：清远市-表四.xlsx（无错误）"),
     ]
 

@@ -22,6 +22,7 @@ from budget_planner.storage.models import (
     Submission,
     Version,
 )
+from budget_planner.validators.report.codes import code
 from budget_planner.validators.report.issues import Issue
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -220,8 +221,8 @@ def test_a_file_without_a_recognisable_table_is_not_kept(db, world):
     assert store(db, world, b"\xd5\xe2\xca\xc7\xcb\xb5\xc3\xf7", checked, name="说明.xlsx") == []
     assert counts(db)["blobs"] == 0
     [entry] = repo.audit_log(db, world.round_id, scope=world.admin, actions=("upload.rejected",))
-    assert entry.detail == f"说明.xlsx：{checked[0].report.issues[0].code}"
-    assert entry.detail.startswith("说明.xlsx：file.")
+    assert entry.detail == f"说明.xlsx：{code(checked[0].report.issues[0].code).title}"
+    assert entry.detail == "说明.xlsx：扩展名是 Excel，内容却不是（如网页或 XML 表格）"  # no code
 
 
 def test_the_original_name_is_data_without_path_or_controls(db, world):
@@ -283,7 +284,10 @@ def test_allocations_survive_a_resubmission_by_project_key(db, world):
     repo.publish(db, world.round_id, actor=world.finance)
     assert allocated(world.qingyuan) == {"商标品牌培育": None, "专利导航项目": Decimal("45.5")}
     [entry] = repo.audit_log(db, world.round_id, scope=world.admin, actions=("allocation.set",))
-    assert (entry.username, entry.detail) == ("财务", f"{key}：无 → 45.5 万元（核减理由：压缩）")
+    assert (entry.username, entry.detail) == (
+        "财务",
+        "清远市表四“专利导航项目”（知识产权高质量创造）：无 → 45.5 万元（核减理由：压缩）",
+    )
 
 
 def test_an_allocation_names_its_own_unit(db, world):

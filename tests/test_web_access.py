@@ -102,6 +102,10 @@ EXPECT = {
     "history.changes": Expect("GET", IN_ROUND),
     "reminders.index": Expect("GET", COLLECTING),
     "reminders.workbook": Expect("GET", COLLECTING),
+    "reminders.record_copied": Expect("POST", COLLECTING, 302),
+    "queue.index": Expect("GET", (REVIEWER,)),
+    "round_admin.deadline": Expect("POST", (REVIEWER,), 302),  # no date given: back with a note
+    "round_admin.sheet": Expect("GET", (REVIEWER,), 410),  # no such sheet: gone
     "reconcile.index": Expect("GET", COLLECTING),
     "reconcile.control": Expect("POST", COLLECTING, 302),
     "reconcile.control_file": Expect("POST", COLLECTING, 302),  # no file chosen: back with a note
@@ -181,6 +185,8 @@ def url(app, rule, world, unit: str, round_id: str | None = None) -> str:
             args[name] = "表四"
         elif name == "action":
             args[name] = ACTION_ARG[rule.endpoint]
+        elif name == "token":
+            args[name] = "no-such-sheet"
         else:
             args[name] = ids[name][unit]
     args["round"] = round_id or world.round_of.get(unit, ROUND_ID)

@@ -25,7 +25,7 @@ def matrix(page) -> dict[str, str]:
     found = {}
     for row in re.findall(r"<tr class=\"[^\"]*\">\s*<td class=\"unit\">(.*?)</tr>", html, re.S):
         unit = re.search(r"<a [^>]*>(.*?)</a>", row).group(1)
-        late = "逾期" in row.split("</td>", 1)[0]
+        late = "tag-overdue" in row.split("</td>", 1)[0]
         cell = re.search(r'<td class="cell">(.*?)</td>', row, re.S).group(1)
         label = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
         found[unit] = label + (" 逾期" if late else "")
@@ -143,4 +143,4 @@ def test_the_units_page_is_its_receipt(tmp_path, monkeypatch):
     receipt = text(site["qingyuan"].get(unit_link))
     assert "清远市 · 报送回执" in receipt
     assert "表四申报合计 80 万元（控制数 100 万元）" in receipt
-    assert "表四 — 已通过 1" in receipt
+    assert "表四 — 已通过 逾期提交 1" in receipt  # submitted after the round's 2023 deadline

@@ -148,8 +148,8 @@ def test_the_audit_log_workbook_says_who_did_what_to_which_version(app, site, ro
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", approve[0])
     allocation = [r for r in entries if r[2] == "核定金额"]
     assert {r[5] for r in allocation} == {
-        f"{NAV}：无 → 45 万元（核减理由：压缩规模）",
-        f"{DISPUTE}：无 → 25 万元（核减理由：压缩规模）",
+        "清远市表四“专利导航项目”（知识产权高质量创造）：无 → 45 万元（核减理由：压缩规模）",
+        "清远市表四“知识产权纠纷多元化解”（强化知识产权保护）：无 → 25 万元（核减理由：压缩规模）",
     }
     assert all(r[4] == "表四第 1 版" for r in allocation)
     assert site["finance"].get("/exports/audit-log.xlsx").status_code == 403

@@ -106,7 +106,10 @@ def test_finance_enters_approved_amounts_and_they_are_audited(app, site, uploade
     again = text(finance.get(saved.headers["Location"]))
     assert "已保存 2 项核定金额" in again and "表四核定合计 70.5 万元" in again
     log = text(site["admin"].get("/admin/audit"))
-    assert f"核定金额 清远市 表四第 1 版 {NAV}：无 → 45 万元（核减理由：压缩规模）" in log
+    assert (
+        "核定金额 清远市 表四第 1 版 清远市表四“专利导航项目”（知识产权高质量创造）：无 → 45 万元（核减理由：压缩规模）"
+        in log
+    )
 
 
 def test_an_amount_above_the_request_is_refused_and_nothing_saved(app, site, uploaded):

@@ -129,7 +129,7 @@ class Aggregation:
         lines = [
             f"已汇总 {len(cons.counted)} 个表（{len({v.unit for v in cons.counted})} 个单位，"
             f"{len(self.files)} 个文件），汇总表：{self.written}",
-            f"全省申请合计（表一至表四）：{plain(cons.total)} 万元",
+            f"全省申报合计（表一至表四）：{plain(cons.total)} 万元",
         ]
         if rec.control_total is not None:
             over = "、".join(u.unit for u in rec.over) or "无"

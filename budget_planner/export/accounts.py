@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from budget_planner.export.xlsx_safe import Styles, new_workbook, write_text
 
@@ -28,10 +28,14 @@ class AccountLine(Protocol):
     def password(self) -> str: ...
 
 
-def write_accounts(path: str | Path, accounts: Sequence[AccountLine], title: str = "") -> Path:
-    """One row per account under a title and a note; every cell written as text."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_accounts(
+    path: str | Path | BinaryIO, accounts: Sequence[AccountLine], title: str = ""
+) -> Path | BinaryIO:
+    """One row per account under a title and a note; every cell written as text. ``path`` may be
+    a binary stream (the site's one-time download)."""
+    if isinstance(path, str | Path):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
     book = new_workbook(path)
     styles = Styles(
         book,

@@ -39,12 +39,12 @@ def write_chart_sheet(wb: Workbook, styles: Styles, cons: Consolidation, data: C
             "fill": {"color": "#A6A6A6"}, "gap": 80,
         })  # fmt: skip
     column.add_series({
-        "name": "申请金额（表四）", "categories": names,
+        "name": "申报金额（表四）", "categories": names,
         "values": f"='{RECONCILE_SHEET}'!{xl_range_abs(first, 2, last, 2)}",
         "fill": {"color": "#4472C4"}, "gap": 80,
     })  # fmt: skip
     column.set_title(
-        {"name": "各单位表四申请金额与控制数", "name_font": {**CHART_FONT, "size": 12}}
+        {"name": "各单位表四申报金额与控制数", "name_font": {**CHART_FONT, "size": 12}}
     )
     column.set_x_axis({"num_font": {**CHART_FONT, "rotation": -45}})
     column.set_y_axis({"num_format": "#,##0", "num_font": CHART_FONT,
@@ -55,14 +55,14 @@ def write_chart_sheet(wb: Workbook, styles: Styles, cons: Consolidation, data: C
     label_row, c1, c2 = data.category_row, *data.category_cols
     bar = wb.add_chart({"type": "bar"})
     bar.add_series({
-        "name": "申请金额",
+        "name": "申报金额",
         "categories": f"='{PIVOT_SHEET}'!{xl_range_abs(label_row, c1, label_row, c2)}",
         "values": f"='{PIVOT_SHEET}'!{xl_range_abs(data.category_total_row, c1, data.category_total_row, c2)}",
         "fill": {"color": "#ED7D31"}, "gap": 60,
         "data_labels": {"value": True, "num_format": "#,##0.##", "font": CHART_FONT},
     })  # fmt: skip
     bar.set_title(
-        {"name": "全省申请金额按类型（表一至表四）", "name_font": {**CHART_FONT, "size": 12}}
+        {"name": "全省申报金额按类型（表一至表四）", "name_font": {**CHART_FONT, "size": 12}}
     )
     bar.set_y_axis({"reverse": True, "num_font": CHART_FONT})
     bar.set_x_axis({"num_format": "#,##0", "num_font": CHART_FONT,

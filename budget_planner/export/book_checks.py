@@ -14,7 +14,11 @@ from budget_planner.aggregate.status import request_verdict
 from budget_planner.export.book_styles import SheetWriter, setup_sheet
 from budget_planner.export.xlsx_safe import Styles
 from budget_planner.templates.spec import COLLECTION_TABLES, CONTROLLED_TABLE
+from budget_planner.text import file_name
+from budget_planner.validators.report.codes import Severity, code
 from budget_planner.validators.report.issues import Issue, sort_issues
+
+ERROR, WARNING = Severity.ERROR.label, Severity.WARNING.label
 
 UNCATEGORISED = "未分类"
 PIVOT_SHEET = "单位×类型"
@@ -71,20 +75,20 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
     sheet = SheetWriter(ws, styles, widths)
     ws.write_string(0, 0, f"{cons.round.title} · 预算核对", styles["title"])
     note = (
-        f"单位：万元　控制数来自 {cons.control.file}；差额 = 申请金额（表四）减控制数，正数为超出。"
+        f"单位：万元　控制数来自 {file_name(cons.control.file)}；差额 = 申报金额（表四）减控制数，正数为超出。"
         if cons.control
-        else "单位：万元　未提供控制数文件：仅列出各单位表四申请金额。"
+        else "单位：万元　未提供控制数文件：仅列出各单位表四申报金额。"
     )
     sheet.text(1, 0, note, "note")
     header = 2
     sheet.texts(
         header,
-        ["单位", "控制数", "申请金额（表四）", "差额", "占控制数比例", "是否超出"],
+        ["单位", "控制数", "申报金额（表四）", "差额", "占控制数比例", "是否超出"],
         "header",
     )
     sheet.merged_text(header, 6, 7, "表四文件", "header")
     sheet.end_row(header)
-    files = {v.unit: v.file for v in cons.counted if v.table == CONTROLLED_TABLE}
+    files = {v.unit: file_name(v.file) for v in cons.counted if v.table == CONTROLLED_TABLE}
     first = row = header + 1
     for u in rec.units:
         over = u.over
@@ -140,7 +144,7 @@ def write_reconcile_sheet(wb: Workbook, styles: Styles, cons: Consolidation) -> 
     sheet.text(row, 0, "全省按表、按类型（占控制数合计）", "subtitle")
     row += 1
     sheet.merged_text(row, 0, 1, "表/类型", "header")
-    sheet.texts(row, ["申请金额", "占控制数合计比例"], "header", start=2)
+    sheet.texts(row, ["申报金额", "占控制数合计比例"], "header", start=2)
     sheet.end_row(row)
     row += 1
     for line in [*rec.by_table, *rec.by_category]:
@@ -216,7 +220,7 @@ def _unbudgeted(sheet: SheetWriter, cons: Consolidation, row: int) -> int:
         sheet.text(row, 3, item.category or "", where=where)
         sheet.money(row, 4, item.amount)
         sheet.text(row, 5, f"{item.sheet}!{item.cell or ''}")
-        sheet.merged_text(row, 6, 7, item.file)
+        sheet.merged_text(row, 6, 7, file_name(item.file))
         sheet.end_row(row)
         row += 1
     return row
@@ -240,9 +244,12 @@ def write_problems_sheet(wb: Workbook, styles: Styles, sources: Sequence[Problem
     count = sum(len(s.issues) for s in sources)
     errors = sum(1 for s in sources for i in s.issues if i.is_error)
     ws.write_string(
-        0, 0, "问题汇总：每个文件的每个问题（错误须修改后重新报送，警告供核对）", styles["title"]
+        0,
+        0,
+        f"问题汇总：每个文件的每个问题（{ERROR}须修改后重新报送，{WARNING}供核对）",
+        styles["title"],
     )
-    ws.write_string(1, 0, f"共 {count} 个问题，其中错误 {errors} 个。", styles["note"])
+    ws.write_string(1, 0, f"共 {count} 个问题，其中{ERROR} {errors} 个。", styles["note"])
     headers = [
         "单位",
         "表",
@@ -251,7 +258,7 @@ def write_problems_sheet(wb: Workbook, styles: Styles, sources: Sequence[Problem
         "工作表",
         "单元格",
         "级别",
-        "问题代码",
+        "问题类型",
         "列",
         "单元格内容",
         "问题说明",
@@ -263,8 +270,8 @@ def write_problems_sheet(wb: Workbook, styles: Styles, sources: Sequence[Problem
         for issue in sort_issues(source.issues):
             where = f"{source.file} {issue.sheet or ''}!{issue.cell or ''}"
             values = [
-                source.unit, source.table, source.file, source.status, issue.sheet or "",
-                issue.cell or "", "错误" if issue.is_error else "警告", issue.code,
+                source.unit, source.table, file_name(source.file), source.status, issue.sheet or "",
+                issue.cell or "", Severity.ERROR.label if issue.is_error else WARNING, code(issue.code).title,
                 issue.column or "", issue.value or "", issue.message,
             ]  # fmt: skip
             for col, value in enumerate(values):

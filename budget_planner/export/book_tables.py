@@ -19,6 +19,7 @@ from budget_planner.aggregate.reconcile import BudgetCheck
 from budget_planner.export.book_styles import SheetWriter, setup_sheet
 from budget_planner.export.xlsx_safe import Styles
 from budget_planner.templates.spec import BUDGET, ColumnKind, load_specs
+from budget_planner.text import file_name
 
 HEADER_ROW = 2
 APPROVED = "核定金额"
@@ -106,7 +107,7 @@ def write_table_sheet(
                 rec["state"],
                 "warn" if rec["flagged"] else "text_center",
             )
-            sheet.text(row, approved_col + 2, rec["file"])
+            sheet.text(row, approved_col + 2, file_name(rec["file"]))
             sheet.text(row, approved_col + 3, f"{rec['sheet']}!{rec['cell']}")
             sheet.end_row(row, level=1)
             row += 1
@@ -230,7 +231,7 @@ def write_budget_sheet(
         sheet.text(row, row_col + 1, text, style)
         sheet.money(row, approved_col, approved.get(rec["key"]), "approved")
         sheet.text(row, approved_col + 1, rec["state"], "warn" if rec["flagged"] else "text_center")
-        sheet.text(row, approved_col + 2, rec["file"])
+        sheet.text(row, approved_col + 2, file_name(rec["file"]))
         sheet.text(row, approved_col + 3, f"{rec['sheet']}!{rec['cell'] or ''}")
         sheet.end_row(row)
         row += 1

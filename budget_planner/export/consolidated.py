@@ -30,6 +30,7 @@ from budget_planner.export.book_tables import write_budget_sheet, write_table_sh
 from budget_planner.export.xlsx_safe import Styles, new_workbook
 from budget_planner.templates.round import BEIJING
 from budget_planner.templates.spec import ALL_TABLES, BUDGET, COLLECTION_TABLES
+from budget_planner.text import file_name
 
 CONSTANT_MEMORY_ROWS = 20_000  # above this many rows, write in constant-memory mode
 COUNTED, SUPERSEDED, NOT_COUNTED, CONTROL_FILE = "计入汇总", "已被取代", "未计入", "控制数文件"
@@ -77,6 +78,11 @@ def write_consolidated(
     write_problems_sheet(wb, styles, sources)
     wb.close()
     return target
+
+
+def _named(reason: str, path: str) -> str:
+    """A reason naming the newer file by its path, with the file's name instead."""
+    return reason.replace(path, file_name(path)) if path else reason
 
 
 def _table_label(table: str | None, project: str = "") -> str:
@@ -139,14 +145,14 @@ def _write_readme(wb, styles: Styles, cons, superseded, unplaced, sources, made_
         ("纳入汇总", f"{len(cons.counted)} 个文件（表），来自 {len({v.unit for v in cons.counted})} 个{round_.unit_kind}"),
         ("被取代的旧版本", f"{len(superseded)} 个"),
         ("未计入汇总", f"{len(unplaced)} 个（无法识别单位或表，或无法读取）"),
-        ("控制数文件", cons.control.file if cons.control else "未提供"),
+        ("控制数文件", file_name(cons.control.file) if cons.control else "未提供"),
     ])  # fmt: skip
     sheet.text(row + 1, 0, "主要数据（万元）", "subtitle")
-    pairs: list[tuple[str, object]] = [("全省申请合计（表一至表四）", cons.total)]
+    pairs: list[tuple[str, object]] = [("全省申报合计（表一至表四）", cons.total)]
     pairs += [(t, cons.table_totals[t]) for t in COLLECTION_TABLES]
     pairs.append(("预算表资金来源合计（不计入上列合计）", cons.table_totals[BUDGET]))
     if rec.control_total is not None:
-        pairs += [("控制数合计", rec.control_total), ("表四申请减控制数", rec.difference)]
+        pairs += [("控制数合计", rec.control_total), ("表四申报减控制数", rec.difference)]
     over = "、".join(f"{u.unit}（超出 {u.difference:,}）" for u in rec.over)
     pairs += [
         ("超出控制数的单位", f"{len(rec.over)} 个" + (f"：{over}" if over else "")),
@@ -160,7 +166,7 @@ def _write_readme(wb, styles: Styles, cons, superseded, unplaced, sources, made_
         "同一单位同一张表有多个文件时，依次按文档属性中的修改时间、文件修改时间、文件名排序，最新者计入汇总，其余为“已被取代”。",
         "预算表按单位和项目名称分别取最新版本；其资金来源合计是需求表项目的明细，不另计入全省合计。",
         "各表的“核定金额”列由财务填写，小计与总计是公式，随填写自动更新。",
-        "“预算核对”比较各单位表四申请金额与控制数；超出控制数是核对发现，不是文件错误。",
+        "“预算核对”比较各单位表四申报金额与控制数；超出控制数是核对发现，不是文件错误。",
     ]
     sheet.text(row + 1, 0, "说明", "subtitle")
     row += 2
@@ -172,9 +178,10 @@ def _write_readme(wb, styles: Styles, cons, superseded, unplaced, sources, made_
     sheet.texts(row, ["文件", "单位", "表", "处理", "版本", "说明"], "header")
     sheet.end_row(row)
     row += 1
+    newest = {(v.unit, v.table, v.project): v.file for v in cons.counted}
     lines = [
         (
-            v.file,
+            file_name(v.file),
             v.unit,
             _table_label(v.table, v.project),
             COUNTED,
@@ -185,16 +192,16 @@ def _write_readme(wb, styles: Styles, cons, superseded, unplaced, sources, made_
     ]
     lines += [
         (
-            s.file,
+            file_name(s.file),
             s.unit,
             _table_label(s.table, s.project),
             SUPERSEDED,
             f"第 {s.version} 版",
-            s.reason,
+            _named(s.reason, newest.get((s.unit, s.table, s.project), "")),
         )
         for s in superseded
     ]
-    lines += [(u.file, u.checked.report.unit or "", _table_label(u.table), NOT_COUNTED, "", u.reason) for u in unplaced]  # fmt: skip
+    lines += [(file_name(u.file), u.checked.report.unit or "", _table_label(u.table), NOT_COUNTED, "", u.reason) for u in unplaced]  # fmt: skip
     for line in lines:
         for col, value in enumerate(line):
             sheet.text(
@@ -218,7 +225,7 @@ def _write_completeness(wb, styles: Styles, cons: Consolidation) -> None:
         styles["note"],
     )  # fmt: skip
     header = 2
-    sheet.texts(header, ["单位", *ALL_TABLES, "必报完成", "申请合计（表一至表四）"], "header")
+    sheet.texts(header, ["单位", *ALL_TABLES, "必报完成", "申报合计（表一至表四）"], "header")
     sheet.end_row(header)
     cells = {(c.unit, c.table): c for c in cons.completeness}
     row = header + 1
@@ -269,7 +276,7 @@ def _write_completeness(wb, styles: Styles, cons: Consolidation) -> None:
         )
         sheet.money(row, 6, total)
         sheet.text(row, 7, v.project)
-        sheet.text(row, 8, v.file)
+        sheet.text(row, 8, file_name(v.file))
         sheet.end_row(row)
         row += 1
     setup_sheet(ws, widths=widths, last_row=row, header_row=header, freeze_cols=1)

@@ -28,8 +28,9 @@ HEADERS = (
     "项目行数",
     "合计（万元）",
     "审核意见",
+    "回执编号",
 )
-WIDTHS = (9.0, 18.0, 15.0, 14.0, 9.0, 28.0, 16.0, 14.0, 16.0, 8.0, 12.0, 30.0)
+WIDTHS = (9.0, 18.0, 15.0, 14.0, 9.0, 28.0, 16.0, 14.0, 16.0, 8.0, 12.0, 30.0, 28.0)
 STATE_STYLE = {"已通过": "good", "有错误": "bad", "已退回": "warn", "已被取代": "muted"}
 
 
@@ -75,6 +76,9 @@ class Line(Protocol):
 
     @property
     def comment(self) -> str: ...
+
+    @property
+    def number(self) -> str: ...
 
 
 class Published(Protocol):
@@ -207,6 +211,7 @@ def write_receipt(target: str | Path | BinaryIO, receipt: ReceiptLike) -> Path |
             line.rows,
             line.total,
             line.comment,
+            line.number,
         ]
         for line in receipt.lines
     ]
@@ -217,7 +222,8 @@ def write_receipt(target: str | Path | BinaryIO, receipt: ReceiptLike) -> Path |
         title=f"{receipt.round_title} · 报送回执",
         notes=[
             f"生成时间 {beijing(receipt.made_at)}（北京时间）；金额单位：万元。"
-            "列出本单位上传的每一个版本；“计入汇总”的版本即汇总时采用的版本。"
+            "列出本单位上传的每一个版本；“计入汇总”的版本即汇总时采用的版本；"
+            "回执编号按“轮次代码-单位-表-版本”编排，每个版本一个，查询时请提供。"
         ],
         pairs=pairs,
         headers=HEADERS,

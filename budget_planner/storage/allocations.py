@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.storage.audit import Action, record
+from budget_planner.storage.audit_words import project_words
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.eligibility import AllocationView, Requested, allocation_view
 from budget_planner.storage.models import Allocation, ControlNumber, ProjectRow, Unit
@@ -220,7 +221,8 @@ def set_allocations(
                 round_id=round_id,
                 unit_id=unit.id,
                 version_id=project.version_id if project is not None else None,
-                detail=f"{key}：{plain(current.get(key)) or '无'} → {plain(amount) or '无'} 万元{note}",
+                detail=f"{project_words(key)}：{plain(current.get(key)) or '无'} → "
+                f"{plain(amount) or '无'} 万元{note}",
             )
     return len(changes)
 

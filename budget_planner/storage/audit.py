@@ -9,6 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from budget_planner.storage.audit_words import readable
 from budget_planner.storage.db import write_transaction
 from budget_planner.storage.models import AuditLog, Submission, Unit, User, Version
 from budget_planner.storage.roles import account_units, scope_in
@@ -52,6 +53,8 @@ class Action(StrEnum):
     DOWNLOAD = "download"
     TOKEN_ISSUED = "token.issued"
     TOKEN_REVOKED = "token.revoked"
+    DEADLINE_CHANGED = "deadline.changed"
+    REMINDED = "reminder.sent"
 
     @property
     def label(self) -> str:
@@ -93,6 +96,8 @@ ACTION_LABELS = {
     "download": "下载",
     "token.issued": "生成 API 令牌",
     "token.revoked": "作废 API 令牌",
+    "deadline.changed": "修改报送截止日期",
+    "reminder.sent": "催报",
 }
 
 
@@ -280,7 +285,7 @@ def audit_lines(
             action=ACTION_LABELS.get(e.action, e.action),
             unit=units.get(e.unit_id, "") if e.unit_id is not None else "",
             version=versions.get(e.version_id, "") if e.version_id is not None else "",
-            detail=e.detail,
+            detail=readable(e.detail),
             code=e.action,
         )
         for e in entries

@@ -30,6 +30,7 @@ class Cell:
     version_number: int | None = None
     projects: int = 0  # threads behind the cell (several for 预算表)
     after_approval: bool = False
+    late: bool = False  # 逾期提交: a version was submitted after the deadline (kept once set)
 
     @property
     def label(self) -> str:
@@ -132,4 +133,5 @@ def _cell(
         version_number=versions[-1].number if versions else None,
         projects=len(counted),
         after_approval=any(c.newer_after_approval for c in counted),
+        late=any(v.submitted_late for s in found for v in grouped.get(s.id, [])),
     )

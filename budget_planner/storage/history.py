@@ -1,8 +1,10 @@
 """A unit's history: every version of its tables with its state, reviews and the difference to the
-previous version by project key (rows added, removed, amounts changed).
+previous version by project key (rows added, removed, amounts changed, other fields changed).
 
-The difference needs four columns of each row (key, 类型, name, amount), read as plain tuples: a
-60,000-row table is compared without loading its rows' stored values.
+The difference reads five columns of each row (key, 类型, name, amount and the stored values of
+every spec column), as plain tuples: no ORM objects for a 60,000-row table. Every column the table
+spec names is compared (``storage.field_diff``); a project whose amount is the same but whose
+other fields differ is a 内容变化 with the fields that changed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from budget_planner.storage.field_diff import Field, FieldChange, field_changes, fields_of
 from budget_planner.storage.models import ProjectRow, Review, Submission, Unit, Version
 from budget_planner.storage.queries import (
     Counted,
@@ -28,19 +31,26 @@ from budget_planner.storage.rounds import member_query
 from budget_planner.storage.scope import Scope, plain_scope
 from budget_planner.storage.workflow import machine_states
 
-ADDED, REMOVED, CHANGED = "新增", "删除", "金额变化"
+ADDED, REMOVED, CHANGED, EDITED = "新增", "删除", "金额变化", "内容变化"
+KINDS = (ADDED, REMOVED, CHANGED, EDITED)
 
 
 @dataclass(frozen=True)
 class Change:
-    """One project compared with the previous version: added, removed, or its amount changed."""
+    """One project compared with the previous version: added, removed, its amount changed, or
+    (same amount) other fields changed; ``fields`` lists every field that differs."""
 
-    kind: str  # 新增 / 删除 / 金额变化
+    kind: str  # 新增 / 删除 / 金额变化 / 内容变化
     key: str
     category: str
     name: str
     before: Decimal | None
     after: Decimal | None
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def changed_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.fields)
 
     @property
     def delta(self) -> Decimal | None:
@@ -60,6 +70,7 @@ class RowDigest(NamedTuple):
     category: str
     name: str
     amount: Decimal | None
+    values_json: dict | None = None
 
 
 def row_digests(session: Session, version_ids: Iterable[int]) -> dict[int, list[RowDigest]]:
@@ -75,12 +86,13 @@ def row_digests(session: Session, version_ids: Iterable[int]) -> dict[int, list[
             ProjectRow.category,
             ProjectRow.name,
             ProjectRow.amount,
+            ProjectRow.values_json,
         )
         .where(ProjectRow.version_id.in_(ids))
         .order_by(ProjectRow.version_id, ProjectRow.position)
     )
-    for version_id, key, category, name, amount in session.execute(query):
-        found[version_id].append(RowDigest(key, category or "", name, amount))
+    for version_id, key, category, name, amount, values in session.execute(query):
+        found[version_id].append(RowDigest(key, category or "", name, amount, values))
     return found
 
 
@@ -89,6 +101,7 @@ class _Project:
     category: str
     name: str
     amount: Decimal | None
+    values: dict | None = None
 
 
 def _by_key(rows: Iterable[ProjectRow | RowDigest]) -> dict[str, _Project]:
@@ -98,25 +111,37 @@ def _by_key(rows: Iterable[ProjectRow | RowDigest]) -> dict[str, _Project]:
     for row in rows:
         seen = found.get(row.key)
         if seen is None:
-            found[row.key] = _Project(row.category, row.name, row.amount)
+            found[row.key] = _Project(row.category, row.name, row.amount, row.values_json)
         elif row.amount is not None:
             total = row.amount if seen.amount is None else seen.amount + row.amount
-            found[row.key] = _Project(seen.category, seen.name, total)
+            found[row.key] = _Project(seen.category, seen.name, total, seen.values)
     return found
 
 
 def changes(
-    before: Iterable[ProjectRow | RowDigest], after: Iterable[ProjectRow | RowDigest]
+    before: Iterable[ProjectRow | RowDigest],
+    after: Iterable[ProjectRow | RowDigest],
+    fields: tuple[Field, ...] = (),
 ) -> list[Change]:
     """What changed from one version to the next, by project key: the new version's order first
-    (added, amount changed), then the projects removed in the old version's order."""
+    (added, amount changed, other ``fields`` changed), then the projects removed in the old
+    version's order."""
     old, new = _by_key(before), _by_key(after)
     found = []
     for key, row in new.items():
         if key not in old:
             found.append(Change(ADDED, key, row.category, row.name, None, row.amount))
-        elif old[key].amount != row.amount:
-            found.append(Change(CHANGED, key, row.category, row.name, old[key].amount, row.amount))
+            continue
+        was = old[key]
+        differ = field_changes(was.values, row.values, fields)
+        if was.amount != row.amount:
+            found.append(
+                Change(CHANGED, key, row.category, row.name, was.amount, row.amount, differ)
+            )
+        elif differ:
+            found.append(
+                Change(EDITED, key, row.category, row.name, was.amount, row.amount, differ)
+            )
     for key, row in old.items():
         if key not in new:
             found.append(Change(REMOVED, key, row.category, row.name, row.amount, None))
@@ -150,7 +175,7 @@ class VersionEntry:
     @property
     def summary(self) -> str:
         """新增 1 项，金额变化 2 项 (empty when nothing changed)."""
-        counts = ((kind, self.count(kind)) for kind in (ADDED, REMOVED, CHANGED))
+        counts = ((kind, self.count(kind)) for kind in KINDS)
         return "，".join(f"{kind} {n} 项" for kind, n in counts if n)
 
 
@@ -175,10 +200,11 @@ def thread_history(
 
     states = version_states(versions)
     counted = counted_for(submission, versions)
+    fields = fields_of(submission.table_id)
     entries = []
     for i, version in enumerate(versions):
         previous = versions[i - 1] if i else None
-        diff = changes(rows_of(previous), rows_of(version)) if previous is not None else []
+        diff = changes(rows_of(previous), rows_of(version), fields) if previous else []
         entry = VersionEntry(version, states[version.id], previous, diff)
         entry.counted = counted is not None and counted.version.id == version.id
         entries.append(entry)
@@ -209,7 +235,8 @@ def version_changes(
     if previous is None:
         return version, None, []
     rows = row_digests(session, (previous.id, version.id))
-    return version, previous, changes(rows[previous.id], rows[version.id])
+    fields = fields_of(version.submission.table_id)
+    return version, previous, changes(rows[previous.id], rows[version.id], fields)
 
 
 def unit_history(session: Session, round_id: str, unit_id: int, *, scope: object) -> list[Thread]:
@@ -220,7 +247,7 @@ def unit_history(session: Session, round_id: str, unit_id: int, *, scope: object
     threads = submissions(session, round_id, scope=visible, unit_id=unit_id)
     if not threads:
         return []
-    # the versions and reviews in two queries, the rows' four columns in a third
+    # the versions and reviews in two queries, the rows' five columns in a third
     versions = session.scalars(
         sa.select(Version)
         .where(Version.submission_id.in_([t.id for t in threads]))

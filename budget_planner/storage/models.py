@@ -236,6 +236,11 @@ class Version(Base):
     state: Mapped[str] = mapped_column(
         CleanText(16), default=VersionState.DRAFT.value, server_default=VersionState.DRAFT.value
     )
+    # 修改说明: what the unit changed, given when it submits again after a return
+    note: Mapped[str] = mapped_column(CleanText(), default="", server_default="")
+    # 逾期提交: submitted after the round's deadline; kept once set (a later deadline change or
+    # approval does not clear it)
+    submitted_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     submission: Mapped[Submission] = relationship(back_populates="versions")
     blob: Mapped[Blob] = relationship()
@@ -395,6 +400,37 @@ class AuditLog(Base):
         sa.ForeignKey("versions.id", ondelete="SET NULL")
     )
     detail: Mapped[str] = mapped_column(CleanText(), default="")
+
+
+class ReminderSent(Base):
+    """A reminder (催报) sent to one unit: when, by whom, how (``copied``: the message copied from
+    the page; ``exported``: the list exported as a workbook)."""
+
+    __tablename__ = "reminders_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    how: Mapped[str] = mapped_column(CleanText(16))
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    by_name: Mapped[str] = mapped_column(CleanText(100))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class OneTimeSheet(Base):
+    """A one-time password sheet waiting for its single download (``storage/one_time.py``): only
+    sealed with a key that is in the download link, never on the server; deleted when downloaded
+    or expired."""
+
+    __tablename__ = "one_time_sheets"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # SHA-256 of the link's key
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(CleanText(255))
+    sealed: Mapped[bytes] = mapped_column(sa.LargeBinary())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class LoginThrottle(Base):

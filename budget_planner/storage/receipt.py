@@ -4,18 +4,19 @@ version counts, and the required tables still missing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from budget_planner.storage.history import unit_history, unit_of
-from budget_planner.storage.models import Decision, PublishedAllocation, Round
+from budget_planner.storage.models import Decision, PublishedAllocation, Round, Submission
 from budget_planner.storage.publication import latest_publication, published_amounts
 from budget_planner.storage.queries import counted_versions
 from budget_planner.storage.rounds import config_of, control_numbers
 from budget_planner.storage.types import utcnow
-from budget_planner.templates.spec import CONTROLLED_TABLE
+from budget_planner.templates.spec import BUDGET, CONTROLLED_TABLE
 
 REQUESTED_TABLE = CONTROLLED_TABLE  # what is set against the control number
 
@@ -36,6 +37,7 @@ class ReceiptLine:
     total: Decimal | None
     counted: bool
     comment: str  # the newest review's decision and comment on this version
+    number: str = ""  # 回执编号 (``receipt_number``)
 
 
 @dataclass
@@ -63,6 +65,26 @@ class Receipt:
     @property
     def over(self) -> bool:
         return self.control is not None and self.requested > self.control
+
+
+def receipt_number(code: str, unit: str, table: str, version: int, ordinal: int = 0) -> str:
+    """回执编号: ``GD2024-清远市-表四-V3`` (round code, unit, table, version); a 预算表 adds the
+    project's ordinal among the unit's 预算表 (``预算表2``: the second project first uploaded).
+    One per unit × table (× project) × version, the same every time it is shown (docs/contracts.md)."""
+    slot = f"{table}{ordinal}" if ordinal else table
+    return f"{code}-{unit}-{slot}-V{version}"
+
+
+def ordinals(submissions: Iterable[Submission]) -> dict[int, int]:
+    """Each 预算表 thread's place (1, 2 …) among its unit's 预算表 threads, in the order they were
+    first uploaded (by id: a thread is never removed, so the place never changes)."""
+    found: dict[int, int] = {}
+    seen: dict[tuple[str, int], int] = {}
+    for s in sorted(submissions, key=lambda s: s.id):
+        if s.table_id == BUDGET:
+            place = seen[(s.round_id, s.unit_id)] = seen.get((s.round_id, s.unit_id), 0) + 1
+            found[s.id] = place
+    return found
 
 
 def _comment(version) -> str:
@@ -117,8 +139,10 @@ def receipt(
     if latest is not None:
         found.published_at = latest.at
         found.allocations = list(published_amounts(session, round_id, scope=unit_id).values())
+    places = ordinals(t.submission for t in threads)
     for thread in threads:
         count = len(thread.entries)
+        place = places.get(thread.submission.id, 0)
         for entry in thread.entries:
             v = entry.version
             found.lines.append(
@@ -137,6 +161,9 @@ def receipt(
                     total=v.total,
                     counted=v.id in counted,
                     comment=_comment(v),
+                    number=receipt_number(
+                        config.code, unit.short_name, thread.submission.table_id, v.number, place
+                    ),
                 )
             )
     return found

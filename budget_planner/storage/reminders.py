@@ -61,9 +61,11 @@ def message(stored: Round, matrix: Completeness, row: UnitRow, items: list[Item]
         if any(c.overdue for c in row.cells.values())
         else f"报送截止日期为{when}"
     )
+    collector = config_of(stored).collector
+    reach = f"（{collector.reach}）" if collector.reach else ""
     return (
         f"{row.full_name or row.short_name}：{stored.title}{late}。"
-        f"贵单位{asks}。请尽快登录系统办理，如有疑问请与{config_of(stored).collector.office}联系。"
+        f"贵单位{asks}。请尽快登录系统办理，如有疑问请与{collector.office}联系{reach}。"
     )
 
 

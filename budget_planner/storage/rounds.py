@@ -3,6 +3,8 @@ placed in the unit tree), opening and closing, the members, control numbers."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import tomllib
 from decimal import Decimal
 from functools import lru_cache
@@ -191,8 +193,17 @@ def member_query(round_id: str, scope: Scope) -> sa.Select:
 
 
 def config_of(stored: models.Round) -> round_config.Round:
-    """The round's configuration (tables owed, presets, deadline) as loaded from its TOML."""
-    return _parse(stored.config_toml)
+    """The round's configuration (tables owed, presets) as loaded from its TOML, with the deadline
+    as stored (the admin may move it on the site: ``storage.deadlines``)."""
+    return _with_deadline(stored.config_toml, stored.deadline)
+
+
+@lru_cache(maxsize=16)
+def _with_deadline(toml_text: str, deadline: dt.date | None) -> round_config.Round:
+    parsed = _parse(toml_text)
+    if deadline is None or deadline == parsed.deadline:
+        return parsed
+    return dataclasses.replace(parsed, deadline=deadline)
 
 
 @lru_cache(maxsize=16)

@@ -24,6 +24,7 @@ from budget_planner.storage import workflow as wf
 from budget_planner.storage.audit import Action as Audit
 from budget_planner.storage.audit import record
 from budget_planner.storage.db import write_transaction
+from budget_planner.storage.deadlines import is_late
 from budget_planner.storage.grants import filing_refusal
 from budget_planner.storage.models import Decision, Review, Round, Status, Submission, User, Version
 from budget_planner.storage.roles import round_roles
@@ -161,11 +162,20 @@ def check(session: Session, version_id: int, user: Actor | None, action: str) ->
 
 
 def act(
-    session: Session, version_id: int, user: Actor | None, action: str, *, comment: str = ""
+    session: Session,
+    version_id: int,
+    user: Actor | None,
+    action: str,
+    *,
+    comment: str = "",
+    note: str = "",
 ) -> Version:
-    """Take ``action`` on the version as ``user`` (None: the command line), as the table allows."""
+    """Take ``action`` on the version as ``user`` (None: the command line), as the table allows.
+    A submission stores ``note`` (修改说明: what changed since a return) and marks the version
+    逾期提交 when it comes after the round's deadline (the mark stays)."""
     step = parse_action(action)
     comment = (comment or "").strip()[:MAX_COMMENT]
+    note = (note or "").strip()[:MAX_COMMENT]
     with write_transaction(session):
         actor = load_actor(session, user)
         now = utcnow()
@@ -179,6 +189,11 @@ def act(
                 other.state = wf.VersionState.SUPERSEDED.value
         if step is wf.Action.SUBMIT:
             version.submitted_at = now
+            stored = session.get(Round, submission.round_id)
+            if stored is not None and is_late(stored, now):
+                version.submitted_late = True
+            if note:
+                version.note = note
         elif step is wf.Action.WITHDRAW:
             version.submitted_at = None
         elif step is wf.Action.APPROVE:
@@ -202,6 +217,10 @@ def act(
             detail += "（代为提交）"
         if comment:
             detail += f"：{comment}"
+        if step is wf.Action.SUBMIT and version.submitted_late:
+            detail += "（逾期提交）"
+        if step is wf.Action.SUBMIT and note:
+            detail += f"；修改说明：{note}"
         record(
             session,
             actor,

@@ -53,6 +53,7 @@ from budget_planner.storage.workflow import (
 )
 from budget_planner.templates.spec import ALL_TABLES
 from budget_planner.validators.check.pipeline import Checked
+from budget_planner.validators.report.codes import code
 
 
 def _insert(session: Session, model: type, **values: Any) -> None:
@@ -225,7 +226,7 @@ def store_upload_tables(
         else:
             storable = [c for c in checked if c.table is not None and c.report.table in ALL_TABLES]
         if refused is None and not storable:
-            codes = sorted({i.code for c in checked for i in c.report.errors})
+            codes = sorted({code(i.code).title for c in checked for i in c.report.errors})
             record(
                 session,
                 actor,

@@ -51,6 +51,17 @@ class Collector:
     full_name: str
     parent: str = ""
     parent_full_name: str = ""
+    contact: str = ""  # who answers the units' questions at the collecting office
+    phone: str = ""
+
+    @property
+    def reach(self) -> str:
+        """联系人：王芳，电话：020-87000000 ("" when the round names nobody)."""
+        parts = [
+            f"联系人：{self.contact}" if self.contact else "",
+            f"电话：{self.phone}" if self.phone else "",
+        ]
+        return "，".join(p for p in parts if p)
 
     @property
     def office(self) -> str:
@@ -105,6 +116,7 @@ class Round:
     groups: dict[str, tuple[str, ...]]
     presets: dict[str, tuple[Preset, ...]] = field(default_factory=dict)
     collector: Collector = Collector("", "")
+    code: str = ""  # the short code that starts every 回执编号 (e.g. GD2024)
 
     @property
     def deadline_end(self) -> dt.datetime:
@@ -205,6 +217,8 @@ def _collector(data: dict) -> Collector:
         full_name=full,
         parent=str(raw.get("parent", "")).strip(),
         parent_full_name=str(raw.get("parent_full_name", "")).strip(),
+        contact=str(raw.get("contact", "")).strip(),
+        phone=str(raw.get("phone", "")).strip(),
     )
 
 
@@ -239,6 +253,7 @@ def parse_round(data: dict) -> Round:
             groups=groups,
             presets=_presets(data.get("presets", {})),
             collector=collector,
+            code=str(data.get("code", "")).strip() or str(data["id"]).upper(),
         )
     except KeyError as exc:
         raise ConfigError(f"轮次配置缺少必填项：{exc.args[0]}") from exc

@@ -15,6 +15,7 @@ from budget_planner.storage.audit import LOGIN_ACTIONS
 from budget_planner.web import db, queries, rounds, uploads
 from budget_planner.web.access import REVIEWER, roles, scope, user
 from budget_planner.web.forms import ActionForm, UploadForm, choice
+from budget_planner.web.round_admin import password_sheet
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 300
@@ -130,7 +131,9 @@ def create_accounts():
         )
     ActionForm().validate_on_submit()
     created = repository.create_unit_accounts(db.session(), stored.id, actor=user())
-    return render_template("admin/passwords.html", created=created, title="新建的单位账号")
+    title = "新建的单位账号"
+    sheet = password_sheet(created, title)
+    return render_template("admin/passwords.html", created=created, title=title, sheet=sheet)
 
 
 def _account_or_404(user_id: int):
@@ -155,8 +158,10 @@ def reset_password(user_id: int):
     ActionForm().validate_on_submit()
     password = repository.reset_password(db.session(), account.username, actor=user())
     unit = account.unit.short_name if account.unit else ""
-    created = [repository.NewAccount(unit, "", account.username, password)]
-    return render_template("admin/passwords.html", created=created, title="已重置密码")
+    full = account.unit.full_name if account.unit else ""
+    created = [repository.NewAccount(unit, full, account.username, password)]
+    sheet = password_sheet(created, "已重置密码")
+    return render_template("admin/passwords.html", created=created, title="已重置密码", sheet=sheet)
 
 
 @bp.route("/accounts/<int:user_id>/unlock", methods=["POST"])

@@ -226,10 +226,14 @@ def upload():
     return jsonify(body)
 
 
-def _comment() -> str:
+def _given(*names: str) -> str:
     given = request.get_json(silent=True) if request.is_json else None
     source = given if isinstance(given, dict) else request.form
-    return str(source.get("comment") or source.get("reason") or "")
+    return str(next((source.get(n) for n in names if source.get(n)), "") or "")
+
+
+def _comment() -> str:
+    return _given("comment", "reason")
 
 
 @bp.route("/versions/<int:version_id>/<action>", methods=["POST"])
@@ -241,7 +245,9 @@ def act(version_id: int, action: str):
     refuse_never(in_round().roles, step)  # 403 first: a role that may never take it
     if repository.get_version(db.session(), version_id, scope=scope()) is None:
         abort(404)  # a version of the selected round only
-    version = repository.act(db.session(), version_id, user(), step.value, comment=_comment())
+    version = repository.act(
+        db.session(), version_id, user(), step.value, comment=_comment(), note=_given("note")
+    )
     return jsonify(version_json(version, with_report=False))
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import login_required
 
 from budget_planner.storage import repository
+from budget_planner.storage.receipt import ordinals, receipt_number
 from budget_planner.storage.types import utcnow
 from budget_planner.templates.spec import ALL_TABLES, CONTROLLED_TABLE
 from budget_planner.web import chart, db, rounds
@@ -112,6 +113,14 @@ def unit(unit_id: int):
     threads = repository.submissions(session, stored.id, scope=scope(), unit_id=unit_id)
     versions = {s.id: repository.versions_of(session, s.id, scope=scope()) for s in threads}
     published = repository.published_amounts(session, stored.id, scope=unit_id)
+    places = ordinals(threads)
+    receipt_numbers = {
+        v.id: receipt_number(
+            config.code, found.short_name, s.table_id, v.number, places.get(s.id, 0)
+        )
+        for s in threads
+        for v in versions[s.id]
+    }
     return render_template(
         "dashboard/unit.html",
         stored=stored,
@@ -124,4 +133,5 @@ def unit(unit_id: int):
         totals=_totals(stored.id),
         publication=repository.latest_publication(session, stored.id),
         published=list(published.values()),
+        receipt_numbers=receipt_numbers,
     )

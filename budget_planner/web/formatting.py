@@ -93,6 +93,7 @@ def status_class(status: str | None) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.finalize = isolate_bidi
     app.add_template_filter(verbatim, "verbatim")
+    from budget_planner.validators.report.codes import SEVERITY_WORDS
     from budget_planner.web.paging import CHANGES_INLINE
 
     app.add_template_filter(beijing, "beijing")
@@ -106,4 +107,7 @@ def register(app: Flask) -> None:
         DECISIONS={d.value: d.label for d in Decision},
         ACTION_BUTTONS=ACTION_BUTTONS,
         VERDICT_CLASSES=VERDICT_CLASSES,
+        SEVERITY=dict(
+            SEVERITY_WORDS
+        ),  # 错误 / 提醒: the one vocabulary (validators/report/codes.py)
     )

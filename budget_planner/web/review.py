@@ -12,9 +12,13 @@ from flask_login import login_required
 from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.storage import models, repository
+from budget_planner.storage.field_diff import fields_of, shown
+from budget_planner.storage.receipt import ordinals, receipt_number
+from budget_planner.storage.rounds import config_of
 from budget_planner.storage.scope import NotFound
 from budget_planner.storage.transitions import parse_action, refuse_never
 from budget_planner.storage.workflow import Action, machine_states
+from budget_planner.templates.spec import BUDGET
 from budget_planner.web import db
 from budget_planner.web.access import REVIEWER, in_round, roles, scope, user
 from budget_planner.web.forms import ReviewForm
@@ -45,6 +49,34 @@ def _reviews(submission: models.Submission) -> list[tuple[models.Version, models
     return sorted(pairs, key=lambda pair: pair[1].at, reverse=True)
 
 
+@bp.app_template_global("answers_return")
+def _answers_return(version: models.Version) -> bool:
+    """Whether submitting this version answers a return (an earlier version was returned or its
+    approval revoked): the page then asks for a 修改说明."""
+    return any(
+        r.decision in (models.Decision.RETURN.value, models.Decision.REVOKE.value)
+        for v in version.submission.versions
+        if v.number < version.number
+        for r in v.reviews
+    )
+
+
+def _receipt_number(version: models.Version) -> str:
+    """The version's 回执编号 (docs/contracts.md)."""
+    session, submission = db.session(), version.submission
+    stored = session.get(models.Round, submission.round_id)
+    place = 0
+    if submission.table_id == BUDGET:
+        threads = repository.submissions(
+            session, submission.round_id, scope=scope(), unit_id=submission.unit_id
+        )
+        place = ordinals(threads).get(submission.id, 0)
+    code = config_of(stored).code if stored is not None else ""
+    return receipt_number(
+        code, submission.unit.short_name, submission.table_id, version.number, place
+    )
+
+
 def _label(version: models.Version) -> str:
     submission = version.submission
     slot = f"“{submission.slot}”" if submission.slot else ""
@@ -61,10 +93,13 @@ def version(version_id: int):
     states = machine_states(versions)
     previous = next((v for v in versions if v.number == found.number - 1), None)
     rows = repository.rows_with_allocations(session, version_id, scope=scope())
+    fields = fields_of(submission.table_id)
     diff = None
     if previous is not None:
         diff = repository.changes(
-            repository.project_rows(session, previous.id, scope=scope()), [a.row for a in rows]
+            repository.project_rows(session, previous.id, scope=scope()),
+            [a.row for a in rows],
+            fields,
         )
     thread = repository.submission_history(session, submission.id, scope=scope())
     counted = thread.counted if thread is not None else None
@@ -79,6 +114,11 @@ def version(version_id: int):
         submission=submission,
         unit=submission.unit,
         rows=rows,
+        fields=fields,
+        shown=shown,
+        changed={c.key: c for c in diff or ()},
+        answers_return=_answers_return(found),
+        receipt=_receipt_number(found),
         issues=found.report_json.get("issues", []),
         previous=previous,
         diff=diff,
@@ -108,11 +148,13 @@ def submission(submission_id: int):
     )
 
 
-def perform(version_id: int, step: Action, comment: str = ""):
+def perform(version_id: int, step: Action, comment: str = "", note: str = ""):
     """Take the action as the signed-in user; back to the version with what happened. A refusal
     of the role, the scope or the state reaches the one error handler (403, 404, 409)."""
     try:
-        done = repository.act(db.session(), version_id, user(), step.value, comment=comment)
+        done = repository.act(
+            db.session(), version_id, user(), step.value, comment=comment, note=note
+        )
     except NotFound:
         raise
     except UsageError as exc:  # a missing comment: said on the page, nothing changed
@@ -136,7 +178,7 @@ def act(version_id: int, action: str):
         return render_template(
             "review/confirm.html", version=found, what=_label(found), step=step, comment=comment
         )
-    return perform(version_id, step, comment)
+    return perform(version_id, step, comment, request.form.get("note") or "")
 
 
 @bp.route("/versions/<int:version_id>/review", methods=["POST"])
@@ -171,6 +213,8 @@ def version_json(found: models.Version, *, with_report: bool = True) -> dict:
         "uploaded_at": found.uploaded_at.isoformat(),
         "submitted_at": found.submitted_at.isoformat() if found.submitted_at else None,
         "after_approval": found.after_approval,
+        "submitted_late": found.submitted_late,
+        "note": found.note,
     }
     if with_report:
         body["report"] = found.report_json

@@ -53,9 +53,8 @@ _LIST_HEADER = (
     "列",
     "单元格内容",
     "问题说明",
-    "代码",
 )
-_LIST_WIDTHS = (6, 10, 22, 14, 10, 16, 24, 70, 26)
+_LIST_WIDTHS = (6, 10, 22, 14, 10, 16, 24, 70)  # no issue codes: a person reads this
 
 
 def annotated_name(name: str) -> str:
@@ -246,8 +245,7 @@ def _problem_list(wb: Workbook, issues: list[Issue]) -> None:
         write_text(ws.cell(r, 7), issue.value or "")
         write_text(ws.cell(r, 8), issue.message)
         ws.cell(r, 8).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(r, 9).value = issue.code
-    ws.auto_filter.ref = f"A1:I{max(2, len(ordered) + 1)}"
+    ws.auto_filter.ref = f"A1:H{max(2, len(ordered) + 1)}"
     for other in wb.worksheets:
         other.sheet_view.tabSelected = other is ws
     wb.active = ws
