@@ -7,14 +7,18 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from budget_planner.aggregate.allocation import build_plan
 from budget_planner.aggregate.consolidate import Consolidation, consolidate
 from budget_planner.aggregate.control import ControlNumbers, is_csv, read_control
+from budget_planner.aggregate.plan_reader import read_last_year_plan
+from budget_planner.aggregate.project_findings import find_projects
 from budget_planner.aggregate.summary import summary
 from budget_planner.aggregate.versions import Candidate, VersionChoice, choose_versions
+from budget_planner.aggregate.years import LastYearPlan, compare_years
 from budget_planner.app.ahead import ParseAhead, warm_validation
 from budget_planner.errors import UsageError
 from budget_planner.money import plain
@@ -153,21 +157,32 @@ def run_aggregate(
     out: Path,
     *,
     control_path: Path | None = None,
+    last_year_path: Path | None = None,
     progress: Callable[[int], None] | None = None,
     parse: Callable | None = None,
 ) -> Aggregation:
-    """Validate, choose versions, consolidate, reconcile and write the workbook to ``out``."""
+    """Validate, choose versions, consolidate, reconcile and write the workbook to ``out``; with
+    ``last_year_path`` (last year's 分配方案) also mark 延续 and compare with last year."""
     if out.is_dir():
         raise UsageError(f"--out 应是一个 .xlsx 文件名，而“{out}”是文件夹")
-    files = collect_files(paths, skip=[out, control_path])
+    files = collect_files(paths, skip=[out, control_path, last_year_path])
     if control_path is not None and not control_path.is_file():
         raise UsageError(f"找不到控制数文件“{control_path}”")
+    last_year = read_last_year(last_year_path, round_, parse) if last_year_path else None
     warming = warm_validation()  # pandas and pandera load while the worker parses
     try:
         control, results = _validate(files, round_, control_path, parse, progress, warming)
     finally:
         warming.join()  # (at once, unless stopped early: never leave it importing at exit)
-    return _consolidate(files, results, round_, out, control)
+    return _consolidate(files, results, round_, out, control, last_year)
+
+
+def read_last_year(path: Path, round_: Round, parse: Callable | None = None) -> LastYearPlan:
+    """Last year's plan from a file, as the year before ``round_``'s."""
+    if not path.is_file():
+        raise UsageError(f"找不到上年分配方案“{path}”")
+    plan = read_last_year_plan(path.read_bytes(), path.name, parse=parse)
+    return replace(plan, title=plan.title or f"{round_.year - 1}年", year=round_.year - 1)
 
 
 def _validate(
@@ -211,6 +226,7 @@ def _consolidate(
     round_: Round,
     out: Path,
     control: ControlNumbers | None,
+    last_year: LastYearPlan | None = None,
 ) -> Aggregation:
     from xlsxwriter.exceptions import FileCreateError
 
@@ -223,6 +239,11 @@ def _consolidate(
     ]
     choice = choose_versions(candidates)
     cons = consolidate(round_, choice.counted, control)
+    findings = find_projects(cons, last_year)
+    comparison = None
+    if last_year is not None:
+        plan = build_plan(cons, {}, control.amounts if control is not None else {})
+        comparison = compare_years(plan, round_.year, last_year)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         written = write_consolidated(
@@ -231,6 +252,8 @@ def _consolidate(
             superseded=choice.superseded,
             unassigned=choice.unassigned,
             unrecognised=choice.unrecognised,
+            findings=findings,
+            comparison=comparison,
         )
     except (OSError, FileCreateError) as exc:
         raise UsageError(f"无法写出汇总表“{out}”：{exc}（文件是否正在 Excel 中打开？）") from None

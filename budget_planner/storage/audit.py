@@ -52,6 +52,7 @@ class Action(StrEnum):
     DOWNLOAD = "download"
     TOKEN_ISSUED = "token.issued"
     TOKEN_REVOKED = "token.revoked"
+    PLAN_IMPORTED = "plan.imported"
 
     @property
     def label(self) -> str:
@@ -93,6 +94,7 @@ ACTION_LABELS = {
     "download": "下载",
     "token.issued": "生成 API 令牌",
     "token.revoked": "作废 API 令牌",
+    "plan.imported": "导入上年分配方案",
 }
 
 
