@@ -154,5 +154,5 @@ def _title(above: list[list[CellValue]]) -> str:
     for line in above:
         text = canonical(line[0]) if line else ""
         if text and not text.startswith("单位："):
-            return text.split(" · ")[0].removesuffix("分配方案").strip()
+            return text.split(" · ")[0].strip()
     return ""

@@ -3,7 +3,8 @@
 
 Staff write the box many ways: ``☑延续 □新增``, ``新增□ 延续√``, ``延续``, ``（√）新增``. A word is
 chosen when a tick stands right before or after it; a word alone, with no box at all, is chosen too;
-anything else (both ticked, neither, a box with no word) says nothing.
+anything else (both ticked, neither, a box with no word) says nothing. Whether the boxes stand
+before or after the words is read from the text's first character.
 """
 
 from __future__ import annotations
@@ -16,16 +17,15 @@ BOXES = frozenset("□☐○◯")
 _AROUND = frozenset(" ()（）[]【】:：")
 
 
-def _ticked(text: str, start: int, end: int) -> bool | None:
-    """True: a tick beside the word; False: an empty box beside it; None: neither."""
-    before = text[:start].rstrip("".join(_AROUND))
-    after = text[end:].lstrip("".join(_AROUND))
-    for ch in (before[-1:] or " ", after[:1] or " "):
-        if ch in TICKS:
-            return True
-    for ch in (before[-1:] or " ", after[:1] or " "):
-        if ch in BOXES:
-            return False
+def _ticked(text: str, start: int, end: int, before: bool) -> bool | None:
+    """True: a tick beside the word; False: an empty box beside it; None: neither. ``before``:
+    the text puts its boxes before the words (``☑延续 □新增``), else after them (``延续√``)."""
+    strip = "".join(_AROUND)
+    side = text[:start].rstrip(strip)[-1:] if before else text[end:].lstrip(strip)[:1]
+    if side in TICKS:
+        return True
+    if side in BOXES:
+        return False
     return None
 
 
@@ -34,11 +34,13 @@ def declared_kind(value: object) -> str | None:
     text = canonical(value)
     if not text:
         return None
+    first = text.lstrip("".join(_AROUND))[:1]
+    before = first in TICKS or first in BOXES
     found: dict[str, bool | None] = {}
     for word in (NEW, CONTINUED):
         at = text.find(word)
         if at >= 0:
-            found[word] = _ticked(text, at, at + len(word))
+            found[word] = _ticked(text, at, at + len(word), before)
     ticked = [w for w, t in found.items() if t is True]
     if len(ticked) == 1:
         return ticked[0]

@@ -24,7 +24,7 @@ def plain_plan(lines: Sequence[Line], *, title: str = "2023年度项目资金分
     ws.append(list(HEADER))
     for line in lines:
         ws.append([float(v) if isinstance(v, Decimal) else v for v in line])
-    requested = sum(Decimal(str(line[4])) for line in lines if line[4] is not None)
+    requested = sum(Decimal(str(line[4])) for line in lines if isinstance(line[4], int | float))
     ws.append(["合计", None, None, None, float(requested), None, None])
     out = io.BytesIO()
     wb.save(out)
