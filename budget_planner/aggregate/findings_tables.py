@@ -124,7 +124,7 @@ def policy_table(index: PolicyIndex) -> Table:
 
 
 def _figures(name: str, category: str, f: Figures, unit: UnitYears | None) -> list[Cell]:
-    control = [None, None, None]
+    control: list[Cell] = [None, None, None]
     if unit is not None:
         control = [unit.control, unit.last_control, unit.control_change]
     return [

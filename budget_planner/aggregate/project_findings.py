@@ -180,4 +180,4 @@ def _mismatches(
 
 
 def _amount(amount: Decimal | None) -> str:
-    return plain(amount) if amount is not None else "—"
+    return plain(amount) or "—"

@@ -26,6 +26,8 @@ def round_import_plan(
 ) -> None:
     """导入上年分配方案（本系统导出的分配方案，或含 单位、表、类型、拟设置项目、申报金额、核定金额
     列的工作表），作为同一征集单位上一年度的已关闭轮次；有任何错误时不导入任何内容。"""
+    from decimal import Decimal
+
     from budget_planner.aggregate.plan_reader import read_last_year_plan
     from budget_planner.errors import UsageError
     from budget_planner.money import plain
@@ -38,8 +40,8 @@ def round_import_plan(
     with database(instance_dir, database_url) as session:
         round_id = _stored_round_id(session, round_file)
         stored = import_plan(session, round_id, plan, data, plan_file.name, actor=None, year=year)
-        requested = sum((line.requested or 0 for line in plan.lines), 0)
-        approved = sum((line.approved or 0 for line in plan.lines), 0)
+        requested = sum((line.requested or Decimal(0) for line in plan.lines), Decimal(0))
+        approved = sum((line.approved or Decimal(0) for line in plan.lines), Decimal(0))
         click.echo(
             f"已导入 {plan_file.name}：轮次 {stored.id}“{stored.title}”（{stored.year} 年，已关闭），"
             f"{len(plan.lines)} 个项目，{len(plan.controls)} 个控制数；"
