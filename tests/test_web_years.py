@@ -158,3 +158,29 @@ def test_without_last_year_the_findings_still_list_double_requests(site):
     assert len(rows_of(html, "重复申报")) == 1
     assert 'data-sheet="延续项目"' not in html
     assert site["finance"].get("/api/v1/reports/last-year").get_json() == {"comparison": None}
+
+
+def test_a_box_saying_new_for_last_years_project_is_a_finding_not_a_refusal(site):
+    from builders import budget_layout, workbook
+
+    lay = budget_layout({"project_name": NAV, "provincial": 50, "self_raised": 0})
+    lay.put(lay.height + 2, 1, "新增/延续")
+    lay.put(lay.height, 2, "☑新增 □延续")
+    table = make_table("表四", "清远市", [project(CREATE, NAV, 50)])
+    page = site["qingyuan"].upload(
+        [(table, "清远市-表四.xlsx"), (workbook([lay]), f"清远市-预算表-{NAV}.xlsx")]
+    )
+    assert page.status_code == 200 and "continuation.mismatch" not in page.get_data(as_text=True)
+    import_plan(site["admin"], plain_plan(LAST_YEAR))
+    html = site["finance"].get("/findings/").get_data(as_text=True)
+    assert rows_of(html, "新增延续不符") == [
+        [
+            "清远市",
+            NAV,
+            "新增",
+            f"清远市“{NAV}”的申报书勾选“新增”，但上年2023年有同一项目“{NAV}”"
+            "（申报 40 万元，核定 35 万元）：应为延续",
+        ]
+    ]
+    body = site["finance"].get("/api/v1/reports/findings").get_json()
+    assert [m["code"] for m in body["mismatches"]] == ["continuation.mismatch"]
