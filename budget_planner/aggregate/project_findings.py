@@ -117,22 +117,14 @@ def last_year_refs(last: LastYearPlan) -> list[ProjectRef]:
     ]
 
 
-def this_round(double: DoubleRequest, cons: Consolidation) -> bool:
-    """Whether a pair holds a row of this round."""
-    return cons.round.id in (double.first.round_id, double.second.round_id)
-
-
 def find_projects(cons: Consolidation, last_year: LastYearPlan | None = None) -> ProjectFindings:
     """The round's findings; with last year's plan also 延续 and the requests made again by
     another unit after last year (重复申报 across years)."""
     this = project_refs(cons)
     old = last_year_refs(last_year) if last_year is not None else []
     presets = round_presets(cons.round)
-    doubles = [  # last year's rows are there to be asked for again, not to be checked
-        d
-        for d in double_requests([*this, *old], presets)
-        if LAST_YEAR not in (d.first.round_id, d.second.round_id) or this_round(d, cons)
-    ]
+    # last year's rows are there to be asked for again, not to be checked among themselves
+    doubles = double_requests([*this, *old], presets, new_round=cons.round.id)
     continuations: list[Continuation] = []
     mismatches: list[Mismatch] = []
     if last_year is not None:
