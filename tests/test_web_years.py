@@ -184,3 +184,16 @@ def test_a_box_saying_new_for_last_years_project_is_a_finding_not_a_refusal(site
     ]
     body = site["finance"].get("/api/v1/reports/findings").get_json()
     assert [m["code"] for m in body["mismatches"]] == ["continuation.mismatch"]
+
+
+def test_the_approval_page_marks_continued_projects_with_last_years_amounts(site, app):
+    upload_both(site)
+    import_plan(site["admin"], plain_plan(LAST_YEAR))
+    with app.app_context():
+        from budget_planner.storage import repository
+
+        unit = repository.find_one(site.session(), "清远市")
+        unit_id = unit.id
+    page = plain(site["finance"].get(f"/reconciliation/units/{unit_id}").get_data(as_text=True))
+    assert f"{NAV} 延续 上年申报 40、核定 35 万元" in page
+    assert f"{OUTLET} 延续" not in page  # new this year

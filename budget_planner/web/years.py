@@ -31,6 +31,7 @@ from budget_planner.aggregate.findings_tables import (
 from budget_planner.aggregate.plan_reader import read_last_year_plan
 from budget_planner.app.findings import RoundFindings, round_findings
 from budget_planner.errors import UnreadableFile, UsageError
+from budget_planner.matching import Continuation
 from budget_planner.money import plain
 from budget_planner.storage import last_year
 from budget_planner.storage.scope import PermissionDenied
@@ -47,6 +48,11 @@ api = api_module.bp  # the API's routes of this module join ``web/api.py``'s (``
 def current_findings() -> RoundFindings:
     stored, config = rounds.required()
     return round_findings(db.session(), stored, config, scope=scope())
+
+
+def continuation_marks() -> dict[str, Continuation]:
+    """The round's 延续 rows by project key (the 核定 page marks them with last year's amounts)."""
+    return {c.row.key: c for c in current_findings().findings.continuations}
 
 
 @bp.route("/findings/")
