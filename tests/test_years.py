@@ -244,3 +244,39 @@ def test_aggregate_of_the_examples_reports_the_planted_double_request(tmp_path):
     assert qingyuan == ["清远市", "合计", 195.5, 82, 113.5, None, 65, None, 200, 150, 50]
     policy = load_workbook(out)["政策依据"]
     assert "不等于本轮合计" in policy["A2"].value
+
+
+def _valid_code(first17: str) -> str:
+    """A 统一社会信用代码 whose check character is right (GB 32100-2015)."""
+    from budget_planner.matching import credit_code
+
+    return next(first17 + c for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" if credit_code(first17 + c))
+
+
+def _budget_of(folder: Path, unit: str, name: str, code: str) -> None:
+    lay = budget_layout({"project_name": name, "provincial": 50, "self_raised": 0}, unit=unit)
+    row = lay.height + 2
+    lay.put(row, 1, "统一社会信用代码")
+    lay.put(row, 2, code)
+    (folder / f"{unit}-预算表-{name}.xlsx").write_bytes(workbook([lay]))
+
+
+@pytest.mark.parametrize("same_applicant", [True, False])
+def test_the_applicants_credit_code_on_two_budgets(tmp_path, same_applicant):
+    """Two cities' 预算表s of one project name: one applicant (one code) asking twice is 重复申报;
+    two applicants (two codes) are two projects."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    firm, other = _valid_code("91441800M9JXGT5R6"), _valid_code("91440200MA4W8K3L2")
+    name = "知识产权公共服务网点建设"
+    _budget_of(folder, "清远市", name, firm)
+    _budget_of(folder, "韶关市", name, firm if same_applicant else other)
+    out = tmp_path / "汇总.xlsx"
+    run_aggregate([folder], load_round(), out)
+    doubles = [r for r in _sheet(out, "重复申报") if r[0] != "无。"]
+    if same_applicant:
+        [pair] = doubles
+        assert {pair[1], pair[4]} == {f"清远市 预算表（{name}）", f"韶关市 预算表（{name}）"}
+        assert pair[7] == "同一申报单位（统一社会信用代码相同），名称相同"
+    else:
+        assert doubles == []

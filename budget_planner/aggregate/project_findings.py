@@ -30,6 +30,7 @@ from budget_planner.templates.spec import BUDGET, COLLECTION_TABLES
 from budget_planner.validators.report.codes import message
 
 DECLARED_FIELD = "new_or_continued"  # the 申报书's 新增 / 延续 box (tables.toml, budget.also_read)
+CREDIT_CODE_FIELD = "credit_code"  # the applicant's 统一社会信用代码 on its 申报书 (the same)
 LAST_YEAR = "上年"  # the round id last year's rows carry (they are never this round's)
 
 
@@ -90,6 +91,7 @@ def project_refs(cons: Consolidation) -> list[ProjectRef]:
                 amount=None if amount is None else from_yuan(amount),
                 category=rec["category"] or rec["category_text"] or "",
                 policy_basis="" if table == BUDGET else policy_text(table, rec),
+                credit_code=rec.get(CREDIT_CODE_FIELD) or "",
                 lineage=lineage_of(rec),
                 key=rec["key"],
                 source=where(rec),
