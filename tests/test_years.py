@@ -226,13 +226,17 @@ def test_a_box_that_agrees_is_no_finding(tmp_path):
 
 def test_aggregate_of_the_examples_reports_the_planted_double_request(tmp_path):
     out = tmp_path / "汇总.xlsx"
-    run_aggregate(
+    result = run_aggregate(
         [ROOT / "examples"],
         load_round(),
         out,
         control_path=ROOT / "examples" / "控制数.csv",
         last_year_path=PLAN_2023,
     )
+    assert result.text().splitlines()[-2:] == [
+        "重复申报：4 对（见汇总表“重复申报”，不影响退出码）",
+        "延续项目：12 个；申报书新增/延续与上年不符：0 个（与 2023 年对比）",
+    ]
     doubles = _sheet(out, "重复申报")
     same = [r for r in doubles if r[2] == r[5] == "知识产权公共服务网点建设"]
     assert [(r[1], r[3], r[4], r[6], r[7]) for r in same] == [
@@ -280,3 +284,14 @@ def test_the_applicants_credit_code_on_two_budgets(tmp_path, same_applicant):
         assert pair[7] == "同一申报单位（统一社会信用代码相同），名称相同"
     else:
         assert doubles == []
+
+
+def test_a_missing_last_year_file_is_a_usage_error(tmp_path):
+    from click.testing import CliRunner
+
+    from budget_planner.cli import main
+
+    args = ["aggregate", str(ROOT / "examples"), "--out", str(tmp_path / "汇总.xlsx")]
+    result = CliRunner().invoke(main, [*args, "--last-year", str(tmp_path / "无.xlsx")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"找不到上年分配方案“{tmp_path / '无.xlsx'}”" in result.stderr

@@ -15,7 +15,7 @@ from budget_planner.aggregate.allocation import build_plan
 from budget_planner.aggregate.consolidate import Consolidation, consolidate
 from budget_planner.aggregate.control import ControlNumbers, is_csv, read_control
 from budget_planner.aggregate.plan_reader import read_last_year_plan
-from budget_planner.aggregate.project_findings import find_projects
+from budget_planner.aggregate.project_findings import ProjectFindings, find_projects
 from budget_planner.aggregate.summary import summary
 from budget_planner.aggregate.versions import Candidate, VersionChoice, choose_versions
 from budget_planner.aggregate.years import LastYearPlan, compare_years
@@ -85,6 +85,7 @@ class Aggregation:
     control: ControlNumbers | None = None
     written: Path | None = None
     notes: list[str] = field(default_factory=list)
+    findings: ProjectFindings | None = None  # 重复申报, 延续 … (issue 19)
 
     @property
     def unreadable(self) -> list[str]:
@@ -148,6 +149,14 @@ class Aggregation:
         unplaced = [*self.choice.unassigned, *self.choice.unrecognised]
         for u in unplaced:
             lines.append(f"未计入：{u.file}（{u.reason}）")
+        found = self.findings
+        if found is not None:
+            lines.append(f"重复申报：{len(found.doubles)} 对（见汇总表“重复申报”，不影响退出码）")
+            if found.last_year is not None:
+                lines.append(
+                    f"延续项目：{len(found.continuations)} 个；"
+                    f"申报书新增/延续与上年不符：{len(found.mismatches)} 个（与 {found.last_year.year} 年对比）"
+                )
         return "\n".join(lines)
 
 
@@ -258,4 +267,4 @@ def _consolidate(
     except (OSError, FileCreateError) as exc:
         raise UsageError(f"无法写出汇总表“{out}”：{exc}（文件是否正在 Excel 中打开？）") from None
     assert isinstance(written, Path)  # given a path, the writer returns it
-    return Aggregation(files, results, choice, cons, control, written)
+    return Aggregation(files, results, choice, cons, control, written, findings=findings)
