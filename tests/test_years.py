@@ -295,3 +295,16 @@ def test_a_missing_last_year_file_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, [*args, "--last-year", str(tmp_path / "无.xlsx")])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"找不到上年分配方案“{tmp_path / '无.xlsx'}”" in result.stderr
+
+
+def test_aggregate_takes_last_years_units_by_any_name_the_round_knows(tmp_path):
+    from budget_planner.app.aggregate import read_last_year
+
+    path = tmp_path / "上年.xlsx"
+    path.write_bytes(plain_plan([("清远", "表四", "知识产权高质量创造", NAV, 40, 35, 120)]))
+    plan = read_last_year(path, load_round(), parse=read_workbook)
+    assert [(x.unit, x.requested) for x in plan.lines] == [("清远市", Decimal(40))]
+    assert (plan.controls, plan.year) == ({"清远市": Decimal(120)}, 2023)
+    path.write_bytes(plain_plan([("火星市", "表四", "知识产权管理", "统计", 1, 1, None)]))
+    with pytest.raises(UsageError, match="上年分配方案中的单位不是本轮次的地市：“火星市”"):
+        read_last_year(path, load_round(), parse=read_workbook)

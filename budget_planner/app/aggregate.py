@@ -191,7 +191,21 @@ def read_last_year(path: Path, round_: Round, parse: Callable | None = None) -> 
     if not path.is_file():
         raise UsageError(f"找不到上年分配方案“{path}”")
     plan = read_last_year_plan(path.read_bytes(), path.name, parse=parse)
-    return replace(plan, title=plan.title or f"{round_.year - 1}年", year=round_.year - 1)
+    units = {name: round_.unit(name) for name in plan.units}  # 清远 → 清远市, as the site maps
+    unknown = [name for name, unit in units.items() if unit is None]
+    if unknown:
+        raise UsageError(
+            f"上年分配方案中的单位不是本轮次的{round_.unit_kind}："
+            + "、".join(f"“{u}”" for u in unknown)
+        )
+    short = {name: unit.short_name for name, unit in units.items() if unit is not None}
+    return replace(
+        plan,
+        title=plan.title or f"{round_.year - 1}年",
+        year=round_.year - 1,
+        lines=tuple(replace(line, unit=short[line.unit]) for line in plan.lines),
+        controls={short[name]: amount for name, amount in plan.controls.items()},
+    )
 
 
 def _validate(
