@@ -179,3 +179,31 @@ def test_the_commands_explain_themselves_in_chinese():
     result = CliRunner().invoke(main, ["accounts", "create", "--help"])
     assert "为轮次中的每个单位创建账号" in result.stdout
     assert "--database-url" in result.stdout and "DATABASE_URL" in result.stdout
+
+
+def test_round_import_plan_makes_last_years_closed_round(run, db):
+    from pathlib import Path
+
+    plan = Path(__file__).resolve().parents[1] / "examples-2023" / "2023年度分配方案.xlsx"
+    run("round", "load")
+    result = run("round", "import-plan", str(plan))
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "已导入 2023年度分配方案.xlsx：轮次 guangdong-2023“2023年度知识产权项目需求征集（上年分配方案导入）”"
+        "（2023 年，已关闭），15 个项目，6 个控制数；申报 802 万元，核定 725 万元\n",
+    )
+    stored = repo.get_round(db, "guangdong-2023")
+    assert stored.status == "closed" and stored.collector.short_name == "广东省"
+    assert repo.control_numbers(db, "guangdong-2023", scope=None)["清远市"] == 150
+
+
+def test_round_import_plan_refuses_a_table_that_is_no_plan(run, db, tmp_path):
+    from builders import make_table, project
+
+    run("round", "load")
+    wrong = tmp_path / "清远市-表四.xlsx"
+    wrong.write_bytes(make_table("表四", "清远市", [project("知识产权管理", "统计监测", 10)]))
+    result = run("round", "import-plan", str(wrong))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith("错误：“清远市-表四.xlsx”中找不到上年分配方案的表头")
+    assert repo.get_round(db, "guangdong-2023") is None

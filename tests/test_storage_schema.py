@@ -23,6 +23,8 @@ TABLES = {
     "audit_log",
     "blobs",
     "control_numbers",
+    "imported_plan_lines",
+    "imported_plans",
     "late_grants",
     "login_throttle",
     "parses_in_flight",

@@ -121,6 +121,11 @@ EXPECT = {
     "api.submission": Expect("GET", IN_ROUND),
     "api.allocations": Expect("GET", IN_ROUND),
     "api.aggregate": Expect("GET", COLLECTING),
+    "api.reports_findings": Expect("GET", COLLECTING),
+    "api.reports_last_year": Expect("GET", COLLECTING),
+    "years.findings": Expect("GET", COLLECTING),
+    "years.index": Expect("GET", COLLECTING),
+    "years.import_plan": Expect("POST", (REVIEWER,), 302),  # no file chosen: back with a note
 }
 # endpoints that take the unit from the query string (审核 and 财务 choose; a submitter may not)
 UNIT_BY_QUERY = {"downloads.index", "downloads.template", "downloads.template_set"}

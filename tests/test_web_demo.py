@@ -93,6 +93,37 @@ def test_demo_starts_afresh_each_time(tmp_path, served):
     assert again.statuses["已退回"] == ["深圳市表一", "韶关市表四"]  # returned; approval revoked
 
 
+def test_the_demo_holds_two_years(tmp_path, served):
+    """2023's 分配方案 (examples-2023/) imported as the province's closed round of last year: finance
+    sees 延续 projects with last year's amounts, the planted double request across two cities,
+    and 清远市's figures of both years."""
+    from budget_planner.web import create_app
+
+    info = demo_module.prepare_demo(tmp_path)
+    assert (
+        "导入上年分配方案：2023年度分配方案.xlsx（2023年度知识产权项目需求征集（上年分配方案导入），15 个项目）"
+        in info.notes
+    )
+    app = create_app(
+        {"TESTING": True, "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": info.database_url}
+    )
+    finance = login(app, "finance")
+    rounds = text(finance.get("/"))
+    assert "2023年度知识产权项目需求征集（上年分配方案导入）" in rounds  # in the round selector
+    findings = text(finance.get("/findings/"))
+    assert (
+        "清远市 表四 知识产权高质量创造 专利导航服务基地培育建设项目 50 专利导航服务基地培育建设项目 45 40 项目标识相同"
+        in findings
+    )
+    assert (
+        "深圳市 表一 第7行 知识产权公共服务网点建设 40 清远市 表四 第26行 知识产权公共服务网点建设 15 名称相同"
+        in findings
+    )
+    last_year = text(finance.get("/last-year/"))
+    assert "清远市 合计 195.5 82 113.5 187.5 65 122.5 200 150 50" in last_year
+    app.extensions["budget_planner.db"]["engine"].dispose()
+
+
 def test_serve_uses_the_configured_database_with_secure_cookies(tmp_path, served, monkeypatch):
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     url = f"sqlite:///{tmp_path / 'site.sqlite3'}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 
 import pytest
 from openpyxl import load_workbook
@@ -141,3 +142,99 @@ def test_each_plan_line_says_its_versions_state(demo):
     assert {"已通过", "已提交", "已退回", "有错误", "已上传未提交"} <= shown
     cuts = [r for r in lines if r[6] not in (None, 0)]
     assert cuts and all(r[10] == demo_module.CUT_REASON for r in cuts)
+
+
+# ---------------------------------------------------------------- issue 19: findings and last year
+
+FINDINGS_SHEETS = ("重复申报", "延续项目", "新增延续不符", "政策依据")
+
+
+def page_tables(html: str) -> dict[str, list[list[str]]]:
+    """Each findings table of a page, by its sheet name, as a person reads the cells."""
+    found = {}
+    for sheet, body in re.findall(
+        r'<table class="grid findings-table" data-sheet="([^"]+)">.*?<tbody>(.*?)</tbody>',
+        html,
+        re.S,
+    ):
+        found[sheet] = [
+            [unescape(plain(c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+        ]
+    return found
+
+
+def book_tables(data: bytes, sheets) -> dict[str, list[list[str]]]:
+    """The same sheets of the workbook, each cell as the site writes it (amounts through ``wan``)."""
+    from decimal import Decimal
+
+    from budget_planner.web.formatting import wan
+
+    book = load_workbook(io.BytesIO(data))
+    found = {}
+    for sheet in sheets:
+        rows = []
+        for row in book[sheet].iter_rows(min_row=4, values_only=True):
+            if row[0] == "无。":
+                break
+            cells = []
+            for value in row:
+                if isinstance(value, float | int) and not isinstance(value, bool):
+                    cells.append(wan(Decimal(repr(value))))
+                else:
+                    cells.append("" if value is None else re.sub(r"\s+", " ", str(value)).strip())
+            rows.append(cells)
+        found[sheet] = rows
+    return found
+
+
+def test_findings_sheets_are_the_findings_page(demo):
+    finance = login(demo, "finance")
+    html = finance.get("/findings/").get_data(as_text=True)
+    site = page_tables(html)  # a table with no rows is said in words (无。), as on the sheet
+    assert all(f'id="{sheet}"' in html for sheet in FINDINGS_SHEETS)
+    book = book_tables(finance.get("/exports/consolidated.xlsx").data, FINDINGS_SHEETS)
+    for sheet in FINDINGS_SHEETS:
+        assert book[sheet] == site.get(sheet, []), sheet
+    doubles = site["重复申报"]
+    assert any(r[2] == r[5] == "知识产权公共服务网点建设" for r in doubles)  # the planted one
+    assert any(
+        r[0] == "清远市" and r[3] == "专利导航服务基地培育建设项目" for r in site["延续项目"]
+    )
+
+
+def test_last_year_sheet_is_the_last_year_page(demo):
+    finance = login(demo, "finance")
+    site = page_tables(finance.get("/last-year/").get_data(as_text=True))
+    book = book_tables(finance.get("/exports/consolidated.xlsx").data, ["上年对比"])
+    assert site["上年对比"] and book["上年对比"] == site["上年对比"]
+    qingyuan = next(r for r in site["上年对比"] if r[:2] == ["清远市", "合计"])
+    assert qingyuan[3] == "82" and qingyuan[9] == "150"  # examples-2023's 清远市
+
+
+def test_the_command_line_finds_what_the_site_finds(demo, tmp_path):
+    """``budget-planner aggregate`` over the example files and the 2023 plan, and the demo site
+    built from the same files, report the same 重复申报 and 延续 projects."""
+    from pathlib import Path
+
+    from budget_planner.app.aggregate import run_aggregate
+    from budget_planner.templates.round import load_round
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "汇总.xlsx"
+    run_aggregate(
+        [root / "examples"],
+        load_round(),
+        out,
+        control_path=root / "examples" / "控制数.csv",
+        last_year_path=root / "examples-2023" / demo_module.LAST_YEAR_PLAN,
+    )
+    offline = book_tables(out.read_bytes(), ("重复申报", "延续项目"))
+    finance = login(demo, "finance")
+    site = page_tables(finance.get("/findings/").get_data(as_text=True))
+
+    def pairs(rows):  # the projects and their places, whichever counted version holds them
+        return {frozenset({(r[1], r[2]), (r[4], r[5])}) for r in rows}
+
+    assert pairs(offline["重复申报"]) == pairs(site["重复申报"])
+    assert {tuple(r[:4]) for r in offline["延续项目"]} == {tuple(r[:4]) for r in site["延续项目"]}

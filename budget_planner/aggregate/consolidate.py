@@ -184,7 +184,7 @@ def _budget_record(version: CountedVersion, parsed: ParsedTable) -> Record:
             record["category"] = label
             break
     record["category_text"] = category or None
-    for col in spec.header:
+    for col in (*spec.header, *spec.also_read):
         if col.key not in ("project_name", "unit", "category"):  # those have their own columns
             record[col.key] = form.text(col.key) or None
     for key in BUDGET_AMOUNT_KEYS:

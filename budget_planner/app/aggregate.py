@@ -7,14 +7,18 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from budget_planner.aggregate.allocation import build_plan
 from budget_planner.aggregate.consolidate import Consolidation, consolidate
 from budget_planner.aggregate.control import ControlNumbers, is_csv, read_control
+from budget_planner.aggregate.plan_reader import read_last_year_plan
+from budget_planner.aggregate.project_findings import ProjectFindings, find_projects
 from budget_planner.aggregate.summary import summary
 from budget_planner.aggregate.versions import Candidate, VersionChoice, choose_versions
+from budget_planner.aggregate.years import LastYearPlan, compare_years
 from budget_planner.app.ahead import ParseAhead, warm_validation
 from budget_planner.errors import UsageError
 from budget_planner.money import plain
@@ -81,6 +85,7 @@ class Aggregation:
     control: ControlNumbers | None = None
     written: Path | None = None
     notes: list[str] = field(default_factory=list)
+    findings: ProjectFindings | None = None  # 重复申报, 延续 … (issue 19)
 
     @property
     def unreadable(self) -> list[str]:
@@ -144,6 +149,14 @@ class Aggregation:
         unplaced = [*self.choice.unassigned, *self.choice.unrecognised]
         for u in unplaced:
             lines.append(f"未计入：{u.file}（{u.reason}）")
+        found = self.findings
+        if found is not None:
+            lines.append(f"重复申报：{len(found.doubles)} 对（见汇总表“重复申报”，不影响退出码）")
+            if found.last_year is not None:
+                lines.append(
+                    f"延续项目：{len(found.continuations)} 个；"
+                    f"申报书新增/延续与上年不符：{len(found.mismatches)} 个（与 {found.last_year.year} 年对比）"
+                )
         return "\n".join(lines)
 
 
@@ -153,21 +166,46 @@ def run_aggregate(
     out: Path,
     *,
     control_path: Path | None = None,
+    last_year_path: Path | None = None,
     progress: Callable[[int], None] | None = None,
     parse: Callable | None = None,
 ) -> Aggregation:
-    """Validate, choose versions, consolidate, reconcile and write the workbook to ``out``."""
+    """Validate, choose versions, consolidate, reconcile and write the workbook to ``out``; with
+    ``last_year_path`` (last year's 分配方案) also mark 延续 and compare with last year."""
     if out.is_dir():
         raise UsageError(f"--out 应是一个 .xlsx 文件名，而“{out}”是文件夹")
-    files = collect_files(paths, skip=[out, control_path])
+    files = collect_files(paths, skip=[out, control_path, last_year_path])
     if control_path is not None and not control_path.is_file():
         raise UsageError(f"找不到控制数文件“{control_path}”")
+    last_year = read_last_year(last_year_path, round_, parse) if last_year_path else None
     warming = warm_validation()  # pandas and pandera load while the worker parses
     try:
         control, results = _validate(files, round_, control_path, parse, progress, warming)
     finally:
         warming.join()  # (at once, unless stopped early: never leave it importing at exit)
-    return _consolidate(files, results, round_, out, control)
+    return _consolidate(files, results, round_, out, control, last_year)
+
+
+def read_last_year(path: Path, round_: Round, parse: Callable | None = None) -> LastYearPlan:
+    """Last year's plan from a file, as the year before ``round_``'s."""
+    if not path.is_file():
+        raise UsageError(f"找不到上年分配方案“{path}”")
+    plan = read_last_year_plan(path.read_bytes(), path.name, parse=parse)
+    units = {name: round_.unit(name) for name in plan.units}  # 清远 → 清远市, as the site maps
+    unknown = [name for name, unit in units.items() if unit is None]
+    if unknown:
+        raise UsageError(
+            f"上年分配方案中的单位不是本轮次的{round_.unit_kind}："
+            + "、".join(f"“{u}”" for u in unknown)
+        )
+    short = {name: unit.short_name for name, unit in units.items() if unit is not None}
+    return replace(
+        plan,
+        title=plan.title or f"{round_.year - 1}年",
+        year=round_.year - 1,
+        lines=tuple(replace(line, unit=short[line.unit]) for line in plan.lines),
+        controls={short[name]: amount for name, amount in plan.controls.items()},
+    )
 
 
 def _validate(
@@ -211,6 +249,7 @@ def _consolidate(
     round_: Round,
     out: Path,
     control: ControlNumbers | None,
+    last_year: LastYearPlan | None = None,
 ) -> Aggregation:
     from xlsxwriter.exceptions import FileCreateError
 
@@ -223,6 +262,11 @@ def _consolidate(
     ]
     choice = choose_versions(candidates)
     cons = consolidate(round_, choice.counted, control)
+    findings = find_projects(cons, last_year)
+    comparison = None
+    if last_year is not None:
+        plan = build_plan(cons, {}, control.amounts if control is not None else {})
+        comparison = compare_years(plan, round_.year, last_year)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         written = write_consolidated(
@@ -231,8 +275,10 @@ def _consolidate(
             superseded=choice.superseded,
             unassigned=choice.unassigned,
             unrecognised=choice.unrecognised,
+            findings=findings,
+            comparison=comparison,
         )
     except (OSError, FileCreateError) as exc:
         raise UsageError(f"无法写出汇总表“{out}”：{exc}（文件是否正在 Excel 中打开？）") from None
     assert isinstance(written, Path)  # given a path, the writer returns it
-    return Aggregation(files, results, choice, cons, control, written)
+    return Aggregation(files, results, choice, cons, control, written, findings=findings)

@@ -75,12 +75,20 @@ def validate(
     default=None,
     help="控制数文件（.xlsx 或 .csv，列：单位、控制数）",
 )
+@click.option(
+    "--last-year",
+    "last_year_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="上年分配方案（.xlsx）：标出延续项目，并按单位、类型与上年对比",
+)
 @click.option("--json", "as_json", is_flag=True, help="只在标准输出打印汇总 JSON")
 @ROUND_OPTION
 def aggregate(
     paths: tuple[Path, ...],
     out_file: Path,
     control_file: Path | None,
+    last_year_file: Path | None,
     as_json: bool,
     round_file: Path | None,
 ) -> None:
@@ -92,13 +100,18 @@ def aggregate(
     from budget_planner.app.aggregate import LONG_BATCH, collect_files, run_aggregate
 
     round_ = load_round(round_file)
-    count = len(collect_files(paths, skip=out_file))
+    count = len(collect_files(paths, skip=[out_file, last_year_file]))
     show = count > 1 and (sys.stderr.isatty() or count >= LONG_BATCH)
     with click.progressbar(
         length=count, label="校验报送文件", file=sys.stderr if show else cast(TextIO, _Null())
     ) as bar:
         result = run_aggregate(
-            paths, round_, out_file, control_path=control_file, progress=bar.update
+            paths,
+            round_,
+            out_file,
+            control_path=control_file,
+            last_year_path=last_year_file,
+            progress=bar.update,
         )
     click.echo(result.json() if as_json else result.text())
     if as_json:

@@ -1,7 +1,8 @@
 """The consolidated workbook finance works from (xlsxwriter), in Chinese and print-ready.
 
 Sheets: 说明 (the round, when made, from which files, the headline figures), 完成情况 (units × tables),
-one sheet per table with every row, 预算表, 单位×类型, 预算核对, 图表 (native Excel charts), 问题汇总.
+one sheet per table with every row, 预算表, 单位×类型, 预算核对, 图表 (native Excel charts), 问题汇总,
+and the findings (重复申报, 延续项目, 新增延续不符, 政策依据, 上年对比: ``book_findings``).
 Every sheet prints on A4 landscape, one page wide, its header repeated and its pages numbered. User
 text goes through ``xlsx_safe.write_text``; amounts are written as numbers (see ``book_styles``).
 """
@@ -16,8 +17,10 @@ from typing import BinaryIO
 
 from budget_planner.aggregate.completeness import version_status
 from budget_planner.aggregate.consolidate import Consolidation
+from budget_planner.aggregate.project_findings import ProjectFindings
 from budget_planner.aggregate.status import TONES, TableStatus
 from budget_planner.aggregate.versions import Superseded, Unplaced, beijing
+from budget_planner.aggregate.years import YearComparison
 from budget_planner.export.book_charts import ChartData, write_chart_sheet
 from budget_planner.export.book_checks import (
     ProblemSource,
@@ -25,6 +28,7 @@ from budget_planner.export.book_checks import (
     write_problems_sheet,
     write_reconcile_sheet,
 )
+from budget_planner.export.book_findings import write_findings_sheets
 from budget_planner.export.book_styles import SheetWriter, book_styles, setup_sheet
 from budget_planner.export.book_tables import write_budget_sheet, write_table_sheet
 from budget_planner.export.xlsx_safe import Styles, new_workbook
@@ -46,10 +50,13 @@ def write_consolidated(
     approved: Mapping[str, Decimal] | None = None,
     made_at: dt.datetime | None = None,
     constant_memory: bool | None = None,
+    findings: ProjectFindings | None = None,
+    comparison: YearComparison | None = None,
 ) -> Path | BinaryIO:
     """Write the consolidated workbook to a path or a binary stream (returned).
 
-    ``approved``: 核定金额 by project key (``str(ProjectKey)``), as finance recorded them."""
+    ``approved``: 核定金额 by project key (``str(ProjectKey)``), as finance recorded them;
+    ``findings`` and ``comparison``: the findings sheets (重复申报 …, 上年对比; ``book_findings``)."""
     target = Path(target) if isinstance(target, str) else target
     if constant_memory is None:
         constant_memory = len(cons.records) > CONSTANT_MEMORY_ROWS
@@ -76,6 +83,8 @@ def write_consolidated(
     unit_rows = write_reconcile_sheet(wb, styles, cons)
     write_chart_sheet(wb, styles, cons, ChartData(unit_rows, label_row, total_row, (1, last_cat)))
     write_problems_sheet(wb, styles, sources)
+    if findings is not None:
+        write_findings_sheets(wb, styles, cons.round.title, findings, comparison)
     wb.close()
     return target
 
@@ -167,6 +176,7 @@ def _write_readme(wb, styles: Styles, cons, superseded, unplaced, sources, made_
         "预算表按单位和项目名称分别取最新版本；其资金来源合计是需求表项目的明细，不另计入全省合计。",
         "各表的“核定金额”列由财务填写，小计与总计是公式，随填写自动更新。",
         "“预算核对”比较各单位表四申报金额与控制数；超出控制数是核对发现，不是文件错误。",
+        "“重复申报”“政策依据”（有上年分配方案时还有“延续项目”“新增延续不符”“上年对比”）是供财务核对的发现，不阻止上传；各表第二行说明其规则。",
     ]
     sheet.text(row + 1, 0, "说明", "subtitle")
     row += 2

@@ -3,7 +3,8 @@
 - the round's presets: 表四's standard projects are offered to every unit, so two units asking for
   the same preset is the design, not a double request (the same unit asking for it twice is one);
 - rows linked by forwarding: a city's forwarded row and its county's source row are one project
-  (``ProjectRef.lineage``: the rows share an id);
+  (``ProjectRef.lineage``: the rows share an id; a round's rows get it from
+  ``aggregate.project_findings.lineage_of``, the hook forwarding fills);
 - the same unit's project in last year's round: that is 延续 (``continuation``), not 重复申报;
 - a 预算表 and the table row it details (the same unit and round): one project, told twice on purpose.
 """

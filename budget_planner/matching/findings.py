@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from budget_planner.matching.credit_code import credit_code
-from budget_planner.matching.exclusions import Presets, budget_of_row, excluded
+from budget_planner.matching.exclusions import (
+    Presets,
+    budget_of_row,
+    excluded,
+    is_continuation,
+    linked_by_forwarding,
+)
 from budget_planner.matching.names import normal_name
 from budget_planner.matching.rows import ProjectRef
 from budget_planner.matching.similarity import MIN_NAME, Match, match_projects
@@ -85,16 +91,24 @@ def candidate_pairs(rows: Sequence[ProjectRef]) -> list[tuple[int, int]]:
     return sorted(found)
 
 
-def double_requests(rows: Sequence[ProjectRef], presets: Presets) -> list[DoubleRequest]:
+def double_requests(
+    rows: Sequence[ProjectRef], presets: Presets, *, new_round: str | None = None
+) -> list[DoubleRequest]:
     """Every pair of rows naming the same project that is not excluded (``exclusions``), in the
     order of the rows. A 预算表 that details one of its unit's rows is not reported again beside
-    that row: (预算表, X) is left out when (its row, X) is reported."""
+    that row: (预算表, X) is left out when (its row, X) is reported. ``new_round``: only pairs
+    holding a row of that round are compared (the others are earlier rounds' rows, given to be
+    asked for again, not to be checked among themselves)."""
     same: list[tuple[int, int, Match]] = []
     details: dict[int, set[int]] = defaultdict(set)  # a 预算表 → the rows of its unit it details
     for i, j in candidate_pairs(rows):
         a, b = rows[i], rows[j]
         if a.id is not None and a.id == b.id:
             continue
+        if new_round is not None and new_round not in (a.round_id, b.round_id):
+            continue
+        if is_continuation(a, b) or linked_by_forwarding(a, b):
+            continue  # excluded whatever the names say: no need to compare them
         match = match_projects(a.name, b.name, a.credit_code, b.credit_code)
         if not match.same:
             continue

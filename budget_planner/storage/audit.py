@@ -55,6 +55,7 @@ class Action(StrEnum):
     TOKEN_REVOKED = "token.revoked"
     DEADLINE_CHANGED = "deadline.changed"
     REMINDED = "reminder.sent"
+    PLAN_IMPORTED = "plan.imported"
 
     @property
     def label(self) -> str:
@@ -98,6 +99,7 @@ ACTION_LABELS = {
     "token.revoked": "作废 API 令牌",
     "deadline.changed": "修改报送截止日期",
     "reminder.sent": "催报",
+    "plan.imported": "导入上年分配方案",
 }
 
 

@@ -474,3 +474,43 @@ class ParseInFlight(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     host: Mapped[str | None] = mapped_column(CleanText(255))  # the server process holding it
     pid: Mapped[int | None]
+
+
+class ImportedPlan(Base):
+    """Last year's 分配方案 imported as a closed round (issue 19, ``storage/last_year.py``): the
+    round's projects are its lines, its control numbers are the round's ``control_numbers``."""
+
+    __tablename__ = "imported_plans"
+
+    round_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    file_name: Mapped[str] = mapped_column(CleanText(255))
+    blob_sha256: Mapped[str] = mapped_column(sa.ForeignKey("blobs.sha256"), index=True)
+    by_name: Mapped[str] = mapped_column(CleanText(100))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    lines: Mapped[list[ImportedPlanLine]] = relationship(
+        order_by="ImportedPlanLine.position", cascade="all, delete-orphan"
+    )
+
+
+class ImportedPlanLine(Base):
+    """One project of an imported plan, as the plan gives it (万元)."""
+
+    __tablename__ = "imported_plan_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("imported_plans.round_id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    table_id: Mapped[str] = mapped_column(CleanText(16))
+    category: Mapped[str] = mapped_column(CleanText(100), default="")
+    project: Mapped[str] = mapped_column(CleanText())
+    requested: Mapped[Decimal | None] = mapped_column(Money())
+    approved: Mapped[Decimal | None] = mapped_column(Money())
+    source: Mapped[str] = mapped_column(CleanText(255), default="")  # 分配方案!D12
+
+    unit: Mapped[Unit] = relationship()

@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         units,
         upload_limits,
         uploads,
+        years,
     )
 
     db.init_app(app)
@@ -82,6 +83,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         exports.bp,
         account.bp,
         api.bp,
+        years.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # checked in api.py: session requests only (a token request is exempt)

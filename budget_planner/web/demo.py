@@ -6,7 +6,8 @@ is a submitter in the first and the reviewer of the second); and the example sub
 show every status and the histories every version state (有错误, 已上传未提交, 已提交, 已通过,
 已退回, 已被取代, 已撤销): a blank template uploaded by mistake after a submission (kept beside it,
 or deleted), another unit's file refused, an approval withdrawn, 核定金额 entered with their 核减
-reasons and published. The database is made afresh each time (``demo.sqlite3``, never the
+reasons and published; and the province's 2023 分配方案 (``examples-2023/``) imported as last
+year's closed round, so that 延续 projects and the comparison with last year show. The database is made afresh each time (``demo.sqlite3``, never the
 instance's real ``budget_planner.sqlite3``)."""
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ REVOKE_REASON = "表一的项目与表四重复申报，请删去重复项目后
 MISTAKES = (("梅州市", "表四", "delete"), ("清远市", "表四", "keep"))
 REVOKED = ("深圳市", "表一")  # an approval withdrawn (撤销通过 → 已退回)
 FOREIGN = ("梅州市", "清远市-表四.xlsx")  # another unit's file, refused whole
+LAST_YEAR_PLAN = "2023年度分配方案.xlsx"  # examples-2023/: the province's plan of the year before
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,27 @@ def _county_round(
     info.notes.append(f"{round_.title}：导入示例文件 {count} 个")
 
 
+def _last_year(session, round_: Round, info: DemoInfo, folder: Path) -> None:
+    """The province's 2023 分配方案 imported as last year's closed round (the service's first
+    year): 延续 marks and the comparison with last year on the reconciliation pages."""
+    from budget_planner.aggregate.plan_reader import read_last_year_plan
+    from budget_planner.storage.last_year import import_plan
+
+    path = folder / LAST_YEAR_PLAN
+    if not path.is_file():
+        info.notes.append(f"没有找到上年分配方案（{path}）：无法与上年对比")
+        return
+    data = path.read_bytes()
+    plan = read_last_year_plan(data, path.name)
+    stored = import_plan(session, round_.id, plan, data, path.name, actor=None)
+    info.notes.append(f"导入上年分配方案：{path.name}（{stored.title}，{len(plan.lines)} 个项目）")
+
+
 def prepare_demo(
-    instance_dir: Path, examples: Path | None = None, county_examples: Path | None = None
+    instance_dir: Path,
+    examples: Path | None = None,
+    county_examples: Path | None = None,
+    last_year: Path | None = None,
 ) -> DemoInfo:
     """Make the demo database afresh and fill it; returns what to print (URL, accounts)."""
     instance_dir = Path(instance_dir).resolve()
@@ -229,6 +250,7 @@ def prepare_demo(
             info.notes.append(f"没有找到示例文件（{folder}）：站点中暂无报送数据")
         folder = county_examples or examples_dir("examples-qingyuan")
         _county_round(session, county, users, info, folder)
+        _last_year(session, round_, info, last_year or examples_dir("examples-2023"))
         return info
     finally:
         session.close()

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template
 from budget_planner.export.allocation_plan import write_allocation_plan
 from budget_planner.export.audit_log import write_audit_log
 from budget_planner.storage import repository
-from budget_planner.web import consolidation, db, files, rounds
+from budget_planner.web import consolidation, db, files, rounds, years
 from budget_planner.web.access import FINANCE, REVIEWER, roles, scope, user
 from budget_planner.web.dashboard import now
 
@@ -50,7 +50,7 @@ def index():
 @roles(REVIEWER, FINANCE)
 def consolidated():
     stored, _config = rounds.required()
-    data = consolidation.current().workbook(made_at=now())
+    data = years.current_findings().workbook(made_at=now())
     name = f"{stored.title}汇总表.xlsx"
     _audited("汇总表", name)
     return files.send(data, name, files.XLSX)

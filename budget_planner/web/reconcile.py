@@ -22,7 +22,7 @@ from budget_planner.storage import repository
 from budget_planner.storage.uploads import clean_file_name
 from budget_planner.templates.spec import COLLECTION_TABLES, CONTROLLED_TABLE
 from budget_planner.validators.read.amounts import parse_amount
-from budget_planner.web import consolidation, db, rounds
+from budget_planner.web import consolidation, db, rounds, years
 from budget_planner.web.access import FINANCE, REVIEWER, roles, scope, user
 from budget_planner.web.forms import ActionForm
 from budget_planner.web.paging import paginate, requested_page
@@ -229,6 +229,7 @@ def unit(unit_id: int):
         approved_controlled=approved_controlled,
         controlled=CONTROLLED_TABLE,
         form=ActionForm(),
+        marks=years.continuation_marks(),  # 延续 (issue 19): last year's 申报 and 核定 by key
     )
 
 

@@ -362,6 +362,17 @@ CODES: dict[str, Code] = {
         "预算表找不到对应的需求表项目",
         "{where}中找不到项目“{name}”，请核对项目名称是否与需求征集表一致",
     ),
+    # ---------------------------------------------------------------- reconciliation findings (issue 19)
+    "continuation.mismatch": Code(
+        W,
+        "申报书的新增/延续与上年不符",
+        "{unit}“{project}”的申报书勾选“{declared}”，{found}",
+        _cases(
+            declared_new="但上年{last_title}有同一项目“{last_project}”（申报 {last_requested} 万元，"
+            "核定 {last_approved} 万元）：应为延续",
+            declared_continued="但上年{last_title}中找不到该单位的同一项目：应为新增，或核对项目名称",
+        ),
+    ),
     # ---------------------------------------------------------------- the control-number file (控制数)
     "control.unit_unknown": Code(
         E,

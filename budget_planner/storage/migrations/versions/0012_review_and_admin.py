@@ -4,7 +4,7 @@ reminders sent (催报: to whom, when, how); the one-time password sheets waitin
 download (stored only encrypted, with a key the server does not keep).
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 from budget_planner.storage.types import CleanText, UTCDateTime
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
