@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   function mark() {
-    document.querySelectorAll("table.grid, .scroll").forEach(function (el) {
+    document.querySelectorAll("table.grid, .scroll, .card").forEach(function (el) {
       var scrolls = el.scrollWidth > el.clientWidth + 1;
       if (scrolls && !el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
