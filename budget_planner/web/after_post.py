@@ -19,8 +19,10 @@ from __future__ import annotations
 import secrets
 import zlib
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, Response, flash, g, redirect, request, session, url_for
+from werkzeug.wrappers.response import Response as BaseResponse
 
 SESSION_KEY = "after_post"
 ARG = "shown"
@@ -31,7 +33,7 @@ def shown_once() -> None:
     g.after_post_once = True
 
 
-def _keep(response: Response) -> Response:
+def _keep(response: Response) -> BaseResponse:
     key = secrets.token_urlsafe(9)
     session[SESSION_KEY] = {
         "key": key,
@@ -45,12 +47,10 @@ def _keep(response: Response) -> Response:
 
 
 def url_for_path(path: str, args: dict[str, list[str]]) -> str:
-    from urllib.parse import urlencode
-
     return f"{path}?{urlencode(args, doseq=True)}"
 
 
-def _after(response: Response) -> Response:
+def _after(response: Response) -> BaseResponse:
     if (
         request.method != "POST"
         or response.status_code != 200
@@ -62,7 +62,7 @@ def _after(response: Response) -> Response:
     return _keep(response)
 
 
-def _before() -> Response | None:
+def _before() -> BaseResponse | None:
     key = request.args.get(ARG) if request.method == "GET" else None
     if not key:
         return None
