@@ -11,6 +11,7 @@ Set ``BUDGET_PLANNER_SCREENSHOTS`` to a folder to keep a full-page screenshot of
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from pathlib import Path
@@ -21,6 +22,7 @@ import test_browser_e2e as e2e  # skips this module too where Chromium is missin
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from test_browser_e2e import sign_in, sign_out, table4
+from webclient import SCAN
 
 pytestmark = pytest.mark.browser
 base_url, page = e2e.base_url, e2e.page  # the served site and a Chromium page, as there
@@ -236,3 +238,46 @@ def test_on_paper_no_navigation_and_no_table_cut(page: Page, tmp_path):
     # the unit's history page (the receipt) is among them: the login box is not
     assert history.endswith("/history") and "/versions/" in version
     assert wrong == []
+
+
+DROP = """([files]) => {
+  const box = document.querySelector('[data-upload-box]');
+  const dt = new DataTransfer();
+  for (const [name, b64] of files) {
+    const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+    dt.items.add(new File([bytes], name));
+  }
+  box.dispatchEvent(new DragEvent('dragenter', {dataTransfer: dt, bubbles: true, cancelable: true}));
+  box.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_files_dropped_on_the_upload_box_are_listed_in_chinese_and_uploaded(page: Page):
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode()
+
+    sign_in(page, "qingyuan")
+    page.goto("/upload")
+    expect(page.locator("label[for=files]")).to_have_text("选择文件")  # not the browser's own
+    expect(page.locator("[data-none-for=files-chosen]")).to_have_text("未选择文件")
+    dropped = [
+        ["清远市-表四.xlsx", b64(table4(30))],
+        ["盖章件.pdf", b64(SCAN)],
+        ["说明.zip", b64(b"PK\x03\x04")],
+    ]
+    page.evaluate(DROP, [dropped])
+    expect(page.locator("#files-chosen li")).to_have_count(1)
+    expect(page.locator("#files-chosen li")).to_contain_text(
+        re.compile(r"清远市-表四.xlsx（\d+ KB）")
+    )
+    expect(page.locator("[data-none-for=files-chosen]")).to_have_text("已选择 1 个文件")
+    expect(page.locator("#attachment-chosen li")).to_contain_text("盖章件.pdf")
+    expect(page.locator(".drop-note")).to_contain_text("不支持的文件类型，未加入：说明.zip")
+    page.click("button:has-text('上传并校验')")
+    expect(page.locator(".ok-box").first).to_contain_text("没有发现错误")
+    expect(page.locator(".not-stored, .scan-refused")).to_have_count(0)
+    assert "shown=" in page.url  # the results came after a redirect: 后退 resends nothing
+    page.click("a:has-text('查看此版本')")
+    expect(page.locator("main")).to_contain_text("盖章件.pdf")
+    page.go_back()
+    expect(page.locator(".ok-box").first).to_contain_text("没有发现错误")  # no 确认重新提交表单
