@@ -91,7 +91,7 @@ def test_a_line_break_in_an_uploaded_name_is_dropped_and_the_file_downloads(app,
     name = urllib.parse.quote('清远市\r\n表四";x.xl"s;x', safe="")
     sent = table4()
     body, kind = multipart_with_encoded_name(unit.csrf(), sent, name)
-    answer = unit.http.post("/upload", data=body, content_type=kind)
+    answer = unit.shown(unit.http.post("/upload", data=body, content_type=kind))
     assert answer.status_code == 200
     (version,) = versions(app)
     assert version.original_name == '清远市表四";x.xl"s;x'

@@ -131,11 +131,10 @@ def start_upload(client: SiteClient, batch, answers: list) -> threading.Thread:
         fields = [("files", FileStorage(io.BytesIO(d), filename=n)) for d, n in batch]
         fields.append(("csrf_token", token))
         boundary, body = encode_multipart(MultiDict(fields))
-        answers.append(
-            client.http.post(
-                "/upload", data=body, content_type=f"multipart/form-data; boundary={boundary}"
-            ).status_code
+        sent = client.http.post(
+            "/upload", data=body, content_type=f"multipart/form-data; boundary={boundary}"
         )
+        answers.append(client.shown(sent).status_code)
 
     thread = threading.Thread(target=send)
     thread.start()

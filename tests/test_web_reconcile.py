@@ -171,13 +171,15 @@ def test_control_numbers_are_typed_or_imported_from_a_file(app, site, uploaded):
     assert "控制数未保存：广州市：金额不能为负数" in text(finance.get(refused.headers["Location"]))
 
     csv = "单位,控制数（万元）\n清远市,120\n韶关市,70.5\n合计,190.5\n".encode("utf-8-sig")
-    page = finance.http.post(
-        "/reconciliation/control/file",
-        data={
-            "control_file": (io.BytesIO(csv), "控制数.csv"),
-            "csrf_token": finance.csrf(),
-        },
-        content_type="multipart/form-data",
+    page = finance.shown(
+        finance.http.post(
+            "/reconciliation/control/file",
+            data={
+                "control_file": (io.BytesIO(csv), "控制数.csv"),
+                "csrf_token": finance.csrf(),
+            },
+            content_type="multipart/form-data",
+        )
     )
     shown = text(page)
     assert "已导入 2 个单位的控制数" in shown and "韶关市 70.5" in shown
@@ -191,13 +193,15 @@ def test_control_numbers_are_typed_or_imported_from_a_file(app, site, uploaded):
     ]
 
     bad = "单位,控制数\n清远市,abc\n".encode()
-    page = finance.http.post(
-        "/reconciliation/control/file",
-        data={
-            "control_file": (io.BytesIO(bad), "控制数.csv"),
-            "csrf_token": finance.csrf(),
-        },
-        content_type="multipart/form-data",
+    page = finance.shown(
+        finance.http.post(
+            "/reconciliation/control/file",
+            data={
+                "control_file": (io.BytesIO(bad), "控制数.csv"),
+                "csrf_token": finance.csrf(),
+            },
+            content_type="multipart/form-data",
+        )
     )
     shown = text(page)
     assert "控制数文件有错误， 未导入 任何控制数" in shown and " B2 " in shown

@@ -143,13 +143,33 @@ def test_several_files_and_a_scan_at_once(app, site):
 
 
 def test_the_scan_is_told_by_its_bytes_not_its_name(app, site):
-    unit = site["qingyuan"]
-    page = unit.upload([(table4(), "清远市-表四.xlsx")], attachment=(b"MZ\x90\x00fake", "盖章.pdf"))
-    assert "盖章扫描件须为 PDF 或图片" in text(page)
-    assert audit(app, "upload") == []  # nothing kept: the user fixes the scan and sends again
+    unit, data = site["qingyuan"], table4()
+    page = unit.upload([(data, "清远市-表四.xlsx")], attachment=(b"MZ\x90\x00fake", "盖章.pdf"))
+    said = text(page)
+    assert (
+        "盖章扫描件未上传 盖章扫描件须为 PDF 或图片（JPG、PNG、TIFF）。Excel 文件已经保存" in said
+    )
+    assert "文件未上传" not in said.replace("盖章扫描件未上传", "")
+    # the valid 表四 was kept without the scan; sending it again with a real scan adds the scan
+    assert [a[3] for a in audit(app, "upload")] == ["表四第 1 版：清远市-表四.xlsx（无错误）"]
+    [(_, version_id, _, _)] = versions(app, "清远市")
+    assert "/attachments/" not in unit.get(f"/versions/{version_id}").text
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-    unit.upload([(table4(), "清远市-表四.xlsx")], attachment=(png, "盖章.png"))
+    again = unit.upload([(data, "清远市-表四.xlsx")], attachment=(png, "盖章.png"))
+    assert "盖章扫描件未上传" not in text(again)
     assert len(versions(app, "清远市")) == 1
+    assert re.search(r'href="/attachments/\d+">盖章.png', unit.get(f"/versions/{version_id}").text)
+
+
+def test_nothing_stored_says_so_in_a_banner(app, site):
+    unit = site["qingyuan"]
+    none_chosen = text(unit.upload([]))
+    assert "文件未上传 请至少选择一个文件 没有保存任何文件" in none_chosen
+    other_unit = text(unit.upload([(table4("韶关市"), "韶关市-表四.xlsx")]))
+    assert "文件未上传 韶关市-表四.xlsx：" in other_unit
+    assert audit(app, "upload") == []
+    kept = text(unit.upload([(table4(), "清远市-表四.xlsx")]))
+    assert "文件未上传" not in kept and "没有发现错误" in kept
 
 
 def test_the_original_file_comes_back_byte_for_byte_with_its_chinese_name(app, site):

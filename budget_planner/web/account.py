@@ -1,4 +1,5 @@
-"""The signed-in user's own API token: make one (shown once), or revoke it."""
+"""账号设置: the signed-in user's own account — who it is, 修改密码, and its API token (make one,
+shown once; or revoke it). The token lives here, not in every clerk's menu."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from flask_login import login_required
 from budget_planner.storage import models, repository
 from budget_planner.web import db
 from budget_planner.web.access import user
-from budget_planner.web.forms import ActionForm
+from budget_planner.web.after_post import shown_once
+from budget_planner.web.forms import ActionForm, PasswordForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -20,10 +22,22 @@ def _account() -> models.User:
     return found
 
 
+def _page(token: str | None = None):
+    return render_template(
+        "account/settings.html", account=_account(), token=token, password_form=PasswordForm()
+    )
+
+
+@bp.route("/")
+@login_required
+def settings():
+    return _page()
+
+
 @bp.route("/token")
 @login_required
 def token():
-    return render_template("account/token.html", account=_account(), token=None)
+    return _page()
 
 
 @bp.route("/token", methods=["POST"])
@@ -32,8 +46,9 @@ def new_token():
     if not ActionForm().validate_on_submit():
         abort(400)
     made = repository.issue_token(db.session(), user().id, actor=user())
-    response = make_response(render_template("account/token.html", account=_account(), token=made))
-    response.headers["Cache-Control"] = "no-store"  # the token is shown once, never kept
+    shown_once()  # the token is shown once, never kept
+    response = make_response(_page(made))
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -44,4 +59,4 @@ def revoke_token():
         abort(400)
     if repository.revoke_token(db.session(), user().id, actor=user()):
         flash("API 令牌已作废，使用它的程序将无法再访问。", "success")
-    return redirect(url_for("account.token"))
+    return redirect(url_for("account.settings"))

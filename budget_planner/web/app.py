@@ -37,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from budget_planner.web import (
         account,
         admin,
+        after_post,
         api,
         auth,
         dashboard,
@@ -45,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         exports,
         formatting,
+        help_page,
         history,
         queue,
         reconcile,
@@ -66,6 +68,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     formatting.register(app)
     errors.register(app)
+    after_post.register(app)  # a form's POST answers 303, never a page (back, reload)
     for blueprint in (
         auth.bp,
         rounds.bp,
@@ -82,6 +85,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         reconcile.bp,
         exports.bp,
         account.bp,
+        help_page.bp,
         api.bp,
         years.bp,
     ):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
 from budget_planner.web import db, sessions, throttle
 from budget_planner.web.access import SiteUser, session_token, user
+from budget_planner.web.errors import TIMED_OUT
 from budget_planner.web.extensions import login_manager
 from budget_planner.web.forms import LoginForm, PasswordForm
 
@@ -50,7 +51,10 @@ def load_user(session_id: str) -> SiteUser | None:
 def unauthorized():
     if request.path.startswith("/api/"):
         abort(401)
-    flash(login_manager.login_message, "info")
+    if getattr(session, "ran_out", False):  # it was signed in: its session ran out meanwhile
+        flash(TIMED_OUT, "error")
+    else:
+        flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -50,6 +51,25 @@ def _message(status: int, error: Exception) -> str:
     }.get(status, "服务器处理时出错，请稍后重试；如仍出错请联系管理员。")
 
 
+TIMED_OUT = "登录已超时，请重新登录。"
+
+
+def _back_path() -> str | None:
+    """The page the visitor was on (a path of this site), to return to after signing in."""
+    back = request.referrer or ""
+    if not back.startswith(request.host_url):
+        return None
+    path = "/" + back[len(request.host_url) :]
+    return path if not path.startswith(("//", "/login")) else None
+
+
+def timed_out():
+    """A form posted by a visitor who is not signed in (the session ran out, or the browser kept
+    an old page): not a security failure to them — sign in again, then go back to that page."""
+    flash(TIMED_OUT, "error")
+    return redirect(url_for("auth.login", next=_back_path()), code=303)
+
+
 def render_error(error: Exception):
     if isinstance(error, HTTPException):
         status = error.code or 500
@@ -65,6 +85,12 @@ def render_error(error: Exception):
         status = 400
     else:
         status = 500
+    if (
+        isinstance(error, CSRFError)
+        and not current_user.is_authenticated
+        and not request.path.startswith("/api/")
+    ):
+        return timed_out()
     title = TITLES.get(status, "出错了")
     message = _message(status, error)
     if request.path.startswith("/api/"):

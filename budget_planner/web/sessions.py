@@ -46,6 +46,7 @@ class DatabaseSession(CallbackDict, SessionMixin):
         self.expires_at = expires_at
         self.modified = False
         self.renew = False  # a new id at the next save (and the old one ended)
+        self.ran_out = False  # the browser named a session that has ended or expired
 
 
 def rotate() -> None:
@@ -85,6 +86,9 @@ class DatabaseSessionInterface(SessionInterface):
                 except ValueError:
                     data = {}
                 return DatabaseSession(data, token, found.expires_at)
+            fresh = DatabaseSession()
+            fresh.ran_out = True
+            return fresh
         return DatabaseSession()
 
     def save_session(self, app: Flask, session: Any, response: Response) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
@@ -81,16 +81,18 @@ def scan_kind(data: bytes) -> str | None:
     return next((kind for magic, kind in SCAN_TYPES if data.startswith(magic)), None)
 
 
+SCAN_WRONG = "盖章扫描件须为 PDF 或图片（JPG、PNG、TIFF）"
+
+
 def _attachment(form: UploadForm) -> tuple[bytes, str] | None:
+    """The stamped scan, when one was chosen and it is one; a wrong one is said on the field (the
+    Excel files are stored without it)."""
     storage = form.attachment.data
     if not storage or not storage.filename:
         return None
     data = storage.read()
     if not data or scan_kind(data) is None:
-        form.attachment.errors = [
-            *form.attachment.errors,
-            "盖章扫描件须为 PDF 或图片（JPG、PNG、TIFF）",
-        ]
+        form.attachment.errors = [*form.attachment.errors, SCAN_WRONG]
         return None
     return data, clean_file_name(storage.filename)
 
@@ -114,13 +116,12 @@ def _results(checked, stored: list[StoredTable]) -> list[TableResult]:
     return results
 
 
-def receive(form: UploadForm, unit_name: str) -> list[FileResult] | None:
-    """Validate the chosen files together, then store each; None when nothing could be taken."""
+def receive(form: UploadForm, unit_name: str) -> list[FileResult]:
+    """Validate the chosen files together, then store each (with the scan when it is one; a
+    scan of the wrong kind is left out and said, the valid files are kept all the same)."""
     chosen = form.chosen_files()
     upload_limits.check_count(len(chosen))
     scan = _attachment(form)
-    if form.attachment.errors:
-        return None
     files = [(f.read(), clean_file_name(f.filename)) for f in chosen]
     return store_files(files, scan, unit_name)
 
@@ -196,17 +197,56 @@ def standing(unit_name: str) -> list[Standing]:
     return found
 
 
-def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
-    """The upload form, or after a POST the result of every file (shared with admin.upload)."""
-    results = None
+@dataclass
+class Outcome:
+    """What a POST of the upload form came to, for the banner at the top of the page."""
+
+    posted: bool = False
+    results: list[FileResult] | None = None
+    reasons: list[str] = field(default_factory=list)  # why nothing was stored
+    scan_refused: str = ""  # the scan was not stored (the files may have been)
+
+    @property
+    def nothing_stored(self) -> bool:
+        if not self.posted:
+            return False
+        return not self.results or not any(f.stored for f in self.results)
+
+
+def _why_not_stored(results: list[FileResult]) -> list[str]:
+    reasons = []
+    for file in results:
+        if file.refused:
+            reasons.append(f"{file.name}：{file.refused}")
+        elif not file.stored:
+            reasons.append(f"{file.name}：未能识别为本轮的表，请看下面的问题清单")
+    return reasons
+
+
+def _post(form: UploadForm, unit_name: str | None) -> Outcome:
+    outcome = Outcome(posted=True)
     if form.validate_on_submit():
         if not unit_name:
             form.unit.errors = ["请选择代为上传的单位"]
         else:
             try:
-                results = receive(form, unit_name)
+                outcome.results = receive(form, unit_name)
             except (UsageError, WorkflowConflict) as exc:
-                flash(str(exc), "error")
+                outcome.reasons.append(str(exc))
+    if form.attachment.errors:
+        outcome.scan_refused = "；".join(str(e) for e in form.attachment.errors)
+    if outcome.results:
+        outcome.reasons += _why_not_stored(outcome.results)
+    for name in ("unit", "files", "csrf_token"):
+        found = getattr(form, name, None)
+        if found is not None:
+            outcome.reasons += [str(e) for e in found.errors]
+    return outcome
+
+
+def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
+    """The upload form, or after a POST the result of every file (shared with admin.upload)."""
+    outcome = _post(form, unit_name) if request.method == "POST" else Outcome()
     stored, config = rounds.required()
     refusal = None
     if unit_name and not on_behalf:
@@ -216,7 +256,8 @@ def upload_page(form: UploadForm, unit_name: str | None, on_behalf: bool):
     return render_template(
         "uploads/index.html",
         form=form,
-        results=results,
+        outcome=outcome,
+        results=outcome.results,
         on_behalf=on_behalf,
         unit_name=unit_name,
         stored=stored,

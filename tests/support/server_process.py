@@ -288,6 +288,10 @@ class Browser:
         found = _CSRF.search(page.text) if "html" in page.headers.get("content-type", "") else None
         if found:
             self.token = found.group(1)
+        if method == "POST" and page.status == 303 and "shown=" in page.location:
+            return self.get(
+                page.location
+            )  # a form's answer, after the redirect (web/after_post.py)
         return page
 
     def get(self, path: str) -> Page:

@@ -139,7 +139,15 @@ class SiteClient:
         data = dict(data or {})
         if token:
             data["csrf_token"] = self.csrf()
-        return self.http.post(url, data=data, **kw)
+        return self.shown(self.http.post(url, data=data, **kw))
+
+    def shown(self, response: TestResponse) -> TestResponse:
+        """A POST answered with a page comes as 303 to that page (web/after_post.py): followed,
+        as a browser follows it."""
+        location = response.headers.get("Location", "")
+        if response.status_code == 303 and "shown=" in location:
+            return self.http.get(location)
+        return response
 
     def login(self, username: str, password: str = PASSWORD) -> TestResponse:
         response = self.post("/login", {"username": username, "password": password})
@@ -174,8 +182,8 @@ class SiteClient:
         # encoded in memory: the test client's own temporary file is left open when the site
         # refuses the body unread (413)
         boundary, body = encode_multipart(MultiDict(fields))
-        return self.http.post(
-            url, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+        return self.shown(
+            self.http.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
         )
 
 
