@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,7 @@ from budget_planner.validators.check.budget_checks import budget_row_mismatch
 from budget_planner.validators.check.pipeline import Checked, Upload
 from budget_planner.validators.read.model import ParsedTable
 from budget_planner.validators.report.issues import Issue, Report, sort_issues
+from budget_planner.warm import no_cyclic_gc
 
 FORMAT = 1  # the layout of an entry; a change makes every old entry a miss
 CACHE_ENV = "BUDGET_PLANNER_CACHE"
@@ -104,7 +106,8 @@ class ReportCache:
         key = self.key(upload)
         try:
             text = self._path(key).read_bytes()
-            found = _decode_entry(json.loads(text), key)
+            with no_cyclic_gc():  # millions of small objects for a long table: no collection
+                found = _decode_entry(json.loads(text), key)
         except Exception:  # missing, unreadable, cut short, foreign: recompute, never trust
             found = None
         if found is None:
@@ -117,9 +120,10 @@ class ReportCache:
         """Keep a file's result; False (and nothing written) when it cannot be kept."""
         key = self.key(upload)
         try:
-            text = json.dumps(
-                _encode_entry(checked, key), ensure_ascii=False, separators=(",", ":")
-            )
+            with no_cyclic_gc():
+                text = json.dumps(
+                    _encode_entry(checked, key), ensure_ascii=False, separators=(",", ":")
+                )
         except _Unencodable:
             return False
         path = self._path(key)
@@ -235,6 +239,8 @@ def _resolve(name: str, names: list[str] | None) -> type:
 
 
 class _Decoder:
+    """JSON → values: a tagged object is dispatched on its first key (the tag)."""
+
     def __init__(self, classes: list[list[Any]]) -> None:
         self.classes = [_resolve(name, names) for name, names in classes]
         self._fields = {
@@ -242,43 +248,57 @@ class _Decoder:
             for n, cls in enumerate(self.classes)
             if dataclasses.is_dataclass(cls)
         }
+        # a dataclass whose fields all go, in order, to its __init__ is built from the list as it is
+        self._positional = {
+            n: all(f.init and not f.kw_only for f in fields) for n, fields in self._fields.items()
+        }
+        self._tags: dict[str, Callable[[dict[str, Any]], Any]] = {
+            "d": lambda v: Decimal(v["d"]),
+            "m": lambda v: {self(k): self(x) for k, x in v["m"]},
+            "t": lambda v: tuple(self(x) for x in v["t"]),
+            "dt": lambda v: dt.datetime.fromisoformat(v["dt"]),
+            "date": lambda v: dt.date.fromisoformat(v["date"]),
+            "time": lambda v: dt.time.fromisoformat(v["time"]),
+            "e": self._enum,
+            "c": lambda v: self._dataclass(v["c"], [self(x) for x in v["v"]]),
+            "n": self._named_tuple,
+            "s": self._text,
+        }
 
     def __call__(self, v: Any) -> Any:
-        if v is None or type(v) in (str, int, bool, float):
-            return v
-        if type(v) is list:
+        t = type(v)
+        if t is list:
             return [self(x) for x in v]
-        if type(v) is not dict:
-            raise ValueError(type(v))
-        if "d" in v:
-            return Decimal(v["d"])
-        if "m" in v:
-            return {self(k): self(x) for k, x in v["m"]}
-        if "t" in v:
-            return tuple(self(x) for x in v["t"])
-        if "dt" in v:
-            return dt.datetime.fromisoformat(v["dt"])
-        if "date" in v:
-            return dt.date.fromisoformat(v["date"])
-        if "time" in v:
-            return dt.time.fromisoformat(v["time"])
-        if "e" in v:
-            return self.classes[v["e"]](self(v["v"]))
-        if "c" in v:
-            return self._dataclass(v["c"], [self(x) for x in v["v"]])
-        if "n" in v:
-            return self.classes[v["n"]](*(self(x) for x in v["v"]))
-        if "s" in v:
-            cls = self.classes[v["s"]]
-            if not issubclass(cls, str) or not isinstance(v["v"], str):
-                raise ValueError("not text")
-            return cls(v["v"])
-        raise ValueError(f"unknown tag {sorted(v)}")
+        if t is dict:
+            return self._tags[next(iter(v))](v)  # an unknown tag: KeyError, the entry is a miss
+        if v is None or t is str or t is int or t is bool or t is float:
+            return v
+        raise ValueError(t)
+
+    def _enum(self, v: dict[str, Any]) -> Any:
+        cls = self.classes[v["e"]]
+        if not issubclass(cls, enum.Enum):
+            raise ValueError("not an enum")
+        return cls(self(v["v"]))
+
+    def _named_tuple(self, v: dict[str, Any]) -> Any:
+        cls = self.classes[v["n"]]
+        if not issubclass(cls, tuple):
+            raise ValueError("not a named tuple")
+        return cls(*(self(x) for x in v["v"]))
+
+    def _text(self, v: dict[str, Any]) -> Any:
+        cls = self.classes[v["s"]]
+        if not issubclass(cls, str) or not isinstance(v["v"], str):
+            raise ValueError("not text")
+        return cls(v["v"])
 
     def _dataclass(self, n: int, values: list[Any]) -> Any:
         cls, fields = self.classes[n], self._fields[n]
         if len(values) != len(fields):
             raise ValueError("fields")
+        if self._positional[n]:
+            return cls(*values)
         init = {f.name: x for f, x in zip(fields, values, strict=True) if f.init}
         obj = cls(**init)
         for f, x in zip(fields, values, strict=True):
