@@ -127,6 +127,22 @@ def test_a_changed_file_is_validated_again_and_the_budget_checked_against_it(tmp
     assert second.exit_code == fresh.exit_code
 
 
+def test_an_unreadable_file_is_never_kept(tmp_path, round_dir):
+    """A failed parse may be the machine's (out of time or memory): tried again on every run."""
+    (round_dir / "茂名市-表四.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    cache, out = tmp_path / "缓存", tmp_path / "汇总.xlsx"
+    args = ["aggregate", str(round_dir), "--out", str(out), "--json", "--cache", str(cache)]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 2  # an unreadable file
+    assert len(list(cache.rglob("*.json"))) == 16  # the 16 readable submissions only
+    second = CliRunner().invoke(main, args)
+    assert "16 个文件未改动" in second.stderr and second.exit_code == 2
+    broken = [
+        f for f in json.loads(second.stdout)["files"] if f["file"].endswith("茂名市-表四.xlsx")
+    ]
+    assert [i["code"] for i in broken[0]["issues"]] == ["file.corrupt"]
+
+
 def test_a_renamed_file_or_another_round_is_a_new_key(tmp_path):
     round_ = load_round()
     upload = Upload((EXAMPLES / "广州市-表四.xlsx").read_bytes(), "广州市-表四.xlsx")

@@ -9,7 +9,8 @@ typed values and cells, the 预算表 form) and the workbook's own modified time
 a fresh one. Nothing else is trusted: an entry that does not decode (cut short, from another
 version, for another key, or naming anything outside this package) is a miss and is recomputed.
 Entries are written atomically (a temporary file renamed into place). JSON, never pickle: a cache
-folder is no place to execute code from.
+folder is no place to execute code from. An unreadable file is never kept (its failure may be the
+machine's: a parse out of time or memory).
 
 The one part of a report that depends on the other files of the batch — a 预算表 compared with the
 table row it belongs to — is redone over the whole batch by ``rebatch`` whenever entries are reused.
@@ -117,7 +118,11 @@ class ReportCache:
         return found
 
     def put(self, upload: Upload, checked: list[Checked]) -> bool:
-        """Keep a file's result; False (and nothing written) when it cannot be kept."""
+        """Keep a file's result; False (and nothing written) when it cannot be kept. An unreadable
+        file is never kept: a parse that ran out of time or memory, or whose worker died, may say
+        otherwise on a quieter machine or under other limits, and such a file costs little to try."""
+        if any(c.report.unreadable for c in checked):
+            return False
         key = self.key(upload)
         try:
             with no_cyclic_gc():
