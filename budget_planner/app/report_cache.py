@@ -1,8 +1,8 @@
 """``aggregate`` never validates the same bytes twice: each file's tables and reports kept as JSON.
 
 An entry is keyed by the SHA-256 of the file's bytes together with its name, the unit expected of it,
-the round (its whole definition) and a digest of this package's own files (code, specs, rules), so
-a change to any of them is a new key and an entry is reused only where validation would say the same.
+the round (its whole definition) and a digest of this package's own files (code, specs, rules) and
+of the versions of Python and of the libraries that read a file, so a change to any of them is a new key and an entry is reused only where validation would say the same.
 An entry holds what consolidation reads of a file — each table's report, the table as read (rows,
 typed values and cells, the 预算表 form) and the workbook's own modified time — encoded losslessly
 (Decimals as text, dates, enums and the project's dataclasses tagged), so a report read back equals
@@ -62,11 +62,31 @@ def default_dir() -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "budget-planner"
 
 
+# the libraries that read and check a file: another version may read it otherwise
+LIBRARIES = (
+    "python-calamine",
+    "openpyxl",
+    "python-docx",
+    "defusedxml",
+    "lxml",
+    "pandas",
+    "pandera",
+)
+
+
 @cache
 def package_digest() -> str:
-    """SHA-256 over every file of the installed package (code, specs, rules, rounds), by path."""
+    """SHA-256 over every file of the installed package (code, specs, rules, rounds), by path, with
+    the Python and the reading libraries' versions."""
+    from importlib import metadata
+
     root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
+    h = hashlib.sha256(sys.version.encode())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=?".encode())
     for path in sorted(root.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
             continue
