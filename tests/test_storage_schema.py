@@ -36,6 +36,7 @@ TABLES = {
     "published_allocations",
     "reviews",
     "round_members",
+    "site_secrets",
     "rounds",
     "submissions",
     "units",
@@ -58,12 +59,12 @@ def fresh(request, tmp_path):
 def test_migration_builds_the_schema_the_models_describe(fresh):
     assert storage_db.current_revision(fresh) is None
     storage_db.upgrade(fresh)
-    assert storage_db.current_revision(fresh) == "0012" == storage_db.head_revision()
+    assert storage_db.current_revision(fresh) == "0014" == storage_db.head_revision()
     assert set(sa.inspect(fresh).get_table_names()) == TABLES | {"alembic_version"}
     with fresh.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     storage_db.upgrade(fresh)  # a second run is a no-op
-    assert storage_db.current_revision(fresh) == "0012"
+    assert storage_db.current_revision(fresh) == "0014"
 
 
 def test_servers_starting_together_migrate_one_at_a_time(fresh):

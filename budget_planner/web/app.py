@@ -32,7 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     instance = _instance_dir(test_config)
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance))
-    app.config.from_mapping(site_config.build(instance, test_config))
+    app.config.from_mapping(site_config.build(test_config))
 
     from budget_planner.web import (
         account,
