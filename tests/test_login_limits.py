@@ -5,12 +5,13 @@ refuses short, one-kind and common passwords with a Chinese message (``demo2024`
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
 import pytest
 import sqlalchemy as sa
-from test_storage_support import BACKENDS, new_database
+from test_storage_support import BACKENDS, new_database, postgres_url
 from webclient import PASSWORD, SiteClient, make_app
 
 from budget_planner.storage import accounts
@@ -183,3 +184,51 @@ def test_the_password_page_says_why_a_password_is_refused(app):
         "/password", {"current": PASSWORD, "new": "password1", "confirm": "password1"}
     )
     assert "密码太常见或太容易猜到" in page.get_data(as_text=True)
+
+
+@pytest.mark.skipif(postgres_url() is None, reason="DATABASE_URL 未指向 PostgreSQL")
+def test_a_sign_in_settled_on_one_server_never_waits_for_one_being_checked_on_another(tmp_path):
+    """Server B holds a username's count while it checks a password; server A settling another
+    sign-in meanwhile tidies old counts without waiting for B (no stall, no deadlock between
+    them): it forgets the old count nobody holds and leaves B's alone."""
+    from budget_planner.storage import throttle
+    from budget_planner.storage.db import make_engine, make_session_factory, upgrade
+    from budget_planner.storage.models import LoginThrottle
+    from budget_planner.storage.types import utcnow
+
+    url, drop = new_database("postgresql", tmp_path)
+    engine = make_engine(url, tmp_path)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    window = lock = dt.timedelta(minutes=15)
+    an_hour_ago = utcnow() - dt.timedelta(hours=1)
+    old = {"user:韶关市": 5, "addr:203.0.113.9": 20}  # a typo an hour ago: counts for nothing now
+    try:
+        with sessions() as s:
+            throttle.record_failure(s, old, window=window, lock=lock, now=an_hour_ago)
+        server_b = sessions()  # checking 韶关市's password now: its row held until it settles
+        server_b.execute(
+            sa.select(LoginThrottle).where(LoginThrottle.key == "user:韶关市").with_for_update()
+        )
+        mine = {"user:清远市": 5, "addr:198.51.100.4": 20}
+        settled = threading.Event()
+
+        def server_a() -> None:
+            with sessions() as s:
+                assert throttle.claim(s, mine, "清远市") is None
+                throttle.settle(s, mine, failed=True, window=window, lock=lock)
+            settled.set()
+
+        thread = threading.Thread(target=server_a, daemon=True)
+        thread.start()
+        waited = not settled.wait(10)
+        server_b.rollback()
+        thread.join(30)
+        server_b.close()
+        assert not waited, "server A waited for server B's sign-in"
+        with sessions() as s:
+            counts = dict(s.execute(sa.select(LoginThrottle.key, LoginThrottle.failures)).all())
+        assert counts == {"user:韶关市": 1, "user:清远市": 1, "addr:198.51.100.4": 1}
+    finally:
+        engine.dispose()
+        drop()
