@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -304,7 +303,7 @@ def parsing_elsewhere(site: Site, username: str, server: Server) -> Iterator[Non
             user_id,
             limit=PARSES_PER_USER,
             hold=dt.timedelta(minutes=5),
-            owner=(socket.gethostname(), server.proc.pid),
+            owner=(inflight.this_process()[0], server.proc.pid),
         )
         assert slot is not None
         try:
