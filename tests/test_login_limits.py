@@ -232,3 +232,28 @@ def test_a_sign_in_settled_on_one_server_never_waits_for_one_being_checked_on_an
     finally:
         engine.dispose()
         drop()
+
+
+@pytest.mark.parametrize(("proxies", "neighbour_locked_out"), [(1, False), (0, True)])
+def test_behind_a_load_balancer_each_client_address_counts_on_its_own(
+    tmp_path, monkeypatch, proxies, neighbour_locked_out
+):
+    """With BUDGET_PLANNER_PROXIES=1 the address the proxy passes on counts: a guesser's address
+    locks, the office next door signs in. Without it every client has the proxy's address, and
+    the guesser locks everyone out (the header is not believed from just anyone)."""
+    monkeypatch.setenv("BUDGET_PLANNER_PROXIES", str(proxies))
+    app = make_app(tmp_path, monkeypatch, LOGIN_ADDRESS_LIMIT=2)
+
+    def behind_the_proxy(client: str) -> SiteClient:
+        browser = SiteClient(app.test_client())
+        browser.http.environ_base.update(
+            REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client
+        )  # the load balancer's address, and the client's as it passes it on
+        return browser
+
+    for guess in ("nobody-1", "nobody-2"):
+        assert behind_the_proxy("203.0.113.7").login(guess, "wrong").status_code == 200
+    refused = behind_the_proxy("203.0.113.7").login("qingyuan")
+    assert refused.status_code == 429 and LOCKED in refused.get_data(as_text=True)
+    neighbour = behind_the_proxy("198.51.100.20").login("qingyuan")
+    assert (neighbour.status_code == 429) is neighbour_locked_out

@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "AUTO_MIGRATE": True,
+    # reverse proxies in front of the site (a load balancer before several servers) whose
+    # X-Forwarded-For / X-Forwarded-Proto are believed (BUDGET_PLANNER_PROXIES); 0: none
+    "PROXIES": 0,
 }
 
 
@@ -52,6 +55,8 @@ def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         found["MAX_CONTENT_LENGTH"] = int(env["BUDGET_PLANNER_MAX_UPLOAD_MB"]) * MB
     if env.get("BUDGET_PLANNER_PARSES_PER_USER"):
         found["PARSES_PER_USER"] = int(env["BUDGET_PLANNER_PARSES_PER_USER"])
+    if env.get("BUDGET_PLANNER_PROXIES"):
+        found["PROXIES"] = int(env["BUDGET_PLANNER_PROXIES"])
     if env.get("SESSION_COOKIE_SECURE"):
         found["SESSION_COOKIE_SECURE"] = _flag(env["SESSION_COOKIE_SECURE"])
     return found
