@@ -5,7 +5,8 @@ Every browser here sends its requests to the two servers in turn (a form fetched
 to the other), so each step below crosses servers: both servers started at the same moment on an
 empty database (they migrate one after the other), a sign-in on one valid on the other and a logout
 on one ending it on both, failed sign-ins counted across both (one by one and all at once), uploads
-sent at the same instant to both numbered 1..n with no number twice, a withdrawal on one racing a
+sent at the same instant to both numbered 1..n with no number twice (the same bytes sent to
+both at once make one version), a withdrawal on one racing a
 review on the other (exactly one wins, the other is told why), and the uploads one account may have
 being read counted across both.
 
@@ -233,6 +234,23 @@ def test_uploads_sent_to_both_servers_at_once_are_numbered_without_a_repeat(site
             (found,) = page.version_ids()
             version_ids.append(found)
     assert len(set(version_ids)) == len(version_ids)  # every file its own version
+    # the same bytes from both of a unit's browsers at once, one to each server: one version
+    jobs = []
+    for unit, browser in browsers:
+        data = submission_file(unit, 1000)
+
+        def same(together, browser=browser, unit=unit, data=data) -> Page:
+            together.wait(WAIT)
+            return browser.upload([(data, f"{unit}-表四.xlsx")])
+
+        jobs.append(same)
+    pages = at_once(jobs)
+    for unit in UPLOADERS:
+        mine = [p for (owner, _), p in zip(browsers, pages, strict=True) if owner == unit]
+        unchanged = [p for p in mine if "完全相同，未新建版本" in p.text]
+        assert len(unchanged) == 1, unit  # the other one made the version
+        assert len({v for p in mine for v in p.version_ids()}) == 1, unit
+        sent[unit].append(submission_file(unit, 1000))
     with site.engine.connect() as conn:
         rows = conn.execute(
             sa.select(Unit.short_name, Version.number)
