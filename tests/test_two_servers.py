@@ -7,7 +7,8 @@ empty database (they migrate one after the other), a sign-in on one valid on the
 on one ending it on both, failed sign-ins counted across both (one by one and all at once), uploads
 sent at the same instant to both numbered 1..n with no number twice (the same bytes sent to
 both at once make one version), a withdrawal on one racing a
-review on the other (exactly one wins, the other is told why), and the uploads one account may have
+review on the other (exactly one wins, the other is told why), a new version submitted on one
+while the old one is approved on the other (never an approval of a replaced version), and the uploads one account may have
 being read counted across both.
 
 PostgreSQL only (several servers share a database server, not a SQLite file): skipped unless
@@ -308,6 +309,45 @@ def test_a_withdrawal_on_one_server_and_a_review_on_the_other_cannot_both_win(si
         assert done == (["withdraw"] if won_withdraw else ["approve"])  # never both
         outcomes.append(state)
     assert outcomes  # the race ran every time (either may win it)
+
+
+def test_a_new_submission_on_one_server_and_a_review_of_the_old_on_the_other_agree(site):
+    """Version n waits for review; the unit submits version n+1 on one server while the reviewer
+    approves version n on the other. Either the approval came first (n approved and counting,
+    n+1 waiting beside it) or the submission did (n replaced, the approval refused with why);
+    never an approval of a version already replaced."""
+    unit = site.signed_in("韶关市", 0)
+    admin = site.signed_in("admin", 1)
+    for attempt in range(3):
+        old = _newest_draft(site, "韶关市", unit, 200 + 2 * attempt)
+        assert said(unit.act(f"/versions/{old}/submit")).startswith("已提交：")
+        new = _newest_draft(site, "韶关市", unit, 201 + 2 * attempt)
+        unit.csrf()
+        unit.next_to(attempt % 2)
+        admin.next_to(1 - attempt % 2)
+
+        def submit(together, new=new) -> Page:
+            together.wait(WAIT)
+            return unit.act(f"/versions/{new}/submit")
+
+        def approve(together, old=old) -> Page:
+            together.wait(WAIT)
+            return admin.act(f"/versions/{old}/review", {"decision": "approve", "comment": ""})
+
+        submitted, approved = at_once([submit, approve])
+        assert said(submitted).startswith("已提交："), said(submitted)
+        with site.engine.connect() as conn:
+            states = dict(
+                conn.execute(
+                    sa.select(Version.id, Version.state).where(Version.id.in_([old, new]))
+                ).all()
+            )
+        assert states[new] == "submitted"
+        if said(approved).startswith("审核通过："):
+            assert states[old] == "approved"
+        else:
+            assert "不能审核通过" in said(approved), said(approved)
+            assert states[old] != "approved"
 
 
 @contextlib.contextmanager
