@@ -281,3 +281,18 @@ def test_files_dropped_on_the_upload_box_are_listed_in_chinese_and_uploaded(page
     expect(page.locator("main")).to_contain_text("盖章件.pdf")
     page.go_back()
     expect(page.locator(".ok-box").first).to_contain_text("没有发现错误")  # no 确认重新提交表单
+
+
+def test_every_file_chooser_speaks_chinese(page: Page, tmp_path):
+    """The control-number and last-year choosers use the upload page's words, not the browser's."""
+    chosen = tmp_path / "控制数.csv"
+    chosen.write_text("单位,控制数\n清远市,100\n", encoding="utf-8")
+    sign_in(page, "admin")  # 审核 imports last year's plan; the control numbers are on 核对与核定
+    for path, chooser in (("/reconciliation/", "control_file"), ("/last-year/", "plan_file")):
+        page.goto(path)
+        expect(page.locator(f"label[for={chooser}]")).to_have_text("选择文件")
+        none = page.locator(f"[data-none-for={chooser}-chosen]")
+        expect(none).to_have_text("未选择文件")
+        page.set_input_files(f"#{chooser}", str(chosen))
+        expect(none).to_have_text("已选择 1 个文件")
+        expect(page.locator(f"#{chooser}-chosen li")).to_contain_text("控制数.csv")

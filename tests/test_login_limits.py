@@ -5,12 +5,13 @@ refuses short, one-kind and common passwords with a Chinese message (``demo2024`
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
 import pytest
 import sqlalchemy as sa
-from test_storage_support import BACKENDS, new_database
+from test_storage_support import BACKENDS, new_database, postgres_url
 from webclient import PASSWORD, SiteClient, make_app
 
 from budget_planner.storage import accounts
@@ -183,3 +184,76 @@ def test_the_password_page_says_why_a_password_is_refused(app):
         "/password", {"current": PASSWORD, "new": "password1", "confirm": "password1"}
     )
     assert "密码太常见或太容易猜到" in page.get_data(as_text=True)
+
+
+@pytest.mark.skipif(postgres_url() is None, reason="DATABASE_URL 未指向 PostgreSQL")
+def test_a_sign_in_settled_on_one_server_never_waits_for_one_being_checked_on_another(tmp_path):
+    """Server B holds a username's count while it checks a password; server A settling another
+    sign-in meanwhile tidies old counts without waiting for B (no stall, no deadlock between
+    them): it forgets the old count nobody holds and leaves B's alone."""
+    from budget_planner.storage import throttle
+    from budget_planner.storage.db import make_engine, make_session_factory, upgrade
+    from budget_planner.storage.models import LoginThrottle
+    from budget_planner.storage.types import utcnow
+
+    url, drop = new_database("postgresql", tmp_path)
+    engine = make_engine(url, tmp_path)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    window = lock = dt.timedelta(minutes=15)
+    an_hour_ago = utcnow() - dt.timedelta(hours=1)
+    old = {"user:韶关市": 5, "addr:203.0.113.9": 20}  # a typo an hour ago: counts for nothing now
+    try:
+        with sessions() as s:
+            throttle.record_failure(s, old, window=window, lock=lock, now=an_hour_ago)
+        server_b = sessions()  # checking 韶关市's password now: its row held until it settles
+        server_b.execute(
+            sa.select(LoginThrottle).where(LoginThrottle.key == "user:韶关市").with_for_update()
+        )
+        mine = {"user:清远市": 5, "addr:198.51.100.4": 20}
+        settled = threading.Event()
+
+        def server_a() -> None:
+            with sessions() as s:
+                assert throttle.claim(s, mine, "清远市") is None
+                throttle.settle(s, mine, failed=True, window=window, lock=lock)
+            settled.set()
+
+        thread = threading.Thread(target=server_a, daemon=True)
+        thread.start()
+        waited = not settled.wait(10)
+        server_b.rollback()
+        thread.join(30)
+        server_b.close()
+        assert not waited, "server A waited for server B's sign-in"
+        with sessions() as s:
+            counts = dict(s.execute(sa.select(LoginThrottle.key, LoginThrottle.failures)).all())
+        assert counts == {"user:韶关市": 1, "user:清远市": 1, "addr:198.51.100.4": 1}
+    finally:
+        engine.dispose()
+        drop()
+
+
+@pytest.mark.parametrize(("proxies", "neighbour_locked_out"), [(1, False), (0, True)])
+def test_behind_a_load_balancer_each_client_address_counts_on_its_own(
+    tmp_path, monkeypatch, proxies, neighbour_locked_out
+):
+    """With BUDGET_PLANNER_PROXIES=1 the address the proxy passes on counts: a guesser's address
+    locks, the office next door signs in. Without it every client has the proxy's address, and
+    the guesser locks everyone out (the header is not believed from just anyone)."""
+    monkeypatch.setenv("BUDGET_PLANNER_PROXIES", str(proxies))
+    app = make_app(tmp_path, monkeypatch, LOGIN_ADDRESS_LIMIT=2)
+
+    def behind_the_proxy(client: str) -> SiteClient:
+        browser = SiteClient(app.test_client())
+        browser.http.environ_base.update(
+            REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client
+        )  # the load balancer's address, and the client's as it passes it on
+        return browser
+
+    for guess in ("nobody-1", "nobody-2"):
+        assert behind_the_proxy("203.0.113.7").login(guess, "wrong").status_code == 200
+    refused = behind_the_proxy("203.0.113.7").login("qingyuan")
+    assert refused.status_code == 429 and LOCKED in refused.get_data(as_text=True)
+    neighbour = behind_the_proxy("198.51.100.20").login("qingyuan")
+    assert (neighbour.status_code == 429) is neighbour_locked_out

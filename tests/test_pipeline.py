@@ -111,6 +111,32 @@ def test_table_one_with_planted_errors_yields_exactly_them(province_round):
     assert result.report.total == Decimal(60 - 5 + 40 + 30 + 10)
 
 
+def test_one_mistake_makes_one_error(province_round):
+    """A negative or unreadable amount is its own error; 项目数及单项金额 and the 1:3 rule do not count it
+    again (issue 20: "发现 3 处错误" for 2 mistakes)."""
+    rows = [
+        project("知识产权高质量创造", "高价值专利培育中心", -60, count_amount="3个×20万元"),
+        project(None, "专利导航项目", "待定", count_amount="2项，每项10万元"),
+        project(None, "专利池建设项目", 25, count_amount="2项，每项10万元"),  # a real mismatch
+    ]
+    sub = Submission("表一", rows=rows, quirks=frozenset({"title", "unit_line"}), unit="河源市")
+    [result] = check(sub.xlsx(), "河源市-表一.xlsx", province_round)
+    cell = sub.layout.cell
+    assert errors([result]) == [
+        ("amount.negative", cell(0, "funding")),
+        ("amount.not_number", cell(1, "funding")),
+        ("count_amount.mismatch", cell(2, "count_amount")),
+    ]
+    assert len(result.report.errors) == 3
+
+
+def test_an_unreadable_match_is_not_also_too_small(province_round):
+    [unreadable] = check(make_budget({"self_raised": "待定"}), "清远市-预算表.xlsx", province_round)
+    assert [(i.code, i.cell) for i in unreadable.report.errors] == [("amount.not_number", "D13")]
+    [negative] = check(make_budget({"self_raised": -300}), "清远市-预算表.xlsx", province_round)
+    assert [(i.code, i.cell) for i in negative.report.errors] == [("rule.matching_funds", "D13")]
+
+
 def test_subtotal_formula_that_skipped_a_text_amount(province_round):
     # =SUM() skips an amount typed as text: Excel cached 小计 50, the rows hold 80
     taken = {"高价值专利培育布局中心建设": 50, "专利导航服务基地培育建设项目": "30.00"}

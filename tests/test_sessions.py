@@ -146,6 +146,32 @@ def test_two_servers_on_one_database_agree_on_sessions(app, tmp_path):
         other.extensions["budget_planner.db"]["engine"].dispose()
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_form_shown_by_one_server_posts_to_another_without_a_configured_key(
+    backend, tmp_path, monkeypatch
+):
+    """No SECRET_KEY set: each server signs its forms' CSRF tokens with the key in the database,
+    so the logout form a page of the first server carries is accepted by the second."""
+    from budget_planner.web import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    url, drop = new_database(backend, tmp_path)
+    first = make_app(tmp_path / "first", monkeypatch, DATABASE_URL=url)
+    second = create_app(site_config(tmp_path / "second", DATABASE_URL=url))
+    try:
+        here = browser(first, "qingyuan")
+        form = _CSRF.search(here.get("/").get_data(as_text=True))
+        assert form is not None
+        there = replay(second, cookie(here))
+        answer = there.http.post("/logout", data={"csrf_token": form.group(1)})
+        assert answer.status_code == 302  # not 400: the token's signature holds on the second
+        assert not signed_in(replay(first, cookie(here)))  # and the first has signed out too
+    finally:
+        for made in (first, second):
+            made.extensions["budget_planner.db"]["engine"].dispose()
+        drop()
+
+
 def test_signed_in_pages_are_never_stored(app):
     unit = browser(app, "qingyuan")
     from budget_planner.storage import repository

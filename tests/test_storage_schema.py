@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -35,6 +36,7 @@ TABLES = {
     "published_allocations",
     "reviews",
     "round_members",
+    "site_secrets",
     "rounds",
     "submissions",
     "units",
@@ -57,12 +59,41 @@ def fresh(request, tmp_path):
 def test_migration_builds_the_schema_the_models_describe(fresh):
     assert storage_db.current_revision(fresh) is None
     storage_db.upgrade(fresh)
-    assert storage_db.current_revision(fresh) == "0012" == storage_db.head_revision()
+    assert storage_db.current_revision(fresh) == "0014" == storage_db.head_revision()
     assert set(sa.inspect(fresh).get_table_names()) == TABLES | {"alembic_version"}
     with fresh.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     storage_db.upgrade(fresh)  # a second run is a no-op
-    assert storage_db.current_revision(fresh) == "0012"
+    assert storage_db.current_revision(fresh) == "0014"
+
+
+def test_servers_starting_together_migrate_one_at_a_time(fresh):
+    """Two servers started at the same moment on an empty database: both come up, the schema is
+    made once (the second waits for the first's lock, then finds nothing left to do)."""
+    url = fresh.url.render_as_string(hide_password=False)
+    together = threading.Barrier(3)
+    failures: list[BaseException] = []
+
+    def start_server() -> None:
+        engine = storage_db.make_engine(url)
+        try:
+            together.wait(10)
+            storage_db.upgrade(engine)
+        except BaseException as exc:  # handed to the test
+            failures.append(exc)
+        finally:
+            engine.dispose()
+
+    servers = [threading.Thread(target=start_server, daemon=True) for _ in range(3)]
+    for server in servers:
+        server.start()
+    for server in servers:
+        server.join(60)
+    assert failures == []
+    assert storage_db.current_revision(fresh) == storage_db.head_revision()
+    assert set(sa.inspect(fresh).get_table_names()) == TABLES | {"alembic_version"}
+    with fresh.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar() == 1
 
 
 def test_model_drift_is_noticed(fresh):

@@ -237,3 +237,37 @@ def test_own_template_with_another_units_line_is_refused_naming_that_unit(db, wo
     with pytest.raises(repo.UploadRefused, match="填写的单位是韶关市，不是本单位（清远市）"):
         store(db, world, data, checked)
     assert repo.submissions(db, world.round_id, scope=world.admin) == []
+
+
+def test_two_publications_at_once_take_numbers_one_after_the_other(db, world, engine):
+    """Finance publishing on two servers at the same moment: each 发布 gets its own number."""
+    import threading
+
+    from budget_planner.storage.db import make_session_factory
+
+    first = upload(db, world, 50)
+    repo.submit(db, first.id, world.qingyuan)
+    repo.set_allocation(db, world.round_id, "清远市", NAV, Decimal(50), actor=world.finance)
+    sessions = make_session_factory(engine)
+    together = threading.Barrier(4)
+    numbers: list[int] = []
+    failures: list[BaseException] = []
+
+    def publish() -> None:
+        with sessions() as session:
+            try:
+                together.wait(10)
+                numbers.append(repo.publish(session, world.round_id, actor=world.finance).number)
+            except BaseException as exc:  # handed to the test
+                failures.append(exc)
+
+    threads = [threading.Thread(target=publish) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    assert sorted(numbers) == [1, 2, 3, 4]
+    with sessions() as session:
+        latest = repo.latest_publication(session, world.round_id)
+    assert latest is not None and latest.number == 4

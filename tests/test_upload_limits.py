@@ -10,6 +10,7 @@ import datetime as dt
 import gc
 import io
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -231,6 +232,41 @@ def test_a_slot_of_a_server_killed_on_this_machine_is_freed_at_once(gated):
         assert inflight.in_flight(session, uid) == 1
         assert inflight.begin(session, uid, limit=2, hold=hold, owner=("其他服务器", gone.pid))
         assert inflight.begin(session, uid, limit=2, hold=hold) is None  # that one still counts
+
+
+def test_a_slot_of_a_container_sharing_this_host_name_is_not_taken_for_this_machines(
+    gated, monkeypatch
+):
+    """Two servers in containers that share the host's name: a process id seen from one means
+    nothing in the other, so neither frees the other's slots as orphans."""
+    app, _gate = gated
+    from budget_planner.web import db
+
+    uid = user_id(app, "qingyuan")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # no such process here; in the other container it may be a live server
+    here = inflight.this_process()[0]
+    with monkeypatch.context() as elsewhere:  # the other container: same name, its own pids
+        elsewhere.setattr(inflight, "_pid_namespace", lambda: "pid:[1]", raising=False)
+        other_container = inflight.this_process()[0]
+    assert here.startswith(socket.gethostname()) and other_container != here
+    hold = dt.timedelta(minutes=5)
+    now = dt.datetime.now(dt.UTC)
+    with app.app_context():
+        session = db.session()
+        with write_transaction(session):  # two uploads being read in the other container
+            for _ in range(2):
+                session.add(
+                    ParseInFlight(
+                        user_id=uid,
+                        started_at=now,
+                        expires_at=now + hold,
+                        host=other_container,
+                        pid=gone.pid,
+                    )
+                )
+        assert inflight.begin(session, uid, limit=2, hold=hold) is None  # both still count
+        assert inflight.in_flight(session, uid) == 2
 
 
 # ---------------------------------------------------------------- no grid kept

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 
 from webclient import PASSWORD, ROUND_ID, Site, make_app, populate, site_config, table4
 
@@ -76,20 +74,40 @@ def test_session_cookie_is_httponly_and_lax_and_secure_outside_tests(tmp_path, m
     assert plain_http.config["SESSION_COOKIE_SECURE"] is False
 
 
-def test_the_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+def test_the_secret_key_is_made_once_into_the_database_every_server_reads(tmp_path, monkeypatch):
     from budget_planner.web import create_app
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    first = create_app(site_config(tmp_path))
-    key_file = tmp_path / "instance" / "secret_key"
-    assert key_file.read_text().strip() == first.config["SECRET_KEY"]
-    assert len(first.config["SECRET_KEY"]) == 64
-    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
-    again = create_app(site_config(tmp_path))
-    assert again.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    first = create_app(site_config(tmp_path / "a", DATABASE_URL=url))
+    key = first.config["SECRET_KEY"]
+    assert len(key) == 64 and int(key, 16) >= 0
+    assert not (tmp_path / "a" / "instance" / "secret_key").exists()  # not in a folder of its own
+    # a second server with another instance folder, and a restart, read the same key
+    assert create_app(site_config(tmp_path / "b", DATABASE_URL=url)).config["SECRET_KEY"] == key
+    assert create_app(site_config(tmp_path / "a", DATABASE_URL=url)).config["SECRET_KEY"] == key
+    # a configured key wins and leaves the database's alone
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
-    assert create_app(site_config(tmp_path / "env")).config["SECRET_KEY"] == "from-the-environment"
-    assert not (tmp_path / "env" / "instance" / "secret_key").exists()
+    configured = create_app(site_config(tmp_path / "c", DATABASE_URL=url))
+    assert configured.config["SECRET_KEY"] == "from-the-environment"
+    monkeypatch.delenv("SECRET_KEY")
+    assert create_app(site_config(tmp_path / "d", DATABASE_URL=url)).config["SECRET_KEY"] == key
+
+
+def test_a_key_kept_in_the_instance_folder_before_becomes_the_databases(tmp_path, monkeypatch):
+    """An upgraded site keeps signing with the key it had: forms open in browsers still post."""
+    from budget_planner.web import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    instance = tmp_path / "old" / "instance"
+    instance.mkdir(parents=True)
+    (instance / "secret_key").write_text("a-key-from-before\n", "ascii")
+    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    assert create_app(site_config(tmp_path / "old", DATABASE_URL=url)).config["SECRET_KEY"] == (
+        "a-key-from-before"
+    )
+    another = create_app(site_config(tmp_path / "new", DATABASE_URL=url))
+    assert another.config["SECRET_KEY"] == "a-key-from-before"
 
 
 def test_a_one_time_password_must_be_changed_first(app, site):

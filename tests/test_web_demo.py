@@ -59,7 +59,7 @@ def test_demo_prepares_the_examples_and_serves_them_on_localhost(tmp_path, serve
         if p.suffix.lower() in demo_module.SUFFIXES and "控制数" not in p.name
     ]
     assert f"导入示例文件 {len(examples)} 个" in result.stdout
-    assert (tmp_path / "demo.sqlite3").is_file() and (tmp_path / "secret_key").is_file()
+    assert (tmp_path / "demo.sqlite3").is_file()
     assert app.config["DATABASE_URL"] == f"sqlite:///{(tmp_path / 'demo.sqlite3').resolve()}"
     assert app.config["SESSION_COOKIE_SECURE"] is False  # plain http on 127.0.0.1
 

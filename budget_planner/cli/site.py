@@ -17,7 +17,7 @@ from budget_planner.cli.base import main
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("instance"),
     show_default=True,
-    help="实例目录：演示数据库 demo.sqlite3 和会话密钥放在这里",
+    help="实例目录：演示数据库 demo.sqlite3 放在这里",
 )
 def demo(port: int, instance_dir: Path) -> None:
     """准备演示数据（示例轮次、演示账号、examples/ 中的示例报送）并在 127.0.0.1 上运行站点。"""
@@ -35,7 +35,7 @@ def demo(port: int, instance_dir: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("instance"),
     show_default=True,
-    help="实例目录（默认 SQLite 数据库和会话密钥所在位置）",
+    help="实例目录（默认 SQLite 数据库所在位置）",
 )
 @click.option(
     "--database-url",

@@ -4,6 +4,10 @@ SQLite (the default, in the instance folder) runs in WAL mode with ``synchronous
 keys on; SQLAlchemy, not the sqlite3 module, emits BEGIN, so a write transaction can take the write
 lock up front (``BEGIN IMMEDIATE``) and never fails half-way on a stale read snapshot. PostgreSQL is
 reached through ``DATABASE_URL`` with psycopg 3.
+
+Several app servers may start at once over one database: a migration runs under a lock (on
+PostgreSQL a transaction-level advisory lock for the schema, on SQLite the write lock taken up
+front), so the second server waits for the first and then finds the schema already current.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_FILE = "budget_planner.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 MIGRATIONS = Path(__file__).with_name("migrations")
 _IMMEDIATE = "budget_planner_immediate"
+# the advisory lock a migration holds on PostgreSQL: (this number, a hash of the schema's name)
+MIGRATION_LOCK = 0x42504D47  # "BPMG"
 
 
 def resolve_url(url: str | None, instance_dir: Path) -> str:
@@ -104,15 +110,25 @@ def _migrating(engine: Engine) -> Iterator[Any]:
     """A connection in one transaction for a migration. On SQLite, foreign keys are off meanwhile
     (set before the transaction begins, as SQLite requires), so that a table rebuilt by copying it
     does not take the rows referring to it along through ON DELETE CASCADE; every reference is
-    checked before the commit (``PRAGMA foreign_key_check``), and a broken one undoes it all."""
+    checked before the commit (``PRAGMA foreign_key_check``), and a broken one undoes it all.
+
+    One migration at a time: SQLite's write lock is taken when the transaction begins (``BEGIN
+    IMMEDIATE``); PostgreSQL's advisory lock for this schema is held until the commit, so a server
+    starting meanwhile waits and then reads the revision the first one left."""
     with engine.connect() as connection:
         sqlite = engine.dialect.name == "sqlite"
         raw = connection.connection.dbapi_connection if sqlite else None
         if raw is not None:
             connection.commit()  # nothing may be open when the pragma changes
             raw.execute("PRAGMA foreign_keys=OFF")
+            connection.execution_options(**{_IMMEDIATE: True})
         try:
             with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:lock, hashtext(current_schema()))"),
+                        {"lock": MIGRATION_LOCK},
+                    )
                 yield connection
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()

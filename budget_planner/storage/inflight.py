@@ -9,7 +9,9 @@ once to several servers cannot all slip in.
 A slot names the server process holding it (host name and process id). A server killed mid-parse
 cannot give its slots back: on its own machine they are freed as soon as a request finds that
 process gone (a restarted server does not keep the account waiting); on another machine they
-expire by themselves after ``hold``.
+expire by themselves after ``hold``. "Its own machine" is the host name together with the process-id
+namespace (Linux's ``/proc/self/ns/pid``): two containers sharing a host name (``network_mode:
+host``) see different processes under one id, so neither frees the other's slots.
 
     begin(s, user_id, *, limit, hold, now=None, owner=None) -> int | None  # the slot, or None
     end(s, slot)
@@ -41,8 +43,18 @@ def _live(user_id: int, now: dt.datetime) -> sa.Select:
 Owner = tuple[str, int]  # (host name, process id)
 
 
+def _pid_namespace() -> str:
+    try:
+        return os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+    except OSError:  # not Linux, or /proc not mounted
+        return ""
+
+
 def this_process() -> Owner:
-    return socket.gethostname(), os.getpid()
+    """(the machine as process ids go: host name and pid namespace, this process's id)."""
+    namespace = _pid_namespace()
+    host = socket.gethostname()
+    return (f"{host} {namespace}" if namespace else host)[:255], os.getpid()
 
 
 def _running(pid: int) -> bool:

@@ -462,6 +462,18 @@ class WebSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
 
 
+class SiteSecret(Base):
+    """A secret every app server of the site must share (the key that signs the forms' CSRF
+    tokens), made once by the first server that needs it when none is configured
+    (``storage/site_secrets.py``)."""
+
+    __tablename__ = "site_secrets"
+
+    name: Mapped[str] = mapped_column(sa.String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class ParseInFlight(Base):
     """One upload of a user being parsed now (``storage/inflight.py``): at most a few per user,
     counted here so that every app server agrees."""

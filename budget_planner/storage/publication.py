@@ -39,7 +39,10 @@ def publish(session: Session, round_id: str, *, actor: Actor | None) -> Publicat
     """Snapshot every stored 核定金额 of an eligible project (what the allocation plan holds)."""
     with write_transaction(session):
         user = load_actor(session, actor)
-        if session.get(Round, round_id) is None:
+        # the round's row locked until commit: two 发布 at once (on two servers) take numbers
+        # one after the other, never the same one
+        locked = sa.select(Round.id).where(Round.id == round_id).with_for_update()
+        if session.scalar(locked) is None:
             raise NotFound("轮次")
         require(session, user, round_id, WorkflowRole.REVIEWER, WorkflowRole.FINANCE)
         view = allocation_view(session, round_id, scope=None)

@@ -119,13 +119,22 @@ def _locked_row(session: Session, key: str, now: dt.datetime) -> LoginThrottle:
 
 
 def _forget_stale(session: Session, window: dt.timedelta, now: dt.datetime) -> None:
-    """Forget what is neither counting, locked nor being checked any more."""
-    session.execute(
-        sa.delete(LoginThrottle).where(
+    """Forget what is neither counting, locked nor being checked any more — the rows no other
+    transaction holds (``SKIP LOCKED``): called once this one holds its own keys, it never waits, so
+    two servers settling at once cannot deadlock over each other's keys."""
+    stale = (
+        sa.select(LoginThrottle.key)
+        .where(
             LoginThrottle.window_start < now - window,
             sa.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
             sa.or_(LoginThrottle.pending == 0, LoginThrottle.pending_at < now - PENDING_TTL),
         )
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(
+        sa.delete(LoginThrottle)
+        .where(LoginThrottle.key.in_(stale))
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -191,7 +200,6 @@ def settle(
     now = now or utcnow()
     locked = None
     with write_transaction(session):
-        _forget_stale(session, window, now)
         for key, limit in sorted(limits.items()):
             row = _locked_row(session, key, now)
             row.pending = max(row.pending - 1, 0)
@@ -203,6 +211,8 @@ def settle(
                     locked = max(locked or found, found)
             elif key.startswith(USER_PREFIX):
                 row.failures, row.window_start = 0, now
+        session.flush()
+        _forget_stale(session, window, now)  # last: with this attempt's keys held, never waiting
     return locked
 
 
@@ -219,11 +229,12 @@ def record_failure(
     now = now or utcnow()
     locked = None
     with write_transaction(session):
-        _forget_stale(session, window, now)
         for key, limit in sorted(limits.items()):  # one order: two requests never deadlock
             found = _count_failure(_locked_row(session, key, now), limit, window, lock, now)
             if found is not None:
                 locked = max(locked or found, found)
+        session.flush()
+        _forget_stale(session, window, now)
     return locked
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from budget_planner.web import config as site_config
 from budget_planner.web.extensions import csrf, login_manager
@@ -32,7 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     instance = _instance_dir(test_config)
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance))
-    app.config.from_mapping(site_config.build(instance, test_config))
+    app.config.from_mapping(site_config.build(test_config))
 
     from budget_planner.web import (
         account,
@@ -61,6 +62,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         years,
     )
 
+    if app.config["PROXIES"]:  # the client's address as the proxies in front pass it on
+        hops = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     db.init_app(app)
     app.session_interface = sessions.DatabaseSessionInterface()
     upload_limits.register(app)  # before the CSRF check reads the body

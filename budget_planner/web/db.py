@@ -8,6 +8,7 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from budget_planner.storage import db as storage_db
+from budget_planner.web import config as site_config
 
 EXTENSION = "budget_planner.db"
 
@@ -16,10 +17,13 @@ def init_app(app: Flask) -> None:
     engine = storage_db.make_engine(app.config.get("DATABASE_URL"), Path(app.instance_path))
     if app.config.get("AUTO_MIGRATE", True):
         storage_db.upgrade(engine)
-    app.extensions[EXTENSION] = {
-        "engine": engine,
-        "sessions": storage_db.make_session_factory(engine),
-    }
+    sessions = storage_db.make_session_factory(engine)
+    app.extensions[EXTENSION] = {"engine": engine, "sessions": sessions}
+    if not app.config.get("SECRET_KEY"):  # one key for every server over this database
+        with sessions() as session:
+            app.config["SECRET_KEY"] = site_config.shared_secret_key(
+                session, Path(app.instance_path)
+            )
     app.teardown_appcontext(_close)
 
 

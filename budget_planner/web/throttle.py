@@ -8,9 +8,10 @@ checked — even the right one — with "登录失败次数过多，请 15 分�
 as they are checked (``storage/throttle.claim``), so they cannot all slip under the limit. The counts live in the database
 (``storage/throttle.py``), so every app server and every restart sees them.
 
-The client address is ``request.remote_addr``: behind a reverse proxy, let the proxy pass the
-address on (werkzeug's ``ProxyFix``) or set ``LOGIN_ADDRESS_LIMIT`` to 0, or the proxy's own address
-counts for everyone. Limits come from the app config (``LOGIN_USER_LIMIT``,
+The client address is ``request.remote_addr``: behind a reverse proxy (a load balancer before
+several servers, docs/deployment.md), set ``BUDGET_PLANNER_PROXIES`` to the number of proxies so
+that the address they pass on in ``X-Forwarded-For`` counts (werkzeug's ``ProxyFix``), or set
+``LOGIN_ADDRESS_LIMIT`` to 0; else the proxy's own address counts for everyone. Limits come from the app config (``LOGIN_USER_LIMIT``,
 ``LOGIN_ADDRESS_LIMIT``, ``LOGIN_WINDOW_MINUTES``, ``LOGIN_LOCK_MINUTES``; 0 turns a limit off).
 """
 

@@ -40,7 +40,8 @@ from pathlib import Path
 ROUND_ID = "guangdong-2024"
 PASSWORD = "secret-pass-1"
 CHEAP_HASH = "pbkdf2:sha256:1000"
-CLI = Path(sys.executable).with_name("budget-planner")
+# this interpreter with ``-m``, not the installed script: the tree under test is the one imported
+CLI = [sys.executable, "-m", "budget_planner"]
 _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 VERSION_LINK = re.compile(r'href="/versions/(\d+)"')
 
@@ -148,7 +149,7 @@ class Server:
                 log.write(f"\n==== start {self.starts} on port {self.port}\n".encode())
                 self.proc = subprocess.Popen(
                     [
-                        str(CLI),
+                        *CLI,
                         "serve",
                         "--host",
                         "127.0.0.1",

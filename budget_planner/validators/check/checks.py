@@ -108,12 +108,13 @@ def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
             if parsed is None:
                 yield _issue("count_amount.unreadable", table, row, col, text, text=text)
                 continue
-            funding = row.value(amount.key)
-            if not isinstance(funding, Decimal):
-                continue
+            funding = row.fields.get(amount.key)
+            if funding is None or not isinstance(funding.value, Decimal) or funding.value < 0:
+                continue  # unreadable or negative: the amount has its own error (one mistake, one)
             count, each = parsed
             product = count * each
-            agrees = funding <= product if UPPER_BOUND.search(text) else funding == product
+            requested = funding.value
+            agrees = requested <= product if UPPER_BOUND.search(text) else requested == product
             if not agrees:
                 yield _issue(
                     "count_amount.mismatch",
@@ -124,7 +125,7 @@ def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
                     text=text,
                     product=plain(product),
                     label=amount.label,
-                    funding=plain(funding),
+                    funding=plain(requested),
                 )
 
 

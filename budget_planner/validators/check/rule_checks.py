@@ -35,6 +35,11 @@ def _amount(fields: Mapping[str, Field], key: str | None) -> Decimal | None:
     return f.value if f is not None and isinstance(f.value, Decimal) else None
 
 
+def _unreadable(fields: Mapping[str, Field], key: str | None) -> bool:
+    f = fields.get(key) if key else None
+    return f is not None and f.unreadable_amount
+
+
 def _text(fields: Mapping[str, Field], key: str | None) -> str:
     f = fields.get(key) if key else None
     return canonical(f.value) if f is not None and f.value is not None else ""
@@ -103,8 +108,8 @@ def _apply(
             values["months"] = months
     else:
         base = _amount(fields, rule.base)
-        if base is None:
-            return
+        if base is None or _unreadable(fields, rule.field):
+            return  # an amount that could not be read has its own error: one mistake, one error
         value = _amount(fields, rule.field) or Decimal(0)
         if rule.kind == "min_ratio":
             expected = (rule.ratio or Decimal(0)) * base

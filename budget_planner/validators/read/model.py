@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from budget_planner.project_key import ProjectKey
 from budget_planner.validators.intake.grid import CellValue
+from budget_planner.validators.read.amounts import UNREADABLE, parse_amount
 from budget_planner.validators.report.issues import Issue
 
 
@@ -31,6 +32,12 @@ class Field:
     raw: CellValue
     cell: str
     value: object = None
+
+    @property
+    def unreadable_amount(self) -> bool:
+        """An amount written but not readable (text, an error value, too large): it has its own error,
+        so checks that compute with it skip it — one mistake, one error."""
+        return self.value is None and parse_amount(self.raw).issue in UNREADABLE
 
 
 @dataclass

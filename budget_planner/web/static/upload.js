@@ -1,6 +1,7 @@
 // The upload box (templates/uploads/index.html): files dropped on the dashed box are added to the
 // chooser (Excel and Word to 报送文件, a PDF or image to 盖章扫描件), and the chosen files are
-// listed in Chinese under each button. The form works without this script.
+// listed in Chinese under each button — here and on every page with a file chooser (_macros.file_pick).
+// The forms work without this script.
 (function () {
   "use strict";
   var SHEETS = /\.(xlsx|xlsm|xls|docx)$/i;
@@ -46,13 +47,14 @@
     found.hidden = !text;
   }
 
+  document.querySelectorAll("input[type=file][data-list]").forEach(function (input) {
+    input.addEventListener("change", function () { show(input); });
+    show(input);
+  });
+
   document.querySelectorAll("[data-upload-box]").forEach(function (box) {
     var sheets = box.querySelector("#files");
     var scan = box.querySelector("#attachment");
-    box.querySelectorAll("input[type=file][data-list]").forEach(function (input) {
-      input.addEventListener("change", function () { show(input); });
-      show(input);
-    });
     ["dragenter", "dragover"].forEach(function (name) {
       box.addEventListener(name, function (event) {
         event.preventDefault();
