@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -187,6 +188,19 @@ def province_round(force: bool = False) -> Path:
     control = base / "控制数.xlsx"
     if control.is_file() and not force and "round/控制数.xlsx" in manifest["files"]:
         return base
+    write_round(base, _record)
+    return base
+
+
+def write_round(base: Path, record: Callable[[Path, list[SheetInfo]], None] | None = None) -> None:
+    """Write the round into ``base`` (the same bytes on every machine: one seed, fixed document
+    times); ``record`` is told where each table landed (the manifest of ``benchmarks/out``)."""
+
+    def _record(path: Path, infos: list[SheetInfo]) -> None:
+        if record is not None:
+            record(path, infos)
+
+    control = base / "控制数.xlsx"
     subs = base / "submissions"
     subs.mkdir(parents=True, exist_ok=True)
     for old in subs.glob("*.xlsx"):
@@ -236,7 +250,6 @@ def province_round(force: bool = False) -> Path:
                 _record(path, [])
     _write_control(control, round_, controls)
     _record(control, [])
-    return base
 
 
 def _write_control(path: Path, round_: Round, controls: dict[str, Decimal]) -> None:

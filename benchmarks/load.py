@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "support"))  # the server helper shared with the tests
+sys.path.insert(0, str(ROOT / "tests"))  # and the tests' PostgreSQL URL (test_storage_support)
 
 from server_process import Browser, Server, fresh_database, seed  # noqa: E402
 from test_storage_support import postgres_url  # noqa: E402

@@ -3,7 +3,7 @@
     python -m benchmarks.probe time FILE ROUNDS CASE…   paired timings (A B A B …, order rotated)
     python -m benchmarks.probe memory FILE CASE         one call; peak RSS and RSS before it
 
-Cases: ``floor`` (gate + calamine), ``engine`` (``validate_bytes`` parsing in this process through
+Cases: ``floor`` (``zipfile`` inflating every part + calamine reading every sheet; issue 16), ``engine`` (``validate_bytes`` parsing in this process through
 the ``BUDGET_PLANNER_INPROCESS`` switch, reports turned into their JSON shape), ``plain`` (pandas +
 pandera + ``to_excel``) and ``peer`` (frictionless). Each case's libraries are imported and the
 round loaded before anything is measured, so a figure is the work on the file, not the imports. The

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "support"))  # the tests' helper modules
+
+# `aggregate` keeps reports in the user's cache folder by default: never the real one in a test run
+# (processes the tests start inherit this too); a test of the cache gives its own --cache folder
+_CACHE = tempfile.mkdtemp(prefix="bp-test-cache-")
+os.environ["BUDGET_PLANNER_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

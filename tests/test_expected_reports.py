@@ -1,7 +1,7 @@
 """The guard of refactoring: every saved report in ``tests/expected_reports/`` is what the code says
-today. ``validate --json`` of every file in ``examples/``, ``tests/realworld2/``, ``tests/realworld3/``
-and of every file ``realworld_files.py`` makes, and ``aggregate --json`` of ``examples/``, must not
-change unless a change means to: then regenerate them
+today. ``validate --json`` of every file in ``examples/``, ``tests/realworld2/``, ``tests/realworld3/``,
+of every file ``realworld_files.py`` makes and of the benchmarks' 88-file round, and ``aggregate --json``
+of ``examples/`` and of that round, must not change unless a change means to: then regenerate them
 (``.venv/bin/python tests/support/expected_reports.py``) and let the diff show what changed."""
 
 from __future__ import annotations

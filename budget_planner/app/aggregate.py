@@ -20,6 +20,7 @@ from budget_planner.aggregate.summary import summary
 from budget_planner.aggregate.versions import Candidate, VersionChoice, choose_versions
 from budget_planner.aggregate.years import LastYearPlan, compare_years
 from budget_planner.app.ahead import ParseAhead, warm_validation
+from budget_planner.app.report_cache import ReportCache, rebatch
 from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.templates.round import Round
@@ -86,6 +87,7 @@ class Aggregation:
     written: Path | None = None
     notes: list[str] = field(default_factory=list)
     findings: ProjectFindings | None = None  # 重复申报, 延续 … (issue 19)
+    cache_hits: int = 0  # files whose result was kept from an earlier run (report_cache)
 
     @property
     def unreadable(self) -> list[str]:
@@ -169,21 +171,54 @@ def run_aggregate(
     last_year_path: Path | None = None,
     progress: Callable[[int], None] | None = None,
     parse: Callable | None = None,
+    cache: Path | None = None,
 ) -> Aggregation:
     """Validate, choose versions, consolidate, reconcile and write the workbook to ``out``; with
-    ``last_year_path`` (last year's 分配方案) also mark 延续 and compare with last year."""
+    ``last_year_path`` (last year's 分配方案) also mark 延续 and compare with last year. With
+    ``cache`` (a folder), each file's result is kept there and a file met again is not validated
+    again (``report_cache``)."""
     if out.is_dir():
         raise UsageError(f"--out 应是一个 .xlsx 文件名，而“{out}”是文件夹")
     files = collect_files(paths, skip=[out, control_path, last_year_path])
     if control_path is not None and not control_path.is_file():
         raise UsageError(f"找不到控制数文件“{control_path}”")
     last_year = read_last_year(last_year_path, round_, parse) if last_year_path else None
-    warming = warm_validation()  # pandas and pandera load while the worker parses
+    uploads = _uploads(files)
+    kept = ReportCache(cache, round_) if cache is not None else None
+    found = [kept.get(u) if kept is not None else None for u in uploads]
+    if progress is not None and any(hit is not None for hit in found):
+        progress(sum(hit is not None for hit in found))
+    misses = [u for u, hit in zip(uploads, found, strict=True) if hit is None]
+    # pandas and pandera load while the worker parses (only when something is to be validated)
+    warming = warm_validation() if misses else None
     try:
-        control, results = _validate(files, round_, control_path, parse, progress, warming)
+        control, fresh = _validate(misses, round_, control_path, parse, progress, warming)
     finally:
-        warming.join()  # (at once, unless stopped early: never leave it importing at exit)
-    return _consolidate(files, results, round_, out, control, last_year)
+        if warming is not None:
+            warming.join()  # (at once, unless stopped early: never leave it importing at exit)
+    new = iter(fresh)
+    results = [hit if hit is not None else next(new) for hit in found]
+    if kept is not None:
+        for upload, hit, checked in zip(uploads, found, results, strict=True):
+            if hit is None:
+                kept.put(upload, checked)
+        if kept.hits:
+            rebatch(results)  # each 预算表 against this batch's rows, as one validation would
+    aggregation = _consolidate(files, results, round_, out, control, last_year)
+    if kept is not None:
+        aggregation.cache_hits = kept.hits
+    return aggregation
+
+
+def _uploads(files: list[InputFile]) -> list[Upload]:
+    uploads = []
+    for f in files:
+        try:
+            data = f.path.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"无法读取文件“{f.shown}”：{exc.strerror or exc}") from None
+        uploads.append(Upload(data, f.path.name))
+    return uploads
 
 
 def read_last_year(path: Path, round_: Round, parse: Callable | None = None) -> LastYearPlan:
@@ -209,34 +244,27 @@ def read_last_year(path: Path, round_: Round, parse: Callable | None = None) -> 
 
 
 def _validate(
-    files: list[InputFile],
+    uploads: list[Upload],
     round_: Round,
     control_path: Path | None,
     parse: Callable | None,
     progress: Callable[[int], None] | None,
-    warming: threading.Thread,
+    warming: threading.Thread | None,
 ) -> tuple[ControlNumbers | None, list[list[Checked]]]:
     with ParseAhead(parse) as ahead:
         control_data = control_path.read_bytes() if control_path is not None else None
         if control_path is not None and control_data is not None and not is_csv(control_path.name):
             ahead.submit(control_data, control_path.name)
         ahead.start(1)  # one worker while this process loads validation on the other core
-        uploads: list[Upload] = []
-        unreadable: UsageError | None = None
-        for f in files:
-            try:
-                data = f.path.read_bytes()
-            except OSError as exc:
-                unreadable = UsageError(f"无法读取文件“{f.shown}”：{exc.strerror or exc}")
-                break
-            uploads.append(Upload(data, f.path.name))
-            ahead.submit(data, f.path.name)
+        for upload in uploads:
+            ahead.submit(upload.data, upload.name)
         control = None
         if control_path is not None and control_data is not None:
             control = read_control(control_data, control_path.name, round_, parse=ahead)
-        if unreadable is not None:
-            raise unreadable
-        warming.join()
+        if not uploads:
+            return control, []
+        if warming is not None:
+            warming.join()
         ahead.start()  # then every worker of the pool
         # one batch: one schema run per table type, and each 预算表 checked against every table
         # row of the batch (docs/architecture.md); progress counts the files as their grids come back

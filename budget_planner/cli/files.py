@@ -83,6 +83,14 @@ def validate(
     help="上年分配方案（.xlsx）：标出延续项目，并按单位、类型与上年对比",
 )
 @click.option("--json", "as_json", is_flag=True, help="只在标准输出打印汇总 JSON")
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="校验结果缓存目录：同一文件再次汇总时不再重复校验（默认：用户缓存目录下的 budget-planner）",
+)
+@click.option("--no-cache", "no_cache", is_flag=True, help="不读也不写校验结果缓存")
 @ROUND_OPTION
 def aggregate(
     paths: tuple[Path, ...],
@@ -90,16 +98,21 @@ def aggregate(
     control_file: Path | None,
     last_year_file: Path | None,
     as_json: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
     round_file: Path | None,
 ) -> None:
     """校验并汇总一批报送文件（可给文件夹），写出汇总表并与控制数核对。
 
-    同一单位同一张表有多个文件时取最新版本。退出码：0 无错误，1 计入汇总的文件有错误，
+    同一单位同一张表有多个文件时取最新版本。每个文件的校验结果保存在缓存目录中（按文件内容、文件名、
+    轮次与程序版本区分），再次汇总同样的文件时直接取用。退出码：0 无错误，1 计入汇总的文件有错误，
     2 用法错误或文件无法读取；超出控制数不影响退出码。
     """
     from budget_planner.app.aggregate import LONG_BATCH, collect_files, run_aggregate
+    from budget_planner.app.report_cache import default_dir
 
     round_ = load_round(round_file)
+    cache = None if no_cache else (cache_dir or default_dir())
     count = len(collect_files(paths, skip=[out_file, last_year_file]))
     show = count > 1 and (sys.stderr.isatty() or count >= LONG_BATCH)
     with click.progressbar(
@@ -112,10 +125,13 @@ def aggregate(
             control_path=control_file,
             last_year_path=last_year_file,
             progress=bar.update,
+            cache=cache,
         )
     click.echo(result.json() if as_json else result.text())
     if as_json:
         click.echo(f"汇总表已写出：{result.written}", err=True)
+    if result.cache_hits:
+        click.echo(f"{result.cache_hits} 个文件未改动，校验结果取自缓存（{cache}）", err=True)
     end(result.exit_code)
 
 

@@ -1,6 +1,8 @@
 """The saved reports: what ``budget-planner validate --json`` says of every file in ``examples/``,
-``tests/realworld2/``, ``tests/realworld3/`` and of every file ``tests/support/realworld_files.py`` makes, and
-what ``budget-planner aggregate --json`` says of ``examples/`` with its control file.
+``tests/realworld2/``, ``tests/realworld3/``, of every file ``tests/support/realworld_files.py`` makes and
+of the 88 files of the benchmarks' province round (``benchmarks/generate.py``, written afresh into a
+temporary folder: one seed, the same bytes everywhere), and what ``budget-planner aggregate --json``
+says of ``examples/`` and of that round, each with its control file.
 
 They are committed in ``tests/expected_reports/`` and ``tests/test_expected_reports.py`` recomputes
 and compares them, so that moving or rewriting code cannot change a report unnoticed. A change that
@@ -34,18 +36,21 @@ ROOT = TESTS.parent
 OUT = TESTS / "expected_reports"
 HENGYANG = "hengyang-2024"
 
-for _path in (TESTS, TESTS / "support"):
+for _path in (ROOT, TESTS, TESTS / "support"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
 
 def _cli(args: list[str]) -> tuple[int, str]:
-    """Run the installed command in this process; its exit code and stdout."""
+    """Run the installed command in this process; its exit code and stdout. ``aggregate`` keeps its
+    results in a folder of its own (never the user's cache): each report here is computed afresh."""
     from click.testing import CliRunner
 
     from budget_planner.cli import main
 
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    with tempfile.TemporaryDirectory() as cache:
+        extra = ["--cache", cache] if args[0] == "aggregate" else []
+        result = CliRunner().invoke(main, [*args, *extra], catch_exceptions=False)
     return result.exit_code, result.stdout
 
 
@@ -134,6 +139,34 @@ def _aggregate_examples() -> dict:
     return {"command": _shown([*args, "--out", "汇总表.xlsx"]), "exit_code": code, "report": report}
 
 
+def _benchmark_round() -> dict[str, dict]:
+    """The benchmarks' round, validated as one batch and aggregated with its control numbers; file
+    names as ``submissions/…`` (relative to the round's folder)."""
+    import os
+
+    from benchmarks.generate import write_round
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_round(Path(tmp))
+        here = Path.cwd()
+        os.chdir(tmp)
+        try:
+            files = sorted(str(p) for p in Path("submissions").iterdir())
+            found = {"validate-benchmark-round": _validate(files)}
+            args = ["aggregate", "submissions", "--control", "控制数.xlsx", "--json"]
+            code, out = _cli([*args, "--out", str(Path(tmp, "汇总表.xlsx"))])
+        finally:
+            os.chdir(here)
+    report = json.loads(out)
+    report["workbook"] = Path(report["workbook"]).name
+    found["aggregate-benchmark-round"] = {
+        "command": _shown([*args, "--out", "汇总表.xlsx"]),
+        "exit_code": code,
+        "report": report,
+    }
+    return found
+
+
 def compute() -> dict[str, dict]:
     """Every saved report, by the name of its file in ``tests/expected_reports/``."""
     import os
@@ -144,6 +177,7 @@ def compute() -> dict[str, dict]:
         reports = {name: make() for name, make in _committed_sets()}
         reports["validate-realworld_files"] = _made_files()
         reports["aggregate-examples"] = _aggregate_examples()
+        reports.update(_benchmark_round())
     finally:
         os.chdir(here)
         from budget_planner.validators.intake import worker
