@@ -23,6 +23,7 @@ TABLES = {
     "audit_log",
     "blobs",
     "control_numbers",
+    "forwarded_rows",
     "imported_plan_lines",
     "imported_plans",
     "late_grants",
@@ -57,12 +58,12 @@ def fresh(request, tmp_path):
 def test_migration_builds_the_schema_the_models_describe(fresh):
     assert storage_db.current_revision(fresh) is None
     storage_db.upgrade(fresh)
-    assert storage_db.current_revision(fresh) == "0012" == storage_db.head_revision()
+    assert storage_db.current_revision(fresh) == "0013" == storage_db.head_revision()
     assert set(sa.inspect(fresh).get_table_names()) == TABLES | {"alembic_version"}
     with fresh.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     storage_db.upgrade(fresh)  # a second run is a no-op
-    assert storage_db.current_revision(fresh) == "0012"
+    assert storage_db.current_revision(fresh) == "0013"
 
 
 def test_model_drift_is_noticed(fresh):
