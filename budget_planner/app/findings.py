@@ -13,6 +13,7 @@ from budget_planner.aggregate.project_findings import ProjectFindings, find_proj
 from budget_planner.aggregate.years import LastYearPlan, YearComparison, compare_years, from_plan
 from budget_planner.app.consolidation import Consolidated, consolidate_stored
 from budget_planner.storage import last_year, models
+from budget_planner.storage.lineage import lineage_ids
 from budget_planner.storage.rounds import config_of
 from budget_planner.templates.round import Round
 
@@ -64,6 +65,11 @@ def round_findings(
     session: Session, stored: models.Round, config: Round, *, scope: object
 ) -> RoundFindings:
     found = consolidate_stored(session, stored.id, config, scope=scope)
+    linked = lineage_ids(session, stored.id)  # a forwarded row and its county source are one
+    for rec in found.cons.records:
+        ids = linked.get((rec["unit"], rec["key"]))
+        if ids:
+            rec["lineage"] = ids
     # (审核 and 财务 only: they reach every member of the round, so last year's plan is whole)
     previous, plan = last_year_of(session, stored)
     findings = find_projects(found.cons, plan)
