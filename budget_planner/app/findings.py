@@ -61,15 +61,21 @@ def last_year_of(
     return previous, replace(plan, title=previous.title)
 
 
-def round_findings(
-    session: Session, stored: models.Round, config: Round, *, scope: object
-) -> RoundFindings:
-    found = consolidate_stored(session, stored.id, config, scope=scope)
-    linked = lineage_ids(session, stored.id)  # a forwarded row and its county source are one
+def link_forwarded(session: Session, found: Consolidated) -> None:
+    """Give each forwarded row the lineage of its county source (``project_findings.lineage_of``):
+    a city's forwarded row and the county row behind it are one project, never 重复申报."""
+    linked = lineage_ids(session, found.cons.round.id)
     for rec in found.cons.records:
         ids = linked.get((rec["unit"], rec["key"]))
         if ids:
             rec["lineage"] = ids
+
+
+def round_findings(
+    session: Session, stored: models.Round, config: Round, *, scope: object
+) -> RoundFindings:
+    found = consolidate_stored(session, stored.id, config, scope=scope)
+    link_forwarded(session, found)
     # (审核 and 财务 only: they reach every member of the round, so last year's plan is whole)
     previous, plan = last_year_of(session, stored)
     findings = find_projects(found.cons, plan)
