@@ -128,6 +128,13 @@ EXPECT = {
     "years.findings": Expect("GET", COLLECTING),
     "years.index": Expect("GET", COLLECTING),
     "years.import_plan": Expect("POST", (REVIEWER,), 302),  # no file chosen: back with a note
+    # 生成上报版本: a unit's own return (a unit collecting no round below is told so)
+    "forwarding.index": Expect("GET", (SUBMITTER,)),
+    "forwarding.create": Expect("POST", (SUBMITTER,), 302),  # nothing approved: back with a note
+    # where a row came from: the only path into a county round from the round above it
+    # (test_the_province_reaches_the_county_cell_behind_a_forwarded_row_and_nothing_more)
+    "forwarding.source": Expect("GET", IN_ROUND),
+    "forwarding.source_download": Expect("GET", IN_ROUND),
 }
 # endpoints that take the unit from the query string (审核 and 财务 choose; a submitter may not)
 UNIT_BY_QUERY = {"downloads.index", "downloads.template", "downloads.template_set"}
@@ -185,6 +192,7 @@ def url(app, rule, world, unit: str, round_id: str | None = None) -> str:
         "attachment_id": world.attachment_id,
         "unit_id": world.unit_id,
         "user_id": world.user_id,
+        "row_id": world.row_id,
     }
     args: dict[str, Any] = {}
     for name in rule.arguments:

@@ -2,8 +2,9 @@
 stores a city's return, read when the province opens the county cell behind a row.
 
     record_lineage(s, versions, sources)        # inside the upload's own transaction
+    visible_row(s, row_id, *, scope) -> ProjectRow | None
     row_source(s, row_id, *, scope) -> RowSource | None    # the county version and cell, read-only
-    source_file(s, row_id, *, scope) -> (bytes, name) | None
+    source_file(s, row_id, *, scope) -> (bytes, name) | None   # the file the row came from
     lineage_ids(s, round_id) -> {row key: ids}   # what findings link (重复申报 is not counted)
 
 Reading goes through the scope of the city's row: whoever may read the city's row in the province
@@ -81,10 +82,18 @@ class RowSource:
     county_round: Round
 
 
-def row_source(session: Session, row_id: int, *, scope: object) -> RowSource | None:
-    """The source of a forwarded row the viewer may read (None: not forwarded, or out of scope)."""
+def visible_row(session: Session, row_id: int, *, scope: object) -> ProjectRow | None:
+    """A stored row whose version the viewer may read (None: no such row, or out of scope)."""
     row = session.get(ProjectRow, row_id)
     if row is None or get_version(session, row.version_id, scope=scope) is None:
+        return None
+    return row
+
+
+def row_source(session: Session, row_id: int, *, scope: object) -> RowSource | None:
+    """The source of a forwarded row the viewer may read (None: not forwarded, or out of scope)."""
+    row = visible_row(session, row_id, scope=scope)
+    if row is None:
         return None
     link = session.scalar(sa.select(ForwardedRow).where(ForwardedRow.row_id == row_id))
     if link is None:
@@ -95,12 +104,16 @@ def row_source(session: Session, row_id: int, *, scope: object) -> RowSource | N
 
 
 def source_file(session: Session, row_id: int, *, scope: object) -> tuple[bytes, str] | None:
-    """The county file behind a forwarded row, as it was sent (None: out of scope)."""
-    found = row_source(session, row_id, scope=scope)
-    if found is None:
+    """The file a row was read from, as it was sent: a forwarded row's county file, any other
+    row's own version's file (None: out of scope)."""
+    row = visible_row(session, row_id, scope=scope)
+    if row is None:
         return None
-    data = session.scalar(sa.select(Blob.data).where(Blob.sha256 == found.version.blob_sha256))
-    return (data or b""), found.version.original_name
+    found = row_source(session, row_id, scope=scope)
+    version = found.version if found is not None else session.get(Version, row.version_id)
+    assert version is not None
+    data = session.scalar(sa.select(Blob.data).where(Blob.sha256 == version.blob_sha256))
+    return (data or b""), version.original_name
 
 
 def lineage_ids(session: Session, round_id: str) -> Mapping[tuple[str, str], frozenset[str]]:
