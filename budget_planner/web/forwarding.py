@@ -79,7 +79,10 @@ def create():
         )
     else:
         flash(f"下级单位的表格与上次生成时相同，未新建版本：{made}。", "info")
-    return redirect(url_for("forwarding.index"))
+    if not done.stored:
+        return redirect(url_for("forwarding.index"))
+    # the 表 version made, with its rows and 提交此版本
+    return redirect(url_for("review.version", version_id=done.stored[0].version.id))
 
 
 @bp.route("/rows/<int:row_id>/source")
