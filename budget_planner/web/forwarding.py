@@ -52,7 +52,7 @@ def create():
     stored, city, below = _city()
     if below is None:
         flash(f"{city.short_name}没有本年度的下级征集轮次，无需生成上报版本。", "error")
-        return redirect(url_for("forwarding.index"))
+        return redirect(url_for("forwarding.index", round=stored.id))
     try:
         with upload_limits.parse_slot(user().id, 1):
             done = forward(
@@ -66,7 +66,7 @@ def create():
         raise
     except (UsageError, PermissionDenied) as exc:  # said on the page, nothing stored
         flash(str(exc), "error")
-        return redirect(url_for("forwarding.index"))
+        return redirect(url_for("forwarding.index", round=stored.id))
     made = "、".join(
         f"{s.version.submission.table_id}{'“' + s.version.submission.slot + '”' if s.version.submission.slot else ''}"
         f"第 {s.version.number} 版"
@@ -80,9 +80,11 @@ def create():
     else:
         flash(f"下级单位的表格与上次生成时相同，未新建版本：{made}。", "info")
     if not done.stored:
-        return redirect(url_for("forwarding.index"))
+        return redirect(url_for("forwarding.index", round=stored.id))
     # the 表 version made, with its rows and 提交此版本
-    return redirect(url_for("review.version", version_id=done.stored[0].version.id))
+    return redirect(
+        url_for("review.version", version_id=done.stored[0].version.id, round=stored.id)
+    )
 
 
 @bp.route("/rows/<int:row_id>/source")
