@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from builders import make_table4, project
 from forwarded import COUNTY, PROVINCE, approve_all, county_files, county_tree, grant
 from test_storage_support import validate
@@ -19,6 +20,7 @@ from budget_planner.matching import double_requests
 from budget_planner.storage import repository as repo
 from budget_planner.storage.forwarding import forwarding_plan
 from budget_planner.storage.lineage import row_source, source_file
+from budget_planner.storage.models import Allocation
 from budget_planner.storage.scope import NotFound, PermissionDenied
 from budget_planner.templates.round import load_round
 from budget_planner.text import canonical
@@ -100,6 +102,9 @@ def test_the_city_return_holds_its_own_rows_and_its_approved_counties(db, forwar
     city = _city_table(db)
     assert city.number == 2 and not city.has_errors
     assert city.original_name == "清远市-2024年度上报版本.xlsx"
+    # the file's own time is when its inputs last changed (here: the 核定金额 just entered)
+    granted = db.scalar(sa.select(sa.func.max(Allocation.at)))
+    assert city.document_modified == granted.replace(microsecond=0)
     assert _rows(city) == [
         ("市级知识产权运营平台", "", Decimal(40)),
         ("专利导航项目", "清城区", Decimal(20)),  # the city's 核定金额

@@ -56,7 +56,11 @@ def forward(
     city = plan.city
     tables = {t: [line.values for line in lines] for t, lines in plan.tables.items()}
     book = write_forwarded_book(
-        plan.round.year, city.full_name, tables, [values for values, _ in plan.budgets]
+        plan.round.year,
+        city.full_name,
+        tables,
+        [values for values, _ in plan.budgets],
+        as_of=plan.as_of,
     )
     placed = [
         Placed(*book.rows[(t, n)], line.source)

@@ -25,7 +25,7 @@ from budget_planner.templates.table_writer import TOTAL_LABEL
 Values = Mapping[str, object]  # column (or form field) key → text or Decimal
 HEADER_ROW = 3  # 0-based: title, subtitle, 填报单位, then the header
 BUDGET_SHEET = "预算表{n}"
-_EPOCH = dt.datetime(2000, 1, 1)  # the workbook's fixed creation time
+_EPOCH = dt.datetime(2000, 1, 1)  # a document time when none is given
 
 
 @dataclass
@@ -47,12 +47,15 @@ def write_forwarded_book(
     unit_full_name: str,
     tables: Mapping[str, Sequence[Values]],
     budgets: Sequence[Values] = (),
+    as_of: dt.datetime | None = None,
 ) -> ForwardedBook:
     """The return as one workbook: ``tables`` by table id (in the spec's order), ``budgets`` the
-    预算表 forms. Deterministic: the same rows give the same bytes (no creation time)."""
+    预算表 forms. Deterministic: the same rows give the same bytes, the document's time being
+    ``as_of`` (when its inputs last changed), not the time of writing."""
     buffer = io.BytesIO()
     wb = new_workbook(buffer)
-    wb.set_properties({"created": _EPOCH})
+    when = as_of.astimezone(dt.UTC).replace(tzinfo=None) if as_of is not None else _EPOCH
+    wb.set_properties({"created": when})
     styles = book_styles(wb)
     book = ForwardedBook(b"")
     specs = load_specs()

@@ -14,6 +14,7 @@ The workbook is written by ``export.forwarded_book`` and stored by ``app.forward
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,15 @@ from sqlalchemy.orm import Session
 from budget_planner.aggregate.status import TableStatus
 from budget_planner.money import plain
 from budget_planner.storage.allocations import allocations
-from budget_planner.storage.models import ProjectRow, Round, RoundMember, RoundStatus, Unit
+from budget_planner.storage.models import (
+    Allocation,
+    ProjectRow,
+    Round,
+    RoundMember,
+    RoundStatus,
+    Unit,
+    Version,
+)
 from budget_planner.storage.queries import Counted, CountReason, counted_versions
 from budget_planner.storage.records import money_or_none
 from budget_planner.storage.roles import round_roles
@@ -92,6 +101,7 @@ class Plan:
     budgets: list[tuple[dict[str, object], Source]] = field(default_factory=list)
     standings: list[Standing] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # 预算表 not forwarded, and why
+    as_of: dt.datetime | None = None  # the newest of what it is made from (the file's own time)
 
     @property
     def forwarded(self) -> int:
@@ -270,7 +280,32 @@ def forwarding_plan(
             if counted.reason is not CountReason.APPROVED or not counted.version.rows:
                 continue
             _add_budget(plan, counted, unit, forwarded_rows, own_slots, used_slots)
+    plan.as_of = _as_of(session, plan)
     return plan
+
+
+def _as_of(session: Session, plan: Plan) -> dt.datetime | None:
+    """When what the return is made of last changed: the newest county version forwarded (its
+    approval), the city's own version (not one made by forwarding), a 核定金额 — the same
+    inputs give the same time."""
+    ids = {s.version_id for lines in plan.tables.values() for line in lines if (s := line.source)}
+    ids |= {source.version_id for _, source in plan.budgets}
+    times: list[dt.datetime] = []
+    if ids:
+        for version in session.scalars(sa.select(Version).where(Version.id.in_(ids))):
+            times.append(version.approved_at or version.uploaded_at)
+    from budget_planner.storage.lineage import forwarded_row_ids
+
+    for counted in counted_versions(session, plan.round.id, scope=plan.city.id):
+        rows = [r.id for r in counted.version.rows]
+        if not forwarded_row_ids(session, rows):  # a version made by forwarding: not an input
+            times.append(counted.version.uploaded_at)
+    granted = session.scalar(
+        sa.select(sa.func.max(Allocation.at)).where(Allocation.round_id == plan.county_round.id)
+    )
+    if granted is not None:
+        times.append(granted)
+    return max(times) if times else None
 
 
 def _as_decimal(value: object) -> Decimal | None:

@@ -10,7 +10,7 @@ from flask_login import login_required
 from budget_planner.app.forwarding import forward
 from budget_planner.errors import UsageError
 from budget_planner.storage import models, repository
-from budget_planner.storage.field_diff import fields_of, shown
+from budget_planner.storage.field_diff import fields_shown, shown
 from budget_planner.storage.forwarding import county_round, forwarding_plan
 from budget_planner.storage.lineage import row_source, source_file, visible_row
 from budget_planner.storage.scope import NotFound, PermissionDenied
@@ -98,8 +98,12 @@ def source(row_id: int):
         abort(404)
     found = row_source(session, row_id, scope=scope())
     version = session.get(models.Version, row.version_id)
-    fields = fields_of(found.version.submission.table_id) if found else ()
     county_row = session.get(models.ProjectRow, found.link.source_row_id) if found else None
+    fields = (
+        fields_shown(found.version.submission.table_id, [county_row.values_json])
+        if found is not None and county_row is not None
+        else ()
+    )
     return render_template(
         "forwarding/source.html",
         row=row,
