@@ -10,6 +10,7 @@ import re
 
 import pytest
 import test_browser_e2e as e2e  # skips this module too where Chromium is missing
+import test_browser_layout as layout
 from builders import make_table, project
 from playwright.sync_api import Page, expect
 from test_browser_e2e import Shots, sign_in, sign_out
@@ -22,6 +23,7 @@ WITH_COUNTY_ROUND = True  # e2e.base_url opens 清远市's county round beside t
 
 PROVINCE_TITLE = "2024年度知识产权项目需求征集"
 COUNTY_TITLE = "2024年度清远市知识产权项目需求征集"
+PROVINCE = "guangdong-2024"
 CATEGORY = "知识产权高质量创造"
 NAV, PUBLICITY = "专利导航项目", "知识产权保护宣传周活动"
 
@@ -139,4 +141,14 @@ def test_a_city_forwards_its_counties_and_the_province_sees_the_source(page: Pag
     expect(changed).to_contain_text(PUBLICITY)
     expect(changed).to_contain_text("金额变化")
     shot("city-forwarded-again")
+
+    # the new pages at desk and phone width: nothing wider than the screen, no serious axe finding
+    source = page.locator("table.all-columns a:has-text('清城区')").first.get_attribute("href")
+    assert source is not None
+    problems: list = []
+    for width, (w, h) in layout.WIDTHS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        for path in (f"/forwarding?round={PROVINCE}", source):
+            layout.check_page(page, path, width, problems, lambda _name: None)
+    assert problems == []
     sign_out(page)
