@@ -117,6 +117,8 @@ def test_the_city_return_holds_its_own_rows_and_its_approved_counties(db, forwar
     standing = {(s.unit, s.table): (s.label, s.forwarded) for s in done.plan.standings}
     assert standing[("英德市", "表四")] == ("已提交", False)
     assert standing[("清城区", "表四")] == ("已通过", True)
+    assert standing[("清新区", "表四")] == ("未提交", False)  # owed, never sent
+    assert ("清新区", "表一") not in standing  # optional and not sent: nothing to say
 
 
 def test_the_budget_of_a_forwarded_row_goes_with_it(db, forwarded):

@@ -37,7 +37,7 @@ from budget_planner.storage.models import (
 from budget_planner.storage.queries import Counted, CountReason, counted_versions
 from budget_planner.storage.records import money_or_none
 from budget_planner.storage.roles import round_roles
-from budget_planner.storage.rounds import find_unit
+from budget_planner.storage.rounds import config_of, find_unit
 from budget_planner.storage.scope import Actor, NotFound, PermissionDenied, load_actor
 from budget_planner.storage.workflow import WorkflowRole
 from budget_planner.templates.spec import (
@@ -246,12 +246,17 @@ def forwarding_plan(
     for counted in counted_versions(session, counties.id, scope=None):
         thread = counted.submission
         by_unit.setdefault(thread.unit_id, {}).setdefault(thread.table_id, []).append(counted)
+    required = config_of(counties).required_tables  # a table owed and not sent: 未提交
     own_slots = _own_budget_slots(session, plan)
     used_slots: set[str] = set()
     for unit in members:
         threads = by_unit.get(unit.id, {})
         forwarded_rows: dict[tuple[str, str], Decimal | None] = {}  # (table, name) → amount
         for table_id in COLLECTION_TABLES:
+            if table_id not in threads and table_id in required(unit.short_name):
+                plan.standings.append(
+                    Standing(unit.short_name, table_id, TableStatus.MISSING, False)
+                )
             for counted in threads.get(table_id, []):
                 approved = counted.reason is CountReason.APPROVED
                 plan.standings.append(
