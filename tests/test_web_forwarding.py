@@ -41,6 +41,9 @@ def test_the_city_forwards_from_its_page_and_submits(site):
     world = populate(site, county=True)
     _approve(site, world, "清城区")
     city = site["qingyuan_lead"]
+    # an ordinary return has no 来源单位 column on its page
+    plain = text(city.get(f"/versions/{world.version_id['清远市']}?round={ROUND_ID}"))
+    assert "拟设置项目" in plain and "来源单位" not in plain
     own = text(city.get(f"/units/{world.unit_id['清远市']}?round={ROUND_ID}"))
     assert "生成上报版本" in own
     page = text(city.get(f"/forwarding?round={ROUND_ID}"))
