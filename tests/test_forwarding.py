@@ -200,3 +200,27 @@ def test_a_forwarded_row_and_its_county_source_are_no_double_request(db, forward
     assert ("清城区", "清远市") not in pairs(linked)
     # 英德市's own 专利导航项目 (not forwarded) is still set against 清远市's forwarded one
     assert ("清远市", "英德市") in pairs(linked)
+
+
+def test_the_same_preset_from_two_counties_is_two_projects():
+    """来源单位 is part of the project key: a preset asked for by two counties is two rows of the
+    city's 表四, no duplicate; the same county twice still is one."""
+    preset = "高价值专利培育布局中心建设"
+    rows = [
+        project("知识产权高质量创造", preset, 30, source_unit="清城区"),
+        project("知识产权高质量创造", preset, 20, source_unit="英德市"),
+    ]
+    (checked,) = validate(make_table4("清远市", rows), "清远市-表四.xlsx")
+    assert checked.report.ok and checked.report.rows == 2
+    keys = [row.key for row in checked.table.project_rows]
+    assert [k.extra for k in keys] == ["清城区", "英德市"]
+    hub = "县域知识产权运营中心"
+    twice = [
+        *rows,
+        project("知识产权高质量创造", hub, 10, source_unit="清城区"),
+        project("知识产权高质量创造", hub, 5, source_unit="英德市"),
+        project("知识产权高质量创造", hub, 5, source_unit="清城区"),
+    ]
+    (again,) = validate(make_table4("清远市", twice), "清远市-表四.xlsx")
+    found = [(i.code, i.message) for i in again.report.issues if i.code == "project.duplicate"]
+    assert len(found) == 1 and "来源单位“清城区”" in found[0][1]
