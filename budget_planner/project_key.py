@@ -34,6 +34,14 @@ def project_key(
     return ProjectKey(unit or "", table, compact(category), compact(name), compact(extra))
 
 
+def key_extra(parts: list[str]) -> str:
+    """The key's fifth part from the ``key_columns`` values (compact): joined by "/", trailing
+    empty parts dropped, so a unit's own row (no 来源单位) keeps the key it always had."""
+    while parts and not parts[-1]:
+        parts.pop()
+    return "/".join(parts)
+
+
 def row_key(
     unit: str | None, table: str, category: str | None, value: Callable[[str], object]
 ) -> ProjectKey:
@@ -41,7 +49,7 @@ def row_key(
     from budget_planner.templates.spec import load_specs
 
     spec = load_specs().table(table)
-    extra = "/".join(compact(value(k)) for k in spec.key_columns)
+    extra = key_extra([compact(value(k)) for k in spec.key_columns])
     return project_key(unit, table, category, value(spec.project_column.key), extra)
 
 

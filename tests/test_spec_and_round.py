@@ -18,7 +18,9 @@ needs_seed = pytest.mark.skipif(
 @pytest.mark.parametrize("table", ["表一", "表二", "表三", "表四"])
 def test_column_labels_are_the_seed_headers(specs, table):
     header, _ = seed_table(table)
-    assert [c.label for c in specs.table(table).columns] == [canonical(compact(h)) for h in header]
+    assert [c.label for c in specs.table(table).issued_columns] == [
+        canonical(compact(h)) for h in header
+    ]
 
 
 @needs_seed
@@ -40,7 +42,7 @@ def test_presets_equal_seed_rows_row_for_row(province_round, specs):
     _, rows = seed_table("表四")
     presets = province_round.presets_for("表四")
     assert len(presets) == len(rows) == 25
-    keys = [c.key for c in spec.columns]
+    keys = [c.key for c in spec.issued_columns]
     category = None
     for preset, row in zip(presets, rows, strict=True):
         cells = dict(zip(keys, (canonical(c) for c in row), strict=True))
@@ -110,3 +112,13 @@ def test_project_key_ignores_whitespace_and_line_breaks():
 )
 def test_canonical_text(raw, expected):
     assert canonical(raw) == expected
+
+
+def test_source_unit_is_read_and_keyed_but_not_issued(specs):
+    """来源单位 is a column of every table and part of its project key, never in the notice's
+    layout: the issued template has the seed's columns, 生成上报版本 writes the extra one."""
+    for table in ("表一", "表二", "表三", "表四"):
+        spec = specs.table(table)
+        assert spec.source_column is not None and spec.source_column.label == "来源单位"
+        assert "source_unit" in spec.key_columns
+        assert spec.source_column not in spec.issued_columns

@@ -24,6 +24,7 @@ TABLES = {
     "audit_log",
     "blobs",
     "control_numbers",
+    "forwarded_rows",
     "imported_plan_lines",
     "imported_plans",
     "late_grants",

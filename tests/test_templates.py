@@ -42,7 +42,7 @@ def qingyuan(province_round):
 
 def col_of(spec, key: str) -> int:
     """1-based column of a spec column."""
-    return [c.key for c in spec.columns].index(key) + 1
+    return [c.key for c in spec.issued_columns].index(key) + 1
 
 
 @needs_seed
@@ -69,14 +69,14 @@ def test_a_header_too_wide_for_its_column_breaks_before_the_bracket(blank, specs
 def test_title_subtitle_and_unit_line(blank, specs, table):
     spec = specs.table(table)
     ws = blank[table][table]
-    last = get_column_letter(len(spec.columns))
+    last = get_column_letter(len(spec.issued_columns))
     assert ws["A1"].value == spec.title(2024) == f"2024年度知识产权项目需求征集表（{spec.number}）"
     assert ws["A2"].value == spec.subtitle
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {f"A1:{last}1", f"A2:{last}2"} <= merged
     assert ws["A3"].value == "填报单位："
     assert ws[f"{last}3"].value == "单位：万元" or any(
-        ws.cell(3, c).value == "单位：万元" for c in range(1, len(spec.columns) + 1)
+        ws.cell(3, c).value == "单位：万元" for c in range(1, len(spec.issued_columns) + 1)
     )
     assert ws.title == table
     assert blank[table].sheetnames[:2] == [table, "填表说明"]
@@ -162,7 +162,7 @@ def test_table_one_has_a_merged_group_per_category(blank, specs):
 def test_table_two_has_its_blank_rows(blank, specs):
     spec = specs.table("表二")
     ws = blank["表二"]["表二"]
-    rows = body_rows(ws, len(spec.columns))
+    rows = body_rows(ws, len(spec.issued_columns))
     assert len(rows) == spec.blank_rows
     assert all(v is None for row in rows for v in row)
 
@@ -171,7 +171,7 @@ def _project_rows(ws, spec):
     """Body rows of 表四 as text, 类型 filled down, rows with nothing but a 类型 left out."""
     category = col_of(spec, "category") - 1
     rows = []
-    for row in body_rows(ws, len(spec.columns)):
+    for row in body_rows(ws, len(spec.issued_columns)):
         text = [canonical(v) for v in row]
         if any(t for i, t in enumerate(text) if i != category):
             rows.append(text)
@@ -228,7 +228,7 @@ def test_table_four_locks_preset_text_and_opens_input_cells(qingyuan, specs, pro
     # openpyxl's flags say what is *forbidden*: False means the user may do it
     assert protection.insertRows is False and protection.formatCells is False
     assert protection.insertColumns is True and protection.deleteColumns is True
-    cols = {c.key: col_of(spec, c.key) for c in spec.columns}
+    cols = {c.key: col_of(spec, c.key) for c in spec.issued_columns}
     presets = iter(province_round.presets_for("表四"))
     checked = 0
     for r in range(FIRST_BODY_ROW, total_row(ws)):
@@ -293,7 +293,7 @@ def test_metadata_sheet_is_very_hidden_and_names_table_and_unit(qingyuan, blank,
 @pytest.mark.parametrize("table", TABLES)
 def test_print_setup_is_a4_landscape_one_page_wide(blank, specs, table):
     ws = blank[table][table]
-    last = get_column_letter(len(specs.table(table).columns))
+    last = get_column_letter(len(specs.table(table).issued_columns))
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
@@ -344,7 +344,7 @@ def test_instructions_sheet_is_generated_from_the_spec(blank, specs):
         str(ws.cell(r, 1).value).strip("“”"): [ws.cell(r, c).value for c in range(2, 5)]
         for r in range(1, ws.max_row + 1)
     }
-    for col in spec.columns:
+    for col in spec.issued_columns:
         required, help_text, checks = rows[col.label]
         assert required == ("是" if col.required else "否")
         assert help_text == col.help

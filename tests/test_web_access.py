@@ -128,6 +128,13 @@ EXPECT = {
     "years.findings": Expect("GET", COLLECTING),
     "years.index": Expect("GET", COLLECTING),
     "years.import_plan": Expect("POST", (REVIEWER,), 302),  # no file chosen: back with a note
+    # 生成上报版本: a unit's own return (a unit collecting no round below is told so)
+    "forwarding.index": Expect("GET", (SUBMITTER,)),
+    "forwarding.create": Expect("POST", (SUBMITTER,), 302),  # nothing approved: back with a note
+    # where a row came from: the only path into a county round from the round above it
+    # (test_the_province_reaches_the_county_cell_behind_a_forwarded_row_and_nothing_more)
+    "forwarding.source": Expect("GET", IN_ROUND),
+    "forwarding.source_download": Expect("GET", IN_ROUND),
 }
 # endpoints that take the unit from the query string (审核 and 财务 choose; a submitter may not)
 UNIT_BY_QUERY = {"downloads.index", "downloads.template", "downloads.template_set"}
@@ -185,6 +192,7 @@ def url(app, rule, world, unit: str, round_id: str | None = None) -> str:
         "attachment_id": world.attachment_id,
         "unit_id": world.unit_id,
         "user_id": world.user_id,
+        "row_id": world.row_id,
     }
     args: dict[str, Any] = {}
     for name in rule.arguments:
@@ -355,3 +363,63 @@ def test_api_gives_the_report_of_ones_own_version(app, site):
     )
     assert body["report"]["total"] == "80" and body["report"]["ok"] is True
     assert body["file"] == "清远市-表四.xlsx"
+
+
+def _forward_qingcheng(site, world) -> tuple[int, bytes]:
+    """清城区's 表四 submitted and approved in the county round, then forwarded by 清远市: the
+    forwarded row's id and the county file's bytes."""
+    from budget_planner.app.forwarding import forward
+    from budget_planner.storage import repository
+    from budget_planner.validators.intake.extract import read_workbook
+
+    with site.app.app_context():
+        session = site.session()
+        county = repository.get_user(session, "qingcheng")
+        lead = repository.get_user(session, "qingyuan_lead")
+        version_id = world.version_id["清城区"]
+        repository.act(session, version_id, county, "submit")
+        repository.act(session, version_id, lead, "approve")
+        done = forward(session, ROUND_ID, "清远市", actor=lead, parse=read_workbook)
+        (table4,) = [s.version for s in done.stored]
+        row = next(r for r in table4.rows if (r.values_json.get("source_unit") or {}).get("value"))
+        county_file = repository.get_version(session, version_id, scope=None).blob.data
+        return row.id, county_file
+
+
+def test_the_province_reaches_the_county_cell_behind_a_forwarded_row_and_nothing_more(app, site):
+    """The one path from the province's round into a county round: a forwarded row's source page
+    and its file. Every other county object stays absent for the province, and the row's source
+    stays absent for everyone who may not read 清远市's row."""
+    world = populate(site, county=True)
+    row_id, county_file = _forward_qingcheng(site, world)
+    page = f"/rows/{row_id}/source?round={ROUND_ID}"
+    download = f"/rows/{row_id}/source/file?round={ROUND_ID}"
+    for name in ("admin", "finance", "qingyuan_lead"):
+        shown = site[name].get(page)
+        assert shown.status_code == 200, name
+        text = shown.get_data(as_text=True)
+        assert "来源单位</dt><dd>清城区" in text and "清城区-表四.xlsx" in text
+        assert site[name].get(download).data == county_file
+    for name, round_id in (("shaoguan", ROUND_ID), ("qingcheng", COUNTY_ROUND_ID)):
+        assert site[name].get(f"/rows/{row_id}/source?round={round_id}").status_code == 404
+        assert site[name].get(f"/rows/{row_id}/source/file?round={round_id}").status_code == 404
+    # nothing else of the county round: its objects by id, in either round, are absent
+    for name in ("admin", "finance"):
+        reached = []
+        for rule in endpoints(app):
+            expect = EXPECT[rule.endpoint]
+            objects = set(rule.arguments) & {
+                "version_id",
+                "submission_id",
+                "attachment_id",
+                "unit_id",
+                "row_id",
+            }
+            if expect.round_free or not objects or expect.method != "GET":
+                continue  # no county object in it (an account is the tree's, not a round's)
+            for round_id in (ROUND_ID, COUNTY_ROUND_ID):
+                target = url(app, rule, world, "清城区", round_id)
+                got = site[name].get(target).status_code
+                if got not in (403, 404):
+                    reached.append((rule.endpoint, round_id, got))
+        assert reached == [], name

@@ -58,12 +58,22 @@ class ProjectFindings:
         return next((c for c in self.continuations if c.row.key == key), None)
 
 
-def lineage_of(rec: Record) -> frozenset[str]:
-    """The ids a row shares with the rows it stands for. Hook for forwarding (issue 18): a
-    forwarded row names its county source (来源单位 …) and shares that row's id here, so
+def lineage_id(round_id: str, unit: str, table: str, excel_row: object) -> str:
+    """A table row's place as lineage names it: round/unit/table/Excel row."""
+    return f"{round_id}/{unit}/{table}/{excel_row or ''}"
+
+
+def lineage_of(rec: Record, round_id: str = "") -> frozenset[str]:
+    """The ids a row shares with the rows it stands for (issue 18, docs/forwarding.md): its own
+    place in ``round_id``, and for a city's forwarded row the place of its county source (the
+    lineage kept by 生成上报版本, set in ``rec["lineage"]`` by whoever read it from storage), so
     ``matching.exclusions.linked_by_forwarding`` keeps the two from being called 重复申报."""
-    lineage = rec.get("lineage")
-    return frozenset(lineage) if lineage else frozenset()
+    own = (
+        {lineage_id(round_id, rec["unit"], rec["table"], rec["excel_row"])}
+        if round_id and rec.get("excel_row")
+        else set()
+    )
+    return frozenset({*own, *(rec.get("lineage") or ())})
 
 
 def where(rec: Record) -> str:
@@ -92,7 +102,7 @@ def project_refs(cons: Consolidation) -> list[ProjectRef]:
                 category=rec["category"] or rec["category_text"] or "",
                 policy_basis="" if table == BUDGET else policy_text(table, rec),
                 credit_code=rec.get(CREDIT_CODE_FIELD) or "",
-                lineage=lineage_of(rec),
+                lineage=lineage_of(rec, cons.round.id),
                 key=rec["key"],
                 source=where(rec),
                 id=n,

@@ -13,6 +13,7 @@ from budget_planner.aggregate.project_findings import ProjectFindings, find_proj
 from budget_planner.aggregate.years import LastYearPlan, YearComparison, compare_years, from_plan
 from budget_planner.app.consolidation import Consolidated, consolidate_stored
 from budget_planner.storage import last_year, models
+from budget_planner.storage.lineage import lineage_ids
 from budget_planner.storage.rounds import config_of
 from budget_planner.templates.round import Round
 
@@ -60,10 +61,21 @@ def last_year_of(
     return previous, replace(plan, title=previous.title)
 
 
+def link_forwarded(session: Session, found: Consolidated) -> None:
+    """Give each forwarded row the lineage of its county source (``project_findings.lineage_of``):
+    a city's forwarded row and the county row behind it are one project, never 重复申报."""
+    linked = lineage_ids(session, found.cons.round.id)
+    for rec in found.cons.records:
+        ids = linked.get((rec["unit"], rec["key"]))
+        if ids:
+            rec["lineage"] = ids
+
+
 def round_findings(
     session: Session, stored: models.Round, config: Round, *, scope: object
 ) -> RoundFindings:
     found = consolidate_stored(session, stored.id, config, scope=scope)
+    link_forwarded(session, found)
     # (审核 and 财务 only: they reach every member of the round, so last year's plan is whole)
     previous, plan = last_year_of(session, stored)
     findings = find_projects(found.cons, plan)

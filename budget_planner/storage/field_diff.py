@@ -4,11 +4,18 @@ The review page shows every column and highlights the fields that changed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from budget_planner.templates.spec import BUDGET, ColumnKind, Role, budget_spec, load_specs
+from budget_planner.templates.spec import (
+    BUDGET,
+    SOURCE_UNIT,
+    ColumnKind,
+    Role,
+    budget_spec,
+    load_specs,
+)
 
 
 class Field(NamedTuple):
@@ -33,6 +40,17 @@ def fields_of(table_id: str) -> tuple[Field, ...]:
         Field(c.key, c.label, c.kind is ColumnKind.AMOUNT, c.role is Role.AMOUNT)
         for c in columns
         if c.kind is not ColumnKind.SERIAL
+    )
+
+
+def fields_shown(table_id: str, rows: Iterable[Mapping[str, Any] | None]) -> tuple[Field, ...]:
+    """The columns a version's page shows: every one, except 来源单位 when no row has one (a unit's
+    own return: the column exists only on a forwarded one)."""
+    rows = list(rows)
+    return tuple(
+        f
+        for f in fields_of(table_id)
+        if f.key != SOURCE_UNIT or any(shown(values, SOURCE_UNIT) for values in rows)
     )
 
 

@@ -526,3 +526,33 @@ class ImportedPlanLine(Base):
     source: Mapped[str] = mapped_column(CleanText(255), default="")  # 分配方案!D12
 
     unit: Mapped[Unit] = relationship()
+
+
+class ForwardedRow(Base):
+    """Lineage (issue 18, docs/forwarding.md): a row of a city's version made by 生成上报版本 and
+    the county version, row and cell it came from. The province opens that county file and cell
+    read-only from the city's row; nothing else of the county round is open to it."""
+
+    __tablename__ = "forwarded_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    row_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project_rows.id", ondelete="CASCADE"), unique=True
+    )
+    source_round_id: Mapped[str] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    source_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    source_version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("versions.id", ondelete="CASCADE"), index=True
+    )
+    source_row_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("project_rows.id", ondelete="SET NULL"), index=True
+    )
+    sheet: Mapped[str] = mapped_column(CleanText(255))
+    cell: Mapped[str | None] = mapped_column(CleanText(16))  # the county's amount cell (E12)
+    excel_row: Mapped[int | None]
+    requested: Mapped[Decimal | None] = mapped_column(Money())  # the county's 申报金额
+    approved: Mapped[Decimal | None] = mapped_column(Money())  # the city's 核定金额, when set
+
+    row: Mapped[ProjectRow] = relationship(foreign_keys=[row_id])
+    source_version: Mapped[Version] = relationship(foreign_keys=[source_version_id])
+    source_unit: Mapped[Unit] = relationship()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,6 +189,7 @@ def store_upload_tables(
     user: Actor | None,
     on_behalf: bool | None = None,
     attachment: tuple[bytes, str] | None = None,
+    after: Callable[[Session, list[StoredTable]], None] | None = None,
 ) -> list[StoredTable]:
     """Keep one upload: its bytes, one version per table found, their reports and project rows.
 
@@ -199,7 +200,8 @@ def store_upload_tables(
     table is not kept (the rejection is audited) and gives an empty list. A unit account's file
     whose metadata or 填报单位 names another unit is refused whole: nothing is stored, the refusal
     is audited and ``UploadRefused`` raised. ``on_behalf`` is derived from the user's role (an
-    admin uploading for a unit); when given, it must agree.
+    admin uploading for a unit); when given, it must agree. ``after`` runs in the same transaction
+    once the versions are made (生成上报版本 keeps its rows' lineage there).
     """
     name = clean_file_name(original_name)
     refused: str | None = None
@@ -240,6 +242,8 @@ def store_upload_tables(
             if storable
             else []
         )
+        if after is not None and versions:
+            after(session, versions)
     if refused is not None:  # raised once its audit entry is committed
         raise UploadRefused(refused)
     return versions

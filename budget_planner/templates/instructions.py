@@ -122,7 +122,7 @@ def table_instructions(
     return Instructions(
         title=f"{spec.title(round_.year)}（{spec.subtitle}）填表说明",
         notes=tuple(notes),
-        columns=_column_rows(spec.columns, amount.label),
+        columns=_column_rows(spec.issued_columns, amount.label),
     )
 
 

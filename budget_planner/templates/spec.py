@@ -10,6 +10,8 @@ from importlib import resources
 
 from budget_planner.text import canonical, compact
 
+SOURCE_UNIT = "source_unit"  # the column key of 来源单位 (tables.toml)
+
 
 class ColumnKind(StrEnum):
     SERIAL = "serial"
@@ -44,6 +46,7 @@ class Column:
     help: str = ""
     width: int = 14
     needs_note: bool = False
+    issued: bool = True  # in the issued template (来源单位 is written only by 生成上报版本)
 
     @property
     def match_keys(self) -> tuple[str, ...]:
@@ -73,6 +76,16 @@ class TableSpec:
 
     def title(self, year: int) -> str:
         return f"{year}年度知识产权项目需求征集表（{self.number}）"
+
+    @property
+    def issued_columns(self) -> tuple[Column, ...]:
+        """The columns of the issued template, as the notice lays them out."""
+        return tuple(c for c in self.columns if c.issued)
+
+    @property
+    def source_column(self) -> Column | None:
+        """来源单位: the county a city's forwarded row came from (docs/forwarding.md)."""
+        return next((c for c in self.columns if c.key == SOURCE_UNIT), None)
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -201,6 +214,7 @@ def _column(key: str, raw: dict, default_kind: str = "text") -> Column:
         help=raw.get("help", ""),
         width=int(raw.get("width", 14)),
         needs_note=bool(raw.get("needs_note", False)),
+        issued=bool(raw.get("issued", True)),
     )
 
 

@@ -114,8 +114,9 @@ class TableSheetWriter:
     ) -> TableLayout:
         ws = self.workbook.add_worksheet(spec.id)
         self.ws, self.spec = ws, spec
+        self.columns = spec.issued_columns  # the notice's columns (no 来源单位)
         self._heights: dict[int, float] = {}
-        columns = spec.columns
+        columns = self.columns
         last_col = len(columns) - 1
         for i, col in enumerate(columns):
             ws.set_column(i, i, col.width)
@@ -147,7 +148,7 @@ class TableSheetWriter:
 
     def _unit_line(self, unit: Unit | None, unit_names: Sequence[str]) -> None:
         ws, st, budget = self.ws, self.styles, budget_spec()
-        label_end, money_start = _spans(self.spec.columns)
+        label_end, money_start = _spans(self.columns)
         value_start, value_end = label_end + 1, money_start - 1
         unit_field = budget.field("unit")
         merge_text(ws, UNIT_ROW, 0, label_end, f"{unit_field.label}：", st["line_label"])
@@ -161,13 +162,13 @@ class TableSheetWriter:
                 value_start,
                 unit_name_rule(self.lists, unit_names, unit_field.label),
             )
-        last_col = len(self.spec.columns) - 1
+        last_col = len(self.columns) - 1
         merge_text(ws, UNIT_ROW, money_start, last_col, budget.unit_label, st["money_unit"])
         ws.set_row(UNIT_ROW, 24)
 
     def _header(self) -> None:
         ws, st = self.ws, self.styles
-        texts = [(header_text(c.label, c.width), c.width) for c in self.spec.columns]
+        texts = [(header_text(c.label, c.width), c.width) for c in self.columns]
         for i, (text, _) in enumerate(texts):
             ws.write_string(HEADER_ROW, i, text, st["header"])
         ws.set_row(HEADER_ROW, row_height(texts, HEADER_MIN_HEIGHT))
@@ -180,7 +181,7 @@ class TableSheetWriter:
             row += 1
         category_col = self.spec.category_column
         if category_col is not None and group.category is not None:
-            c = self.spec.columns.index(category_col)
+            c = self.columns.index(category_col)
             style = self.styles["preset_category" if group.fixed else "input_category"]
             merge_text(self.ws, start, c, c, group.category, style, last_row=row - 1)
             self._fit_merged_category(group, start, row - 1, category_col.width)
@@ -189,7 +190,7 @@ class TableSheetWriter:
     def _body_row(self, row: int, planned: PlannedRow) -> None:
         ws, st = self.ws, self.styles
         written: list[tuple[str, float]] = []
-        for c, col in enumerate(self.spec.columns):
+        for c, col in enumerate(self.columns):
             if col.kind is ColumnKind.CATEGORY:
                 continue
             value = planned.values.get(col.key, "")
@@ -214,7 +215,7 @@ class TableSheetWriter:
             self.ws.set_row(last, self._heights[last])
 
     def _validations(self, first: int, last: int) -> None:
-        for c, col in enumerate(self.spec.columns):
+        for c, col in enumerate(self.columns):
             if col.kind is ColumnKind.CATEGORY:
                 rule = category_rule(self.lists, col, self.spec.categories)
             elif col.kind is ColumnKind.AMOUNT:
@@ -231,6 +232,6 @@ class TableSheetWriter:
         letter = xl_col_to_name(amount_col)
         formula = f"=SUM({letter}{first + 1}:{letter}{last + 1})"
         ws.write_formula(row, amount_col, formula, st["total_amount"], 0)
-        for c in range(amount_col + 1, len(self.spec.columns)):
+        for c in range(amount_col + 1, len(self.columns)):
             ws.write_blank(row, c, None, st["total_blank"])
         ws.set_row(row, 26)

@@ -47,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         exports,
         formatting,
+        forwarding,
         help_page,
         history,
         queue,
@@ -92,6 +93,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         help_page.bp,
         api.bp,
         years.bp,
+        forwarding.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # checked in api.py: session requests only (a token request is exempt)

@@ -12,11 +12,12 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import login_required
 
 from budget_planner.storage import repository
+from budget_planner.storage.forwarding import county_round
 from budget_planner.storage.receipt import ordinals, receipt_number
 from budget_planner.storage.types import utcnow
 from budget_planner.templates.spec import ALL_TABLES, CONTROLLED_TABLE
 from budget_planner.web import chart, db, rounds
-from budget_planner.web.access import scope
+from budget_planner.web.access import in_round, scope
 
 bp = Blueprint("dashboard", __name__)
 REQUESTED_TABLE = CONTROLLED_TABLE  # what is compared with the control number
@@ -121,10 +122,15 @@ def unit(unit_id: int):
         for s in threads
         for v in versions[s.id]
     }
+    # the city's own page in a round above its counties' round: 生成上报版本
+    forwarding = (
+        in_round().own_unit == found.id and county_round(session, stored, found) is not None
+    )
     return render_template(
         "dashboard/unit.html",
         stored=stored,
         unit=found,
+        forwarding=forwarding,
         required=config.required_tables(found.short_name),
         optional=config.requirement(found.short_name).optional,
         threads=threads,

@@ -197,6 +197,22 @@ def _county_round(
     demo_steps.allocations(session, round_.id, info, COUNTY_PLAN, by=COUNTY_FINANCE)
     info.county_statuses = demo_steps.summary(session, round_.id)
     info.notes.append(f"{round_.title}：导入示例文件 {count} 个")
+    _forwarded(session, users, info)
+
+
+def _forwarded(session, users: dict[str, models.User], info: DemoInfo) -> None:
+    """清远市 generates its return to the province from its approved 县市区 (生成上报版本): a new
+    version beside its approved one, left unsubmitted, so the province's figures stay as they are
+    and the 来源单位 of each forwarded row leads to the county's file and cell."""
+    from budget_planner.app.forwarding import forward
+
+    done = forward(session, DEFAULT_ROUND, "清远市", actor=users[COUNTY_REVIEWER])
+    made = "、".join(
+        f"{s.version.submission.table_id}第 {s.version.number} 版" for s in done.stored
+    )
+    info.notes.append(
+        f"清远市：由已审核通过的县市区表格生成上报版本（{done.plan.forwarded} 行），{made}，未提交"
+    )
 
 
 def _last_year(session, round_: Round, info: DemoInfo, folder: Path) -> None:

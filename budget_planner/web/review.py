@@ -12,7 +12,7 @@ from flask_login import login_required
 from budget_planner.errors import UsageError
 from budget_planner.money import plain
 from budget_planner.storage import models, repository
-from budget_planner.storage.field_diff import fields_of, shown
+from budget_planner.storage.field_diff import fields_shown, shown
 from budget_planner.storage.receipt import ordinals, receipt_number
 from budget_planner.storage.rounds import config_of
 from budget_planner.storage.scope import NotFound
@@ -93,7 +93,7 @@ def version(version_id: int):
     states = machine_states(versions)
     previous = next((v for v in versions if v.number == found.number - 1), None)
     rows = repository.rows_with_allocations(session, version_id, scope=scope())
-    fields = fields_of(submission.table_id)
+    fields = fields_shown(submission.table_id, (a.row.values_json for a in rows))
     diff = None
     if previous is not None:
         diff = repository.changes(

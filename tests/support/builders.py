@@ -280,7 +280,11 @@ class Submission:
     def _lay_out(self) -> Layout:
         spec, q = self.spec, self.quirks
         lay = Layout(name=self.sheet)
-        keys = [c.key for c in spec.columns if c.key not in self.omit]
+        # the issued template's columns; 来源单位 only on a return that fills it (a forwarded one)
+        filled = {k for r in self.rows if isinstance(r, dict) for k, v in r.items() if v}
+        keys = [
+            c.key for c in spec.columns if c.key not in self.omit and (c.issued or c.key in filled)
+        ]
         lay.columns = {k: i for i, k in enumerate(keys, 1)}
         width = len(keys)
         r = 1

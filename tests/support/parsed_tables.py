@@ -45,7 +45,9 @@ def make_table(
     of the table entirely (a hand-made copy without them).
     """
     spec = load_specs().table(table_id)
-    columns = {c.key: i for i, c in enumerate((c for c in spec.columns if c.key not in omit), 1)}
+    filled = {k for r in rows for k, v in r.items() if v}  # 来源单位 only where a row has one
+    kept = (c for c in spec.columns if c.key not in omit and (c.issued or c.key in filled))
+    columns = {c.key: i for i, c in enumerate(kept, 1)}
     table = ParsedTable(
         file=file,
         sheet=sheet,

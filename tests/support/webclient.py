@@ -235,6 +235,7 @@ class World:
     attachment_id: dict[str, int]
     user_id: dict[str, int]
     round_of: dict[str, str] = field(default_factory=dict)  # the round the unit's objects are in
+    row_id: dict[str, int] = field(default_factory=dict)  # the first project row of its 表四
 
 
 COUNTY_UNIT_ACCOUNT = {"清城区": "qingcheng", "英德市": "yingde"}  # in 清远市's county round
@@ -264,6 +265,7 @@ def populate(site: Site, county: bool = False) -> World:
             world.submission_id[unit] = thread.id
             world.version_id[unit] = version.id
             world.attachment_id[unit] = scan.id
+            world.row_id[unit] = version.rows[0].id
             world.round_of[unit] = round_id
             account = repository.get_user(session, username)
             assert account is not None

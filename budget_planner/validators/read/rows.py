@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from budget_planner.project_key import ProjectKey
+from budget_planner.project_key import ProjectKey, key_extra
 from budget_planner.templates.round import Round, is_placeholder
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec, returns_spec
 from budget_planner.text import canonical, compact
@@ -433,10 +433,12 @@ class RowReader:
         name = row.value(self.project.key) if self.project else None
         category = row.category if self.category is not None else None
         extra = ""
-        if self.key_columns:  # 表二: one 后补助 may go to several 承接单位
-            extra = "/".join(
-                self._compact(v) if isinstance(v := row.value(c.key), str) else ""
-                for c in self.key_columns
+        if self.key_columns:  # 表二's 承接单位, every table's 来源单位
+            extra = key_extra(
+                [
+                    self._compact(v) if isinstance(v := row.value(c.key), str) else ""
+                    for c in self.key_columns
+                ]
             )
         return ProjectKey(
             self.unit or "",
