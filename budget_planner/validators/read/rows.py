@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from budget_planner.project_key import ProjectKey
-from budget_planner.templates.round import Round, is_placeholder
+from budget_planner.templates.round import PLACEHOLDER, Round, is_placeholder
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec, returns_spec
 from budget_planner.text import canonical, compact
 from budget_planner.validators.intake.grid import (
@@ -28,7 +29,7 @@ from budget_planner.validators.intake.grid import (
     column_letter,
 )
 from budget_planner.validators.read import detect, yuan
-from budget_planner.validators.read.amounts import parse_amount
+from budget_planner.validators.read.amounts import AmountParse, parse_amount
 from budget_planner.validators.read.cells import (
     amount_issue,
     blank,
@@ -49,6 +50,7 @@ from budget_planner.validators.report.issues import Issue
 BLANK_RUN_END = 20  # this many blank rows in a row end the table
 _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
 _TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
+_UNSEEN: Any = object()  # a text not canonicalised yet (its canonical form may be None)
 _TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
 # warnings not given on a row that is not counted (a preset not taken up, a placeholder, an empty row)
 _UNCOUNTED_QUIET = frozenset({"amount.normalised"})
@@ -129,6 +131,8 @@ class RowReader:
         self._cat_compact: dict[str, str] = {}
         self._categories: dict[str, str] = {}
         self._texts: dict[str, str | None] = {}  # short texts repeat (类型, preset names)
+        # a float amount's parse depends on its value alone (NaN never hits: it is not equal to itself)
+        self._floats: dict[float, AmountParse] = {}
         self._covered: set[int] = set()  # rows under an amount merged down from the row above
         self.key_columns = [self.by_key[k] for k in spec.key_columns if k in self.by_key]
         self._nil_words = returns_spec().nil_words
@@ -318,7 +322,14 @@ class RowReader:
             if how == _AMOUNT:
                 if raw is None and r in self._covered:
                     continue  # its amount is the merged one above, counted there (amount.merged)
-                parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
+                if type(raw) is float:
+                    parsed = self._floats.get(raw)
+                    if parsed is None:
+                        parsed = parse_amount(raw)
+                        if len(self._floats) < _TEXT_CACHE:
+                            self._floats[raw] = parsed
+                else:
+                    parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
                 if parsed.issue is not None:
                     label = c.column.label
                     issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
@@ -335,17 +346,16 @@ class RowReader:
                     )
                 fields[key] = Field(raw, cell, parsed.value)
                 continue
-            if raw is None:
-                value = None
-                if fills and (r, index + 1) in fills:
-                    value = text_value(self.sheet.get(*fills[(r, index + 1)]))
-            elif type(raw) is str:
-                if raw in texts:
-                    value = texts[raw]
-                else:
+            if type(raw) is str:
+                value = texts.get(raw, _UNSEEN)
+                if value is _UNSEEN:
                     value = canonical(raw) or None  # text_value of a str, without its checks
                     if len(texts) < _TEXT_CACHE:
                         texts[raw] = value
+            elif raw is None:
+                value = None
+                if fills and (r, index + 1) in fills:
+                    value = text_value(self.sheet.get(*fills[(r, index + 1)]))
             elif type(raw) is ErrorValue:
                 value = None
                 issues.append(error_issue(self.sheet.name, c.column.label, r, cell, raw))
@@ -371,7 +381,7 @@ class RowReader:
             amount_field is None and row.excel_row in self._covered
         )
         if not tried and (
-            (name is not None and is_placeholder(name)) or self._placeholder_work(row)
+            (name is not None and self._placeholder(name)) or self._placeholder_work(row)
         ):
             return RowKind.PLACEHOLDER
         if (
@@ -426,7 +436,14 @@ class RowReader:
         if self.work is None:
             return False
         work = row.fields.get(self.work.key)
-        return work is not None and work.raw is not None and is_placeholder(work.value)
+        return work is not None and work.raw is not None and self._placeholder(work.value)
+
+    def _placeholder(self, text: object) -> bool:
+        """``is_placeholder`` of a cell's value; a text value is canonical already, so its compact
+        form is the text without whitespace."""
+        if type(text) is str:
+            return PLACEHOLDER.search(self._compact(text)) is not None
+        return is_placeholder(text)
 
     def _key(self, row: TableRow) -> ProjectKey:
         """project_key(unit, table, 类型, project name), from text already canonical."""
@@ -448,6 +465,8 @@ class RowReader:
 
     def _compact(self, text: str) -> str:
         """compact() of text already canonical (cached: 类型 and preset names repeat)."""
+        if " " not in text and text.isprintable():  # every other whitespace is unprintable
+            return text
         got = self._cat_compact.get(text)
         if got is None:
             got = _WHITESPACE.sub("", text)
