@@ -31,6 +31,7 @@ from budget_planner.validators.intake.grid import (
 from budget_planner.validators.read import detect, yuan
 from budget_planner.validators.read.amounts import AmountParse, parse_amount
 from budget_planner.validators.read.cells import (
+    TOTAL_MAX_LEN,
     amount_issue,
     blank,
     category_label,
@@ -185,7 +186,9 @@ class RowReader:
                     break
                 continue
             blank_run = 0
-            first_value = next(v for v in cells if v is not None)
+            first_value = cells[0]
+            if first_value is None:
+                first_value = next(v for v in cells if v is not None)
             if is_signature(first_value) and self._is_footer(line):
                 break
             if is_note(first_value) and not self._has_amount(line):
@@ -295,7 +298,8 @@ class RowReader:
     def _total_kind(self, cells: list[CellValue]) -> RowKind | None:
         """TOTAL or SUBTOTAL when a short text cell of the row says 合计/小计."""
         for v in cells:
-            if type(v) is str and "计" in v:
+            # total_label reads no text longer than TOTAL_MAX_LEN: long text is never scanned
+            if type(v) is str and len(v) <= TOTAL_MAX_LEN and "计" in v:
                 kind = total_label(v)
                 if kind is not None:
                     return kind
