@@ -322,6 +322,14 @@ class RowReader:
         texts = self._texts
         for key, index, letter, how, c in self._plan:
             raw = line[index] if index < n else None
+            if how == _TEXT and type(raw) is str:  # the common cell first: text, canonical once
+                value = texts.get(raw, _UNSEEN)
+                if value is _UNSEEN:
+                    value = canonical(raw) or None  # text_value of a str, without its checks
+                    if len(texts) < _TEXT_CACHE:
+                        texts[raw] = value
+                fields[key] = Field(raw, letter + suffix, value)
+                continue
             cell = letter + suffix
             if how == _AMOUNT:
                 if raw is None and r in self._covered:
