@@ -93,6 +93,22 @@ def _yuan(value: object) -> int | None:
     return to_yuan(value)
 
 
+def _yuan_column(values: list[object]) -> list[object]:
+    """``_yuan`` of each value; amounts repeat down a table, so each is converted once (a finite
+    Decimal below 10^14 converts by its value alone: equal values, equal 元)."""
+    seen: dict[Decimal, int | None] = {}
+    out: list[object] = []
+    for v in values:
+        if type(v) is Decimal and v.is_finite() and v.adjusted() < 14:
+            got = seen.get(v)
+            if got is None:
+                got = seen[v] = _yuan(v)
+            out.append(got)
+        else:
+            out.append(_yuan(v) if v is not None else None)
+    return out
+
+
 def _column_values(rows: list[TableRow], col: Column) -> list[object]:
     """One frame column: 元 for amounts, canonical text or None for the rest (a blank 类型 takes
     its group's). Column by column, without a call per cell: the reader's text values are already
@@ -100,7 +116,7 @@ def _column_values(rows: list[TableRow], col: Column) -> list[object]:
     # each row's field and its value taken by C-level maps, not a Python step per cell
     values = list(map(_VALUE, map(methodcaller("get", col.key, _NO_FIELD), map(_FIELDS, rows))))
     if col.kind is ColumnKind.AMOUNT:
-        return [_yuan(v) if v is not None else None for v in values]
+        return _yuan_column(values)
     out: list[object] = [(v or None) if type(v) is str else _text(v) for v in values]
     if col.kind is ColumnKind.CATEGORY:
         # a 类型 given once per group: the rows below inherit it
