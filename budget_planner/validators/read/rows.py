@@ -367,7 +367,15 @@ class RowReader:
             elif raw is None:
                 value = None
                 if fills and (r, index + 1) in fills:
-                    value = text_value(self.sheet.get(*fills[(r, index + 1)]))
+                    top = self.sheet.get(*fills[(r, index + 1)])
+                    if type(top) is str:  # text_value of a str, once per distinct text
+                        value = texts.get(top, _UNSEEN)
+                        if value is _UNSEEN:
+                            value = canonical(top) or None
+                            if len(texts) < _TEXT_CACHE:
+                                texts[top] = value
+                    else:
+                        value = text_value(top)
             elif type(raw) is ErrorValue:
                 value = None
                 issues.append(error_issue(self.sheet.name, c.column.label, r, cell, raw))
