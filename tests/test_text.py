@@ -38,6 +38,26 @@ def test_fast_canonical_equals_the_definition(s):
     assert canonical(s) == plain_definition(s)
 
 
+# every full-width mark the fast path replaces itself (the five common ones first, then the rest),
+# mixed with what sends it on to the general path (a circled digit, a combining accent, ㎡)
+FULL_WIDTH_MARKS = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"，（）：；！？\u3000％．／－\uff5e",
+            *"知识产权项目经费万元 \n",
+            "\u2460",
+            "\u0301",
+            "\u33a1",
+        ]
+    )
+)
+
+
+@given(FULL_WIDTH_MARKS)
+def test_fast_canonical_equals_the_definition_for_full_width_marks(s):
+    assert canonical(s) == plain_definition(s)
+
+
 @given(st.text())
 def test_canonical_is_idempotent_and_compact_has_no_whitespace(s):
     assert canonical(canonical(s)) == canonical(s)

@@ -249,9 +249,15 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
 # ---------------------------------------------------------------- 政策依据
 def check_policy_basis(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     for col in (c for c in spec.columns if "cites_document" in c.checks):
+        cites: dict[str, bool] = {}  # the same 政策依据 repeats down a table: looked at once
         for row in table.project_rows:
             text = row.value(col.key)
-            if isinstance(text, str) and text and not DOCUMENT.search(text):
+            if not isinstance(text, str) or not text:
+                continue
+            cited = cites.get(text)
+            if cited is None:
+                cited = cites[text] = DOCUMENT.search(text) is not None
+            if not cited:
                 yield _issue(
                     "policy_basis.no_document",
                     table,

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from operator import attrgetter, methodcaller
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from budget_planner.validators.report.issues import Issue, issue
 _INT64_MAX = 2**63 - 1
 _SHOWN_CHARS = 40  # how much of an over-long text an issue repeats
 _NO_FIELD = Field(None, "")  # a column the table does not have: its value is None
+_FIELDS, _VALUE = attrgetter("fields"), attrgetter("value")
 
 
 @dataclass(frozen=True)
@@ -91,20 +93,31 @@ def _yuan(value: object) -> int | None:
     return to_yuan(value)
 
 
+def _yuan_column(values: list[object]) -> list[object]:
+    """``_yuan`` of each value; amounts repeat down a table, so each is converted once (a finite
+    Decimal below 10^14 converts by its value alone: equal values, equal 元)."""
+    seen: dict[Decimal, int | None] = {}
+    out: list[object] = []
+    for v in values:
+        if type(v) is Decimal and v.is_finite() and v.adjusted() < 14:
+            got = seen.get(v)
+            if got is None:
+                got = seen[v] = _yuan(v)
+            out.append(got)
+        else:
+            out.append(_yuan(v) if v is not None else None)
+    return out
+
+
 def _column_values(rows: list[TableRow], col: Column) -> list[object]:
     """One frame column: 元 for amounts, canonical text or None for the rest (a blank 类型 takes
     its group's). Column by column, without a call per cell: the reader's text values are already
     canonical ``str`` or None, so only other values go through ``_text``."""
-    key = col.key
+    # each row's field and its value taken by C-level maps, not a Python step per cell
+    values = list(map(_VALUE, map(methodcaller("get", col.key, _NO_FIELD), map(_FIELDS, rows))))
     if col.kind is ColumnKind.AMOUNT:
-        return [
-            _yuan(v) if (v := r.fields.get(key, _NO_FIELD).value) is not None else None
-            for r in rows
-        ]
-    out: list[object] = [
-        (v or None) if type(v := r.fields.get(key, _NO_FIELD).value) is str else _text(v)
-        for r in rows
-    ]
+        return _yuan_column(values)
+    out: list[object] = [(v or None) if type(v) is str else _text(v) for v in values]
     if col.kind is ColumnKind.CATEGORY:
         # a 类型 given once per group: the rows below inherit it
         return [v if v is not None else _text(r.category) for v, r in zip(out, rows, strict=True)]

@@ -240,9 +240,11 @@ def _set_unit(parsed: ParsedTable, unit: str | None) -> None:
         row = parsed.rows[0]
         row.key, row.category = budget_key(parsed.budget, unit)
         return
+    u = unit or ""
     for row in parsed.rows:
-        if row.key is not None:
-            row.key = row.key._replace(unit=unit or "")
+        key = row.key
+        if key is not None and key.unit != u:
+            row.key = type(key)(u, *key[1:])  # _replace(unit=u), without its keyword machinery
 
 
 def budget_key(form, unit: str | None):

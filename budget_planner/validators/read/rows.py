@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from budget_planner.project_key import ProjectKey, key_extra
-from budget_planner.templates.round import Round, is_placeholder
+from budget_planner.templates.round import PLACEHOLDER, Round, is_placeholder
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec, returns_spec
 from budget_planner.text import canonical, compact
 from budget_planner.validators.intake.grid import (
@@ -28,8 +29,9 @@ from budget_planner.validators.intake.grid import (
     column_letter,
 )
 from budget_planner.validators.read import detect, yuan
-from budget_planner.validators.read.amounts import parse_amount
+from budget_planner.validators.read.amounts import AmountParse, parse_amount
 from budget_planner.validators.read.cells import (
+    TOTAL_MAX_LEN,
     amount_issue,
     blank,
     category_label,
@@ -49,6 +51,7 @@ from budget_planner.validators.report.issues import Issue
 BLANK_RUN_END = 20  # this many blank rows in a row end the table
 _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
 _TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
+_UNSEEN: Any = object()  # a text not canonicalised yet (its canonical form may be None)
 _TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
 # warnings not given on a row that is not counted (a preset not taken up, a placeholder, an empty row)
 _UNCOUNTED_QUIET = frozenset({"amount.normalised"})
@@ -129,6 +132,8 @@ class RowReader:
         self._cat_compact: dict[str, str] = {}
         self._categories: dict[str, str] = {}
         self._texts: dict[str, str | None] = {}  # short texts repeat (类型, preset names)
+        # a float amount's parse depends on its value alone (NaN never hits: it is not equal to itself)
+        self._floats: dict[float, AmountParse] = {}
         self._covered: set[int] = set()  # rows under an amount merged down from the row above
         self.key_columns = [self.by_key[k] for k in spec.key_columns if k in self.by_key]
         self._nil_words = returns_spec().nil_words
@@ -181,7 +186,9 @@ class RowReader:
                     break
                 continue
             blank_run = 0
-            first_value = next(v for v in cells if v is not None)
+            first_value = cells[0]
+            if first_value is None:
+                first_value = next(v for v in cells if v is not None)
             if is_signature(first_value) and self._is_footer(line):
                 break
             if is_note(first_value) and not self._has_amount(line):
@@ -291,7 +298,8 @@ class RowReader:
     def _total_kind(self, cells: list[CellValue]) -> RowKind | None:
         """TOTAL or SUBTOTAL when a short text cell of the row says 合计/小计."""
         for v in cells:
-            if type(v) is str and "计" in v:
+            # total_label reads no text longer than TOTAL_MAX_LEN: long text is never scanned
+            if type(v) is str and len(v) <= TOTAL_MAX_LEN and "计" in v:
                 kind = total_label(v)
                 if kind is not None:
                     return kind
@@ -314,11 +322,26 @@ class RowReader:
         texts = self._texts
         for key, index, letter, how, c in self._plan:
             raw = line[index] if index < n else None
+            if how == _TEXT and type(raw) is str:  # the common cell first: text, canonical once
+                value = texts.get(raw, _UNSEEN)
+                if value is _UNSEEN:
+                    value = canonical(raw) or None  # text_value of a str, without its checks
+                    if len(texts) < _TEXT_CACHE:
+                        texts[raw] = value
+                fields[key] = Field(raw, letter + suffix, value)
+                continue
             cell = letter + suffix
             if how == _AMOUNT:
                 if raw is None and r in self._covered:
                     continue  # its amount is the merged one above, counted there (amount.merged)
-                parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
+                if type(raw) is float:
+                    parsed = self._floats.get(raw)
+                    if parsed is None:
+                        parsed = parse_amount(raw)
+                        if len(self._floats) < _TEXT_CACHE:
+                            self._floats[raw] = parsed
+                else:
+                    parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
                 if parsed.issue is not None:
                     label = c.column.label
                     issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
@@ -335,17 +358,24 @@ class RowReader:
                     )
                 fields[key] = Field(raw, cell, parsed.value)
                 continue
-            if raw is None:
-                value = None
-                if fills and (r, index + 1) in fills:
-                    value = text_value(self.sheet.get(*fills[(r, index + 1)]))
-            elif type(raw) is str:
-                if raw in texts:
-                    value = texts[raw]
-                else:
+            if type(raw) is str:
+                value = texts.get(raw, _UNSEEN)
+                if value is _UNSEEN:
                     value = canonical(raw) or None  # text_value of a str, without its checks
                     if len(texts) < _TEXT_CACHE:
                         texts[raw] = value
+            elif raw is None:
+                value = None
+                if fills and (r, index + 1) in fills:
+                    top = self.sheet.get(*fills[(r, index + 1)])
+                    if type(top) is str:  # text_value of a str, once per distinct text
+                        value = texts.get(top, _UNSEEN)
+                        if value is _UNSEEN:
+                            value = canonical(top) or None
+                            if len(texts) < _TEXT_CACHE:
+                                texts[top] = value
+                    else:
+                        value = text_value(top)
             elif type(raw) is ErrorValue:
                 value = None
                 issues.append(error_issue(self.sheet.name, c.column.label, r, cell, raw))
@@ -371,7 +401,7 @@ class RowReader:
             amount_field is None and row.excel_row in self._covered
         )
         if not tried and (
-            (name is not None and is_placeholder(name)) or self._placeholder_work(row)
+            (name is not None and self._placeholder(name)) or self._placeholder_work(row)
         ):
             return RowKind.PLACEHOLDER
         if (
@@ -426,7 +456,14 @@ class RowReader:
         if self.work is None:
             return False
         work = row.fields.get(self.work.key)
-        return work is not None and work.raw is not None and is_placeholder(work.value)
+        return work is not None and work.raw is not None and self._placeholder(work.value)
+
+    def _placeholder(self, text: object) -> bool:
+        """``is_placeholder`` of a cell's value; a text value is canonical already, so its compact
+        form is the text without whitespace."""
+        if type(text) is str:
+            return PLACEHOLDER.search(self._compact(text)) is not None
+        return is_placeholder(text)
 
     def _key(self, row: TableRow) -> ProjectKey:
         """project_key(unit, table, 类型, project name), from text already canonical."""
@@ -450,6 +487,8 @@ class RowReader:
 
     def _compact(self, text: str) -> str:
         """compact() of text already canonical (cached: 类型 and preset names repeat)."""
+        if " " not in text and text.isprintable():  # every other whitespace is unprintable
+            return text
         got = self._cat_compact.get(text)
         if got is None:
             got = _WHITESPACE.sub("", text)

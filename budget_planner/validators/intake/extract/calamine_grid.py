@@ -45,8 +45,17 @@ def _duration(value: dt.timedelta) -> CellValue:
 
 
 def _row(line: list) -> list[CellValue]:
-    """calamine's row with empty cells as None (and the rare duration as a time)."""
-    return [None if v == "" else _duration(v) if type(v) is dt.timedelta else v for v in line]
+    """calamine's row with empty cells as None (and the rare duration as a time), changed in
+    place: a row's types are looked at once, and only its empty cells are touched."""
+    types = set(map(type, line))
+    if dt.timedelta in types:
+        return [None if v == "" else _duration(v) if type(v) is dt.timedelta else v for v in line]
+    if str in types:
+        at = -1
+        for _ in range(line.count("")):
+            at = line.index("", at + 1)
+            line[at] = None
+    return line
 
 
 def _trim(rows: list[list[CellValue]]) -> list[list[CellValue]]:

@@ -3,9 +3,9 @@
 calamine aborts the whole process on a sheet with values in A1 and XFD1048576, so the grid caps are
 checked here first. Three passes, cheapest first:
 
-1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): a few
-   C-level regex searches prove that no cell lies beyond ``max_rows`` or in a column past what the
-   caps allow, without looking at each cell from Python;
+1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): two
+   C-level regex searches prove every cell tag usual, then one ``findall`` of the references gives
+   the rows (their bound and the order check) and the columns past Z, with no Python per cell;
 2. exact extent — when the bounds do not hold: the rows and columns of the cells holding a value
    (a ``<v>``, ``<is>`` or ``<f>`` child) only; styled empty cells and ``<dimension>`` are not data;
 3. a cell-by-cell walk — when some cell has no ``r`` and its position must be counted.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from functools import lru_cache
 from operator import itemgetter
 
 from budget_planner.validators.intake.extract.cellorder import CellOrder
@@ -42,7 +41,6 @@ _CELL_WITH_R = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=")
 # (calamine accepts lower-case references and leading zeros: anything but A1-style is odd)
 _ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+[1-9][0-9]*")')
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
-_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,})')
 _FORMULA_TAG = re.compile(rb"<f[\s>/]")
 _ERROR_TYPE = re.compile(rb't="e"')
 # passes 2 and 3: a cell holding a value — its reference, for a cell neither self-closed nor empty
@@ -62,23 +60,6 @@ _ANY_REF = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+
 # a hidden row (Excel writes hidden="1", LibreOffice hidden="true") and its number
 _HIDDEN_ROW = re.compile(rb"<" + _P + rb"row\b([^>]*?\shidden\s*=\s*[\"'](?:1|true)[\"'][^>]*)>")
 _ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']0*([1-9][0-9]{0,6})[\"']")
-
-
-def _greater_than(n: int) -> bytes:
-    """A regex for decimal numbers (no sign) greater than n, or with a leading zero."""
-    s = str(n)
-    alts = [rb"0", rb"[1-9]\d{%d,}" % len(s)]
-    for i, digit in enumerate(s):
-        if digit != "9":
-            alts.append(s[:i].encode() + b"[%d-9]" % (int(digit) + 1) + rb"\d" * (len(s) - i - 1))
-    return b"(?:" + b"|".join(alts) + b")"
-
-
-@lru_cache(maxsize=8)
-def _row_beyond(max_rows: int) -> re.Pattern[bytes]:
-    # possessive letters and a look at the digit count first: most cells fail in a step or two
-    digits = len(str(max_rows))
-    return re.compile(rb'<c r="[A-Z]++(?=0|\d{%d})' % digits + _greater_than(max_rows) + rb'"')
 
 
 def _segments(stream) -> Iterator[bytes]:
@@ -138,13 +119,19 @@ class _Run:
         self.walk_order = CellOrder(sheet)  # the walk's positions are checked afresh
         self.index = 0  # the segment being read
 
-    def check_order(self, pairs: list[tuple[bytes, bytes]], usual: bool) -> None:
-        """Refuse cells defined twice or rows out of order (``pairs``: letters and digits)."""
+    def check_order(
+        self, pairs: list[tuple[bytes, bytes]], usual: bool, rows: list[int] | None = None
+    ) -> None:
+        """Refuse cells defined twice or rows out of order (``pairs``: letters and digits;
+        ``rows``: their row numbers, when already counted)."""
         if self.index < self.order.segments:  # an earlier pass checked this segment
             return
         if not usual:
             pairs = [(w.upper(), d.lstrip(b"0") or b"0") for w, d in pairs]
-        self.order.feed(pairs, list(map(int, map(itemgetter(1), pairs))), _ref_name)
+            rows = None
+        if rows is None:
+            rows = list(map(int, map(itemgetter(1), pairs)))
+        self.order.feed(pairs, rows, _ref_name)
 
 
 def _ref_name(pair: tuple[bytes, bytes]) -> str:
@@ -156,22 +143,27 @@ def _pass_bounds(seg: bytes, run: _Run) -> None:
     scan, limits = run.scan, run.limits
     if _ODD_CELL.search(seg) or _PREFIXED_CELL.search(seg):
         raise _Escalate
-    if _row_beyond(limits.max_rows).search(seg):
+    # every cell tag is usual now (r="A1", no leading zero): one look at the references gives the
+    # rows (for the bound and the order check) and the columns
+    refs = _USUAL_REF.findall(seg)
+    rows = list(map(int, map(itemgetter(1), refs)))
+    if rows and max(rows) > limits.max_rows:
         raise _Escalate
-    for letters in set(_WIDE_CELL.findall(seg)):
-        scan.col_bound = max(
-            scan.col_bound, col_number(letters) if len(letters) <= 3 else MAX_COL + 1
-        )
+    for letters in set(map(itemgetter(0), refs)):
+        if len(letters) > 1:
+            scan.col_bound = max(
+                scan.col_bound, col_number(letters) if len(letters) <= 3 else MAX_COL + 1
+            )
     if scan.col_bound > limits.max_cols or limits.max_rows * scan.col_bound > limits.max_cells:
         raise _Escalate
-    run.check_order(_USUAL_REF.findall(seg), usual=True)
+    run.check_order(refs, usual=True, rows=rows)
     _usual_notes(seg, run.notes)
     _hidden_rows(seg, scan)
 
 
 def _usual_notes(seg: bytes, notes: CellNotes) -> None:
-    if b"<f" in seg:
-        notes.cells_at(seg, (m.start() for m in _FORMULA_TAG.finditer(seg)), b'<c r="')
+    # no ``b"<f" in seg`` first: most sheets have a formula (合计), and the look costs a scan
+    notes.cells_at(seg, (m.start() for m in _FORMULA_TAG.finditer(seg)), b'<c r="')
     if b't="e"' in seg:
         notes.cells_at(seg, (m.start() for m in _ERROR_TYPE.finditer(seg)), b'<c r="')
 
