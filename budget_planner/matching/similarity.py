@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from budget_planner.matching.credit_code import credit_code
 from budget_planner.matching.names import NormalName, normal_name, words
@@ -52,9 +53,12 @@ class _Overlap:
     rest_b: tuple[str, ...]
 
 
+@lru_cache(maxsize=65536)
 def _tile(a: str, b: str) -> _Overlap:
     """Greedy string tiling: the longest common run of the parts of ``a`` and ``b`` not yet covered,
-    taken from both, again and again while one of ``MIN_TILE`` characters is left."""
+    taken from both, again and again while one of ``MIN_TILE`` characters is left. Kept for each
+    pair of texts met: a round repeats its names (presets, the same project in every city, with or
+    without the city in front)."""
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     free_a, free_b = [(0, len(a))], [(0, len(b))]
     covered_a = covered_b = 0
@@ -133,10 +137,23 @@ def match_projects(
 ) -> Match:
     """Whether ``name_a`` and ``name_b`` (拟设置项目, 后补助名称 or 项目名称, as typed) name the same
     project; ``code_a``/``code_b`` are the applicants' 统一社会信用代码 where a 申报书 gives them."""
-    a, b = normal_name(name_a), normal_name(name_b)
-    verdict = _compare_names(a, b, compact(name_a) == compact(name_b))
+    return match_read(
+        normal_name(name_a),
+        normal_name(name_b),
+        compact(name_a) == compact(name_b),
+        credit_code(code_a),
+        credit_code(code_b),
+    )
+
+
+def match_read(
+    a: NormalName, b: NormalName, written_alike: bool, ca: str | None, cb: str | None
+) -> Match:
+    """``match_projects`` over what it reads from two rows, read once per row by a caller comparing
+    many pairs: the normalised names, whether the names are written alike (``compact``) and the
+    well-formed codes (``credit_code``)."""
+    verdict = _compare_names(a, b, written_alike)
     names = verdict.match
-    ca, cb = credit_code(code_a), credit_code(code_b)
     if not (ca and cb):
         return names
     if ca != cb:
