@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
+from budget_planner.matching.blocking import could_be_same
+from budget_planner.matching.names import normal_name
 from budget_planner.matching.rows import ProjectRef
 from budget_planner.matching.similarity import match_projects
 from budget_planner.templates.round import Round
@@ -43,7 +45,10 @@ def _preset_named(name: str, presets: tuple[str, ...]) -> str | None:
     for preset in presets:
         if compact(preset) == written:
             return preset
+    normal = normal_name(name)
     for preset in presets:
+        if not could_be_same(normal, normal_name(preset), None, None):
+            continue  # the matcher would not call them the same: no need to ask it
         if match_projects(name, preset).same:
             return preset
     return None

@@ -4,7 +4,7 @@ them finance should see. Pure functions over ``ProjectRef``; pages, API and work
 Comparing every pair of a round's rows is quadratic (a round of 600 rows is 180,000 pairs), so a pair
 is compared only when it could be called the same (``candidate_pairs``): equal normalised names, one
 applicant's code on both, or enough character pairs in common for the shorter name to be covered
-whole by the other (``could_cover``); the matcher says "not the same" to every other pair. The
+whole by the other (``blocking.could_cover``); the matcher says "not the same" to every other pair. The
 search works on the round's distinct normalised names, not its rows (a round repeats its names:
 presets, the same project in every city): an index from each character pair to the names holding
 it, probed with the rarest of a name's pairs only — as many as guarantee that a name sharing enough
@@ -15,12 +15,13 @@ normalised name, how it is written, its code) and each pair of names compared on
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 
+from budget_planner.matching.blocking import could_be_same, similar_names
 from budget_planner.matching.credit_code import credit_code
 from budget_planner.matching.exclusions import (
     Presets,
@@ -32,7 +33,7 @@ from budget_planner.matching.exclusions import (
 )
 from budget_planner.matching.names import NormalName, normal_name
 from budget_planner.matching.rows import ProjectRef
-from budget_planner.matching.similarity import MIN_NAME, Match, match_read
+from budget_planner.matching.similarity import Match, match_read
 from budget_planner.templates.spec import BUDGET
 from budget_planner.text import compact
 
@@ -56,63 +57,8 @@ class Continuation:
 
 
 @lru_cache(maxsize=8192)
-def _bigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
-
-
-@lru_cache(maxsize=8192)
-def _needed(text: str) -> int:
-    """The character pairs a name covered whole by another must share with it: tiles of two or more
-    characters leave at most one pair per tile boundary uncovered, and a name of n characters has at
-    most n // 2 tiles."""
-    return max(1, len(_bigrams(text)) - len(text) // 2 + 1)
-
-
-def could_cover(a: str, b: str) -> bool:
-    """Whether the matcher could call two different normalised names the same: the shorter (each,
-    when they are as long) has ``MIN_NAME`` characters or more and shares the character pairs
-    (``_needed``) that being covered whole by the other takes."""
-    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
-    if len(shorter) < MIN_NAME:
-        return False
-    shared = len(_bigrams(shorter) & _bigrams(longer))
-    if shared < _needed(shorter):
-        return False
-    return len(shorter) < len(longer) or shared >= _needed(longer)
-
-
-@lru_cache(maxsize=8192)
 def _code(typed: str) -> str | None:
     return credit_code(typed)
-
-
-def _similar_names(texts: Sequence[str]) -> list[tuple[int, int]]:
-    """The pairs (s, t), s < t, of distinct non-empty normalised names that ``could_cover`` holds for.
-
-    Each name of ``MIN_NAME`` characters or more looks up the names sharing one of its rarest
-    character pairs, as many of them as leave fewer than ``_needed`` unprobed (a name sharing
-    ``_needed`` pairs with it shares one of those), and keeps the names at least as long that
-    ``could_cover`` holds for (a pair of names as long as each other is met from both sides)."""
-    grams = [_bigrams(text) for text in texts]
-    frequency = Counter(g for names in grams for g in names)
-    holding: dict[str, list[int]] = defaultdict(list)
-    for n, names in enumerate(grams):
-        for gram in names:
-            holding[gram].append(n)
-    found = set()
-    for s, text in enumerate(texts):
-        if len(text) < MIN_NAME:
-            continue
-        probe = sorted(grams[s], key=lambda g: (frequency[g], g))
-        met = {s}
-        for gram in probe[: len(probe) - _needed(text) + 1]:
-            for t in holding[gram]:
-                if t in met:
-                    continue
-                met.add(t)
-                if len(texts[t]) >= len(text) and could_cover(text, texts[t]):
-                    found.add((s, t) if s < t else (t, s))
-    return sorted(found)
 
 
 class _Read:
@@ -177,7 +123,7 @@ def _pairs(
     for text in fresh:
         between(text, text)
     texts = list(group)
-    for s, t in _similar_names(texts):
+    for s, t in similar_names(texts):
         between(texts[s], texts[t])
     for members in codes.values():
         found.update(
@@ -190,7 +136,7 @@ def _pairs(
 
 def candidate_pairs(rows: Sequence[ProjectRef]) -> list[tuple[int, int]]:
     """The index pairs the matcher could call the same project: equal normalised names, enough
-    character pairs in common for the shorter name to be covered whole (``could_cover``), or one
+    character pairs in common for the shorter name to be covered whole (``blocking.could_cover``), or one
     applicant's well-formed code on both."""
     return _pairs(rows, [normal_name(row.name) for row in rows])
 
@@ -245,16 +191,18 @@ def double_requests(
 def continuation(row: ProjectRef, last_year: Iterable[ProjectRef]) -> Continuation | None:
     """The same unit's row of last year's round this row continues: the same project key, else
     the best-scoring row the matcher calls the same project; ``None`` for a new project. Only the
-    rows that could be called the same (``_could_match``) are compared."""
+    rows that could be called the same (``blocking.could_be_same``) are compared."""
+    unit = row.unit
+    mine = [old for old in last_year if old.unit == unit]
+    if row.key:
+        for old in mine:
+            if old.key == row.key:
+                return Continuation(row, old, Match(True, 1.0, "项目标识相同"))
     best: Continuation | None = None
     name, code, written = normal_name(row.name), _code(row.credit_code), None
-    for old in last_year:
-        if old.unit != row.unit:
-            continue
-        if row.key and old.key == row.key:
-            return Continuation(row, old, Match(True, 1.0, "项目标识相同"))
+    for old in mine:
         old_name, old_code = normal_name(old.name), _code(old.credit_code)
-        if not _could_match(name, old_name, code, old_code):
+        if not could_be_same(name, old_name, code, old_code):
             continue
         if written is None:
             written = compact(row.name)
@@ -262,10 +210,3 @@ def continuation(row: ProjectRef, last_year: Iterable[ProjectRef]) -> Continuati
         if match.same and (best is None or match.score > best.match.score):
             best = Continuation(row, old, match)
     return best
-
-
-def _could_match(a: NormalName, b: NormalName, ca: str | None, cb: str | None) -> bool:
-    """Whether the matcher could call two rows the same (what ``candidate_pairs`` lets through)."""
-    if ca and cb:
-        return ca == cb or (a.text == b.text != "") or could_cover(a.text, b.text)
-    return bool(a.text) and (a.text == b.text or could_cover(a.text, b.text))

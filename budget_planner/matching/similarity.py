@@ -53,12 +53,9 @@ class _Overlap:
     rest_b: tuple[str, ...]
 
 
-@lru_cache(maxsize=65536)
 def _tile(a: str, b: str) -> _Overlap:
     """Greedy string tiling: the longest common run of the parts of ``a`` and ``b`` not yet covered,
-    taken from both, again and again while one of ``MIN_TILE`` characters is left. Kept for each
-    pair of texts met: a round repeats its names (presets, the same project in every city, with or
-    without the city in front)."""
+    taken from both, again and again while one of ``MIN_TILE`` characters is left."""
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     free_a, free_b = [(0, len(a))], [(0, len(b))]
     covered_a = covered_b = 0
@@ -113,21 +110,30 @@ def _compare_names(a: NormalName, b: NormalName, written_alike: bool) -> _Verdic
     if _places_apart(a, b):
         where = f"“{''.join(a.places)}”与“{''.join(b.places)}”"
         return _Verdict(Match(False, 0.0, f"地方不同：{where}各自的项目"), firm=True)
-    if a.text == b.text:
+    # how the names are written matters only where they are equal once normalised (the reason)
+    return _compare_texts(a.text, b.text, written_alike and a.text == b.text)
+
+
+@lru_cache(maxsize=65536)
+def _compare_texts(a: str, b: str, written_alike: bool) -> _Verdict:
+    """The verdict on two non-empty normalised texts whose places do not set them apart. Kept for
+    each pair of texts met: a round repeats its names (presets, the same project in every city, with
+    or without the city in front)."""
+    if a == b:
         if written_alike:
             return _Verdict(Match(True, 1.0, "名称相同"))
         return _Verdict(Match(True, 1.0, "名称相同（不计地方、年份、编号和“项目”等通用词）"))
-    overlap = _tile(a.text, b.text)
+    overlap = _tile(a, b)
     rest_a, rest_b, score = overlap.rest_a, overlap.rest_b, overlap.score
     for marker in words().markers:
-        if (marker in a.text) != (marker in b.text):
+        if (marker in a) != (marker in b):
             return _Verdict(Match(False, score, f"一方是“{marker}”，另一方不是"), firm=True)
     if rest_a and rest_b:
         return _Verdict(Match(False, score, f"名称不同：{_quoted(rest_a)}与{_quoted(rest_b)}"))
     if not rest_a and not rest_b:
         return _Verdict(Match(True, score, "名称用词相同，次序不同"))
     shorter, extra = (a, rest_b) if not rest_a else (b, rest_a)
-    if len(shorter.text) < MIN_NAME:
+    if len(shorter) < MIN_NAME:
         return _Verdict(Match(False, score, f"名称过短，多出{_quoted(extra)}，无法断定"))
     return _Verdict(Match(True, score, f"名称相近：一方多出{_quoted(extra)}"))
 
