@@ -56,8 +56,13 @@ class Continuation:
     match: Match
 
 
+def _code(typed: object) -> str | None:
+    """``credit_code``, kept for each code typed as text (a round repeats its applicants)."""
+    return _text_code(typed) if isinstance(typed, str) else credit_code(typed)
+
+
 @lru_cache(maxsize=8192)
-def _code(typed: str) -> str | None:
+def _text_code(typed: str) -> str | None:
     return credit_code(typed)
 
 
