@@ -33,7 +33,7 @@ from budget_planner.matching.exclusions import (
 )
 from budget_planner.matching.names import NormalName, normal_name
 from budget_planner.matching.rows import ProjectRef
-from budget_planner.matching.similarity import Match, match_read
+from budget_planner.matching.similarity import Match, match_read, places_apart
 from budget_planner.templates.spec import BUDGET
 from budget_planner.text import compact
 
@@ -96,34 +96,42 @@ class _Read:
         return found
 
 
+_Places = dict[tuple[str, ...], list[int]]  # the places a name starts with → its rows, in order
+
+
 def _pairs(
     rows: Sequence[ProjectRef], names: Sequence[NormalName], new_round: str | None = None
 ) -> list[tuple[int, int]]:
     """``candidate_pairs``; with ``new_round`` only the pairs holding a row of that round."""
-    group: dict[str, list[int]] = defaultdict(list)  # a normalised name → its rows, in order
-    fresh: dict[str, list[int]] = defaultdict(list)  # … those of ``new_round``
+    group: dict[str, _Places] = defaultdict(lambda: defaultdict(list))  # a normalised name → …
+    fresh: dict[str, _Places] = defaultdict(lambda: defaultdict(list))  # … of ``new_round``'s rows
     codes: dict[str, list[int]] = defaultdict(list)
     for n, (row, name) in enumerate(zip(rows, names, strict=True)):
-        is_new = new_round is None or row.round_id == new_round
         if name.text:
-            group[name.text].append(n)
-            if is_new:
-                fresh[name.text].append(n)
+            group[name.text][name.places].append(n)
+            if new_round is None or row.round_id == new_round:
+                fresh[name.text][name.places].append(n)
         code = _code(row.credit_code)
         if code:
             codes[code].append(n)
     found: set[tuple[int, int]] = set()
 
+    def add(ours: _Places, theirs: _Places) -> None:
+        for places, firsts in ours.items():
+            for other, seconds in theirs.items():
+                if places_apart(places, other):
+                    continue  # each unit's own project, whatever the names and codes
+                for i in firsts:
+                    for j in seconds:
+                        if i != j:
+                            found.add((i, j) if i < j else (j, i))
+
     def between(a: str, b: str) -> None:
         """The pairs of a row of name ``a`` and a row of name ``b`` holding a new row."""
-        for i in fresh.get(a, ()):
-            for j in group[b]:
-                if i != j:
-                    found.add((i, j) if i < j else (j, i))
-        for j in fresh.get(b, ()):
-            for i in group[a]:
-                if i != j:
-                    found.add((i, j) if i < j else (j, i))
+        if a in fresh:
+            add(fresh[a], group[b])
+        if b in fresh:
+            add(fresh[b], group[a])
 
     for text in fresh:
         between(text, text)
@@ -140,9 +148,10 @@ def _pairs(
 
 
 def candidate_pairs(rows: Sequence[ProjectRef]) -> list[tuple[int, int]]:
-    """The index pairs the matcher could call the same project: equal normalised names, enough
-    character pairs in common for the shorter name to be covered whole (``blocking.could_cover``), or one
-    applicant's well-formed code on both."""
+    """The index pairs the matcher could call the same project: equal normalised names, or enough
+    character pairs in common for the shorter name to be covered whole (``blocking.could_cover``),
+    unless the names start with places apart (``similarity.places_apart``); or one applicant's
+    well-formed code on both."""
     return _pairs(rows, [normal_name(row.name) for row in rows])
 
 

@@ -94,8 +94,10 @@ def _quoted(parts: tuple[str, ...]) -> str:
     return "、".join(f"“{p}”" for p in parts)
 
 
-def _places_apart(a: NormalName, b: NormalName) -> bool:
-    return bool(a.places and b.places and not set(a.places) & set(b.places))
+def places_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two names' leading places (``NormalName.places``) set them apart: both have places and share
+    none (each unit's own project; never the same, whatever the codes say)."""
+    return bool(a and b and not set(a) & set(b))
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class _Verdict:
 def _compare_names(a: NormalName, b: NormalName, written_alike: bool) -> _Verdict:
     if not a.text or not b.text:
         return _Verdict(Match(False, 0.0, "名称为空"), firm=True)
-    if _places_apart(a, b):
+    if places_apart(a.places, b.places):
         where = f"“{''.join(a.places)}”与“{''.join(b.places)}”"
         return _Verdict(Match(False, 0.0, f"地方不同：{where}各自的项目"), firm=True)
     # how the names are written matters only where they are equal once normalised (the reason)
