@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
+from budget_planner.matching.blocking import could_be_same
+from budget_planner.matching.names import normal_name
 from budget_planner.matching.rows import ProjectRef
 from budget_planner.matching.similarity import match_projects
 from budget_planner.templates.round import Round
@@ -43,18 +45,26 @@ def _preset_named(name: str, presets: tuple[str, ...]) -> str | None:
     for preset in presets:
         if compact(preset) == written:
             return preset
+    normal = normal_name(name)
     for preset in presets:
+        if not could_be_same(normal, normal_name(preset), None, None):
+            continue  # the matcher would not call them the same: no need to ask it
         if match_projects(name, preset).same:
             return preset
     return None
 
 
-def both_preset(a: ProjectRef, b: ProjectRef, presets: Presets) -> bool:
-    """Two units asking for the same standard project of the round."""
+def both_preset(
+    a: ProjectRef, b: ProjectRef, presets: Presets, named: Callable[[str], str | None] | None = None
+) -> bool:
+    """Two units asking for the same standard project of the round. ``named``: ``preset_named``
+    over ``presets``, kept by a caller asking about many pairs of the same rows."""
     if a.unit == b.unit:
         return False
-    preset = preset_named(a.name, presets)
-    return preset is not None and preset == preset_named(b.name, presets)
+    if named is None:
+        return both_preset(a, b, presets, lambda name: preset_named(name, presets))
+    preset = named(a.name)
+    return preset is not None and preset == named(b.name)
 
 
 def linked_by_forwarding(a: ProjectRef, b: ProjectRef) -> bool:
@@ -80,11 +90,14 @@ EXCLUSIONS = (
 )
 
 
-def excluded(a: ProjectRef, b: ProjectRef, presets: Presets) -> str | None:
-    """Why a pair that names the same project is not a double request, or ``None`` when it is one."""
+def excluded(
+    a: ProjectRef, b: ProjectRef, presets: Presets, named: Callable[[str], str | None] | None = None
+) -> str | None:
+    """Why a pair that names the same project is not a double request, or ``None`` when it is one.
+    ``named``: as for ``both_preset``."""
     for test, reason in EXCLUSIONS:
         if test(a, b):
             return reason
-    if both_preset(a, b, presets):
+    if both_preset(a, b, presets, named):
         return "本轮预设项目：各单位均可申报"
     return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from budget_planner.matching.credit_code import credit_code
 from budget_planner.matching.names import NormalName, normal_name, words
@@ -93,8 +94,10 @@ def _quoted(parts: tuple[str, ...]) -> str:
     return "、".join(f"“{p}”" for p in parts)
 
 
-def _places_apart(a: NormalName, b: NormalName) -> bool:
-    return bool(a.places and b.places and not set(a.places) & set(b.places))
+def places_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two names' leading places (``NormalName.places``) set them apart: both have places and share
+    none (each unit's own project; never the same, whatever the codes say)."""
+    return bool(a and b and not set(a) & set(b))
 
 
 @dataclass(frozen=True)
@@ -106,24 +109,33 @@ class _Verdict:
 def _compare_names(a: NormalName, b: NormalName, written_alike: bool) -> _Verdict:
     if not a.text or not b.text:
         return _Verdict(Match(False, 0.0, "名称为空"), firm=True)
-    if _places_apart(a, b):
+    if places_apart(a.places, b.places):
         where = f"“{''.join(a.places)}”与“{''.join(b.places)}”"
         return _Verdict(Match(False, 0.0, f"地方不同：{where}各自的项目"), firm=True)
-    if a.text == b.text:
+    # how the names are written matters only where they are equal once normalised (the reason)
+    return _compare_texts(a.text, b.text, written_alike and a.text == b.text)
+
+
+@lru_cache(maxsize=65536)
+def _compare_texts(a: str, b: str, written_alike: bool) -> _Verdict:
+    """The verdict on two non-empty normalised texts whose places do not set them apart. Kept for
+    each pair of texts met: a round repeats its names (presets, the same project in every city, with
+    or without the city in front)."""
+    if a == b:
         if written_alike:
             return _Verdict(Match(True, 1.0, "名称相同"))
         return _Verdict(Match(True, 1.0, "名称相同（不计地方、年份、编号和“项目”等通用词）"))
-    overlap = _tile(a.text, b.text)
+    overlap = _tile(a, b)
     rest_a, rest_b, score = overlap.rest_a, overlap.rest_b, overlap.score
     for marker in words().markers:
-        if (marker in a.text) != (marker in b.text):
+        if (marker in a) != (marker in b):
             return _Verdict(Match(False, score, f"一方是“{marker}”，另一方不是"), firm=True)
     if rest_a and rest_b:
         return _Verdict(Match(False, score, f"名称不同：{_quoted(rest_a)}与{_quoted(rest_b)}"))
     if not rest_a and not rest_b:
         return _Verdict(Match(True, score, "名称用词相同，次序不同"))
     shorter, extra = (a, rest_b) if not rest_a else (b, rest_a)
-    if len(shorter.text) < MIN_NAME:
+    if len(shorter) < MIN_NAME:
         return _Verdict(Match(False, score, f"名称过短，多出{_quoted(extra)}，无法断定"))
     return _Verdict(Match(True, score, f"名称相近：一方多出{_quoted(extra)}"))
 
@@ -133,10 +145,23 @@ def match_projects(
 ) -> Match:
     """Whether ``name_a`` and ``name_b`` (拟设置项目, 后补助名称 or 项目名称, as typed) name the same
     project; ``code_a``/``code_b`` are the applicants' 统一社会信用代码 where a 申报书 gives them."""
-    a, b = normal_name(name_a), normal_name(name_b)
-    verdict = _compare_names(a, b, compact(name_a) == compact(name_b))
+    return match_read(
+        normal_name(name_a),
+        normal_name(name_b),
+        compact(name_a) == compact(name_b),
+        credit_code(code_a),
+        credit_code(code_b),
+    )
+
+
+def match_read(
+    a: NormalName, b: NormalName, written_alike: bool, ca: str | None, cb: str | None
+) -> Match:
+    """``match_projects`` over what it reads from two rows, read once per row by a caller comparing
+    many pairs: the normalised names, whether the names are written alike (``compact``) and the
+    well-formed codes (``credit_code``)."""
+    verdict = _compare_names(a, b, written_alike)
     names = verdict.match
-    ca, cb = credit_code(code_a), credit_code(code_b)
     if not (ca and cb):
         return names
     if ca != cb:
