@@ -19,7 +19,8 @@ that passed it is sent to a worker. A worker that dies, runs out of memory or ov
 killed and replaced, and that one file gets an UnreadableFile; the caller's process never dies.
 
 A worker is a fresh interpreter (``python -c``, started with ``subprocess``: no fork of the threaded
-web server, no re-import of its main module) talking over a pair of pipes. The pool is created
+web server, no re-import of its main module) talking over a pair of pipes. A grid comes back packed
+(``crossing.py``): a small pickled header, then its cell values as one marshal blob. The pool is created
 lazily, reused, safe to call from several threads, and closed by ``shutdown()`` (or at exit).
 ``BUDGET_PLANNER_INPROCESS=1`` (or ``inprocess=True``) parses in the calling process instead, for tests
 and benchmarks.
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from budget_planner.errors import UnreadableFile
+from budget_planner.validators.intake.crossing import pack, unpack
 from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Container, Limits, check_container
 from budget_planner.validators.intake.grid import WorkbookGrid
 from budget_planner.validators.report.codes import message
@@ -127,24 +129,29 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
         if budget is not None:
             _arm_cpu_limit(budget)  # this file's CPU, whatever earlier files used
         # a grid is hundreds of thousands of small acyclic objects: no cyclic collection while it
-        # is built and pickled (the grid is freed by reference counting once sent)
+        # is built and packed (the grid is freed by reference counting once sent)
+        blob = b""
         with no_cyclic_gc():
             try:
                 if before is not None:
                     before()  # a test hook (a crash, a stall)
-                reply: tuple[Any, ...] = ("ok", extract(data, container, limits))
+                packed, blob = pack(extract(data, container, limits))
+                reply: tuple[Any, ...] = ("ok", packed)
             except UnreadableFile as exc:
                 reply = ("unreadable", exc.code, exc.message)
             except MemoryError:
                 reply = ("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire")
             del data, task
             try:
-                conn.send(reply)
+                conn.send(reply)  # the header; an "ok" is followed by the values (crossing.py)
             except MemoryError:
                 conn.send(("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire"))
+            else:
+                if reply[0] == "ok":
+                    conn.send_bytes(blob)
         if reply[-1] == "retire":  # after a MemoryError the process is not to be trusted
             return
-        del reply  # the grid sent: not kept alive while the worker waits
+        del reply, blob  # the grid sent: not kept alive while the worker waits
 
 
 class _Duplex:
@@ -159,6 +166,12 @@ class _Duplex:
 
     def recv(self) -> Any:
         return self.reader.recv()
+
+    def send_bytes(self, data: bytes) -> None:
+        self.writer.send_bytes(data)
+
+    def recv_bytes(self) -> bytes:
+        return self.reader.recv_bytes()
 
     def poll(self, timeout: float) -> bool:
         return self.reader.poll(timeout)
@@ -209,6 +222,7 @@ class _Worker:
             self.conn.send(task)
             ready = self.conn.poll(timeout)
             reply = self.conn.recv() if ready else None
+            blob = self.conn.recv_bytes() if reply is not None and reply[0] == "ok" else b""
         except (EOFError, OSError) as exc:  # the worker died (SIGABRT, SIGKILL, out of memory)
             self.kill()
             if self.process.returncode == -signal.SIGXCPU:  # over this file's CPU budget
@@ -218,7 +232,7 @@ class _Worker:
             self.kill()
             raise _timed_out(timeout)
         if reply[0] == "ok":
-            return reply[1]
+            return unpack(reply[1], blob)
         if reply[-1] == "retire":
             self.kill()
         raise UnreadableFile(reply[1], reply[2])
