@@ -32,6 +32,7 @@ import atexit
 import collections
 import contextlib
 import contextvars
+import fcntl
 import math
 import os
 import resource
@@ -64,6 +65,7 @@ INPROCESS_ENV = "BUDGET_PLANNER_INPROCESS"
 PYTHON_ENV = "BUDGET_PLANNER_PYTHON"  # the interpreter for workers, when sys.executable is not one
 TIMEOUT_ENV = "BUDGET_PLANNER_PARSE_TIMEOUT"  # the wall-clock backstop in seconds, for every file
 STARTUP_TIMEOUT = 60.0
+PIPE_SIZE = 1024 * 1024  # bytes a pipe to or from a worker holds (the Linux default maximum)
 WARM_SOON_SIZE = 256 * 1024  # from this upload size on, the first worker starts during the gate
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 _START = "import sys; from budget_planner.validators.intake.worker import serve; serve(*map(int, sys.argv[1:]))"
@@ -111,8 +113,9 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an aborting parser leaves no core file
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    import budget_planner.validators.intake.extract.docx
-    import budget_planner.validators.intake.extract.xlsx  # noqa: F401  (warm up before the first file)
+    # warm up before the first file: the spreadsheet readers (python-docx and lxml, ~0.07 s, load on
+    # the first Word file instead; most files are workbooks)
+    import budget_planner.validators.intake.extract.xlsx  # noqa: F401
     from budget_planner.validators.intake.extract import extract
 
     conn = _Duplex(read_fd, write_fd)
@@ -185,10 +188,21 @@ class _Duplex:
         self.writer.close()
 
 
+def _widen(fd: int) -> None:
+    """A pipe that holds up to 1 MB (Linux; 64 KB is the default): a file's bytes and its packed
+    grid (tens of MB for a large return) cross in a few dozen reads, not in a thousand round trips."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    if set_size is not None:
+        with contextlib.suppress(OSError):  # over /proc/sys/fs/pipe-max-size: the default stays
+            fcntl.fcntl(fd, set_size, PIPE_SIZE)
+
+
 class _Worker:
     def __init__(self, memory_limit: int) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        _widen(to_child_w)
+        _widen(from_child_w)
         env = {**os.environ, "RUST_BACKTRACE": "0"}  # a parser abort prints one line, not a trace
         # the worker imports this same budget_planner, installed or not
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
