@@ -19,9 +19,10 @@ that passed it is sent to a worker. A worker that dies, runs out of memory or ov
 killed and replaced, and that one file gets an UnreadableFile; the caller's process never dies.
 
 A worker is a fresh interpreter (``python -c``, started with ``subprocess``: no fork of the threaded
-web server, no re-import of its main module) talking over a pair of pipes. A grid comes back packed
-(``crossing.py``): a small pickled header, then its cell values as one marshal blob. The pool is created
-lazily, reused, safe to call from several threads, and closed by ``shutdown()`` (or at exit).
+web server, no re-import of its main module) talking over a pair of pipes of 1 MB. A grid comes
+back packed (``crossing.py``): a small pickled header, then its cell values as one marshal blob.
+The pool is created lazily, reused, safe to call from several threads, and closed by
+``shutdown()`` (or at exit).
 ``BUDGET_PLANNER_INPROCESS=1`` (or ``inprocess=True``) parses in the calling process instead, for tests
 and benchmarks.
 """
@@ -113,8 +114,8 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an aborting parser leaves no core file
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    # warm up before the first file: the spreadsheet readers (python-docx and lxml, ~0.07 s, load on
-    # the first Word file instead; most files are workbooks)
+    # the spreadsheet readers load before the first file; python-docx and lxml (~0.07 s) only with
+    # the first Word file, since most uploads are workbooks
     import budget_planner.validators.intake.extract.xlsx  # noqa: F401
     from budget_planner.validators.intake.extract import extract
 
