@@ -321,3 +321,44 @@ def test_one_account_leaves_a_worker_for_the_others():
     slots.release("清远市")
     assert taken.wait(5)  # and the account's second parse runs when its first is done
     thread.join(5)
+
+
+def test_a_workbook_comes_back_from_the_worker_value_for_value_and_type_for_type(pool):
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    from budget_planner.validators.intake.extract import read_workbook
+
+    book = Workbook()
+    first = book.active
+    first.title = "表四"
+    first.append(["项目名称", "金额（万元）", "截止日期", "已完成", "备注"])
+    first.append(["知识产权保护中心建设", 50, dt.date(2024, 3, 20), True, "５０万元"])
+    first.append(["专利导航", 12.5, dt.datetime(2024, 6, 1, 9, 30), False, None])
+    first["B4"] = "=SUM(B2:B3)"  # written without a cached result: evaluated to a Decimal
+    first["C5"] = dt.time(8, 45)
+    first["E6"] = "=VLOOKUP(A2,Z1:Z9,2)"  # cannot be evaluated: kept as a Formula
+    hidden = book.create_sheet("说明")
+    hidden.sheet_state = "hidden"
+    hidden["A1"] = "单位：万元"
+    hidden.merge_cells("A1:C1")
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+
+    here = read_workbook(data, "表四.xlsx")
+    there = pool.parse(data, check_container(data, "表四.xlsx"))
+    assert there == here
+    for mine, theirs in zip(here.sheets, there.sheets, strict=True):
+        for line, other in zip(mine.values, theirs.values, strict=True):
+            assert list(map(type, other)) == list(map(type, line))
+    table = there.sheets[0]
+    assert table.get(2, 5) == "５０万元" and table.get(4, 2) == Decimal("62.5")
+    assert type(table.get(2, 4)) is bool and table.get(3, 2) == 12.5
+    assert [(i.code, i.cell) for i in table.issues] == [
+        ("formula.evaluated", "B4"),
+        ("formula.no_cached_value", "E6"),
+    ]
+    assert there.sheets[1].visibility == "hidden" and there.sheets[1].merged == [(1, 1, 1, 3)]

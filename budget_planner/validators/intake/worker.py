@@ -19,8 +19,10 @@ that passed it is sent to a worker. A worker that dies, runs out of memory or ov
 killed and replaced, and that one file gets an UnreadableFile; the caller's process never dies.
 
 A worker is a fresh interpreter (``python -c``, started with ``subprocess``: no fork of the threaded
-web server, no re-import of its main module) talking over a pair of pipes. The pool is created
-lazily, reused, safe to call from several threads, and closed by ``shutdown()`` (or at exit).
+web server, no re-import of its main module) talking over a pair of pipes of 1 MB. A grid comes
+back packed (``crossing.py``): a small pickled header, then its cell values as one marshal blob.
+The pool is created lazily, reused, safe to call from several threads, and closed by
+``shutdown()`` (or at exit).
 ``BUDGET_PLANNER_INPROCESS=1`` (or ``inprocess=True``) parses in the calling process instead, for tests
 and benchmarks.
 """
@@ -31,6 +33,7 @@ import atexit
 import collections
 import contextlib
 import contextvars
+import fcntl
 import math
 import os
 import resource
@@ -45,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from budget_planner.errors import UnreadableFile
+from budget_planner.validators.intake.crossing import pack, unpack
 from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Container, Limits, check_container
 from budget_planner.validators.intake.grid import WorkbookGrid
 from budget_planner.validators.report.codes import message
@@ -62,6 +66,7 @@ INPROCESS_ENV = "BUDGET_PLANNER_INPROCESS"
 PYTHON_ENV = "BUDGET_PLANNER_PYTHON"  # the interpreter for workers, when sys.executable is not one
 TIMEOUT_ENV = "BUDGET_PLANNER_PARSE_TIMEOUT"  # the wall-clock backstop in seconds, for every file
 STARTUP_TIMEOUT = 60.0
+PIPE_SIZE = 1024 * 1024  # bytes a pipe to or from a worker holds (the Linux default maximum)
 WARM_SOON_SIZE = 256 * 1024  # from this upload size on, the first worker starts during the gate
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 _START = "import sys; from budget_planner.validators.intake.worker import serve; serve(*map(int, sys.argv[1:]))"
@@ -109,8 +114,9 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an aborting parser leaves no core file
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    import budget_planner.validators.intake.extract.docx
-    import budget_planner.validators.intake.extract.xlsx  # noqa: F401  (warm up before the first file)
+    # the spreadsheet readers load before the first file; python-docx and lxml (~0.07 s) only with
+    # the first Word file, since most uploads are workbooks
+    import budget_planner.validators.intake.extract.xlsx  # noqa: F401
     from budget_planner.validators.intake.extract import extract
 
     conn = _Duplex(read_fd, write_fd)
@@ -127,24 +133,29 @@ def serve(read_fd: int, write_fd: int, memory_limit: int) -> None:
         if budget is not None:
             _arm_cpu_limit(budget)  # this file's CPU, whatever earlier files used
         # a grid is hundreds of thousands of small acyclic objects: no cyclic collection while it
-        # is built and pickled (the grid is freed by reference counting once sent)
+        # is built and packed (the grid is freed by reference counting once sent)
+        blob = b""
         with no_cyclic_gc():
             try:
                 if before is not None:
                     before()  # a test hook (a crash, a stall)
-                reply: tuple[Any, ...] = ("ok", extract(data, container, limits))
+                packed, blob = pack(extract(data, container, limits))
+                reply: tuple[Any, ...] = ("ok", packed)
             except UnreadableFile as exc:
                 reply = ("unreadable", exc.code, exc.message)
             except MemoryError:
                 reply = ("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire")
             del data, task
             try:
-                conn.send(reply)
+                conn.send(reply)  # the header; an "ok" is followed by the values (crossing.py)
             except MemoryError:
                 conn.send(("unreadable", "file.corrupt", OUT_OF_MEMORY, "retire"))
+            else:
+                if reply[0] == "ok":
+                    conn.send_bytes(blob)
         if reply[-1] == "retire":  # after a MemoryError the process is not to be trusted
             return
-        del reply  # the grid sent: not kept alive while the worker waits
+        del reply, blob  # the grid sent: not kept alive while the worker waits
 
 
 class _Duplex:
@@ -160,6 +171,12 @@ class _Duplex:
     def recv(self) -> Any:
         return self.reader.recv()
 
+    def send_bytes(self, data: bytes) -> None:
+        self.writer.send_bytes(data)
+
+    def recv_bytes(self) -> bytes:
+        return self.reader.recv_bytes()
+
     def poll(self, timeout: float) -> bool:
         return self.reader.poll(timeout)
 
@@ -172,10 +189,21 @@ class _Duplex:
         self.writer.close()
 
 
+def _widen(fd: int) -> None:
+    """A pipe that holds up to 1 MB (Linux; 64 KB is the default): a file's bytes and its packed
+    grid (tens of MB for a large return) cross in a few dozen reads, not in a thousand round trips."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    if set_size is not None:
+        with contextlib.suppress(OSError):  # over /proc/sys/fs/pipe-max-size: the default stays
+            fcntl.fcntl(fd, set_size, PIPE_SIZE)
+
+
 class _Worker:
     def __init__(self, memory_limit: int) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        _widen(to_child_w)
+        _widen(from_child_w)
         env = {**os.environ, "RUST_BACKTRACE": "0"}  # a parser abort prints one line, not a trace
         # the worker imports this same budget_planner, installed or not
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
@@ -209,6 +237,7 @@ class _Worker:
             self.conn.send(task)
             ready = self.conn.poll(timeout)
             reply = self.conn.recv() if ready else None
+            blob = self.conn.recv_bytes() if reply is not None and reply[0] == "ok" else b""
         except (EOFError, OSError) as exc:  # the worker died (SIGABRT, SIGKILL, out of memory)
             self.kill()
             if self.process.returncode == -signal.SIGXCPU:  # over this file's CPU budget
@@ -218,7 +247,7 @@ class _Worker:
             self.kill()
             raise _timed_out(timeout)
         if reply[0] == "ok":
-            return reply[1]
+            return unpack(reply[1], blob)
         if reply[-1] == "retire":
             self.kill()
         raise UnreadableFile(reply[1], reply[2])
