@@ -27,6 +27,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import operator
 import os
 import sys
 import tempfile
@@ -221,11 +222,20 @@ class _Unencodable(Exception):
 
 class _Encoder:
     """Values → JSON: plain types as they are, everything else a tagged object. Classes are named
-    once per entry (``classes``) and referred to by number."""
+    once per entry (``classes``) and referred to by number. How a type is encoded is worked out
+    at its first value and kept (``_by_type``): an entry holds tens of thousands of values."""
 
     def __init__(self) -> None:
         self.classes: list[list[Any]] = []
         self._index: dict[type, int] = {}
+        self._by_type: dict[type, Callable[[Any], Any]] = {
+            Decimal: lambda v: {"d": str(v)},
+            dict: lambda v: {"m": [[self(k), self(x)] for k, x in v.items()]},
+            tuple: lambda v: {"t": [self(x) for x in v]},
+            dt.datetime: lambda v: {"dt": v.isoformat()},
+            dt.date: lambda v: {"date": v.isoformat()},
+            dt.time: lambda v: {"time": v.isoformat()},
+        }
 
     def _class(self, cls: type, names: list[str] | None) -> int:
         found = self._index.get(cls)
@@ -238,31 +248,34 @@ class _Encoder:
 
     def __call__(self, v: Any) -> Any:
         t = type(v)
-        if v is None or t is str or t is int or t is bool or t is float:
+        if t is str or v is None or t is int or t is bool or t is float:
             return v
         if t is list:
             return [self(x) for x in v]
-        if t is Decimal:
-            return {"d": str(v)}
-        if t is dict:
-            return {"m": [[self(k), self(x)] for k, x in v.items()]}
-        if t is tuple:
-            return {"t": [self(x) for x in v]}
-        if t is dt.datetime:
-            return {"dt": v.isoformat()}
-        if t is dt.date:
-            return {"date": v.isoformat()}
-        if t is dt.time:
-            return {"time": v.isoformat()}
-        if isinstance(v, enum.Enum):
-            return {"e": self._class(t, None), "v": self(v.value)}
-        if dataclasses.is_dataclass(v):
-            names = [f.name for f in dataclasses.fields(v)]
-            return {"c": self._class(t, names), "v": [self(getattr(v, n)) for n in names]}
-        if isinstance(v, tuple) and hasattr(t, "_fields"):  # a NamedTuple (ProjectKey)
-            return {"n": self._class(t, list(t._fields)), "v": [self(x) for x in v]}
-        if isinstance(v, str):  # a str subclass (an Excel error value)
-            return {"s": self._class(t, None), "v": str(v)}
+        encode = self._by_type.get(t)
+        if encode is None:
+            encode = self._by_type[t] = self._encoder(t)
+        return encode(v)
+
+    def _encoder(self, t: type) -> Callable[[Any], Any]:
+        """How values of the type ``t`` (first met) are encoded: one of this package's enums,
+        dataclasses, named tuples or str subclasses, tagged with its class; anything else cannot."""
+        if issubclass(t, enum.Enum):
+            n = self._class(t, None)
+            return lambda v: {"e": n, "v": self(v.value)}
+        if dataclasses.is_dataclass(t):
+            names = [f.name for f in dataclasses.fields(t)]
+            n = self._class(t, names)
+            values = operator.attrgetter(*names) if len(names) > 1 else None
+            if values is None:
+                return lambda v: {"c": n, "v": [self(getattr(v, name)) for name in names]}
+            return lambda v: {"c": n, "v": [self(x) for x in values(v)]}
+        if issubclass(t, tuple) and hasattr(t, "_fields"):  # a NamedTuple (ProjectKey)
+            n = self._class(t, list(t._fields))
+            return lambda v: {"n": n, "v": [self(x) for x in v]}
+        if issubclass(t, str):  # a str subclass (an Excel error value)
+            n = self._class(t, None)
+            return lambda v: {"s": n, "v": str(v)}
         raise _Unencodable(t)
 
 
