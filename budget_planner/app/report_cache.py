@@ -14,7 +14,7 @@ machine's: a parse out of time or memory).
 
 A control-number workbook is kept the same way, as the numbers read from it (its own kind of key),
 so that a second run over the same files starts no parse worker at all. Entries are decoded as the
-JSON is parsed (``object_hook``), the classes they name read ahead.
+JSON is parsed (``object_pairs_hook``), the classes they name read ahead.
 
 The one part of a report that depends on the other files of the batch — a 预算表 compared with the
 table row it belongs to — is redone over the whole batch by ``rebatch`` whenever entries are reused.
@@ -302,8 +302,8 @@ def _resolve(name: str, names: list[str] | None) -> type:
 
 class _Decoder:
     """JSON → values, while the text is parsed: each tagged object is turned into its value as the
-    parser closes it (``object_hook``, dispatched on its first key, the tag), its contents decoded
-    already; lists and plain values stay as the parser made them."""
+    parser closes it (``object_pairs_hook``, dispatched on its first key, the tag), its contents
+    decoded already; lists and plain values stay as the parser made them."""
 
     def __init__(self, classes: list[list[Any]]) -> None:
         self.classes = [_resolve(name, names) for name, names in classes]
@@ -326,7 +326,7 @@ class _Decoder:
         }
         self._tags: dict[str, Callable[[dict[str, Any]], Any]] = {
             "d": lambda v: Decimal(v["d"]),
-            "m": lambda v: {k: x for k, x in v["m"]},
+            "m": lambda v: dict(v["m"]),  # [key, value] pairs (not two of them: a miss)
             "t": lambda v: tuple(v["t"]),
             "dt": lambda v: dt.datetime.fromisoformat(v["dt"]),
             "date": lambda v: dt.date.fromisoformat(v["date"]),
@@ -337,11 +337,20 @@ class _Decoder:
             "s": self._text,
         }
 
-    def __call__(self, v: dict[str, Any]) -> Any:
-        tag = next(iter(v), None)
+    def __call__(self, pairs: list[tuple[str, Any]]) -> Any:
+        """An object's (key, value) pairs, as parsed (``object_pairs_hook``: no dict is made for a
+        tagged value); the most frequent tags, a dataclass and a Decimal, read straight off them."""
+        tag = pairs[0][0]  # (an empty object: IndexError, a miss)
+        if tag == "c":
+            if len(pairs) != 2 or pairs[1][0] != "v":
+                raise ValueError("not a dataclass")
+            return self._dataclass(pairs[0][1], pairs[1][1])
+        if tag == "d" and len(pairs) == 1:
+            return Decimal(pairs[0][1])
+        v = dict(pairs)
         if tag in ENTRY_KEYS:  # the entry itself and each of its tables: not values
             return v
-        return self._tags[tag](v)  # type: ignore[index]  # an unknown tag: KeyError, a miss
+        return self._tags[tag](v)  # an unknown tag: KeyError, a miss
 
     def _enum(self, v: dict[str, Any]) -> Any:
         cls = self.classes[v["e"]]
@@ -401,7 +410,7 @@ def _classes(text: str) -> Any:
 def _decoded(text: str, key: str) -> dict[str, Any] | None:
     """The entry with its values decoded, or None when it is not this key's entry."""
     classes = _classes(text)
-    entry = json.loads(text, object_hook=_Decoder(classes))
+    entry = json.loads(text, object_pairs_hook=_Decoder(classes))
     if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
         return None
     return entry if entry.get("classes") == classes else None
