@@ -201,3 +201,40 @@ def test_the_default_folder_follows_the_platform_convention(monkeypatch, tmp_pat
     assert report_cache.default_dir() == tmp_path / "budget-planner"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert report_cache.default_dir() == Path.home() / ".cache" / "budget-planner"
+
+
+def test_a_control_workbook_read_before_is_not_read_again(tmp_path, round_dir, monkeypatch):
+    """The control-number workbook is kept too: a second run starts no parse at all, and says the
+    same; the same file changed is read again."""
+    from decimal import Decimal
+
+    from tests.support.synthetic_round import control_workbook
+
+    control = tmp_path / "控制数.xlsx"
+    amounts = {"广州市": Decimal(380), "深圳市": Decimal(300), "清远市": Decimal("12.5")}
+    control.write_bytes(control_workbook(amounts))
+    cache, out = tmp_path / "缓存", tmp_path / "汇总.xlsx"
+    args = ["aggregate", str(round_dir), "--out", str(out), "--control", str(control)]
+    first = CliRunner().invoke(main, [*args, "--json", "--cache", str(cache)])
+    book = _cells(out)
+    assert len(list(cache.rglob("*.json"))) == 17  # the 16 submissions and the control file
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(app_aggregate, "_validate", no_reading)
+        second = CliRunner().invoke(main, [*args, "--json", "--cache", str(cache)])
+    assert "16 个文件未改动" in second.stderr
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+    assert second.exit_code == first.exit_code
+    assert _cells(out) == book
+    assert _control_of(json.loads(second.stdout), "清远") == "12.5"
+
+    control.write_bytes(control_workbook({**amounts, "清远市": Decimal("99")}))
+    third = CliRunner().invoke(main, [*args, "--json", "--cache", str(cache)])
+    assert _control_of(json.loads(third.stdout), "清远") == "99"
+
+
+def _control_of(data: dict, unit: str) -> str:
+    return next(u["control"] for u in data["reconciliation"] if u["unit"].startswith(unit))

@@ -140,27 +140,42 @@ def find_projects(cons: Consolidation, last_year: LastYearPlan | None = None) ->
     continuations: list[Continuation] = []
     mismatches: list[Mismatch] = []
     if last_year is not None:
-        for ref in this:
-            found = continuation(ref, old)
-            if ref.table != BUDGET and found is not None:
-                continuations.append(found)
-        mismatches = _mismatches(cons, this, old, last_year)
+        # each row's 延续 looked for once, among its own unit's rows of last year only
+        found = _continuations(this, old)
+        continuations = [
+            c for ref, c in zip(this, found, strict=True) if ref.table != BUDGET and c is not None
+        ]
+        mismatches = _mismatches(cons, this, found, last_year)
     tables = [r for r in this if r.table != BUDGET]
     return ProjectFindings(doubles, continuations, policy_index(tables), mismatches, last_year)
 
 
+def _continuations(
+    this: Sequence[ProjectRef], old: Sequence[ProjectRef]
+) -> list[Continuation | None]:
+    """Each row's 延续 (``matching.continuation``), given only its unit's rows of last year (the
+    rows it would pick from itself, in the same order): the rows grouped by unit once, not scanned
+    whole for every row."""
+    by_unit: dict[str, list[ProjectRef]] = {}
+    for ref in old:
+        by_unit.setdefault(ref.unit, []).append(ref)
+    return [continuation(ref, by_unit.get(ref.unit, ())) for ref in this]
+
+
 def _mismatches(
-    cons: Consolidation, this: Sequence[ProjectRef], old: Sequence[ProjectRef], last: LastYearPlan
+    cons: Consolidation,
+    this: Sequence[ProjectRef],
+    continued: Sequence[Continuation | None],
+    last: LastYearPlan,
 ) -> list[Mismatch]:
     records: Mapping[object, Record] = {n: rec for n, rec in enumerate(cons.records)}
     found = []
-    for ref in this:
+    for ref, match in zip(this, continued, strict=True):
         if ref.table != BUDGET:
             continue
         declared = declared_kind(records[ref.id].get(DECLARED_FIELD))
         if declared is None:
             continue
-        match = continuation(ref, old)
         if (declared == CONTINUED) == (match is not None):
             continue
         fields = {"unit": ref.unit, "project": ref.name, "declared": declared}

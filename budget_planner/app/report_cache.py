@@ -12,6 +12,10 @@ Entries are written atomically (a temporary file renamed into place). JSON, neve
 folder is no place to execute code from. An unreadable file is never kept (its failure may be the
 machine's: a parse out of time or memory).
 
+A control-number workbook is kept the same way, as the numbers read from it (its own kind of key),
+so that a second run over the same files starts no parse worker at all. Entries are decoded as the
+JSON is parsed (``object_pairs_hook``), the classes they name read ahead.
+
 The one part of a report that depends on the other files of the batch — a 预算表 compared with the
 table row it belongs to — is redone over the whole batch by ``rebatch`` whenever entries are reused.
 """
@@ -23,6 +27,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import operator
 import os
 import sys
 import tempfile
@@ -32,6 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from budget_planner.aggregate.control import ControlNumbers
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import BUDGET, load_specs
 from budget_planner.validators.check.budget_checks import budget_row_mismatch
@@ -46,6 +52,10 @@ PACKAGE = "budget_planner"
 # issues of a 预算表 found against the rest of the batch (budget_checks.budget_row_mismatch)
 BATCH_CODES = frozenset({"budget.row_mismatch", "budget.no_row"})
 RULE_PREFIX = "rule."  # rules run after the batch check (their issues follow it at the same cell)
+ENTRY_KEYS = frozenset({"format", "report"})  # the first keys of an entry and of its tables
+CLASSES_KEY = '"classes":'
+CONTROL = "control"  # the kind of entry of a control-number file
+_RAW = json.JSONDecoder()
 
 
 def default_dir() -> Path:
@@ -109,7 +119,7 @@ class ReportCache:
         self.hits = 0
         self.misses = 0
 
-    def key(self, upload: Upload) -> str:
+    def key(self, upload: Upload, kind: str = "") -> str:
         parts = [
             FORMAT,
             hashlib.sha256(upload.data).hexdigest(),
@@ -118,19 +128,15 @@ class ReportCache:
             self._round,
             package_digest(),
         ]
+        if kind:  # another kind of entry for the same bytes (a control-number file)
+            parts.append(kind)
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.folder / "reports" / key[:2] / f"{key}.json"
 
     def get(self, upload: Upload) -> list[Checked] | None:
-        key = self.key(upload)
-        try:
-            text = self._path(key).read_bytes()
-            with no_cyclic_gc():  # millions of small objects for a long table: no collection
-                found = _decode_entry(json.loads(text), key)
-        except Exception:  # missing, unreadable, cut short, foreign: recompute, never trust
-            found = None
+        found = self._read(self.key(upload), _decode_entry)
         if found is None:
             self.misses += 1
         else:
@@ -144,11 +150,30 @@ class ReportCache:
         if any(c.report.unreadable for c in checked):
             return False
         key = self.key(upload)
+        return self._write(key, lambda: _encode_entry(checked, key))
+
+    def get_control(self, upload: Upload) -> ControlNumbers | None:
+        """A control-number file's numbers as read before (not counted among the hits: no
+        submission), or None."""
+        return self._read(self.key(upload, CONTROL), _decode_control)
+
+    def put_control(self, upload: Upload, control: ControlNumbers) -> bool:
+        """Keep a control-number file's numbers (one that could be read: it raised otherwise)."""
+        key = self.key(upload, CONTROL)
+        return self._write(key, lambda: _encode_control(control, key))
+
+    def _read(self, key: str, decode: Callable[[str, str], Any]) -> Any:
+        try:
+            text = self._path(key).read_bytes().decode("utf-8")
+            with no_cyclic_gc():  # millions of small objects for a long table: no collection
+                return decode(text, key)
+        except Exception:  # missing, unreadable, cut short, foreign: recompute, never trust
+            return None
+
+    def _write(self, key: str, encode: Callable[[], dict[str, Any]]) -> bool:
         try:
             with no_cyclic_gc():
-                text = json.dumps(
-                    _encode_entry(checked, key), ensure_ascii=False, separators=(",", ":")
-                )
+                text = json.dumps(encode(), ensure_ascii=False, separators=(",", ":"))
         except _Unencodable:
             return False
         path = self._path(key)
@@ -197,11 +222,20 @@ class _Unencodable(Exception):
 
 class _Encoder:
     """Values → JSON: plain types as they are, everything else a tagged object. Classes are named
-    once per entry (``classes``) and referred to by number."""
+    once per entry (``classes``) and referred to by number. How a type is encoded is worked out
+    at its first value and kept (``_by_type``): an entry holds tens of thousands of values."""
 
     def __init__(self) -> None:
         self.classes: list[list[Any]] = []
         self._index: dict[type, int] = {}
+        self._by_type: dict[type, Callable[[Any], Any]] = {
+            Decimal: lambda v: {"d": str(v)},
+            dict: lambda v: {"m": [[self(k), self(x)] for k, x in v.items()]},
+            tuple: lambda v: {"t": [self(x) for x in v]},
+            dt.datetime: lambda v: {"dt": v.isoformat()},
+            dt.date: lambda v: {"date": v.isoformat()},
+            dt.time: lambda v: {"time": v.isoformat()},
+        }
 
     def _class(self, cls: type, names: list[str] | None) -> int:
         found = self._index.get(cls)
@@ -214,31 +248,34 @@ class _Encoder:
 
     def __call__(self, v: Any) -> Any:
         t = type(v)
-        if v is None or t is str or t is int or t is bool or t is float:
+        if t is str or v is None or t is int or t is bool or t is float:
             return v
         if t is list:
             return [self(x) for x in v]
-        if t is Decimal:
-            return {"d": str(v)}
-        if t is dict:
-            return {"m": [[self(k), self(x)] for k, x in v.items()]}
-        if t is tuple:
-            return {"t": [self(x) for x in v]}
-        if t is dt.datetime:
-            return {"dt": v.isoformat()}
-        if t is dt.date:
-            return {"date": v.isoformat()}
-        if t is dt.time:
-            return {"time": v.isoformat()}
-        if isinstance(v, enum.Enum):
-            return {"e": self._class(t, None), "v": self(v.value)}
-        if dataclasses.is_dataclass(v):
-            names = [f.name for f in dataclasses.fields(v)]
-            return {"c": self._class(t, names), "v": [self(getattr(v, n)) for n in names]}
-        if isinstance(v, tuple) and hasattr(t, "_fields"):  # a NamedTuple (ProjectKey)
-            return {"n": self._class(t, list(t._fields)), "v": [self(x) for x in v]}
-        if isinstance(v, str):  # a str subclass (an Excel error value)
-            return {"s": self._class(t, None), "v": str(v)}
+        encode = self._by_type.get(t)
+        if encode is None:
+            encode = self._by_type[t] = self._encoder(t)
+        return encode(v)
+
+    def _encoder(self, t: type) -> Callable[[Any], Any]:
+        """How values of the type ``t`` (first met) are encoded: one of this package's enums,
+        dataclasses, named tuples or str subclasses, tagged with its class; anything else cannot."""
+        if issubclass(t, enum.Enum):
+            n = self._class(t, None)
+            return lambda v: {"e": n, "v": self(v.value)}
+        if dataclasses.is_dataclass(t):
+            names = [f.name for f in dataclasses.fields(t)]
+            n = self._class(t, names)
+            values = operator.attrgetter(*names) if len(names) > 1 else None
+            if values is None:
+                return lambda v: {"c": n, "v": [self(getattr(v, name)) for name in names]}
+            return lambda v: {"c": n, "v": [self(x) for x in values(v)]}
+        if issubclass(t, tuple) and hasattr(t, "_fields"):  # a NamedTuple (ProjectKey)
+            n = self._class(t, list(t._fields))
+            return lambda v: {"n": n, "v": [self(x) for x in v]}
+        if issubclass(t, str):  # a str subclass (an Excel error value)
+            n = self._class(t, None)
+            return lambda v: {"s": n, "v": str(v)}
         raise _Unencodable(t)
 
 
@@ -264,7 +301,9 @@ def _resolve(name: str, names: list[str] | None) -> type:
 
 
 class _Decoder:
-    """JSON → values: a tagged object is dispatched on its first key (the tag)."""
+    """JSON → values, while the text is parsed: each tagged object is turned into its value as the
+    parser closes it (``object_pairs_hook``, dispatched on its first key, the tag), its contents
+    decoded already; lists and plain values stay as the parser made them."""
 
     def __init__(self, classes: list[list[Any]]) -> None:
         self.classes = [_resolve(name, names) for name, names in classes]
@@ -277,40 +316,53 @@ class _Decoder:
         self._positional = {
             n: all(f.init and not f.kw_only for f in fields) for n, fields in self._fields.items()
         }
+        # one whose __init__ only stores its fields (no __post_init__, no slots): its attributes
+        # set at once, as __init__ would leave them (a frozen one's __init__ sets each by hand)
+        self._stored = {
+            n: tuple(f.name for f in fields)
+            for n, fields in self._fields.items()
+            if not hasattr(self.classes[n], "__post_init__")
+            and not hasattr(self.classes[n], "__slots__")
+        }
         self._tags: dict[str, Callable[[dict[str, Any]], Any]] = {
             "d": lambda v: Decimal(v["d"]),
-            "m": lambda v: {self(k): self(x) for k, x in v["m"]},
-            "t": lambda v: tuple(self(x) for x in v["t"]),
+            "m": lambda v: dict(v["m"]),  # [key, value] pairs (not two of them: a miss)
+            "t": lambda v: tuple(v["t"]),
             "dt": lambda v: dt.datetime.fromisoformat(v["dt"]),
             "date": lambda v: dt.date.fromisoformat(v["date"]),
             "time": lambda v: dt.time.fromisoformat(v["time"]),
             "e": self._enum,
-            "c": lambda v: self._dataclass(v["c"], [self(x) for x in v["v"]]),
+            "c": lambda v: self._dataclass(v["c"], v["v"]),
             "n": self._named_tuple,
             "s": self._text,
         }
 
-    def __call__(self, v: Any) -> Any:
-        t = type(v)
-        if t is list:
-            return [self(x) for x in v]
-        if t is dict:
-            return self._tags[next(iter(v))](v)  # an unknown tag: KeyError, the entry is a miss
-        if v is None or t is str or t is int or t is bool or t is float:
+    def __call__(self, pairs: list[tuple[str, Any]]) -> Any:
+        """An object's (key, value) pairs, as parsed (``object_pairs_hook``: no dict is made for a
+        tagged value); the most frequent tags, a dataclass and a Decimal, read straight off them."""
+        tag = pairs[0][0]  # (an empty object: IndexError, a miss)
+        if tag == "c":
+            if len(pairs) != 2 or pairs[1][0] != "v":
+                raise ValueError("not a dataclass")
+            return self._dataclass(pairs[0][1], pairs[1][1])
+        if tag == "d" and len(pairs) == 1:
+            return Decimal(pairs[0][1])
+        v = dict(pairs)
+        if tag in ENTRY_KEYS:  # the entry itself and each of its tables: not values
             return v
-        raise ValueError(t)
+        return self._tags[tag](v)  # an unknown tag: KeyError, a miss
 
     def _enum(self, v: dict[str, Any]) -> Any:
         cls = self.classes[v["e"]]
         if not issubclass(cls, enum.Enum):
             raise ValueError("not an enum")
-        return cls(self(v["v"]))
+        return cls(v["v"])
 
     def _named_tuple(self, v: dict[str, Any]) -> Any:
         cls = self.classes[v["n"]]
         if not issubclass(cls, tuple):
             raise ValueError("not a named tuple")
-        return cls(*(self(x) for x in v["v"]))
+        return cls(*v["v"])
 
     def _text(self, v: dict[str, Any]) -> Any:
         cls = self.classes[v["s"]]
@@ -320,8 +372,13 @@ class _Decoder:
 
     def _dataclass(self, n: int, values: list[Any]) -> Any:
         cls, fields = self.classes[n], self._fields[n]
-        if len(values) != len(fields):
+        if type(values) is not list or len(values) != len(fields):
             raise ValueError("fields")
+        names = self._stored.get(n)
+        if names is not None:
+            obj: Any = cls.__new__(cls)  # type: ignore[call-overload]
+            obj.__dict__.update(zip(names, values, strict=True))
+            return obj
         if self._positional[n]:
             return cls(*values)
         init = {f.name: x for f, x in zip(fields, values, strict=True) if f.init}
@@ -341,13 +398,31 @@ def _encode_entry(checked: list[Checked], key: str) -> dict[str, Any]:
     return {"format": FORMAT, "key": key, "classes": enc.classes, "checked": tables}
 
 
-def _decode_entry(entry: Any, key: str) -> list[Checked] | None:
+def _classes(text: str) -> Any:
+    """The entry's ``classes``, read ahead of the rest (the decoder needs them as the parser meets
+    the values): the entry's own key, written before the tables (``_encode_entry``)."""
+    at = text.find(CLASSES_KEY)
+    if at < 0:
+        raise ValueError("no classes")
+    return _RAW.raw_decode(text, at + len(CLASSES_KEY))[0]
+
+
+def _decoded(text: str, key: str) -> dict[str, Any] | None:
+    """The entry with its values decoded, or None when it is not this key's entry."""
+    classes = _classes(text)
+    entry = json.loads(text, object_pairs_hook=_Decoder(classes))
     if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
         return None
-    dec = _Decoder(entry["classes"])
+    return entry if entry.get("classes") == classes else None
+
+
+def _decode_entry(text: str, key: str) -> list[Checked] | None:
+    entry = _decoded(text, key)
+    if entry is None:
+        return None
     out = []
     for item in entry["checked"]:
-        report, table, modified = dec(item["report"]), dec(item["table"]), dec(item["modified"])
+        report, table, modified = item["report"], item["table"], item["modified"]
         if type(report) is not Report or (table is not None and type(table) is not ParsedTable):
             return None
         if modified is not None and not isinstance(modified, dt.datetime):
@@ -356,3 +431,19 @@ def _decode_entry(entry: Any, key: str) -> list[Checked] | None:
             return None
         out.append(Checked(report, table, modified))
     return out or None
+
+
+def _encode_control(control: ControlNumbers, key: str) -> dict[str, Any]:
+    enc = _Encoder()
+    value = enc(control)
+    return {"format": FORMAT, "key": key, "classes": enc.classes, "control": value}
+
+
+def _decode_control(text: str, key: str) -> ControlNumbers | None:
+    entry = _decoded(text, key)
+    control = None if entry is None else entry.get("control")
+    if type(control) is not ControlNumbers or type(control.report) is not Report:
+        return None
+    if not all(isinstance(i, Issue) for i in control.report.issues):
+        return None
+    return control

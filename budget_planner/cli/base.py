@@ -50,9 +50,10 @@ def end(code: int) -> NoReturn:
     teardown: freeing a large batch's objects one by one takes up to a second at 50,000 rows, after
     the work is done. The parse workers are stopped and the output flushed first."""
     if sys.stdout is sys.__stdout__ and "pytest" not in sys.modules:
-        from budget_planner.validators.intake import worker
-
-        worker.shutdown()
+        # the parse workers, if any were started (a run that parsed nothing never loaded them)
+        worker = sys.modules.get("budget_planner.validators.intake.worker")
+        if worker is not None:
+            worker.shutdown()
         for stream in (sys.stdout, sys.stderr):
             # a closed pipe (| head): nothing more to say
             with suppress(OSError, ValueError, AttributeError):  # (None without a console)

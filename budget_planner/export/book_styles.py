@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
@@ -102,6 +103,16 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 
 
+# the styles whose text wraps: their rows are sized to the text
+WRAPPED = frozenset(name for name, props in STYLES.items() if props.get("text_wrap"))
+
+
+@lru_cache(maxsize=1 << 14)
+def _lines(text: str, width: float) -> int:
+    """``wrapped_lines``, once per text and width (a sheet repeats its units, 类型, file names)."""
+    return wrapped_lines(text, width)
+
+
 def book_styles(workbook) -> Styles:
     return Styles(workbook, STYLES)
 
@@ -163,8 +174,8 @@ class SheetWriter:
 
     def text(self, row: int, col: int, value: object, style: str = "text", where: str = "") -> None:
         write_text(self.ws, row, col, value, self.styles, style, where=where)
-        if value not in (None, "") and STYLES[style].get("text_wrap") and col < len(self.widths):
-            self._lines = max(self._lines, wrapped_lines(str(value), self.widths[col]))
+        if style in WRAPPED and value is not None and value != "" and col < len(self.widths):
+            self._lines = max(self._lines, _lines(str(value), self.widths[col]))
 
     def merged_text(
         self, row: int, first: int, last: int, value: object, style: str = "text"
@@ -174,7 +185,7 @@ class SheetWriter:
         write_text(self.ws, row, first, value, self.styles, style)
         if value not in (None, ""):
             width = sum(self.widths[first : last + 1])
-            self._lines = max(self._lines, wrapped_lines(str(value), width))
+            self._lines = max(self._lines, _lines(str(value), width))
 
     def texts(
         self, row: int, values: Sequence[object], style: str = "text", start: int = 0

@@ -81,7 +81,7 @@ def write_text(
 
     ``where`` names the source of the text (file and cell) for the error when it is too long.
     """
-    text = "" if value is None else str(value)
+    text = value if type(value) is str else "" if value is None else str(value)
     if len(text) > MAX_CELL_TEXT:
         place = f"（{where}）" if where else ""
         raise CellTextTooLong(
