@@ -206,7 +206,20 @@ def _forwarded_line(
             values["count_amount"] = ""  # the number × amount no longer fits the 核定金额
         remarks = str(values.get("remarks") or "")
         values["remarks"] = f"{remarks}；{note}" if remarks else note
-    source = Source(
+    return Line(values, _source(plan, unit, counted, row, row.excel_row, requested, approved))
+
+
+def _source(
+    plan: Plan,
+    unit: Unit,
+    counted: Counted,
+    row: ProjectRow,
+    excel_row: int | None,
+    requested: Decimal | None,
+    approved: Decimal | None = None,
+) -> Source:
+    """The lineage of a forwarded row or 预算表: the county version, row and amount cell it came from."""
+    return Source(
         plan.county_round.id,
         unit.id,
         unit.short_name,
@@ -214,11 +227,10 @@ def _forwarded_line(
         row.id,
         row.sheet,
         row.amount_cell,
-        row.excel_row,
+        excel_row,
         requested,
         approved,
     )
-    return Line(values, source)
 
 
 def _budget_values(plan: Plan, row: ProjectRow) -> dict[str, object]:
@@ -359,18 +371,7 @@ def _add_budget(
         plan.left_out.append(f"{what}：{plan.city.short_name}已有同名预算表，未随附")
         return
     used_slots.add(slot)
-    source = Source(
-        plan.county_round.id,
-        unit.id,
-        unit.short_name,
-        counted.version.id,
-        row.id,
-        row.sheet,
-        row.amount_cell,
-        None,
-        row.amount,
-    )
-    plan.budgets.append((values, source))
+    plan.budgets.append((values, _source(plan, unit, counted, row, None, row.amount)))
 
 
 def _table_of(table_ref: Any, key: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
-from budget_planner.storage import repository
+from budget_planner.storage import models, repository
 from budget_planner.templates.round import Round, Unit
 from budget_planner.templates.spec import ALL_TABLES, BUDGET, load_specs
 from budget_planner.templates.writer import (
@@ -104,14 +104,19 @@ def version_file(version_id: int):
     data, name = found
     version = repository.get_version(session, version_id, scope=scope())
     assert version is not None
+    return send_version_file(session, version, data, name, "原文件")
+
+
+def send_version_file(session, version: models.Version, data: bytes, name: str, what: str):
+    """A version's file as it was sent, its download audited under the version's round and unit."""
     repository.audit(
         session,
         user(),
         repository.Action.DOWNLOAD,
         round_id=version.submission.round_id,
         unit_id=version.submission.unit_id,
-        version_id=version_id,
-        detail=f"原文件：{name}",
+        version_id=version.id,
+        detail=f"{what}：{name}",
     )
     return files.send(data, name)
 

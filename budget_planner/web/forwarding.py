@@ -9,13 +9,14 @@ from flask_login import login_required
 
 from budget_planner.app.forwarding import forward
 from budget_planner.errors import UsageError
-from budget_planner.storage import models, repository
+from budget_planner.storage import models
 from budget_planner.storage.field_diff import fields_shown, shown
 from budget_planner.storage.forwarding import county_round, forwarding_plan
 from budget_planner.storage.lineage import row_source, source_file, visible_row
 from budget_planner.storage.scope import NotFound, PermissionDenied
-from budget_planner.web import db, files, rounds, upload_limits
+from budget_planner.web import db, rounds, upload_limits
 from budget_planner.web.access import SUBMITTER, in_round, roles, scope, user
+from budget_planner.web.downloads import send_version_file
 
 bp = Blueprint("forwarding", __name__)
 
@@ -128,13 +129,4 @@ def source_download(row_id: int):
     assert row is not None
     version = session.get(models.Version, row.version_id)
     assert version is not None
-    repository.audit(
-        session,
-        user(),
-        repository.Action.DOWNLOAD,
-        round_id=version.submission.round_id,
-        unit_id=version.submission.unit_id,
-        version_id=version.id,
-        detail=f"转报行的来源文件：{name}",
-    )
-    return files.send(data, name)
+    return send_version_file(session, version, data, name, "转报行的来源文件")
