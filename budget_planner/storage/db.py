@@ -13,12 +13,14 @@ front), so the second server waits for the first and then finds the schema alrea
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_FILE = "budget_planner.sqlite3"
@@ -143,8 +145,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default): the only way tables are made."""
     from alembic import command
 
-    with _migrating(engine) as connection:
-        command.upgrade(alembic_config(connection), revision)
+    for attempt in range(_SQLITE_BUSY_RETRIES + 1):
+        try:
+            with _migrating(engine) as connection:
+                command.upgrade(alembic_config(connection), revision)
+            return
+        except OperationalError as exc:  # the whole upgrade is one transaction: undone, so retried
+            if not _sqlite_busy(engine, exc) or attempt == _SQLITE_BUSY_RETRIES:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+_SQLITE_BUSY_RETRIES = 5
+
+
+def _sqlite_busy(engine: Engine, exc: OperationalError) -> bool:
+    """SQLite answered "database is locked" at once instead of waiting (a connection opened while
+    another server's upgrade was making the file): the upgrade is tried again."""
+    return engine.dialect.name == "sqlite" and "database is locked" in str(exc.orig)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
