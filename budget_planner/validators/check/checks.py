@@ -14,7 +14,13 @@ from budget_planner.text import canonical
 from budget_planner.validators.intake.grid import CellValue, SheetGrid, a1, row_of
 from budget_planner.validators.read.amounts import parse_amount, parse_count_amount
 from budget_planner.validators.read.cells import blank
-from budget_planner.validators.read.model import ParsedTable, RowKind, TableRow
+from budget_planner.validators.read.model import (
+    ParsedTable,
+    RowKind,
+    TableRow,
+    column_raws,
+    column_values,
+)
 from budget_planner.validators.report.codes import TEXT_AMOUNTS
 from budget_planner.validators.report.issues import Issue, issue
 
@@ -108,12 +114,11 @@ def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
             if parsed is None:
                 yield _issue("count_amount.unreadable", table, row, col, text, text=text)
                 continue
-            funding = row.fields.get(amount.key)
-            if funding is None or not isinstance(funding.value, Decimal) or funding.value < 0:
+            requested = row.value(amount.key)
+            if not isinstance(requested, Decimal) or requested < 0:
                 continue  # unreadable or negative: the amount has its own error (one mistake, one)
             count, each = parsed
             product = count * each
-            requested = funding.value
             agrees = requested <= product if UPPER_BOUND.search(text) else requested == product
             if not agrees:
                 yield _issue(
@@ -132,7 +137,7 @@ def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
 # ---------------------------------------------------------------- 合计 / 小计
 def _sum(rows: list[TableRow], key: str) -> Decimal:
     """The amounts of ``rows`` (each has the column ``key``) that could be read."""
-    values = [r.fields[key].value for r in rows]
+    values = column_values(rows, key)
     return sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
 
 
@@ -149,7 +154,7 @@ def _total_issue(
     summed = _sum(rows, col.key)
     if stated == summed:
         return None
-    typed_as_numbers = [r for r in rows if not isinstance(r.fields[col.key].raw, str)]
+    typed_as_numbers = [r for r in rows if not isinstance(r.raw(col.key), str)]
     as_text = len(typed_as_numbers) < len(rows) and _sum(typed_as_numbers, col.key) == stated
     return issue(
         "total.mismatch",
@@ -181,11 +186,11 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     def readable(rows: list[TableRow]) -> bool:
         return not unreadable or not any(id(r) in unreadable for r in rows)
 
-    projects = [r for r in table.project_rows if key in r.fields]
+    projects = [r for r in table.project_rows if r.has(key)]
     by_category: dict[str | None, list[TableRow]] = {}
-    for r in projects:
-        f = r.fields[key]
-        if not isinstance(f.value, Decimal) and not blank(f.raw):
+    raws = column_raws(projects, key)
+    for r, value, raw in zip(projects, column_values(projects, key), raws, strict=True):
+        if type(value) is not Decimal and not blank(raw):
             unreadable.add(id(r))
         by_category.setdefault(r.category, []).append(r)
     projects_readable = readable(projects)
@@ -195,7 +200,7 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     group: list[TableRow] = []
     so_far: list[TableRow] = []  # the project rows above, for a page's 合计 of a continued table
     for row in table.rows:
-        if row.kind is RowKind.PROJECT and key in row.fields:
+        if row.kind is RowKind.PROJECT and row.has(key):
             if group and row.category != group[-1].category:
                 group = []
             group.append(row)
@@ -250,8 +255,8 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
 def check_policy_basis(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     for col in (c for c in spec.columns if "cites_document" in c.checks):
         cites: dict[str, bool] = {}  # the same 政策依据 repeats down a table: looked at once
-        for row in table.project_rows:
-            text = row.value(col.key)
+        projects = table.project_rows
+        for row, text in zip(projects, column_values(projects, col.key), strict=True):
             if not isinstance(text, str) or not text:
                 continue
             cited = cites.get(text)
@@ -279,23 +284,23 @@ def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue
         key = col.key
         # most cells are long text: _is_number's own first look, in one comprehension per column
         candidates = [
-            (row, f)
-            for row in projects
-            if (f := row.fields.get(key)) is not None
-            and (
-                type(raw := f.raw) is not str
+            (row, raw)
+            for row, raw in zip(projects, column_raws(projects, key), strict=True)
+            if (
+                type(raw) is not str
                 or (
                     len(raw) <= _NUMBER_TEXT_MAX and (raw[:1] in _NUMBER_START or raw[:1].isspace())
                 )
             )
+            and row.has(key)
         ]
-        for row, f in candidates:
-            if not _is_number(f.raw):
+        for row, raw in candidates:
+            if not _is_number(raw):
                 continue
             shown = (
-                canonical(f.raw)
-                if not isinstance(f.raw, int | float)
-                else plain(parse_amount(f.raw).value)
+                canonical(raw)
+                if not isinstance(raw, int | float)
+                else plain(parse_amount(raw).value)
             )
             yield _issue(
                 "amount.in_text_column",
@@ -341,19 +346,28 @@ def check_shifted_rows(
     last_col = max(table.columns.values())
 
     amount_key = positions.get(amount_col)
-    for row in table.rows:
-        if row.kind not in (RowKind.PROJECT, RowKind.PRESET_UNUSED):
-            continue
+    rows = [r for r in table.rows if r.kind in (RowKind.PROJECT, RowKind.PRESET_UNUSED)]
+    if amount_key is not None:
+        # an amount read as a finite number is no shifted row: only the others are looked at
+        rows = [
+            r
+            for r, raw in zip(rows, column_raws(rows, amount_key), strict=True)
+            if type(raw) is not float or not math.isfinite(raw)
+        ]
+    for row in rows:
         sheet = (others or {}).get(row.sheet, first_sheet) if row.sheet else first_sheet
 
         def raw_at(col: int, row: TableRow = row, sheet: SheetGrid | None = sheet) -> CellValue:
             key = positions.get(col)
-            if key is not None and key in row.fields:
-                return row.fields[key].raw
+            if key is not None and row.has(key):
+                return row.raw(key)
             return sheet.get(row.excel_row, col) if sheet is not None else None
 
-        f = row.fields.get(amount_key) if amount_key is not None else None
-        own = f.raw if f is not None else raw_at(amount_col)
+        own = (
+            row.raw(amount_key)
+            if amount_key is not None and row.has(amount_key)
+            else raw_at(amount_col)
+        )
         if blank(own) or _is_number(own):
             continue
         for s in (1, -1):

@@ -27,8 +27,7 @@ def find_duplicates(tables: Iterable[ParsedTable], round_: Round) -> dict[int, l
         name_key = spec.project_column.key
         presets = preset_names(round_, table.table) if spec.has_presets else frozenset()
         for row in table.project_rows:
-            f = row.fields.get(name_key)
-            if row.key is None or f is None or f.raw is None or not row.key.name:
+            if row.key is None or row.raw(name_key) is None or not row.key.name:
                 continue  # no name, or one filled down from a merged cell above
             if row.key.name in presets:  # the key's name is already compact
                 continue
@@ -41,7 +40,7 @@ def find_duplicates(tables: Iterable[ParsedTable], round_: Round) -> dict[int, l
 
 def _issue(table: ParsedTable, row: TableRow, first: tuple[ParsedTable, TableRow], spec) -> Issue:
     name_col = spec.project_column
-    f = row.fields[name_col.key]
+    name, cell = row.value(name_col.key), row.cell(name_col.key)
     first_table, first_row = first
     first_sheet = first_table.sheet_of(first_row)
     sheet = table.sheet_of(row)
@@ -54,12 +53,12 @@ def _issue(table: ParsedTable, row: TableRow, first: tuple[ParsedTable, TableRow
     return issue(
         "project.duplicate",
         sheet=sheet,
-        cell=f.cell,
+        cell=cell,
         row=row.excel_row,
         column=name_col.label,
-        value=str(f.value),
+        value=str(name),
         label=name_col.label,
-        name=f.value,
+        name=name,
         also=extra,
         first=where,
     )

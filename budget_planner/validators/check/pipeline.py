@@ -199,7 +199,7 @@ def _checked(f: _File, found: dict[int, list[Issue]]) -> list[Checked]:
 def _cells_read(t: ParsedTable) -> set[tuple[str, str]]:
     """The (sheet, cell) a table was read from: what the extractor found elsewhere on the sheet (a
     helper formula beside the form, a note far below) is not the submission's problem."""
-    cells = {(t.sheet_of(row), f.cell) for row in t.rows for f in row.fields.values()}
+    cells = {(t.sheet_of(row), cell) for row in t.rows for cell in row.cells()}
     if t.budget is not None:
         cells.update((t.sheet_of(key=k), f.cell) for k, f in t.budget.fields.items())
     if t.stated_total_cell:

@@ -27,7 +27,27 @@ def _records(table: ParsedTable) -> Iterator[tuple[Mapping[str, Field], TableRow
         yield table.budget.fields, None
     else:
         for row in table.project_rows:
-            yield row.fields, row
+            yield _RowFields(row), row
+
+
+class _RowFields(Mapping[str, Field]):
+    """A row's cells as the fields a rule looks at, each made when looked at (a read row has no
+    ``Field`` per cell)."""
+
+    def __init__(self, row: TableRow) -> None:
+        self.row = row
+
+    def __getitem__(self, key: str) -> Field:
+        row = self.row
+        if not row.has(key):
+            raise KeyError(key)
+        return Field(row.raw(key), row.cell(key) or "", row.value(key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.row.fields)
+
+    def __len__(self) -> int:
+        return len(self.row.fields)
 
 
 def _amount(fields: Mapping[str, Field], key: str | None) -> Decimal | None:

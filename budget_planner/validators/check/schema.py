@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from operator import attrgetter, methodcaller
 from typing import Any
 
 import numpy as np
@@ -25,13 +24,11 @@ from budget_planner.money import plain, to_yuan
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec, load_specs
 from budget_planner.text import canonical
 from budget_planner.validators.read.cells import blank
-from budget_planner.validators.read.model import Field, ParsedTable, TableRow
+from budget_planner.validators.read.model import ParsedTable, TableRow, column_values
 from budget_planner.validators.report.issues import Issue, issue
 
 _INT64_MAX = 2**63 - 1
 _SHOWN_CHARS = 40  # how much of an over-long text an issue repeats
-_NO_FIELD = Field(None, "")  # a column the table does not have: its value is None
-_FIELDS, _VALUE = attrgetter("fields"), attrgetter("value")
 
 
 @dataclass(frozen=True)
@@ -113,8 +110,7 @@ def _column_values(rows: list[TableRow], col: Column) -> list[object]:
     """One frame column: 元 for amounts, canonical text or None for the rest (a blank 类型 takes
     its group's). Column by column, without a call per cell: the reader's text values are already
     canonical ``str`` or None, so only other values go through ``_text``."""
-    # each row's field and its value taken by C-level maps, not a Python step per cell
-    values = list(map(_VALUE, map(methodcaller("get", col.key, _NO_FIELD), map(_FIELDS, rows))))
+    values = column_values(rows, col.key)
     if col.kind is ColumnKind.AMOUNT:
         return _yuan_column(values)
     out: list[object] = [(v or None) if type(v) is str else _text(v) for v in values]
@@ -149,23 +145,21 @@ def _issue(
     code: str, table: ParsedTable, row: TableRow, col: Column, ts: TableSchema
 ) -> Issue | None:
     """The Issue for one failure, or None where another part already reports that cell."""
-    f = row.fields.get(col.key)
-    if f is None:  # the table has no such column: header.missing says so once
+    if not row.has(col.key):  # the table has no such column: header.missing says so once
         return None
-    label = col.label
-    value = row.value(col.key)
+    label, raw, value = col.label, row.raw(col.key), row.value(col.key)
     fields: dict[str, Any] = {"label": label}
     if code == "required.missing":
-        if not blank(f.raw):  # something is there but unreadable: the reader reported it
+        if not blank(raw):  # something is there but unreadable: the reader reported it
             return None
         shown = None
     elif code == "category.unknown":
-        if blank(f.raw):  # inherited from the group's first row, reported there
+        if blank(raw):  # inherited from the group's first row, reported there
             return None
-        shown = _text(value) or canonical(f.raw)
+        shown = _text(value) or canonical(raw)
         fields.update(table=ts.spec.id, allowed="、".join(ts.spec.categories))
     elif code == "amount.negative":
-        shown = plain(value) if isinstance(value, Decimal) else canonical(f.raw)
+        shown = plain(value) if isinstance(value, Decimal) else canonical(raw)
     elif code == "text.too_long":
         text = _text(value) or ""
         shown = _shown(text)
@@ -175,7 +169,7 @@ def _issue(
     return issue(
         code,
         sheet=table.sheet_of(row),
-        cell=f.cell,
+        cell=row.cell(col.key),
         row=row.excel_row,
         column=label,
         value=shown,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from itertools import groupby
+from operator import attrgetter, itemgetter
+from typing import ClassVar
 
 from budget_planner.project_key import ProjectKey
 from budget_planner.validators.intake.grid import CellValue
@@ -37,11 +41,35 @@ class Field:
     def unreadable_amount(self) -> bool:
         """An amount written but not readable (text, an error value, too large): it has its own error,
         so checks that compute with it skip it — one mistake, one error."""
-        return self.value is None and parse_amount(self.raw).issue in UNREADABLE
+        return unreadable_amount(self.value, self.raw)
+
+
+def unreadable_amount(value: object, raw: CellValue) -> bool:
+    """``Field.unreadable_amount`` of a cell given by its typed value and its raw value."""
+    return value is None and raw is not None and parse_amount(raw).issue in UNREADABLE
+
+
+class RowLayout:
+    """Where a table's columns sit, shared by every row the reader read from its sheet: the column
+    keys in reading order, their 0-based sheet columns and their letters."""
+
+    __slots__ = ("column", "indexes", "keys", "letter", "letters", "made", "position")
+
+    def __init__(self, keys: Sequence[str], indexes: Sequence[int], letters: Sequence[str]) -> None:
+        self.keys, self.indexes, self.letters = tuple(keys), tuple(indexes), tuple(letters)
+        self.position = {key: n for n, key in enumerate(self.keys)}  # key → place in the values
+        self.column = dict(zip(self.keys, self.indexes, strict=True))  # key → 0-based column
+        self.letter = dict(zip(self.keys, self.letters, strict=True))  # key → column letter
+        self.made = 0  # rows whose fields were made (they answer by their fields from then on)
 
 
 @dataclass
 class TableRow:
+    """One row of a table. A row the reader read keeps its cells as the sheet's line and one list of
+    typed values in its table's ``RowLayout`` (no object per cell): ``value``, ``raw``, ``cell`` and
+    ``has`` answer from them, and ``fields`` (a ``Field`` per cell, as a row built by hand holds) is
+    made on first use only."""
+
     excel_row: int
     kind: RowKind
     fields: dict[str, Field]  # by column key of the spec
@@ -50,13 +78,136 @@ class TableRow:
     row_id: int = -1  # unique within a batch; set by the pipeline, maps back to (file, sheet, row)
     sheet: str | None = None  # the sheet of a continued table's row past its first sheet
 
+    # a read row's cells (class defaults: a row built with its fields has none of them)
+    _layout: ClassVar[RowLayout | None] = None
+    _line: ClassVar[Sequence[CellValue]] = ()
+    _values: ClassVar[list[object] | None] = None
+    _absent: ClassVar[str | None] = None  # a column read as no cell (an amount merged from above)
+
+    @classmethod
+    def read(
+        cls,
+        excel_row: int,
+        category: str | None,
+        layout: RowLayout,
+        line: Sequence[CellValue],
+        values: list[object],
+        absent: str | None = None,
+    ) -> TableRow:
+        """A PROJECT row as the reader reads it: ``values`` in ``layout``'s order (None for the
+        ``absent`` column), ``line`` the sheet's values of the row."""
+        row = cls.__new__(cls)
+        row.__dict__.update(
+            excel_row=excel_row,
+            kind=RowKind.PROJECT,
+            category=category,
+            key=None,
+            row_id=-1,
+            sheet=None,
+            _layout=layout,
+            _line=line,
+            _values=values,
+            _absent=absent,
+        )
+        return row
+
+    def __getattr__(self, name: str) -> object:
+        # only reached for an attribute not set: a read row's fields, made now
+        if name != "fields" or self._layout is None:
+            raise AttributeError(name)
+        layout, line, values, suffix = self._layout, self._line, self._values, str(self.excel_row)
+        assert values is not None
+        n = len(line)
+        fields = {
+            key: Field(line[index] if index < n else None, letter + suffix, value)
+            for key, index, letter, value in zip(
+                layout.keys, layout.indexes, layout.letters, values, strict=True
+            )
+            if key != self._absent
+        }
+        # from now on the fields answer (whoever holds them may change them)
+        self.__dict__.update(fields=fields, _values=None)
+        layout.made += 1
+        return fields
+
+    def has(self, key: str) -> bool:
+        if self._values is not None:
+            return key in self._layout.position and key != self._absent  # type: ignore[union-attr]
+        return key in self.fields
+
     def value(self, key: str) -> object:
+        values = self._values
+        if values is not None:  # (an absent cell's value is None)
+            at = self._layout.position.get(key)  # type: ignore[union-attr]
+            return None if at is None else values[at]
         f = self.fields.get(key)
         return None if f is None else f.value
 
+    def raw(self, key: str) -> CellValue:
+        if self._values is not None:  # (an absent cell's raw value is None)
+            index = self._layout.column.get(key)  # type: ignore[union-attr]
+            line = self._line
+            return line[index] if index is not None and index < len(line) else None
+        f = self.fields.get(key)
+        return None if f is None else f.raw
+
     def cell(self, key: str) -> str | None:
+        if self._values is not None:
+            letter = self._layout.letter.get(key)  # type: ignore[union-attr]
+            return None if letter is None or key == self._absent else letter + str(self.excel_row)
         f = self.fields.get(key)
         return None if f is None else f.cell
+
+    def cells(self) -> list[str]:
+        """Every cell the row was read from."""
+        if self._values is not None:
+            suffix = str(self.excel_row)
+            layout = self._layout
+            assert layout is not None
+            return [
+                letter + suffix
+                for key, letter in zip(layout.keys, layout.letters, strict=True)
+                if key != self._absent
+            ]
+        return [f.cell for f in self.fields.values()]
+
+    def unreadable_amount(self, key: str) -> bool:
+        """Whether the row's ``key`` is an amount written but not readable (``Field.unreadable_amount``)."""
+        return self.has(key) and unreadable_amount(self.value(key), self.raw(key))
+
+
+def column_values(rows: Sequence[TableRow], key: str) -> list[object]:
+    """``row.value(key)`` of each row, taken column-wise from the values of the rows read from one
+    table (no call per row), row by row for the others."""
+    out: list[object] = []
+    for layout, group in groupby(rows, key=_LAYOUT):
+        same = list(group)
+        at = layout.position.get(key) if layout is not None else None
+        if at is None or layout.made:  # (a row whose fields were made answers by them)
+            out += [r.value(key) for r in same]
+        else:
+            out += map(itemgetter(at), map(_VALUES, same))
+    return out
+
+
+def column_raws(rows: Sequence[TableRow], key: str) -> list[CellValue]:
+    """``row.raw(key)`` of each row, taken column-wise where the rows were read from one table."""
+    out: list[CellValue] = []
+    for layout, group in groupby(rows, key=_LAYOUT):
+        same = list(group)
+        index = layout.column.get(key) if layout is not None else None
+        if index is None or layout.made:
+            out += [r.raw(key) for r in same]
+            continue
+        lines = list(map(_LINE, same))
+        try:
+            out += list(map(itemgetter(index), lines))
+        except IndexError:  # a line ending before the column (its trailing blanks trimmed)
+            out += [line[index] if index < len(line) else None for line in lines]
+    return out
+
+
+_LAYOUT, _VALUES, _LINE = attrgetter("_layout"), attrgetter("_values"), attrgetter("_line")
 
 
 @dataclass
