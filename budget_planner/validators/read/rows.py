@@ -44,7 +44,7 @@ from budget_planner.validators.read.cells import (
     text_value,
     total_label,
 )
-from budget_planner.validators.read.model import Field, RowKind, TableRow
+from budget_planner.validators.read.model import RowKind, RowLayout, TableRow
 from budget_planner.validators.read.returns import NIL, STRUCK, hidden_issues, row_says_nothing
 from budget_planner.validators.report.issues import Issue
 
@@ -52,6 +52,7 @@ BLANK_RUN_END = 20  # this many blank rows in a row end the table
 _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
 _TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
 _UNSEEN: Any = object()  # a text not canonicalised yet (its canonical form may be None)
+_SLOW: Any = object()  # a cell whose value the row's own look decides (RowReader._row)
 _TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
 # warnings not given on a row that is not counted (a preset not taken up, a placeholder, an empty row)
 _UNCOUNTED_QUIET = frozenset({"amount.normalised"})
@@ -115,6 +116,13 @@ class RowReader:
         self.numbers_are_text = numbers_are_text
         self.cols = [_Col(c.key, columns[c.key] - 1, c) for c in spec.columns if c.key in columns]
         self._plan = [(c.key, c.index, c.letter, c.kind, c) for c in self.cols]
+        self._first = 0
+        self._pre: list[list[object]] = []  # each column's values from _first (_precompute)
+        cat_at = [n for n, c in enumerate(self.cols) if c.kind == _CATEGORY]
+        self._category_at = cat_at[0] if cat_at else None
+        self.layout = RowLayout(
+            [c.key for c in self.cols], [c.index for c in self.cols], [c.letter for c in self.cols]
+        )
         self.by_key = {c.key: c for c in self.cols}
         self.amount = self.by_key.get(spec.amount_column.key)
         self.project = self.by_key.get(spec.project_column.key)
@@ -167,6 +175,7 @@ class RowReader:
     def read(self, first: int) -> RowsResult:
         sheet, result = self.sheet, RowsResult()
         fills, amount_merges = self._merges(first)
+        self._precompute(first, fills, amount_merges)
         category: str | None = None
         blank_run = 0
         totals: list[tuple[int, RowKind, str, object, str]] = []
@@ -234,10 +243,11 @@ class RowReader:
                 row.kind = row_kind
             else:
                 row.kind = kind
-                f = row.fields.get(self.amount.key) if self.amount else None
-                if f is not None:
+                amount_key = self.amount.key if self.amount else None
+                amount_cell = row.cell(amount_key) if amount_key else None
+                if amount_key and amount_cell is not None:
                     label = next((compact(v) for v in cells if total_label(v) is kind), "")
-                    totals.append((r, kind, label, f.value, f.cell))
+                    totals.append((r, kind, label, row.value(amount_key), amount_cell))
             row.key = self._key(row)
             result.rows.append(row)
             last = r
@@ -305,6 +315,101 @@ class RowReader:
                     return kind
         return None
 
+    def _precompute(
+        self,
+        first: int,
+        fills: dict[tuple[int, int], tuple[int, int]],
+        amount_merges: dict[int, int],
+    ) -> None:
+        """Each column's values for the rows from ``first`` down, column by column: canonical text
+        for a text cell, the amount of a plain number, None for a blank no merge fills; ``_SLOW``
+        where the cell needs the row's own look (anything else: it may carry an issue)."""
+        self._first = first
+        lines = self.sheet.values[first - 1 :]
+        filled = {c for _, c in fills}  # 1-based columns some merge fills
+        columns: list[list[object]] = []
+        for key, index, _, how, _ in self._plan:
+            raws = [line[index] if index < len(line) else None for line in lines]
+            if how == _AMOUNT:
+                columns.append(self._amount_column(key, raws, first, amount_merges))
+            else:
+                col = index + 1
+                columns.append(
+                    self._text_column(raws, first, col, fills if col in filled else None)
+                )
+        self._pre = columns
+
+    def _text_column(
+        self,
+        raws: list[CellValue],
+        first: int,
+        col: int,
+        fills: dict[tuple[int, int], tuple[int, int]] | None,
+    ) -> list[object]:
+        """A text (or 类型) column's values: canonical text, ``text_value`` of a number, the text a
+        merge fills down (``fills`` given for a column some merge fills), None for a blank."""
+        get = self._texts.get
+        blank_value = _SLOW if fills else None
+        out: list[object] = [
+            (value if (value := get(raw, _UNSEEN)) is not _UNSEEN else _UNSEEN)
+            if type(raw) is str
+            else (blank_value if raw is None else _SLOW)
+            for raw in raws
+        ]
+        if _UNSEEN not in out and _SLOW not in out:
+            return out
+        numbers: dict[float, str | None] = {}
+        for n, value in enumerate(out):
+            if value is _UNSEEN:
+                out[n] = self._canonical(raws[n])  # type: ignore[arg-type]
+            elif value is _SLOW:
+                raw = raws[n]
+                if type(raw) is float:  # a 序号 or a number typed in a text column
+                    text = numbers.get(raw, _UNSEEN)
+                    if text is _UNSEEN:
+                        text = numbers[raw] = text_value(raw)
+                    out[n] = text
+                elif raw is None and fills is not None:
+                    top = fills.get((first + n, col))
+                    if top is None:
+                        out[n] = None
+                    elif type(got := self.sheet.get(*top)) is str:
+                        out[n] = self._canonical(got)
+        return out
+
+    def _canonical(self, raw: str) -> str | None:
+        """``canonical(raw) or None``, once per distinct text of the table."""
+        texts = self._texts
+        value = texts.get(raw, _UNSEEN)
+        if value is _UNSEEN:
+            value = canonical(raw) or None  # text_value of a str, without its checks
+            if len(texts) < _TEXT_CACHE:
+                texts[raw] = value
+        return value
+
+    def _amount_column(
+        self, key: str, raws: list[CellValue], first: int, amount_merges: dict[int, int]
+    ) -> list[object]:
+        """A plain number's amount (its parse says nothing); ``_SLOW`` for every other cell."""
+        if key in self.in_yuan:
+            return [_SLOW] * len(raws)
+        floats = self._floats
+        out: list[object] = []
+        for raw in raws:
+            if type(raw) is float:
+                parsed = floats.get(raw)
+                if parsed is None:
+                    parsed = parse_amount(raw)
+                    if len(floats) < _TEXT_CACHE:
+                        floats[raw] = parsed
+                out.append(parsed.value if parsed.issue is None else _SLOW)
+            else:
+                out.append(_SLOW)
+        for r in amount_merges:  # the first row of a merged amount says so: its own look
+            if r >= first and r - first < len(out):
+                out[r - first] = _SLOW
+        return out
+
     def _row(
         self,
         r: int,
@@ -315,90 +420,119 @@ class RowReader:
         amount_merges: dict[int, int],
         issues: list[Issue],
     ) -> TableRow:
-        fields: dict[str, Field] = {}
-        n = len(line)
-        row_category = category
-        suffix = str(r)
-        texts = self._texts
-        for key, index, letter, how, c in self._plan:
-            raw = line[index] if index < n else None
-            if how == _TEXT and type(raw) is str:  # the common cell first: text, canonical once
-                value = texts.get(raw, _UNSEEN)
-                if value is _UNSEEN:
-                    value = canonical(raw) or None  # text_value of a str, without its checks
-                    if len(texts) < _TEXT_CACHE:
-                        texts[raw] = value
-                fields[key] = Field(raw, letter + suffix, value)
-                continue
-            cell = letter + suffix
-            if how == _AMOUNT:
-                if raw is None and r in self._covered:
-                    continue  # its amount is the merged one above, counted there (amount.merged)
-                if type(raw) is float:
-                    parsed = self._floats.get(raw)
-                    if parsed is None:
-                        parsed = parse_amount(raw)
-                        if len(self._floats) < _TEXT_CACHE:
-                            self._floats[raw] = parsed
-                else:
-                    parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
-                if parsed.issue is not None:
-                    label = c.column.label
-                    issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
-                if key in self.in_yuan and parsed.value is not None and not yuan.carries_unit(raw):
-                    parsed = yuan.from_yuan(parsed.value)
-                    if parsed.issue is not None:  # 元 with 分: rounded to 4 places of 万元
-                        label = c.column.label
-                        issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
-                if r in amount_merges:
-                    issues.append(
-                        merged_issue(
-                            self.sheet.name, c.column.label, r, amount_merges[r], cell, raw
-                        )
+        at_row = r - self._first
+        values = [column[at_row] for column in self._pre]
+        absent = None
+        if _SLOW in values:
+            n = len(line)
+            for at, (key, index, letter, how, c) in enumerate(self._plan):
+                if values[at] is not _SLOW:
+                    continue
+                raw = line[index] if index < n else None
+                if how == _AMOUNT:
+                    if raw is None and r in self._covered:
+                        # its amount is the merged one above, counted there (amount.merged)
+                        absent = key
+                        values[at] = None
+                        continue
+                    values[at] = self._amount(
+                        r, raw, key, letter + str(r), c, amount_merges, issues
                     )
-                fields[key] = Field(raw, cell, parsed.value)
-                continue
-            if type(raw) is str:
-                value = texts.get(raw, _UNSEEN)
-                if value is _UNSEEN:
-                    value = canonical(raw) or None  # text_value of a str, without its checks
-                    if len(texts) < _TEXT_CACHE:
-                        texts[raw] = value
-            elif raw is None:
-                value = None
-                if fills and (r, index + 1) in fills:
-                    top = self.sheet.get(*fills[(r, index + 1)])
-                    if type(top) is str:  # text_value of a str, once per distinct text
-                        value = texts.get(top, _UNSEEN)
-                        if value is _UNSEEN:
-                            value = canonical(top) or None
-                            if len(texts) < _TEXT_CACHE:
-                                texts[top] = value
-                    else:
-                        value = text_value(top)
-            elif type(raw) is ErrorValue:
-                value = None
-                issues.append(error_issue(self.sheet.name, c.column.label, r, cell, raw))
-            else:
-                value = text_value(raw)
-            if how == _CATEGORY:
-                if kind is not None:  # a 小计/合计 row: it belongs to no 类型 of its own
-                    value = None if total_label(raw) else value or category
-                    row_category = category if kind is RowKind.SUBTOTAL else None
                 else:
-                    value = self._category(value) if value is not None else category
-                    row_category = value
-            fields[key] = Field(raw, cell, value)
-        return TableRow(excel_row=r, kind=RowKind.PROJECT, fields=fields, category=row_category)
+                    values[at] = self._text(r, raw, index, letter, c, fills, issues)
+        row_category = category
+        if self._category_at is not None:
+            at = self._category_at
+            value = values[at]
+            index = self._plan[at][1]
+            raw = line[index] if index < len(line) else None
+            if kind is not None:  # a 小计/合计 row: it belongs to no 类型 of its own
+                value = None if total_label(raw) else value or category
+                row_category = category if kind is RowKind.SUBTOTAL else None
+            else:
+                value = self._category(value) if value is not None else category  # type: ignore[arg-type]
+                row_category = value
+            values[at] = value
+        return TableRow.read(r, row_category, self.layout, line, values, absent)
+
+    def _amount(
+        self,
+        r: int,
+        raw: CellValue,
+        key: str,
+        cell: str,
+        c: _Col,
+        amount_merges: dict[int, int],
+        issues: list[Issue],
+    ) -> object:
+        """An amount cell's value, with what its reading says (normalised, 元, merged) as issues."""
+        if type(raw) is float:
+            parsed = self._floats.get(raw)
+            if parsed is None:
+                parsed = parse_amount(raw)
+                if len(self._floats) < _TEXT_CACHE:
+                    self._floats[raw] = parsed
+        else:
+            parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
+        if parsed.issue is not None:
+            label = c.column.label
+            issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
+        if key in self.in_yuan and parsed.value is not None and not yuan.carries_unit(raw):
+            parsed = yuan.from_yuan(parsed.value)
+            if parsed.issue is not None:  # 元 with 分: rounded to 4 places of 万元
+                label = c.column.label
+                issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
+        if r in amount_merges:
+            issues.append(
+                merged_issue(self.sheet.name, c.column.label, r, amount_merges[r], cell, raw)
+            )
+        return parsed.value
+
+    def _text(
+        self,
+        r: int,
+        raw: CellValue,
+        index: int,
+        letter: str,
+        c: _Col,
+        fills: dict[tuple[int, int], tuple[int, int]],
+        issues: list[Issue],
+    ) -> object:
+        """A text (or 类型) cell's value: canonical text, the text a merge fills down, else None."""
+        texts = self._texts
+        if type(raw) is str:
+            value = texts.get(raw, _UNSEEN)
+            if value is _UNSEEN:
+                value = canonical(raw) or None  # text_value of a str, without its checks
+                if len(texts) < _TEXT_CACHE:
+                    texts[raw] = value
+            return value
+        if raw is None:
+            if fills and (r, index + 1) in fills:
+                top = self.sheet.get(*fills[(r, index + 1)])
+                if type(top) is str:  # text_value of a str, once per distinct text
+                    value = texts.get(top, _UNSEEN)
+                    if value is _UNSEEN:
+                        value = canonical(top) or None
+                        if len(texts) < _TEXT_CACHE:
+                            texts[top] = value
+                    return value
+                return text_value(top)
+            return None
+        if type(raw) is ErrorValue:
+            label = c.column.label
+            issues.append(error_issue(self.sheet.name, label, r, letter + str(r), raw))
+            return None
+        return text_value(raw)
 
     def _kind(self, row: TableRow, line: list[CellValue]) -> RowKind | None:
         """PROJECT, PLACEHOLDER, PRESET_UNUSED, or None for a row with nothing of a project in it."""
         name = row.value(self.project.key) if self.project else None
-        amount_field = row.fields.get(self.amount.key) if self.amount else None
-        amount = amount_field.value if amount_field else None
-        raw_amount = amount_field.raw if amount_field else None
+        has_amount = self.amount is not None and row.has(self.amount.key)
+        amount = row.value(self.amount.key) if has_amount else None  # type: ignore[union-attr]
+        raw_amount = row.raw(self.amount.key) if has_amount else None  # type: ignore[union-attr]
         tried = self._tried(amount, raw_amount) or (
-            amount_field is None and row.excel_row in self._covered
+            not has_amount and row.excel_row in self._covered
         )
         if not tried and (
             (name is not None and self._placeholder(name)) or self._placeholder_work(row)
@@ -455,8 +589,8 @@ class RowReader:
     def _placeholder_work(self, row: TableRow) -> bool:
         if self.work is None:
             return False
-        work = row.fields.get(self.work.key)
-        return work is not None and work.raw is not None and self._placeholder(work.value)
+        key = self.work.key
+        return row.raw(key) is not None and self._placeholder(row.value(key))
 
     def _placeholder(self, text: object) -> bool:
         """``is_placeholder`` of a cell's value; a text value is canonical already, so its compact
