@@ -44,7 +44,7 @@ from budget_planner.validators.read.cells import (
     text_value,
     total_label,
 )
-from budget_planner.validators.read.model import RowKind, RowLayout, TableRow
+from budget_planner.validators.read.model import RowKind, RowLayout, TableRow, column_values
 from budget_planner.validators.read.returns import NIL, STRUCK, hidden_issues, row_says_nothing
 from budget_planner.validators.report.issues import Issue
 
@@ -248,9 +248,9 @@ class RowReader:
                 if amount_key and amount_cell is not None:
                     label = next((compact(v) for v in cells if total_label(v) is kind), "")
                     totals.append((r, kind, label, row.value(amount_key), amount_cell))
-            row.key = self._key(row)
             result.rows.append(row)
             last = r
+        self._set_keys(result.rows)
         result.end_row = max(last, first - 1)
         self._stated_total(totals, result)
         if self.sheet.hidden_rows:
@@ -599,25 +599,31 @@ class RowReader:
             return PLACEHOLDER.search(self._compact(text)) is not None
         return is_placeholder(text)
 
-    def _key(self, row: TableRow) -> ProjectKey:
-        """project_key(unit, table, 类型, project name), from text already canonical."""
-        name = row.value(self.project.key) if self.project else None
-        category = row.category if self.category is not None else None
-        extra = ""
+    def _set_keys(self, rows: list[TableRow]) -> None:
+        """Each row's project_key(unit, table, 类型, project name, key columns), column by column
+        from text already canonical."""
+        if not rows:
+            return
+        none = [""] * len(rows)
+        texts = self._compact_column
+        names = texts(column_values(rows, self.project.key)) if self.project else none
+        categories = texts([r.category for r in rows]) if self.category is not None else none
+        extras = none
         if self.key_columns:  # 表二's 承接单位, every table's 来源单位
-            extra = key_extra(
-                [
-                    self._compact(v) if isinstance(v := row.value(c.key), str) else ""
-                    for c in self.key_columns
-                ]
-            )
-        return ProjectKey(
-            self.unit or "",
-            self.table,
-            self._compact(category) if category else "",
-            self._compact(name) if isinstance(name, str) else "",
-            extra,
-        )
+            parts = [texts(column_values(rows, c.key)) for c in self.key_columns]
+            extras = [key_extra(list(p)) for p in zip(*parts, strict=True)]
+        unit, table = self.unit or "", self.table
+        for row, category, name, extra in zip(rows, categories, names, extras, strict=True):
+            row.key = ProjectKey(unit, table, category, name, extra)
+
+    def _compact_column(self, values: list[object]) -> list[str]:
+        """``_compact`` of each text value, "" for any other."""
+        return [
+            (v if " " not in v and v.isprintable() else self._compact(v))
+            if isinstance(v, str)
+            else ""
+            for v in values
+        ]
 
     def _compact(self, text: str) -> str:
         """compact() of text already canonical (cached: 类型 and preset names repeat)."""
