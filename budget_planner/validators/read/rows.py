@@ -359,6 +359,7 @@ class RowReader:
         if _UNSEEN not in out and _SLOW not in out:
             return out
         numbers: dict[float, str | None] = {}
+        merged: dict[tuple[int, int], object] = {}  # a merge's top cell → the text it fills down
         for n, value in enumerate(out):
             if value is _UNSEEN:
                 out[n] = self._canonical(raws[n])  # type: ignore[arg-type]
@@ -373,8 +374,12 @@ class RowReader:
                     top = fills.get((first + n, col))
                     if top is None:
                         out[n] = None
-                    elif type(got := self.sheet.get(*top)) is str:
-                        out[n] = self._canonical(got)
+                        continue
+                    text = merged.get(top, _UNSEEN)
+                    if text is _UNSEEN:
+                        got = self.sheet.get(*top)
+                        text = merged[top] = self._canonical(got) if type(got) is str else _SLOW
+                    out[n] = text
         return out
 
     def _canonical(self, raw: str) -> str | None:
