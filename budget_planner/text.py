@@ -17,8 +17,9 @@ from functools import cache
 _SPACE_LIKE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _LINE_SPACES = re.compile(r" *\n *")
 _NEWLINES = re.compile(r"\n{2,}")
-# an odd space (the double space is looked for with ``in``: an alternation here is twice as slow)
-_ODD_SPACE = re.compile(r"[\t\n\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
+# an odd space other than a line break (the double space, and a line break beside a space or
+# another, are looked for with ``in``: an alternation here is twice as slow)
+_ODD_SPACE = re.compile(r"[\t\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _ALL_WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")
 
 # the full-width punctuation of Chinese office text, replaced directly (str.replace is C-fast)
@@ -110,13 +111,20 @@ def canonical(value: object) -> str:
     if value is None:
         return ""
     text = nfkc(value if type(value) is str else str(value))
-    # every odd space is unprintable (Zs, Cc, Cf): isprintable() clears most text at C speed
-    if "  " in text or (not text.isprintable() and _ODD_SPACE.search(text)):
+    # every odd space is unprintable (Zs, Cc, Cf): isprintable() clears most text at C speed; a
+    # line break alone (a cell of several lines) is kept as it is, so only its company is looked at
+    if "  " in text or (not text.isprintable() and _space_rules_apply(text)):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         text = _SPACE_LIKE.sub(" ", text)
         text = _LINE_SPACES.sub("\n", text)
         text = _NEWLINES.sub("\n", text)
     return text.strip()
+
+
+def _space_rules_apply(text: str) -> bool:
+    """Whether canonical's space rules change ``text`` (which has no double space): an odd space,
+    or a line break beside a space or another line break."""
+    return bool(_ODD_SPACE.search(text) or "\n\n" in text or " \n" in text or "\n " in text)
 
 
 def compact(value: object) -> str:
