@@ -120,6 +120,8 @@ class RowReader:
         self._pre: list[list[object]] = []  # each column's values from _first (_precompute)
         cat_at = [n for n, c in enumerate(self.cols) if c.kind == _CATEGORY]
         self._category_at = cat_at[0] if cat_at else None
+        amount_at = [n for n, c in enumerate(self.cols) if c.key == spec.amount_column.key]
+        self._amount_at = amount_at[0] if amount_at else None
         self.layout = RowLayout(
             [c.key for c in self.cols], [c.index for c in self.cols], [c.letter for c in self.cols]
         )
@@ -182,11 +184,38 @@ class RowReader:
         last = first - 1
         width = self.width
         skip_to = 0  # the second row of a repeated two-row header
+        # a row whose amount is a number other than 0 (precomputed) is a project or a 合计/小计:
+        # no header, group heading, placeholder or nil row — those looks are skipped for it
+        amounts = self._pre[self._amount_at] if self._amount_at is not None else None
         for r in range(first, sheet.height + 1):
             if r <= skip_to:
                 continue
             line = sheet.values[r - 1]
             cells = line[:width]
+            counted = amounts is not None and type(a := amounts[r - first]) is Decimal and a != 0
+            if counted:
+                first_value = cells[0]
+                if first_value is None:
+                    first_value = next(v for v in cells if v is not None)
+                if type(first_value) is str and (
+                    is_signature(first_value) or is_note(first_value) or is_breakdown(first_value)
+                ):
+                    counted = False  # (each look below decides it as always)
+            if counted:
+                blank_run = 0
+                if is_numbering(cells, detect.MIN_COLUMNS):
+                    continue
+                kind = self._total_kind(cells)
+                row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
+                if kind is None:
+                    if self.category is not None:
+                        category = row.category
+                else:
+                    row.kind = kind
+                    self._total(row, r, kind, cells, totals)
+                result.rows.append(row)
+                last = r
+                continue
             if cells.count(None) == len(cells):
                 if line.count(None) != len(line) and self._ends(line):
                     break
@@ -243,11 +272,7 @@ class RowReader:
                 row.kind = row_kind
             else:
                 row.kind = kind
-                amount_key = self.amount.key if self.amount else None
-                amount_cell = row.cell(amount_key) if amount_key else None
-                if amount_key and amount_cell is not None:
-                    label = next((compact(v) for v in cells if total_label(v) is kind), "")
-                    totals.append((r, kind, label, row.value(amount_key), amount_cell))
+                self._total(row, r, kind, cells, totals)
             result.rows.append(row)
             last = r
         self._set_keys(result.rows)
@@ -263,6 +288,21 @@ class RowReader:
                 shown.index + 1 if shown else None,
             )
         return result
+
+    def _total(
+        self,
+        row: TableRow,
+        r: int,
+        kind: RowKind,
+        cells: list[CellValue],
+        totals: list[tuple[int, RowKind, str, object, str]],
+    ) -> None:
+        """Note a 合计/小计 row's amount and label (the stated total is chosen among them)."""
+        amount_key = self.amount.key if self.amount else None
+        amount_cell = row.cell(amount_key) if amount_key else None
+        if amount_key and amount_cell is not None:
+            label = next((compact(v) for v in cells if total_label(v) is kind), "")
+            totals.append((r, kind, label, row.value(amount_key), amount_cell))
 
     def _ends(self, line: list[CellValue]) -> bool:
         first_value = next(v for v in line if v is not None)
