@@ -12,9 +12,11 @@ the header of another table, or after a long run of blank rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from itertools import zip_longest
 from typing import Any
 
 from budget_planner.project_key import ProjectKey, key_extra
@@ -368,8 +370,9 @@ class RowReader:
         lines = self.sheet.values[first - 1 :]
         filled = {c for _, c in fills}  # 1-based columns some merge fills
         columns: list[list[object]] = []
+        by_column = _transpose(lines, self.width)
         for key, index, _, how, _ in self._plan:
-            raws = [line[index] if index < len(line) else None for line in lines]
+            raws = by_column[index]
             if how == _AMOUNT:
                 columns.append(self._amount_column(key, raws, first, amount_merges))
             else:
@@ -381,29 +384,37 @@ class RowReader:
 
     def _text_column(
         self,
-        raws: list[CellValue],
+        raws: Sequence[CellValue],
         first: int,
         col: int,
         fills: dict[tuple[int, int], tuple[int, int]] | None,
     ) -> list[object]:
         """A text (or 类型) column's values: canonical text, ``text_value`` of a number, the text a
         merge fills down (``fills`` given for a column some merge fills), None for a blank."""
-        get = self._texts.get
+        texts = self._texts
+        # the texts not met before in the table, each canonicalised once (a local table: the
+        # table's own keeps at most _TEXT_CACHE of them)
+        new: dict[str, str | None] = {
+            raw: None for raw in raws if type(raw) is str and raw not in texts
+        }
+        for fresh in new:
+            new[fresh] = made = canonical(fresh) or None  # text_value of a str, without its checks
+            if len(texts) < _TEXT_CACHE:
+                texts[fresh] = made
+        get, get_new = texts.get, new.get
         blank_value = _SLOW if fills else None
         out: list[object] = [
-            (value if (value := get(raw, _UNSEEN)) is not _UNSEEN else _UNSEEN)
+            (known if (known := get(raw, _UNSEEN)) is not _UNSEEN else get_new(raw))
             if type(raw) is str
             else (blank_value if raw is None else _SLOW)
             for raw in raws
         ]
-        if _UNSEEN not in out and _SLOW not in out:
+        if _SLOW not in out:
             return out
         numbers: dict[float, str | None] = {}
         merged: dict[tuple[int, int], object] = {}  # a merge's top cell → the text it fills down
-        for n, value in enumerate(out):
-            if value is _UNSEEN:
-                out[n] = self._canonical(raws[n])  # type: ignore[arg-type]
-            elif value is _SLOW:
+        for n, slow in enumerate(out):
+            if slow is _SLOW:
                 raw = raws[n]
                 if type(raw) is float:  # a 序号 or a number typed in a text column
                     text = numbers.get(raw, _UNSEEN)
@@ -433,7 +444,7 @@ class RowReader:
         return value
 
     def _amount_column(
-        self, key: str, raws: list[CellValue], first: int, amount_merges: dict[int, int]
+        self, key: str, raws: Sequence[CellValue], first: int, amount_merges: dict[int, int]
     ) -> list[object]:
         """A plain number's amount (its parse says nothing); ``_SLOW`` for every other cell."""
         if key in self.in_yuan:
@@ -693,6 +704,16 @@ class RowReader:
         _, _, _, value, cell = (named or grand)[-1]
         result.stated_total = value if isinstance(value, Decimal) else None
         result.stated_total_cell = cell
+
+
+def _transpose(lines: list[list[CellValue]], width: int) -> list[Sequence[CellValue]]:
+    """The first ``width`` columns of ``lines`` (rows of any length), each as one sequence."""
+    if not lines:
+        return [()] * width
+    if max(map(len, lines)) > width:
+        lines = [line[:width] for line in lines]
+    columns: list[Sequence[CellValue]] = list(zip_longest(*lines))
+    return columns + [(None,) * len(lines)] * (width - len(columns))
 
 
 def read_rows(
