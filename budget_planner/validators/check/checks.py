@@ -283,10 +283,12 @@ def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue
             continue
         key = col.key
         # most cells are long text: _is_number's own first look, in one comprehension per column
+        # (a blank is no number: only cells holding something are looked at)
         candidates = [
             (row, raw)
             for row, raw in zip(projects, column_raws(projects, key), strict=True)
-            if (
+            if raw is not None
+            and (
                 type(raw) is not str
                 or (
                     len(raw) <= _NUMBER_TEXT_MAX and (raw[:1] in _NUMBER_START or raw[:1].isspace())

@@ -179,32 +179,44 @@ class TableRow:
 def column_values(rows: Sequence[TableRow], key: str) -> list[object]:
     """``row.value(key)`` of each row, taken column-wise from the values of the rows read from one
     table (no call per row), row by row for the others."""
+    layout = _one_layout(rows)
+    if layout is not None:
+        at = layout.position.get(key)
+        return [None] * len(rows) if at is None else list(map(itemgetter(at), map(_VALUES, rows)))
     out: list[object] = []
-    for layout, group in groupby(rows, key=_LAYOUT):
+    for _, group in groupby(rows, key=_LAYOUT):
         same = list(group)
-        at = layout.position.get(key) if layout is not None else None
-        if at is None or layout.made:  # (a row whose fields were made answers by them)
-            out += [r.value(key) for r in same]
-        else:
-            out += map(itemgetter(at), map(_VALUES, same))
+        out += column_values(same, key) if _one_layout(same) else [r.value(key) for r in same]
     return out
 
 
 def column_raws(rows: Sequence[TableRow], key: str) -> list[CellValue]:
     """``row.raw(key)`` of each row, taken column-wise where the rows were read from one table."""
-    out: list[CellValue] = []
-    for layout, group in groupby(rows, key=_LAYOUT):
-        same = list(group)
-        index = layout.column.get(key) if layout is not None else None
-        if index is None or layout.made:
-            out += [r.raw(key) for r in same]
-            continue
-        lines = list(map(_LINE, same))
+    layout = _one_layout(rows)
+    if layout is not None:
+        index = layout.column.get(key)
+        if index is None:
+            return [None] * len(rows)
+        lines = list(map(_LINE, rows))
         try:
-            out += list(map(itemgetter(index), lines))
+            return list(map(itemgetter(index), lines))
         except IndexError:  # a line ending before the column (its trailing blanks trimmed)
-            out += [line[index] if index < len(line) else None for line in lines]
+            return [line[index] if index < len(line) else None for line in lines]
+    out: list[CellValue] = []
+    for _, group in groupby(rows, key=_LAYOUT):
+        same = list(group)
+        out += column_raws(same, key) if _one_layout(same) else [r.raw(key) for r in same]
     return out
+
+
+def _one_layout(rows: Sequence[TableRow]) -> RowLayout | None:
+    """The layout all ``rows`` were read in, when they were all read from one table and none has
+    made its fields; else None."""
+    layouts = set(map(_LAYOUT, rows))
+    if len(layouts) != 1:
+        return None
+    layout = layouts.pop()
+    return layout if layout is not None and not layout.made else None
 
 
 _LAYOUT, _VALUES, _LINE = attrgetter("_layout"), attrgetter("_values"), attrgetter("_line")
