@@ -15,6 +15,7 @@ from budget_planner.validators.intake.grid import CellValue, SheetGrid, a1, row_
 from budget_planner.validators.read.amounts import parse_amount, parse_count_amount
 from budget_planner.validators.read.cells import blank
 from budget_planner.validators.read.model import (
+    Columns,
     ParsedTable,
     RowKind,
     TableRow,
@@ -188,8 +189,8 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
 
     projects = [r for r in table.project_rows if r.has(key)]
     by_category: dict[str | None, list[TableRow]] = {}
-    raws = column_raws(projects, key)
-    for r, value, raw in zip(projects, column_values(projects, key), raws, strict=True):
+    columns = Columns(projects)
+    for r, value, raw in zip(projects, columns.values(key), columns.raws(key), strict=True):
         if type(value) is not Decimal and not blank(raw):
             unreadable.add(id(r))
         by_category.setdefault(r.category, []).append(r)
@@ -278,6 +279,7 @@ def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue
     """A bare number in a required text column (拟设置项目, 必要性, 绩效 …) is an amount gone astray."""
     amount = spec.amount_column
     projects = table.project_rows
+    columns = Columns(projects)
     for col in spec.columns:
         if col.kind is not ColumnKind.TEXT or not col.required:
             continue
@@ -286,7 +288,7 @@ def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue
         # (a blank is no number: only cells holding something are looked at)
         candidates = [
             (row, raw)
-            for row, raw in zip(projects, column_raws(projects, key), strict=True)
+            for row, raw in zip(projects, columns.raws(key), strict=True)
             if raw is not None
             and (
                 type(raw) is not str

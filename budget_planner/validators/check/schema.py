@@ -24,7 +24,7 @@ from budget_planner.money import plain, to_yuan
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec, load_specs
 from budget_planner.text import canonical
 from budget_planner.validators.read.cells import blank
-from budget_planner.validators.read.model import ParsedTable, TableRow, column_values
+from budget_planner.validators.read.model import Columns, ParsedTable, TableRow
 from budget_planner.validators.report.issues import Issue, issue
 
 _INT64_MAX = 2**63 - 1
@@ -106,11 +106,11 @@ def _yuan_column(values: list[object]) -> list[object]:
     return out
 
 
-def _column_values(rows: list[TableRow], col: Column) -> list[object]:
+def _column_values(rows: list[TableRow], columns: Columns, col: Column) -> list[object]:
     """One frame column: 元 for amounts, canonical text or None for the rest (a blank 类型 takes
     its group's). Column by column, without a call per cell: the reader's text values are already
     canonical ``str`` or None, so only other values go through ``_text``."""
-    values = column_values(rows, col.key)
+    values = columns.values(col.key)
     if col.kind is ColumnKind.AMOUNT:
         return _yuan_column(values)
     out: list[object] = [(v or None) if type(v) is str else _text(v) for v in values]
@@ -125,8 +125,9 @@ def build_frame(ts: TableSchema, rows: Iterable[TableRow]) -> pd.DataFrame:
     rows = list(rows)
     index = pd.Index([r.row_id for r in rows], dtype="int64")
     data = {}
+    columns = Columns(rows)
     for col in ts.columns:
-        values = _column_values(rows, col)
+        values = _column_values(rows, columns, col)
         if col.kind is ColumnKind.AMOUNT:
             data[col.key] = pd.Series(pd.array(values, dtype="Int64"), index=index, copy=False)
         else:

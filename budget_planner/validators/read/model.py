@@ -176,37 +176,55 @@ class TableRow:
         return self.has(key) and unreadable_amount(self.value(key), self.raw(key))
 
 
+class Columns:
+    """Whole columns of a list of rows: taken from the values of the rows read from one table (no
+    call per row) after one look at the rows, row by row for the others."""
+
+    def __init__(self, rows: Sequence[TableRow]) -> None:
+        self.rows = rows
+        self.layout = _one_layout(rows)
+
+    def values(self, key: str) -> list[object]:
+        """``row.value(key)`` of each row."""
+        rows, layout = self.rows, self.layout
+        if layout is not None:
+            at = layout.position.get(key)
+            if at is None:
+                return [None] * len(rows)
+            return list(map(itemgetter(at), map(_VALUES, rows)))
+        out: list[object] = []
+        for _, group in groupby(rows, key=_LAYOUT):
+            same = list(group)
+            out += Columns(same).values(key) if _one_layout(same) else [r.value(key) for r in same]
+        return out
+
+    def raws(self, key: str) -> list[CellValue]:
+        """``row.raw(key)`` of each row."""
+        rows, layout = self.rows, self.layout
+        if layout is not None:
+            index = layout.column.get(key)
+            if index is None:
+                return [None] * len(rows)
+            lines = list(map(_LINE, rows))
+            try:
+                return list(map(itemgetter(index), lines))
+            except IndexError:  # a line ending before the column (its trailing blanks trimmed)
+                return [line[index] if index < len(line) else None for line in lines]
+        out: list[CellValue] = []
+        for _, group in groupby(rows, key=_LAYOUT):
+            same = list(group)
+            out += Columns(same).raws(key) if _one_layout(same) else [r.raw(key) for r in same]
+        return out
+
+
 def column_values(rows: Sequence[TableRow], key: str) -> list[object]:
-    """``row.value(key)`` of each row, taken column-wise from the values of the rows read from one
-    table (no call per row), row by row for the others."""
-    layout = _one_layout(rows)
-    if layout is not None:
-        at = layout.position.get(key)
-        return [None] * len(rows) if at is None else list(map(itemgetter(at), map(_VALUES, rows)))
-    out: list[object] = []
-    for _, group in groupby(rows, key=_LAYOUT):
-        same = list(group)
-        out += column_values(same, key) if _one_layout(same) else [r.value(key) for r in same]
-    return out
+    """``row.value(key)`` of each row (``Columns``)."""
+    return Columns(rows).values(key)
 
 
 def column_raws(rows: Sequence[TableRow], key: str) -> list[CellValue]:
-    """``row.raw(key)`` of each row, taken column-wise where the rows were read from one table."""
-    layout = _one_layout(rows)
-    if layout is not None:
-        index = layout.column.get(key)
-        if index is None:
-            return [None] * len(rows)
-        lines = list(map(_LINE, rows))
-        try:
-            return list(map(itemgetter(index), lines))
-        except IndexError:  # a line ending before the column (its trailing blanks trimmed)
-            return [line[index] if index < len(line) else None for line in lines]
-    out: list[CellValue] = []
-    for _, group in groupby(rows, key=_LAYOUT):
-        same = list(group)
-        out += column_raws(same, key) if _one_layout(same) else [r.raw(key) for r in same]
-    return out
+    """``row.raw(key)`` of each row (``Columns``)."""
+    return Columns(rows).raws(key)
 
 
 def _one_layout(rows: Sequence[TableRow]) -> RowLayout | None:

@@ -46,7 +46,7 @@ from budget_planner.validators.read.cells import (
     text_value,
     total_label,
 )
-from budget_planner.validators.read.model import RowKind, RowLayout, TableRow, column_values
+from budget_planner.validators.read.model import Columns, RowKind, RowLayout, TableRow
 from budget_planner.validators.read.returns import NIL, STRUCK, hidden_issues, row_says_nothing
 from budget_planner.validators.report.issues import Issue
 
@@ -661,12 +661,12 @@ class RowReader:
         if not rows:
             return
         none = [""] * len(rows)
-        texts = self._compact_column
-        names = texts(column_values(rows, self.project.key)) if self.project else none
+        texts, columns = self._compact_column, Columns(rows)
+        names = texts(columns.values(self.project.key)) if self.project else none
         categories = texts([r.category for r in rows]) if self.category is not None else none
         extras = none
         if self.key_columns:  # 表二's 承接单位, every table's 来源单位
-            parts = [texts(column_values(rows, c.key)) for c in self.key_columns]
+            parts = [texts(columns.values(c.key)) for c in self.key_columns]
             extras = [key_extra(list(p)) for p in zip(*parts, strict=True)]
         unit, table = self.unit or "", self.table
         for row, category, name, extra in zip(rows, categories, names, extras, strict=True):
