@@ -119,6 +119,7 @@ class RowReader:
         self.cols = [_Col(c.key, columns[c.key] - 1, c) for c in spec.columns if c.key in columns]
         self._plan = [(c.key, c.index, c.letter, c.kind, c) for c in self.cols]
         self._first = 0
+        self._ji: set[int] = set()  # rows (from _first) that may be totals (_precompute)
         self._pre: list[list[object]] = []  # each column's values from _first (_precompute)
         cat_at = [n for n, c in enumerate(self.cols) if c.kind == _CATEGORY]
         self._category_at = cat_at[0] if cat_at else None
@@ -207,7 +208,7 @@ class RowReader:
                 blank_run = 0
                 if is_numbering(cells, detect.MIN_COLUMNS):
                     continue
-                kind = self._total_kind(cells)
+                kind = self._total_kind(cells) if r - first in self._ji else None
                 row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
                 if kind is None:
                     if self.category is not None:
@@ -248,7 +249,7 @@ class RowReader:
             if heading is not None:
                 category = heading
                 continue
-            kind = self._total_kind(cells)
+            kind = self._total_kind(cells) if r - first in self._ji else None
             said = len(result.issues)
             row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
             if kind is None:
@@ -381,6 +382,13 @@ class RowReader:
                     self._text_column(raws, first, col, fills if col in filled else None)
                 )
         self._pre = columns
+        # the rows with a short text saying 计 somewhere (合计, 小计 …): only they may be totals
+        self._ji = {
+            n
+            for column in by_column
+            for n, v in enumerate(column)
+            if type(v) is str and "计" in v and len(v) <= TOTAL_MAX_LEN
+        }
 
     def _text_column(
         self,
@@ -417,6 +425,9 @@ class RowReader:
             if slow is _SLOW:
                 raw = raws[n]
                 if type(raw) is float:  # a 序号 or a number typed in a text column
+                    if raw.is_integer() and abs(raw) < 1e15:
+                        out[n] = str(int(raw))  # (text_value of a whole number)
+                        continue
                     text = numbers.get(raw, _UNSEEN)
                     if text is _UNSEEN:
                         text = numbers[raw] = text_value(raw)
