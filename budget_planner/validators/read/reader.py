@@ -10,6 +10,7 @@ stay where they are, for the pipeline to add. A hidden sheet holding a table is 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
@@ -18,13 +19,14 @@ from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.read import budget_form, continued, detect, returns, units
 from budget_planner.validators.read.cells import category_label
 from budget_planner.validators.read.continued import Placed
-from budget_planner.validators.read.model import Field, ParsedTable, RowKind, TableRow
+from budget_planner.validators.read.model import Columns, Field, ParsedTable, RowKind, TableRow
 from budget_planner.validators.read.rows import read_rows
 from budget_planner.validators.report.issues import Issue, issue
 from budget_planner.warm import no_cyclic_gc
 
 FOOTER_ROWS = 8  # rows below a table searched for a 填报单位 line
 PARAGRAPHS = "正文"  # where a Word file's paragraphs outside tables are said to be
+_NOT_LOOKED: Any = object()
 
 
 def read_tables(
@@ -296,12 +298,16 @@ def summarise(parsed: ParsedTable) -> tuple[int, Decimal, dict[str, Decimal]]:
     key = spec.amount_column.key
     total = Decimal(0)
     by_category: dict[str, Decimal] = {}
-    for row in rows:
-        amount = row.value(key)
+    labels: dict[str, str | None] = {}  # a row's 类型 → its list label (they repeat down a table)
+    for row, amount in zip(rows, Columns(rows).values(key), strict=True):
         if not isinstance(amount, Decimal):
             continue
         total += amount
-        category = spec.is_category(row.category) if spec.categories and row.category else None
+        category = None
+        if spec.categories and row.category:
+            category = labels.get(row.category, _NOT_LOOKED)
+            if category is _NOT_LOOKED:
+                category = labels[row.category] = spec.is_category(row.category)
         if category is not None:
             by_category[category] = by_category.get(category, Decimal(0)) + amount
     return len(rows), total, {c: by_category[c] for c in spec.categories if c in by_category}
