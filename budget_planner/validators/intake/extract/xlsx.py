@@ -113,11 +113,11 @@ def read_xlsx(
     data: bytes,
     kind: str = "xlsx",
     limits: Limits = DEFAULT_LIMITS,
-    scans: SheetScans | None = None,
+    scanned: SheetScans | None = None,
 ) -> WorkbookGrid:
-    """Every worksheet of an OOXML workbook that passed the container gate (``scans``: the sheet
+    """Every worksheet of an OOXML workbook that passed the container gate (``scanned``: the sheet
     parts the gate scanned while inflating them, used under the same limits)."""
-    ready = scans.parts if scans is not None and scans.limits == limits else None
+    ready = scanned.parts if scanned is not None and scanned.limits == limits else None
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         check_shared_strings(zf, limits)  # calamine reads them when it opens the workbook
     book = calamine_grid.open_workbook(data)
