@@ -93,6 +93,9 @@ class _DtdWatch:
             self.xml = _looks_like_xml(chunk[:64])
         if not self.xml:
             return False
+        if b"!" not in chunk and b"!" not in self.tail:  # memchr: no declaration here, no copy
+            self.tail = chunk[-_TAIL:]
+            return False
         text = self.tail + chunk
         self.tail = text[-_TAIL:]
         return _declares(text)

@@ -69,7 +69,12 @@ _TAGS = re.compile(
 # a prefixed cell (pass 1 escalates), row (it may be hidden) or formula (an error cell's note reads it)
 _PREFIXED = re.compile(rb":(?:c[\s>/]|row\b|f\b)")
 _HEAD = re.compile(rb'(?:<c r="[A-Z]+[1-9][0-9]*"(?:<f[^<])?+)*+')
-_BODY = re.compile(rb'(?:<row r="([1-9][0-9]*)"[^<]*+(?:<c r="[A-Z]{1,3}\1"(?:<f[^<])?+)*+)*+')
+_BODY = re.compile(
+    rb'(?:<row r="([1-9][0-9]*)"[^<]*+'
+    + b"".join(rb'(?:<c r="' + bytes([c]) + rb'\1"(?:<f[^<])?+)?+' for c in range(65, 91))
+    + rb")*+"
+)
+_BODY_WIDE = re.compile(rb'(?:<row r="([1-9][0-9]*)"[^<]*+(?:<c r="[A-Z]{1,3}\1"(?:<f[^<])?+)*+)*+')
 _DIGEST_ROW = re.compile(rb'<row r="([0-9]+)"')
 _DIGEST_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 _MULTI_LETTER = re.compile(rb'<c r="([A-Z]{2,})')
@@ -82,25 +87,25 @@ _HIDDEN_ROW = re.compile(rb"<" + _P + rb"row\b([^>]*?\shidden\s*=\s*[\"'](?:1|tr
 _ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']0*([1-9][0-9]{0,6})[\"']")
 
 
-def _segments(stream) -> Iterator[bytes]:
-    """The XML in pieces of about CHUNK bytes, each cut just before a cell's opening tag."""
-    cutter = Segments()
+def _pieces(stream, cutter: Segments) -> Iterator[tuple[bytes, int]]:
+    """The XML of a part in pieces of about CHUNK bytes, each cut just before a cell's opening tag."""
     while piece := stream.read(CHUNK):
         yield from cutter.push(piece)
     yield from cutter.close()
 
 
 class Segments:
-    """The XML, pushed in chunks of any size, cut as ``_segments`` cuts it: the stream in pieces of
+    """The XML, pushed in chunks of any size, cut into segments: the stream in pieces of
     CHUNK bytes, each piece with what was carried from the last cut just before a cell's opening
-    tag (the same segments whether the bytes come from a zip stream or from the gate's inflating)."""
+    tag (the same segments whether the bytes come from a zip stream or from the gate's inflating).
+    A segment comes as (buffer, end): it is ``buffer[:end]``, not copied until needed."""
 
     def __init__(self) -> None:
         self.carry = b""
         self.parts: list[bytes] = []  # the current piece, not yet CHUNK bytes long
         self.size = 0
 
-    def push(self, chunk: bytes) -> Iterator[bytes]:
+    def push(self, chunk: bytes) -> Iterator[tuple[bytes, int]]:
         while chunk:
             room = CHUNK - self.size
             self.parts.append(chunk[:room] if len(chunk) > room else chunk)
@@ -109,14 +114,14 @@ class Segments:
             if self.size == CHUNK:
                 yield from self._cut()
 
-    def close(self) -> Iterator[bytes]:
+    def close(self) -> Iterator[tuple[bytes, int]]:
         if self.size:
             yield from self._cut()
         if self.carry:
-            yield self.carry
-            self.carry = b""
+            carry, self.carry = self.carry, b""
+            yield carry, len(carry)
 
-    def _cut(self) -> Iterator[bytes]:
+    def _cut(self) -> Iterator[tuple[bytes, int]]:
         buf = b"".join([self.carry, *self.parts])
         self.parts, self.size = [], 0
         cut = _last_cell_start(buf)
@@ -124,7 +129,7 @@ class Segments:
             self.carry = buf
             return
         self.carry = buf[cut:]
-        yield buf[:cut]
+        yield buf, cut
 
 
 def _last_cell_start(buf: bytes) -> int:
@@ -186,14 +191,15 @@ def _ref_name(pair: tuple[bytes, bytes]) -> str:
     return (pair[0] + pair[1]).decode("ascii", "replace")
 
 
-def _pass_bounds(seg: bytes, run: _Run) -> None:
-    """Pass 1: prove no cell lies past the caps, for usual cell tags; the extent stays unknown."""
+def _pass_bounds(seg: bytes, run: _Run, end: int | None = None) -> None:
+    """Pass 1: prove no cell lies past the caps, for usual cell tags; the extent stays unknown.
+    (``end``: the segment is ``seg[:end]``.)"""
     if run.fast and run.index == run.order.segments:
-        if _rows_at_once(seg, run):
+        if _rows_at_once(seg, len(seg) if end is None else end, run):
             return
         run.misses += 1
         run.fast = run.misses < _MISSES
-    _bounds_by_cell(seg, run)
+    _bounds_by_cell(seg if end is None or end == len(seg) else seg[:end], run)
 
 
 def _bounds_by_cell(seg: bytes, run: _Run) -> None:
@@ -223,17 +229,17 @@ def _col_bound(scan: SheetScan, letters: Iterable[bytes]) -> None:
             )
 
 
-def _rows_at_once(seg: bytes, run: _Run) -> bool:
+def _rows_at_once(buf: bytes, end: int, run: _Run) -> bool:
     """Pass 1 for a segment written the usual way, proved row by row without Python per cell: True
     when settled exactly as ``_bounds_by_cell`` would settle it (same order state, notes and hidden
     rows), False when it cannot say (``_bounds_by_cell`` then looks, refuses or escalates).
 
     One C-level look picks out every tag that matters (a row, a cell with its reference, a formula,
     anything odd), kept short: the proof then runs over that digest — each cell's reference within
-    its row's number, rows strictly rising, no reference twice."""
-    if _PREFIXED.search(seg):
+    its row's number, rows strictly rising, no reference twice. The segment is ``buf[:end]``."""
+    if buf.find(b":", 0, end) >= 0 and _PREFIXED.search(buf, 0, end):  # memchr first
         return False
-    tags = _TAGS.findall(seg)
+    tags = _TAGS.findall(buf, 0, end)
     digest = b"<" + b"<".join(tags) if tags else b""
     first = digest.find(b"<row")
     if first < 0:
@@ -253,7 +259,9 @@ def _rows_at_once(seg: bytes, run: _Run) -> bool:
             return False
     elif first:
         return False  # something else before the first row
-    if first < len(digest) and _BODY.fullmatch(digest, first) is None:
+    # one letter per column, rising in each row: no cell twice; else each cell counted once
+    ordered = first == len(digest) or _BODY.fullmatch(digest, first) is not None
+    if not ordered and _BODY_WIDE.fullmatch(digest, first) is None:
         return False
     rows = list(map(int, _DIGEST_ROW.findall(digest, first)))
     if rows and (
@@ -263,11 +271,17 @@ def _rows_at_once(seg: bytes, run: _Run) -> bool:
     formulas = digest.count(b"<f")
     if formulas and _ODD_FORMULA.search(digest):
         return False
-    distinct = set(tags)
-    if len(tags) - len(distinct) != formulas - len(distinct & _FORMULA_TAGS):
-        return False  # a cell defined twice (in one row: rows rise strictly)
+    if ordered:
+        if len(set(head_refs)) != len(head_refs):
+            return False
+    else:
+        distinct = set(tags)
+        if len(tags) - len(distinct) != formulas - len(distinct & _FORMULA_TAGS):
+            return False  # a cell defined twice (in one row: rows rise strictly)
     bound = scan.col_bound
-    _col_bound(scan, set(_MULTI_LETTER.findall(digest)))
+    _col_bound(scan, {letters for letters, _ in head_refs})
+    if not ordered:
+        _col_bound(scan, set(_MULTI_LETTER.findall(digest, first)))
     if scan.col_bound > limits.max_cols or limits.max_rows * scan.col_bound > limits.max_cells:
         scan.col_bound = bound
         return False
@@ -282,10 +296,13 @@ def _rows_at_once(seg: bytes, run: _Run) -> bool:
         head = set(head_refs)
         order.row_keys = order.row_keys | head if head_row == order.row else head
         order.row = head_row
-    if formulas:
-        run.notes.cells_at(seg, (m.start() for m in _FORMULA_TAG.finditer(seg)), b'<c r="')
-    if _UNUSUAL_ROW.search(digest):
-        _hidden_rows(seg, scan)
+    unusual = _UNUSUAL_ROW.search(digest) is not None  # a row tag that may be hidden
+    if formulas or unusual:
+        seg = buf if end == len(buf) else buf[:end]
+        if formulas:
+            run.notes.cells_at(seg, (m.start() for m in _FORMULA_TAG.finditer(seg)), b'<c r="')
+        if unusual:
+            _hidden_rows(seg, scan)
     return True
 
 
@@ -371,13 +388,13 @@ class SheetFeed:
             self._steps(self.cutter.close())
         return None if self.run is None else self.run.scan
 
-    def _steps(self, segments: Iterator[bytes]) -> None:
+    def _steps(self, segments: Iterator[tuple[bytes, int]]) -> None:
         run = self.run
         assert run is not None
         try:
-            for seg in segments:
+            for buf, end in segments:
                 run.index = self.index
-                _pass_bounds(seg, run)
+                _pass_bounds(buf, run, end)
                 self.index += 1
         except Exception:  # escalated, refused or anything else: scanned again from the part
             self.run, self.cutter = None, Segments()
@@ -399,8 +416,11 @@ def scan_sheet(
         run = _Run(sheet, limits, order)
         try:
             with zf.open(part) as stream:
-                for run.index, seg in enumerate(_segments(stream)):
-                    step(seg, run)
+                for run.index, (buf, end) in enumerate(_pieces(stream, Segments())):
+                    if step is _pass_bounds:
+                        _pass_bounds(buf, run, end)
+                    else:
+                        step(buf if end == len(buf) else buf[:end], run)
         except _Escalate:
             continue
         if step is not _pass_bounds:
