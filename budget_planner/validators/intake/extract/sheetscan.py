@@ -58,11 +58,11 @@ _NOTABLE = re.compile(rb"<" + _P + rb"f\b|\st\s*=\s*[\"']e[\"']")
 _USUAL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 _ANY_REF = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)")
 # pass 1 row by row: every tag that matters, in a few bytes each — a cell with a usual reference whose
-# tag closes before any "<" and states no value "e" (an error type), as c r="A5"; a row numbered first
-# whose tag holds no "hidden", as row r="5"; any other row tag with its attributes; an odd cell tag
-# or a formula tag as its start
+# tag closes before any "<" and has no value starting with "e" (so no error type t="e"), as c r="A5";
+# a row numbered first whose tag holds no "hidden", as row r="5"; any other row tag with its
+# attributes; an odd cell tag (and a usual one that may be an error cell) or a formula tag as its start
 _TAGS = re.compile(
-    rb'<(c r="[A-Z]+[1-9][0-9]*"(?=[^<>=]*+(?:=(?!\s*["\']e["\'])[^<>=]*+)*+>)'
+    rb'<(c r="[A-Z]+[1-9][0-9]*"(?=[^<>"\']*+(?:["\'](?!e)[^<>"\']*+)*+>)'
     rb'|row r="[1-9][0-9]*"(?=[^<>h]*+(?:h(?!idden)[^<>h]*+)*+>)'
     rb"|row\b[^<>]*+|c[\s/>]|f\b[^<]?)"
 )
