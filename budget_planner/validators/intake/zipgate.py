@@ -94,7 +94,7 @@ class _DtdWatch:
         if not self.xml:
             return False
         if b"!" not in chunk and b"!" not in self.tail:  # memchr: no declaration here, no copy
-            self.tail = chunk[-_TAIL:]
+            self.tail = chunk[-_TAIL:] if len(chunk) >= _TAIL else (self.tail + chunk)[-_TAIL:]
             return False
         text = self.tail + chunk
         self.tail = text[-_TAIL:]
