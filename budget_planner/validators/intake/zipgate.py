@@ -62,6 +62,7 @@ _DTD_UTF16BE = re.compile(
     re.IGNORECASE,
 )
 _SHEET_HEAD = 64 * 1024  # a worksheet's root element is looked for in its first bytes
+_WORKSHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet\b")
 _TAIL = 32  # bytes kept from the previous chunk, so a declaration cut in two is still seen
 
 
@@ -196,7 +197,7 @@ def _inflate_all(
 def _sheet_feed(name: str, head: bytes, limits):
     """Pass 1 of the sheet scan for a part that starts like a worksheet (which parts are worksheets
     is only known once the workbook is read: a part scanned for nothing costs its scan only)."""
-    if not name.lower().endswith(".xml") or b"worksheet" not in head[:_SHEET_HEAD]:
+    if not name.lower().endswith(".xml") or not _WORKSHEET.search(head, 0, _SHEET_HEAD):
         return None
     from budget_planner.validators.intake.extract.sheetscan import SheetFeed
 
