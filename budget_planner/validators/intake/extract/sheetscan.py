@@ -3,9 +3,13 @@
 calamine aborts the whole process on a sheet with values in A1 and XFD1048576, so the grid caps are
 checked here first. Three passes, cheapest first:
 
-1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): two
-   C-level regex searches prove every cell tag usual, then one ``findall`` of the references gives
-   the rows (their bound and the order check) and the columns past Z, with no Python per cell;
+1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): one
+   ``findall`` keeps every row, cell and formula tag in a few bytes (a digest), and a few regexes
+   over that digest prove each cell's reference within its row's number, rows strictly rising and
+   no cell twice (the order check per row); a segment they cannot settle is looked at cell by cell
+   (two searches prove every cell tag usual, one ``findall`` of the references gives the rows and
+   the columns past Z), with no Python per cell either way. In one process the gate runs this pass
+   while it inflates the part (``SheetFeed``), so the part is not inflated twice;
 2. exact extent — when the bounds do not hold: the rows and columns of the cells holding a value
    (a ``<v>``, ``<is>`` or ``<f>`` child) only; styled empty cells and ``<dimension>`` are not data;
 3. a cell-by-cell walk — when some cell has no ``r`` and its position must be counted.
