@@ -74,11 +74,13 @@ _TAGS = re.compile(
 _PREFIXED = re.compile(rb":(?:c[\s>/]|row\b|f\b)")
 _HEAD = re.compile(rb'(?:<c r="[A-Z]+[1-9][0-9]*"(?:<f[^<])?+)*+')
 _BODY = re.compile(
-    rb'(?:<row r="([1-9][0-9]*)"[^<]*+'
+    rb'(?:<row r="([1-9][0-9]{0,8})"[^<]*+'
     + b"".join(rb'(?:<c r="' + bytes([c]) + rb'\1"(?:<f[^<])?+)?+' for c in range(65, 91))
     + rb")*+"
 )
-_BODY_WIDE = re.compile(rb'(?:<row r="([1-9][0-9]*)"[^<]*+(?:<c r="[A-Z]{1,3}\1"(?:<f[^<])?+)*+)*+')
+_BODY_WIDE = re.compile(
+    rb'(?:<row r="([1-9][0-9]{0,8})"[^<]*+(?:<c r="[A-Z]{1,3}\1"(?:<f[^<])?+)*+)*+'
+)
 _DIGEST_ROW = re.compile(rb'<row r="([0-9]+)"')
 _DIGEST_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 _MULTI_LETTER = re.compile(rb'<c r="([A-Z]{2,})')
@@ -254,7 +256,9 @@ def _rows_at_once(buf: bytes, end: int, run: _Run) -> bool:
     head_row = order.row
     if head_refs:
         numbers = {digits for _, digits in head_refs}
-        if len(numbers) > 1 or _HEAD.fullmatch(digest, 0, first) is None:
+        if len(numbers) > 1 or len(next(iter(numbers))) > 9:
+            return False  # not one row, or a number int() should not be asked to read
+        if _HEAD.fullmatch(digest, 0, first) is None:
             return False
         head_row = int(numbers.pop())
         if head_row < order.row or head_row > limits.max_rows:
