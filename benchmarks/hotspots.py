@@ -114,12 +114,21 @@ def profile(name: str) -> str:
 # (label, module, function): wrapped where they exist; nested stages are indented
 STAGES = (
     (
-        "gate (container checks, inflating every part)",
+        "gate (container checks + sheet XML scan, inflating every part once)",
         "budget_planner.validators.intake.worker",
         "check_container",
     ),
+    (
+        "  sheet XML scan (pass 1, as the gate inflates)",
+        "budget_planner.validators.intake.extract.sheetscan",
+        "_pass_bounds",
+    ),
     ("extract (scan + calamine + grid)", "budget_planner.validators.intake.extract", "extract"),
-    ("  sheet XML scan", "budget_planner.validators.intake.extract.xlsx", "scan_sheet"),
+    (
+        "  sheet XML scan (sheets the gate did not settle)",
+        "budget_planner.validators.intake.extract.xlsx",
+        "scan_sheet",
+    ),
     (
         "  calamine + cell conversion",
         "budget_planner.validators.intake.extract.calamine_grid",

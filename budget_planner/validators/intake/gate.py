@@ -9,13 +9,16 @@ is an UnreadableFile with one file.* code and one Chinese sentence naming the fi
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from budget_planner.errors import UnreadableFile
 from budget_planner.validators.intake.cfb import MAGIC as CFB_MAGIC
 from budget_planner.validators.intake.cfb import CfbError, CompoundFile
 from budget_planner.validators.report.issues import unreadable
+
+if TYPE_CHECKING:
+    from budget_planner.validators.intake.extract.sheetcells import SheetScan
 
 MB = 1024 * 1024
 Kind = Literal["xlsx", "xlsm", "xls", "docx"]
@@ -39,13 +42,29 @@ DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
+class SheetScans:
+    """Pass 1 of the worksheet parts the gate scanned while inflating them, by part name, under
+    these limits (the extractor uses them under the same limits only)."""
+
+    limits: Limits
+    parts: dict[str, SheetScan]
+
+
+@dataclass(frozen=True)
 class Container:
     kind: Kind
     macros: bool = False  # a vbaProject part, a macro-enabled type or a VBA storage: warn, ignore
+    scans: SheetScans | None = field(default=None, compare=False, repr=False)
 
 
-def check_container(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Container:
-    """The kind of an upload that may be parsed; UnreadableFile (file.*) for anything else."""
+def check_container(
+    data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, scan: bool = False
+) -> Container:
+    """The kind of an upload that may be parsed; UnreadableFile (file.*) for anything else.
+
+    ``scan``: also run pass 1 of the sheet scan over each worksheet part while inflating it (the
+    extractor then does not inflate it again). Only for a file parsed in this same process: the web
+    process leaves the scan to the guarded worker, whose limits bound it on a hostile sheet."""
     if not data:
         raise unreadable("file.empty")
     if len(data) > limits.max_upload:
@@ -53,8 +72,10 @@ def check_container(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> 
     if data[:4] == b"PK\x03\x04":
         from budget_planner.validators.intake.zipgate import check_zip
 
-        kind, macros = check_zip(data, name, limits)
-        return Container(kind, macros)  # type: ignore[arg-type]
+        parts: dict[str, SheetScan] | None = {} if scan else None
+        kind, macros = check_zip(data, name, limits, parts)
+        scans = SheetScans(limits, parts) if parts else None
+        return Container(kind, macros, scans)  # type: ignore[arg-type]
     if data[:8] == CFB_MAGIC:
         return _check_cfb(data)
     if data[:2] == b"PK":  # an empty or spanned zip archive

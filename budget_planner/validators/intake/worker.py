@@ -475,7 +475,9 @@ def parse_workbook(
     if inprocess:
         from budget_planner.validators.intake.extract import extract
 
-        return extract(data, check_container(data, name, limits), limits)
+        # in one process the gate scans the sheets as it inflates them; the web process does not
+        # (a hostile sheet's scan belongs in the worker, under its limits)
+        return extract(data, check_container(data, name, limits, scan=True), limits)
     # a large zip takes the gate a while to inflate: start the first worker meanwhile (no file is
     # sent to it before the gate passes; a small or non-zip upload starts none)
     big = len(data) >= WARM_SOON_SIZE and data[:2] == b"PK"

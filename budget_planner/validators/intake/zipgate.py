@@ -61,6 +61,8 @@ _DTD_UTF16BE = re.compile(
     b"\x00<\x00!(?:" + "DOCTYPE".encode("utf-16-be") + b"|" + "ENTITY".encode("utf-16-be") + b")",
     re.IGNORECASE,
 )
+_SHEET_HEAD = 64 * 1024  # a worksheet's root element is looked for in its first bytes
+_WORKSHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet\b")
 _TAIL = 32  # bytes kept from the previous chunk, so a declaration cut in two is still seen
 
 
@@ -72,7 +74,9 @@ def _looks_like_xml(head: bytes) -> bool:
 def _declares(text: bytes) -> bool:
     """Whether ``text`` holds <!DOCTYPE or <!ENTITY in any letter case, in UTF-8 (and the 8-bit
     encodings that keep ASCII) or UTF-16 of either byte order."""
-    if b"<" not in text:  # memchr: a bomb of spaces costs no more than its inflating
+    # memchr: a bomb of spaces, or any part without "!", costs no more than its inflating (each
+    # pattern holds the byte "!" in every encoding looked for)
+    if b"!" not in text or b"<" not in text:
         return False
     return bool(_DTD_UTF8.search(text) or _DTD_UTF16LE.search(text) or _DTD_UTF16BE.search(text))
 
@@ -90,13 +94,17 @@ class _DtdWatch:
             self.xml = _looks_like_xml(chunk[:64])
         if not self.xml:
             return False
+        if b"!" not in chunk and b"!" not in self.tail:  # memchr: no declaration here, no copy
+            self.tail = chunk[-_TAIL:] if len(chunk) >= _TAIL else (self.tail + chunk)[-_TAIL:]
+            return False
         text = self.tail + chunk
         self.tail = text[-_TAIL:]
         return _declares(text)
 
 
-def check_zip(data: bytes, name: str, limits) -> tuple[str, bool]:
-    """(kind, macros) of a zip package that passes every check; UnreadableFile otherwise."""
+def check_zip(data: bytes, name: str, limits, sheets: dict | None = None) -> tuple[str, bool]:
+    """(kind, macros) of a zip package that passes every check; UnreadableFile otherwise.
+    ``sheets``: filled with pass 1 of the sheet scan of each worksheet part, run while inflating."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
@@ -116,7 +124,7 @@ def check_zip(data: bytes, name: str, limits) -> tuple[str, bool]:
                 raise unreadable("file.too_large", "part", limit_mb=limits.max_part_size / MB)
         if sum(i.file_size for i in infos) > limits.max_total_size:
             raise unreadable("file.too_large", "total", limit_mb=limits.max_total_size / MB)
-        _inflate_all(data, infos, limits)  # every part checked before any is read
+        _inflate_all(data, infos, limits, sheets)  # every part checked before any is read
         kind, macros = _kind(zf, seen)
     return kind, macros
 
@@ -148,9 +156,12 @@ def _kind(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, bool]:
     raise unreadable("file.not_spreadsheet")
 
 
-def _inflate_all(data: bytes, infos: list[zipfile.ZipInfo], limits) -> None:
+def _inflate_all(
+    data: bytes, infos: list[zipfile.ZipInfo], limits, sheets: dict | None = None
+) -> None:
     """Inflate every part from its own bytes, counting, and hold it to its headers: a part that
-    inflates to more or less than it declares, overlaps another, or fails its CRC is corrupt."""
+    inflates to more or less than it declares, overlaps another, or fails its CRC is corrupt.
+    ``sheets``: each part that starts like a worksheet is also fed to pass 1 of the sheet scan."""
     total = 0
     ends = _local_extents(data, infos)
     for info in infos:
@@ -160,7 +171,10 @@ def _inflate_all(data: bytes, infos: list[zipfile.ZipInfo], limits) -> None:
         watch = _DtdWatch(info.filename)
         size = 0
         crc = 0
+        feed = None
         for chunk in _inflate(data, start, end, info):
+            if sheets is not None and not size:
+                feed = _sheet_feed(info.filename, chunk, limits)
             size += len(chunk)
             total += len(chunk)
             if size > info.file_size:  # the header understates the size: it lies
@@ -172,8 +186,22 @@ def _inflate_all(data: bytes, infos: list[zipfile.ZipInfo], limits) -> None:
             if watch.feed(chunk):
                 raise unreadable("file.dtd")
             crc = zlib.crc32(chunk, crc)
+            if feed is not None:
+                feed.push(chunk)
         if size != info.file_size or crc != info.CRC:
             raise unreadable("file.corrupt")
+        if feed is not None and (scan := feed.close()) is not None:
+            sheets[info.filename] = scan  # type: ignore[index]
+
+
+def _sheet_feed(name: str, head: bytes, limits):
+    """Pass 1 of the sheet scan for a part that starts like a worksheet (which parts are worksheets
+    is only known once the workbook is read: a part scanned for nothing costs its scan only)."""
+    if not name.lower().endswith(".xml") or not _WORKSHEET.search(head, 0, _SHEET_HEAD):
+        return None
+    from budget_planner.validators.intake.extract.sheetscan import SheetFeed
+
+    return SheetFeed(limits)
 
 
 def _local_extents(data: bytes, infos: list[zipfile.ZipInfo]) -> dict[int, tuple[int, int]]:

@@ -34,7 +34,7 @@ def _extract(data: bytes, container: Container, limits: Limits) -> WorkbookGrid:
     if container.kind in ("xlsx", "xlsm"):
         from budget_planner.validators.intake.extract.xlsx import read_xlsx
 
-        return read_xlsx(data, container.kind, limits)
+        return read_xlsx(data, container.kind, limits, container.scans)
     if container.kind == "docx":
         from budget_planner.validators.intake.extract.docx import read_docx
 
@@ -45,5 +45,6 @@ def _extract(data: bytes, container: Container, limits: Limits) -> WorkbookGrid:
 
 
 def read_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
-    """Gate then extract, in this process. Raises UnreadableFile with a file.* code."""
-    return extract(data, check_container(data, name, limits), limits)
+    """Gate then extract, in this process (the gate scans the sheets while it inflates them).
+    Raises UnreadableFile with a file.* code."""
+    return extract(data, check_container(data, name, limits, scan=True), limits)

@@ -3,9 +3,13 @@
 calamine aborts the whole process on a sheet with values in A1 and XFD1048576, so the grid caps are
 checked here first. Three passes, cheapest first:
 
-1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): two
-   C-level regex searches prove every cell tag usual, then one ``findall`` of the references gives
-   the rows (their bound and the order check) and the columns past Z, with no Python per cell;
+1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): one
+   ``findall`` keeps every row, cell and formula tag in a few bytes (a digest), and a few regexes
+   over that digest prove each cell's reference within its row's number, rows strictly rising and
+   no cell twice (the order check per row); a segment they cannot settle is looked at cell by cell
+   (two searches prove every cell tag usual, one ``findall`` of the references gives the rows and
+   the columns past Z), with no Python per cell either way. In one process the gate runs this pass
+   while it inflates the part (``SheetFeed``), so the part is not inflated twice;
 2. exact extent — when the bounds do not hold: the rows and columns of the cells holding a value
    (a ``<v>``, ``<is>`` or ``<f>`` child) only; styled empty cells and ``<dimension>`` are not data;
 3. a cell-by-cell walk — when some cell has no ``r`` and its position must be counted.
@@ -17,8 +21,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
-from operator import itemgetter
+from collections.abc import Iterable, Iterator, Mapping
+from operator import itemgetter, lt
 
 from budget_planner.validators.intake.extract.cellorder import CellOrder
 from budget_planner.validators.intake.extract.sheetcells import (
@@ -57,27 +61,81 @@ _NOTABLE = re.compile(rb"<" + _P + rb"f\b|\st\s*=\s*[\"']e[\"']")
 # every cell's reference, for the order check: usual tags, and any tags
 _USUAL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 _ANY_REF = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)")
+# pass 1 row by row: every tag that matters, in a few bytes each — a cell with a usual reference whose
+# tag closes before any "<" and has no value starting with "e" (so no error type t="e"), as c r="A5";
+# a row numbered first whose tag holds no "hidden", as row r="5"; any other row tag with its
+# attributes; an odd cell tag (and a usual one that may be an error cell) or a formula tag as its start
+_TAGS = re.compile(
+    rb'<(c r="[A-Z]+[1-9][0-9]*"(?=[^<>"\']*+(?:["\'](?!e)[^<>"\']*+)*+>)'
+    rb'|row r="[1-9][0-9]*"(?=[^<>h]*+(?:h(?!idden)[^<>h]*+)*+>)'
+    rb"|row\b[^<>]*+|c[\s/>]|f\b[^<]?)"
+)
+# a prefixed cell (pass 1 escalates), row (it may be hidden) or formula (an error cell's note reads it)
+_PREFIXED = re.compile(rb":(?:c[\s>/]|row\b|f\b)")
+_HEAD = re.compile(rb'(?:<c r="[A-Z]+[1-9][0-9]*"(?:<f[^<])?+)*+')
+_BODY = re.compile(
+    rb'(?:<row r="([1-9][0-9]{0,8})"[^<]*+'
+    + b"".join(rb'(?:<c r="' + bytes([c]) + rb'\1"(?:<f[^<])?+)?+' for c in range(65, 91))
+    + rb")*+"
+)
+_BODY_WIDE = re.compile(
+    rb'(?:<row r="([1-9][0-9]{0,8})"[^<]*+(?:<c r="[A-Z]{1,3}\1"(?:<f[^<])?+)*+)*+'
+)
+_DIGEST_ROW = re.compile(rb'<row r="([0-9]+)"')
+_DIGEST_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+_MULTI_LETTER = re.compile(rb'<c r="([A-Z]{2,})')
+_ODD_FORMULA = re.compile(rb"<f(?![\s>/])")
+_UNUSUAL_ROW = re.compile(rb'<row(?! r="[0-9]+"(?:<|\Z))')
+_FORMULA_TAGS = {b"f" + bytes([c]) for c in b" \t\n\r\x0b\x0c>/"}
+_MISSES = 3  # segments the proof did not settle before a sheet is looked at cell by cell only
 # a hidden row (Excel writes hidden="1", LibreOffice hidden="true") and its number
 _HIDDEN_ROW = re.compile(rb"<" + _P + rb"row\b([^>]*?\shidden\s*=\s*[\"'](?:1|true)[\"'][^>]*)>")
 _ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']0*([1-9][0-9]{0,6})[\"']")
 
 
-def _segments(stream) -> Iterator[bytes]:
-    """The XML in pieces of about CHUNK bytes, each cut just before a cell's opening tag."""
-    carry = b""
-    while True:
-        piece = stream.read(CHUNK)
-        if not piece:
-            if carry:
-                yield carry
-            return
-        buf = carry + piece
+def _pieces(stream, cutter: Segments) -> Iterator[tuple[bytes, int]]:
+    """The XML of a part in pieces of about CHUNK bytes, each cut just before a cell's opening tag."""
+    while piece := stream.read(CHUNK):
+        yield from cutter.push(piece)
+    yield from cutter.close()
+
+
+class Segments:
+    """The XML, pushed in chunks of any size, cut into segments: the stream in pieces of
+    CHUNK bytes, each piece with what was carried from the last cut just before a cell's opening
+    tag (the same segments whether the bytes come from a zip stream or from the gate's inflating).
+    A segment comes as (buffer, end): it is ``buffer[:end]``, not copied until needed."""
+
+    def __init__(self) -> None:
+        self.carry = b""
+        self.parts: list[bytes] = []  # the current piece, not yet CHUNK bytes long
+        self.size = 0
+
+    def push(self, chunk: bytes) -> Iterator[tuple[bytes, int]]:
+        while chunk:
+            room = CHUNK - self.size
+            self.parts.append(chunk[:room] if len(chunk) > room else chunk)
+            self.size += min(len(chunk), room)
+            chunk = chunk[room:] if len(chunk) > room else b""
+            if self.size == CHUNK:
+                yield from self._cut()
+
+    def close(self) -> Iterator[tuple[bytes, int]]:
+        if self.size:
+            yield from self._cut()
+        if self.carry:
+            carry, self.carry = self.carry, b""
+            yield carry, len(carry)
+
+    def _cut(self) -> Iterator[tuple[bytes, int]]:
+        buf = b"".join([self.carry, *self.parts])
+        self.parts, self.size = [], 0
         cut = _last_cell_start(buf)
         if cut <= 0:
-            carry = buf
-            continue
-        yield buf[:cut]
-        carry = buf[cut:]
+            self.carry = buf
+            return
+        self.carry = buf[cut:]
+        yield buf, cut
 
 
 def _last_cell_start(buf: bytes) -> int:
@@ -118,6 +176,7 @@ class _Run:
         self.order = order  # shared by the passes with references: each segment is checked once
         self.walk_order = CellOrder(sheet)  # the walk's positions are checked afresh
         self.index = 0  # the segment being read
+        self.fast, self.misses = True, 0  # pass 1 tries the row-by-row proof first
 
     def check_order(
         self, pairs: list[tuple[bytes, bytes]], usual: bool, rows: list[int] | None = None
@@ -138,8 +197,19 @@ def _ref_name(pair: tuple[bytes, bytes]) -> str:
     return (pair[0] + pair[1]).decode("ascii", "replace")
 
 
-def _pass_bounds(seg: bytes, run: _Run) -> None:
-    """Pass 1: prove no cell lies past the caps, for usual cell tags; the extent stays unknown."""
+def _pass_bounds(seg: bytes, run: _Run, end: int | None = None) -> None:
+    """Pass 1: prove no cell lies past the caps, for usual cell tags; the extent stays unknown.
+    (``end``: the segment is ``seg[:end]``.)"""
+    if run.fast and run.index == run.order.segments:
+        if _rows_at_once(seg, len(seg) if end is None else end, run):
+            return
+        run.misses += 1
+        run.fast = run.misses < _MISSES
+    _bounds_by_cell(seg if end is None or end == len(seg) else seg[:end], run)
+
+
+def _bounds_by_cell(seg: bytes, run: _Run) -> None:
+    """Pass 1 cell by cell, for a segment the row-by-row proof did not settle."""
     scan, limits = run.scan, run.limits
     if _ODD_CELL.search(seg) or _PREFIXED_CELL.search(seg):
         raise _Escalate
@@ -149,16 +219,99 @@ def _pass_bounds(seg: bytes, run: _Run) -> None:
     rows = list(map(int, map(itemgetter(1), refs)))
     if rows and max(rows) > limits.max_rows:
         raise _Escalate
-    for letters in set(map(itemgetter(0), refs)):
-        if len(letters) > 1:
-            scan.col_bound = max(
-                scan.col_bound, col_number(letters) if len(letters) <= 3 else MAX_COL + 1
-            )
+    _col_bound(scan, set(map(itemgetter(0), refs)))
     if scan.col_bound > limits.max_cols or limits.max_rows * scan.col_bound > limits.max_cells:
         raise _Escalate
     run.check_order(refs, usual=True, rows=rows)
     _usual_notes(seg, run.notes)
     _hidden_rows(seg, scan)
+
+
+def _col_bound(scan: SheetScan, letters: Iterable[bytes]) -> None:
+    for word in letters:
+        if len(word) > 1:
+            scan.col_bound = max(
+                scan.col_bound, col_number(word) if len(word) <= 3 else MAX_COL + 1
+            )
+
+
+def _rows_at_once(buf: bytes, end: int, run: _Run) -> bool:
+    """Pass 1 for a segment written the usual way, proved row by row without Python per cell: True
+    when settled exactly as ``_bounds_by_cell`` would settle it (same order state, notes and hidden
+    rows), False when it cannot say (``_bounds_by_cell`` then looks, refuses or escalates).
+
+    One C-level look picks out every tag that matters (a row, a cell with its reference, a formula,
+    anything odd), kept short: the proof then runs over that digest — each cell's reference within
+    its row's number, rows strictly rising, no reference twice. The segment is ``buf[:end]``."""
+    if buf.find(b":", 0, end) >= 0 and _PREFIXED.search(buf, 0, end):  # memchr first
+        return False
+    tags = _TAGS.findall(buf, 0, end)
+    digest = b"<" + b"<".join(tags) if tags else b""
+    first = digest.find(b"<row")
+    if first < 0:
+        first = len(digest)
+    order, limits, scan = run.order, run.limits, run.scan
+    # the cells before the first row continue the last row of the previous segment
+    head_refs = _DIGEST_REF.findall(digest, 0, first)
+    head_row = order.row
+    if head_refs:
+        numbers = {digits for _, digits in head_refs}
+        if len(numbers) > 1 or len(next(iter(numbers))) > 9:
+            return False  # not one row, or a number int() should not be asked to read
+        if _HEAD.fullmatch(digest, 0, first) is None:
+            return False
+        head_row = int(numbers.pop())
+        if head_row < order.row or head_row > limits.max_rows:
+            return False
+        if head_row == order.row and not order.row_keys.isdisjoint(head_refs):
+            return False
+    elif first:
+        return False  # something else before the first row
+    # one letter per column, rising in each row: no cell twice; else each cell counted once
+    ordered = first == len(digest) or _BODY.fullmatch(digest, first) is not None
+    if not ordered and _BODY_WIDE.fullmatch(digest, first) is None:
+        return False
+    rows = list(map(int, _DIGEST_ROW.findall(digest, first)))
+    if rows and (
+        rows[0] <= head_row or rows[-1] > limits.max_rows or not all(map(lt, rows, rows[1:]))
+    ):
+        return False
+    formulas = digest.count(b"<f")
+    if formulas and _ODD_FORMULA.search(digest):
+        return False
+    if ordered:
+        if len(set(head_refs)) != len(head_refs):
+            return False
+    else:
+        distinct = set(tags)
+        if len(tags) - len(distinct) != formulas - len(distinct & _FORMULA_TAGS):
+            return False  # a cell defined twice (in one row: rows rise strictly)
+    bound = scan.col_bound
+    _col_bound(scan, {letters for letters, _ in head_refs})
+    if not ordered:
+        _col_bound(scan, set(_MULTI_LETTER.findall(digest, first)))
+    if scan.col_bound > limits.max_cols or limits.max_rows * scan.col_bound > limits.max_cells:
+        scan.col_bound = bound
+        return False
+    # proved: the order state as CellOrder.feed leaves it, then the notes and hidden rows
+    order.segments += 1
+    last = digest.rfind(b"<c r=")
+    if last >= first:
+        row_start = digest.rfind(b"<row", 0, last)
+        order.row_keys = set(_DIGEST_REF.findall(digest, row_start))
+        order.row = int(_DIGEST_REF.match(digest, last)[2])  # type: ignore[index]
+    elif last >= 0:  # the segment's cells all continue one row
+        head = set(head_refs)
+        order.row_keys = order.row_keys | head if head_row == order.row else head
+        order.row = head_row
+    unusual = _UNUSUAL_ROW.search(digest) is not None  # a row tag that may be hidden
+    if formulas or unusual:
+        seg = buf if end == len(buf) else buf[:end]
+        if formulas:
+            run.notes.cells_at(seg, (m.start() for m in _FORMULA_TAG.finditer(seg)), b'<c r="')
+        if unusual:
+            _hidden_rows(seg, scan)
+    return True
 
 
 def _usual_notes(seg: bytes, notes: CellNotes) -> None:
@@ -223,15 +376,59 @@ def _pass_walk(seg: bytes, run: _Run) -> None:
 _PASSES = (_pass_bounds, _pass_usual_extent, _pass_any_extent, _pass_walk)
 
 
-def scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, limits) -> SheetScan:
-    """Scan a worksheet part; raise file.out_of_grid / file.range_too_large before any parser runs."""
+class SheetFeed:
+    """Pass 1 of a worksheet over its XML as the container gate inflates it (chunks of any size, cut
+    into the very segments ``scan_sheet`` reads), so that the part is not inflated a second time: the
+    scan when pass 1 settles the sheet, else None — a sheet pass 1 escalates or refuses is scanned
+    again from its part by ``scan_sheet``, which names the sheet in a refusal."""
+
+    def __init__(self, limits) -> None:
+        self.run: _Run | None = _Run("", limits, CellOrder(""))
+        self.cutter = Segments()
+        self.index = 0
+
+    def push(self, chunk: bytes) -> None:
+        if self.run is not None:
+            self._steps(self.cutter.push(chunk))
+
+    def close(self) -> SheetScan | None:
+        if self.run is not None:
+            self._steps(self.cutter.close())
+        return None if self.run is None else self.run.scan
+
+    def _steps(self, segments: Iterator[tuple[bytes, int]]) -> None:
+        run = self.run
+        assert run is not None
+        try:
+            for buf, end in segments:
+                run.index = self.index
+                _pass_bounds(buf, run, end)
+                self.index += 1
+        except Exception:  # escalated, refused or anything else: scanned again from the part
+            self.run, self.cutter = None, Segments()
+
+
+def scan_sheet(
+    zf: zipfile.ZipFile,
+    part: str,
+    sheet: str,
+    limits,
+    ready: Mapping[str, SheetScan] | None = None,
+) -> SheetScan:
+    """Scan a worksheet part; raise file.out_of_grid / file.range_too_large before any parser runs.
+    ``ready``: the parts the gate already scanned while inflating them (``SheetFeed``), by name."""
+    if ready is not None and part in ready:
+        return ready[part]
     order = CellOrder(sheet)
     for step in _PASSES:
         run = _Run(sheet, limits, order)
         try:
             with zf.open(part) as stream:
-                for run.index, seg in enumerate(_segments(stream)):
-                    step(seg, run)
+                for run.index, (buf, end) in enumerate(_pieces(stream, Segments())):
+                    if step is _pass_bounds:
+                        _pass_bounds(buf, run, end)
+                    else:
+                        step(buf if end == len(buf) else buf[:end], run)
         except _Escalate:
             continue
         if step is not _pass_bounds:

@@ -14,7 +14,7 @@ from budget_planner.validators.intake.extract.parts import sheet_parts
 from budget_planner.validators.intake.extract.props import core_modified
 from budget_planner.validators.intake.extract.sharedstrings import check_shared_strings
 from budget_planner.validators.intake.extract.sheetscan import SheetScan, scan_sheet
-from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Limits
+from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Limits, SheetScans
 from budget_planner.validators.intake.grid import (
     CellValue,
     ErrorValue,
@@ -109,8 +109,15 @@ def _part_for(parts: dict[str, str], names: set[str], sheet: str) -> str:
     return part if part in names else {n.lower(): n for n in names}.get(part.lower(), part)
 
 
-def read_xlsx(data: bytes, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
-    """Every worksheet of an OOXML workbook that passed the container gate."""
+def read_xlsx(
+    data: bytes,
+    kind: str = "xlsx",
+    limits: Limits = DEFAULT_LIMITS,
+    scanned: SheetScans | None = None,
+) -> WorkbookGrid:
+    """Every worksheet of an OOXML workbook that passed the container gate (``scanned``: the sheet
+    parts the gate scanned while inflating them, used under the same limits)."""
+    ready = scanned.parts if scanned is not None and scanned.limits == limits else None
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         check_shared_strings(zf, limits)  # calamine reads them when it opens the workbook
     book = calamine_grid.open_workbook(data)
@@ -121,7 +128,7 @@ def read_xlsx(data: bytes, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
             parts, names = sheet_parts(zf), set(zf.namelist())
             # every sheet is scanned before calamine parses any: calamine aborts on huge ranges
             scans = [
-                scan_sheet(zf, _part_for(parts, names, name), name, limits)
+                scan_sheet(zf, _part_for(parts, names, name), name, limits, ready)
                 for name, _ in sheets_meta
             ]
         sheets = []
