@@ -171,10 +171,6 @@ class TableRow:
             ]
         return [f.cell for f in self.fields.values()]
 
-    def unreadable_amount(self, key: str) -> bool:
-        """Whether the row's ``key`` is an amount written but not readable (``Field.unreadable_amount``)."""
-        return self.has(key) and unreadable_amount(self.value(key), self.raw(key))
-
 
 class Columns:
     """Whole columns of a list of rows: taken from the values of the rows read from one table (no
@@ -194,8 +190,8 @@ class Columns:
             return list(map(itemgetter(at), map(_VALUES, rows)))
         out: list[object] = []
         for _, group in groupby(rows, key=_LAYOUT):
-            same = list(group)
-            out += Columns(same).values(key) if _one_layout(same) else [r.value(key) for r in same]
+            same = Columns(list(group))
+            out += same.values(key) if same.layout else [r.value(key) for r in same.rows]
         return out
 
     def raws(self, key: str) -> list[CellValue]:
@@ -212,8 +208,8 @@ class Columns:
                 return [line[index] if index < len(line) else None for line in lines]
         out: list[CellValue] = []
         for _, group in groupby(rows, key=_LAYOUT):
-            same = list(group)
-            out += Columns(same).raws(key) if _one_layout(same) else [r.raw(key) for r in same]
+            same = Columns(list(group))
+            out += same.raws(key) if same.layout else [r.raw(key) for r in same.rows]
         return out
 
 
