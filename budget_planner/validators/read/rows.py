@@ -454,6 +454,13 @@ class RowReader:
                 texts[raw] = value
         return value
 
+    def _parse_float(self, raw: float) -> AmountParse:
+        """``parse_amount`` of a float amount, kept: it depends on the value alone."""
+        parsed = parse_amount(raw)
+        if len(self._floats) < _TEXT_CACHE:
+            self._floats[raw] = parsed
+        return parsed
+
     def _amount_column(
         self, key: str, raws: Sequence[CellValue], first: int, amount_merges: dict[int, int]
     ) -> list[object]:
@@ -464,11 +471,7 @@ class RowReader:
         out: list[object] = []
         for raw in raws:
             if type(raw) is float:
-                parsed = floats.get(raw)
-                if parsed is None:
-                    parsed = parse_amount(raw)
-                    if len(floats) < _TEXT_CACHE:
-                        floats[raw] = parsed
+                parsed = floats.get(raw) or self._parse_float(raw)
                 out.append(parsed.value if parsed.issue is None else _SLOW)
             else:
                 out.append(_SLOW)
@@ -534,11 +537,7 @@ class RowReader:
     ) -> object:
         """An amount cell's value, with what its reading says (normalised, 元, merged) as issues."""
         if type(raw) is float:
-            parsed = self._floats.get(raw)
-            if parsed is None:
-                parsed = parse_amount(raw)
-                if len(self._floats) < _TEXT_CACHE:
-                    self._floats[raw] = parsed
+            parsed = self._floats.get(raw) or self._parse_float(raw)
         else:
             parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
         if parsed.issue is not None:
@@ -566,25 +565,13 @@ class RowReader:
         issues: list[Issue],
     ) -> object:
         """A text (or 类型) cell's value: canonical text, the text a merge fills down, else None."""
-        texts = self._texts
         if type(raw) is str:
-            value = texts.get(raw, _UNSEEN)
-            if value is _UNSEEN:
-                value = canonical(raw) or None  # text_value of a str, without its checks
-                if len(texts) < _TEXT_CACHE:
-                    texts[raw] = value
-            return value
+            return self._canonical(raw)
         if raw is None:
             if fills and (r, index + 1) in fills:
                 top = self.sheet.get(*fills[(r, index + 1)])
-                if type(top) is str:  # text_value of a str, once per distinct text
-                    value = texts.get(top, _UNSEEN)
-                    if value is _UNSEEN:
-                        value = canonical(top) or None
-                        if len(texts) < _TEXT_CACHE:
-                            texts[top] = value
-                    return value
-                return text_value(top)
+                # text_value of a str, once per distinct text
+                return self._canonical(top) if type(top) is str else text_value(top)
             return None
         if type(raw) is ErrorValue:
             label = c.column.label
