@@ -100,18 +100,8 @@ def build(session, per_county: int) -> list[tuple[str, str]]:
         for k in range(COUNTIES):
             name = county(unit.short_name, k)
             data = make_table("表四", name, county_rows(n, k, per_county), round_=config)
-            checked = validate_bytes(data, f"{name}-表四.xlsx", config, name, parse=read_workbook)
-            (version,) = repo.store_upload(
-                session,
-                round_id=config.id,
-                unit_short_name=name,
-                data=data,
-                original_name=f"{name}-表四.xlsx",
-                checked=checked,
-                user=None,
-            )
-            repo.act(session, version.id, None, "submit")
-            repo.act(session, version.id, None, "approve")
+            version_id = _upload(session, config, name, data)
+            repo.act(session, version_id, None, "approve")
         cities.append((unit.short_name, config.id))
     return cities
 
@@ -120,13 +110,19 @@ def hand_upload(session, city: str, rows: list[dict[str, object]]) -> int:
     """The city's 表四 with the same rows, made by hand and uploaded (then submitted)."""
     province = load_round(PROVINCE)
     data = make_table("表四", city, rows, round_=province)
-    checked = validate_bytes(data, f"{city}-表四.xlsx", province, city, parse=read_workbook)
+    return _upload(session, province, city, data)
+
+
+def _upload(session, round_, unit: str, data: bytes) -> int:
+    """The unit's 表四 validated, stored as an upload of ``round_`` and submitted; its version id."""
+    name = f"{unit}-表四.xlsx"
+    checked = validate_bytes(data, name, round_, unit, parse=read_workbook)
     (version,) = repo.store_upload(
         session,
-        round_id=PROVINCE,
-        unit_short_name=city,
+        round_id=round_.id,
+        unit_short_name=unit,
         data=data,
-        original_name=f"{city}-表四.xlsx",
+        original_name=name,
         checked=checked,
         user=None,
     )

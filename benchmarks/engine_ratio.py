@@ -22,6 +22,7 @@ import zipfile
 import python_calamine as pc
 
 from benchmarks import generate
+from benchmarks.hotspots import STAGES, wrap_stages
 
 
 def floor(data: bytes) -> int:
@@ -40,36 +41,7 @@ def floor(data: bytes) -> int:
     return cells
 
 
-# (label, module, function): each wrapped with a CPU timer where the engine calls it
-STAGES = (
-    (
-        "gate (with the sheet XML scan)",
-        "budget_planner.validators.intake.worker",
-        "check_container",
-    ),
-    (
-        "  sheet XML scan, as the gate inflates",
-        "budget_planner.validators.intake.extract.sheetscan",
-        "_pass_bounds",
-    ),
-    ("sheet XML scan the gate left", "budget_planner.validators.intake.extract.xlsx", "scan_sheet"),
-    (
-        "calamine + conversion",
-        "budget_planner.validators.intake.extract.calamine_grid",
-        "read_sheet",
-    ),
-    ("read tables", "budget_planner.validators.check.pipeline", "read_tables"),
-    ("schema (frame + pandera)", "budget_planner.validators.check.schema", "validate_tables"),
-    ("  building the frame", "budget_planner.validators.check.schema", "build_frame"),
-    ("duplicates", "budget_planner.validators.check.pipeline", "find_duplicates"),
-    ("table checks", "budget_planner.validators.check.pipeline", "check_table"),
-    ("reports", "budget_planner.validators.check.pipeline", "_checked"),
-    ("  summarise", "budget_planner.validators.check.pipeline", "summarise"),
-)
-
-
 def stages(rows: int, runs: int) -> None:
-    import importlib
     from collections import defaultdict
 
     from budget_planner.templates.round import load_round
@@ -84,18 +56,7 @@ def stages(rows: int, runs: int) -> None:
 
     engine()
     spent: dict[str, float] = defaultdict(float)
-    for label, module, name in STAGES:
-        mod = importlib.import_module(module)
-        inner = getattr(mod, name)
-
-        def timed(*args, _inner=inner, _label=label, **kwargs):
-            start = time.process_time()
-            try:
-                return _inner(*args, **kwargs)
-            finally:
-                spent[_label] += time.process_time() - start
-
-        setattr(mod, name, timed)
+    wrap_stages(spent, time.process_time)  # the stages of ``benchmarks.hotspots --stages``
     floors, wholes, parts = [], [], defaultdict(list)
     for _ in range(runs):
         start = time.process_time()
