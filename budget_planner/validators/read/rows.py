@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from itertools import zip_longest
 from typing import Any
 
@@ -53,9 +53,16 @@ from budget_planner.validators.report.issues import Issue
 BLANK_RUN_END = 20  # this many blank rows in a row end the table
 _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact removes
 _TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
-_UNSEEN: Any = object()  # a text not canonicalised yet (its canonical form may be None)
+_UNSEEN: Any = object()  # not looked up yet (what is found may be None)
 _SLOW: Any = object()  # a cell whose value the row's own look decides (RowReader._row)
 _TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
+
+
+def _canonical_or_none(raw: str) -> str | None:
+    """``text_value`` of a str, without its checks: its canonical text, None when blank."""
+    return canonical(raw) or None
+
+
 # warnings not given on a row that is not counted (a preset not taken up, a placeholder, an empty row)
 _UNCOUNTED_QUIET = frozenset({"amount.normalised"})
 # a group heading's numbering before its 类型: 一、 （一） 1. 1、 (canonical text: brackets half-width)
@@ -144,7 +151,9 @@ class RowReader:
         self.presets = preset_names(round_, table) if spec.has_presets else frozenset()
         self._cat_compact: dict[str, str] = {}
         self._categories: dict[str, str] = {}
-        self._texts: dict[str, str | None] = {}  # short texts repeat (类型, preset names)
+        # canonical text or None, once per distinct text of the table (类型, preset names and
+        # 政策依据 repeat); functools' cache answers a repeat in C, without a Python call
+        self._canonical = lru_cache(maxsize=_TEXT_CACHE)(_canonical_or_none)
         # a float amount's parse depends on its value alone (NaN never hits: it is not equal to itself)
         self._floats: dict[float, AmountParse] = {}
         self._covered: set[int] = set()  # rows under an amount merged down from the row above
@@ -399,22 +408,10 @@ class RowReader:
     ) -> list[object]:
         """A text (or 类型) column's values: canonical text, ``text_value`` of a number, the text a
         merge fills down (``fills`` given for a column some merge fills), None for a blank."""
-        texts = self._texts
-        # the texts not met before in the table, each canonicalised once (a local table: the
-        # table's own keeps at most _TEXT_CACHE of them)
-        new: dict[str, str | None] = {
-            raw: None for raw in raws if type(raw) is str and raw not in texts
-        }
-        for fresh in new:
-            new[fresh] = made = canonical(fresh) or None  # text_value of a str, without its checks
-            if len(texts) < _TEXT_CACHE:
-                texts[fresh] = made
-        get, get_new = texts.get, new.get
+        canonical_or_none = self._canonical
         blank_value = _SLOW if fills else None
         out: list[object] = [
-            (known if (known := get(raw, _UNSEEN)) is not _UNSEEN else get_new(raw))
-            if type(raw) is str
-            else (blank_value if raw is None else _SLOW)
+            canonical_or_none(raw) if type(raw) is str else (blank_value if raw is None else _SLOW)
             for raw in raws
         ]
         if _SLOW not in out:
@@ -443,16 +440,6 @@ class RowReader:
                         text = merged[top] = self._canonical(got) if type(got) is str else _SLOW
                     out[n] = text
         return out
-
-    def _canonical(self, raw: str) -> str | None:
-        """``canonical(raw) or None``, once per distinct text of the table."""
-        texts = self._texts
-        value = texts.get(raw, _UNSEEN)
-        if value is _UNSEEN:
-            value = canonical(raw) or None  # text_value of a str, without its checks
-            if len(texts) < _TEXT_CACHE:
-                texts[raw] = value
-        return value
 
     def _parse_float(self, raw: float) -> AmountParse:
         """``parse_amount`` of a float amount, kept: it depends on the value alone."""
