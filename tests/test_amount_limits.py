@@ -47,6 +47,23 @@ def test_an_amount_above_ten_billion_yuan_or_not_finite_is_too_large(raw, value,
     assert Decimal(10) ** 6 == MAX_AMOUNT
 
 
+@pytest.mark.parametrize(
+    ("raw", "value", "issue"),
+    [
+        (1200000.0, Decimal(1200000), None),  # 120 万元, typed in 元
+        (10**10, Decimal(10**10), None),  # 100 亿元 itself
+        (10**10 + 1, None, "amount.too_large"),
+        ("1,200,000", Decimal(1200000), "amount.normalised"),
+        (Decimal("35000000"), Decimal(35000000), None),  # an evaluated =SUM in 元
+        ("200万元", Decimal(200), "amount.normalised"),  # its own unit: 万元 as anywhere
+        ("2000000万元", None, "amount.too_large"),
+    ],
+)
+def test_in_a_column_filed_in_yuan_the_bound_is_ten_billion_yuan(raw, value, issue):
+    parsed = parse_amount(raw, in_yuan=True)
+    assert (parsed.value, parsed.issue) == (value, issue)
+
+
 def test_the_cell_is_reported_and_left_out_of_the_totals(province_round):
     rows = [
         project("知识产权高质量创造", "专利导航项目", 1e24),

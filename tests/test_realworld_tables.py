@@ -410,3 +410,58 @@ def test_an_amount_column_headed_in_yuan_is_read_in_yuan():
     [issue] = checked.report.issues
     assert (issue.code, issue.cell, checked.report.total) == ("amount.in_yuan", "E3", 50)
     assert issue.message == "表头“金额（元）”，金额按元填写：已除以 10000 换算为万元，合计 50 万元"
+
+
+def test_amounts_in_yuan_of_a_million_and_more_are_read_not_too_large():
+    # 1,200,000 元 is 120 万元: the 100 亿元 bound holds in 元 for a column filed in 元, before the
+    # division (it was amount.too_large, and the row left out of the total)
+    head = list(rw.HEAD_4)
+    head[4] = "金额（元）"
+    made = _table4(
+        head,
+        [
+            rw.row4(1, "知识产权管理", "统计", "统计分析项目", 1200000),
+            rw.row4(2, "知识产权管理", "运营", "专利运营项目", "1,150,000"),
+            ["合计", None, None, None, 2350000],
+        ],
+    )
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    report = checked.report
+    assert [(i.code, i.cell) for i in report.issues] == [
+        ("amount.in_yuan", "E3"),
+        ("amount.normalised", "E5"),
+    ]
+    assert (report.total, report.stated_total) == (235, 235)
+
+
+def test_a_budget_form_in_yuan_of_millions_keeps_every_source():
+    import realworld2_files as rw2
+
+    book = rw2.openpyxl.Workbook()
+    ws = book.active
+    money = {"合计": 4000000, "1、省局项目支出": 1000000, "3、单位自筹": 3000000}
+    money |= {"1、知识产权服务费": 800000, "5、培训费": 200000}
+    rw2._declaration_sheet(
+        ws,
+        {
+            "name": "高效节能电机专利技术产业化",
+            "start": "2024年1月",
+            "end": "2025年12月",
+            "applicant": "清远市华能电机有限公司",
+            "code": "91441800MA4W000001",
+            "recommender": "清远市市场监督管理局（知识产权局）",
+        },
+        money,
+        "知识产权服务费80万元用于专利布局分析；培训费20万元。",
+    )
+    [unit_line] = [c for row in ws.iter_rows() for c in row if c.value == "单位：万元"]
+    unit_line.value = "单位：元"
+    [checked] = validate_bytes(
+        rw2._save(book), "清远市-预算表-专利技术实施计划.xlsx", load_round(), parse=read_workbook
+    )
+    report = checked.report
+    assert [i.code for i in report.issues if i.severity == "error"] == []
+    assert "amount.too_large" not in {i.code for i in report.issues}
+    assert report.stated_total == 400
+    assert checked.table is not None and checked.table.budget is not None
+    assert checked.table.budget.amount("self_raised") == 300

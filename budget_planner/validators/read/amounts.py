@@ -8,7 +8,8 @@ Accepted: numbers (a float through its shortest repr, Excel's 15-digit binary no
 
 Too large (``amount.too_large``, an error): above ``MAX_AMOUNT`` (10⁶ 万元 = 100 亿元, far beyond any
 project of this fund) or not finite (``1e24``, NaN, infinity as a number cell): the value is left out,
-like an unreadable one, so no total or export ever meets it.
+like an unreadable one, so no total or export ever meets it. In a column filed in 元 (``in_yuan``) a
+bare number is 元: the same 100 亿元 is 10¹⁰ of them (1,200,000 元 is 120 万元, not too large).
 
 Refused (``amount.not_number``): any other text (``约50万``, ``50%``, ``待定``), dates, booleans, and
 the accounting shape ``(5)``: in these tables a bracketed number is far more often a note than a
@@ -41,6 +42,7 @@ _YI_SUFFIXES = ("(亿元)", "亿元", "亿")
 _YUAN_SUFFIXES = ("(元)", "元")
 MAX_AMOUNT = Decimal(10) ** 6  # 万元: a cell above this (100 亿元) is amount.too_large
 _MAX = 10**6  # the same bound for int and float cells, compared without a Decimal
+YUAN_PER_WAN = 10_000  # 元 in one 万元 (a bare number in a column filed in 元 is bound in 元)
 NOTHING = frozenset({"-", "--", "---", "—", "——", "–", "/", "\\", "无", "空"})
 
 
@@ -71,9 +73,12 @@ def too_large(source: str) -> AmountParse:
     return AmountParse(None, "amount.too_large", raw=source)
 
 
-def _round(value: Decimal, source: str, issue: str | None, notes: list[str]) -> AmountParse:
-    """Keep at most 4 places; report the strongest change (in_yuan > rounded > normalised)."""
-    if not value.is_finite() or abs(value) > MAX_AMOUNT:
+def _round(
+    value: Decimal, source: str, issue: str | None, notes: list[str], bound: int = _MAX
+) -> AmountParse:
+    """Keep at most 4 places; report the strongest change (in_yuan > rounded > normalised).
+    ``bound``: the largest value allowed, in the unit ``value`` is in."""
+    if not value.is_finite() or abs(value) > bound:
         return too_large(source)
     if value.as_tuple().exponent < -4:  # type: ignore[operator]
         rounded = money.quantize(value)
@@ -111,46 +116,52 @@ def from_float(value: float) -> tuple[Decimal, bool]:
     return exact, True
 
 
-def parse_amount(raw: CellValue | Decimal, *, numbers_are_text: bool = False) -> AmountParse:
-    """Type one amount cell. ``numbers_are_text``: the source holds only text (a Word table)."""
+def parse_amount(
+    raw: CellValue | Decimal, *, numbers_are_text: bool = False, in_yuan: bool = False
+) -> AmountParse:
+    """Type one amount cell. ``numbers_are_text``: the source holds only text (a Word table).
+    ``in_yuan``: the column is filed in 元 — a bare number is 元 (the caller converts it; text
+    with its own unit, 50万元, comes back in 万元 as anywhere) and is bounded as 元."""
     kind = type(raw)
+    bound = _MAX * YUAN_PER_WAN if in_yuan else _MAX
     if kind is int:
-        if not -_MAX <= raw <= _MAX:  # type: ignore[operator]
+        if not -bound <= raw <= bound:  # type: ignore[operator]
             return too_large(str(raw))
         return AmountParse(Decimal(raw))  # type: ignore[arg-type]
     if kind is float:
         # (NaN compares false: too large)
-        if not -_MAX <= raw <= _MAX:  # type: ignore[operator]
+        if not -bound <= raw <= bound:  # type: ignore[operator]
             return too_large(repr(raw))
         value, needs_rounding = from_float(raw)  # type: ignore[arg-type]
         if needs_rounding:
-            return _round(value, repr(raw), None, [])
+            return _round(value, repr(raw), None, [], bound)
         return AmountParse(value)
     if raw is None:
         return BLANK
     if kind is str:
-        return _parse_text(raw, numbers_are_text)  # type: ignore[arg-type]
+        return _parse_text(raw, numbers_are_text, bound)  # type: ignore[arg-type]
     if isinstance(raw, ErrorValue):
         return AmountParse(None, "cell.error_value", "amount", str(raw))
     if isinstance(raw, Formula):
         return BLANK  # the extractor already reported formula.no_cached_value
     if isinstance(raw, Decimal):
-        if not raw.is_finite() or abs(raw) > MAX_AMOUNT:
+        if not raw.is_finite() or abs(raw) > bound:
             return too_large(str(raw))
-        return _round(raw, money.plain(raw) or "", None, [])
+        return _round(raw, money.plain(raw) or "", None, [], bound)
     if isinstance(raw, bool):
         return AmountParse(None, "amount.not_number", raw="是" if raw else "否")
     if isinstance(raw, dt.datetime | dt.date | dt.time):
         return AmountParse(None, "amount.not_number", "date", str(raw))
     if isinstance(raw, str):  # another str subclass
-        return _parse_text(str(raw), numbers_are_text)
+        return _parse_text(str(raw), numbers_are_text, bound)
     return AmountParse(None, "amount.not_number", raw=str(raw))
 
 
-def _parse_text(raw: str, numbers_are_text: bool) -> AmountParse:
+def _parse_text(raw: str, numbers_are_text: bool, bound: int = _MAX) -> AmountParse:
+    """A text amount; ``bound`` for a bare number (one with its own unit is 万元, bound by _MAX)."""
     if _PLAIN.fullmatch(raw):  # the common case: digits as text, nothing else to undo
         notes = [] if numbers_are_text else ["是文本格式的数字，已按数字读取"]
-        return _round(Decimal(raw), raw, None, notes)
+        return _round(Decimal(raw), raw, None, notes, bound)
     nfkc = canonical(raw)
     text = compact(nfkc)
     source = raw.strip()
@@ -170,11 +181,13 @@ def _parse_text(raw: str, numbers_are_text: bool) -> AmountParse:
             notes.append(f"已去掉“{prefix}”")
             break
     divisor = multiplier = 1
+    own_unit = False
     for suffixes, kind in ((_WAN_SUFFIXES, "wan"), (_YI_SUFFIXES, "yi"), (_YUAN_SUFFIXES, "yuan")):
         suffix = next((s for s in suffixes if text.endswith(s)), None)
         if suffix is None:
             continue
         text = text[: -len(suffix)]
+        own_unit = True
         if kind == "yuan":
             divisor, issue = 10000, "amount.in_yuan"
         elif kind == "yi":
@@ -197,7 +210,7 @@ def _parse_text(raw: str, numbers_are_text: bool) -> AmountParse:
         value /= divisor
         places_ok = value.as_tuple().exponent >= -4  # type: ignore[operator]
         notes.append(f"按元换算为 {money.plain(value)} 万元" if places_ok else "按元换算为万元")
-    return _round(value, source, issue, notes)
+    return _round(value, source, issue, notes, _MAX if own_unit else bound)
 
 
 # ------------------------------------------------------------------ 项目数及单项金额

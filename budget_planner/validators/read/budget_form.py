@@ -199,7 +199,7 @@ def read_form(sheet: SheetGrid, labels: BudgetLabels, *, numbers_are_text: bool 
         if place is None:
             continue
         if col.kind is ColumnKind.AMOUNT:
-            parsed, where, raw = _amount(sheet, place, headers, numbers_are_text)
+            parsed, where, raw = _amount(sheet, place, headers, numbers_are_text, in_yuan)
             cell = a1(*where)
             if parsed.issue is not None:
                 label = _NUMBERING.sub("", col.label)
@@ -222,12 +222,13 @@ def _amount(
     place: tuple[int, int],
     headers: list[tuple[int, int]],
     numbers_are_text: bool,
+    in_yuan: bool,
 ) -> tuple[AmountParse, tuple[int, int], CellValue]:
     r, c = place
     amount_col = _amount_column(r, headers)
     where = (r, amount_col) if amount_col and amount_col > c else right_of(sheet, r, c)
     raw = sheet.get(*where)
-    return parse_amount(raw, numbers_are_text=numbers_are_text), where, raw
+    return parse_amount(raw, numbers_are_text=numbers_are_text, in_yuan=in_yuan), where, raw
 
 
 def read_text_field(sheet: SheetGrid, labels: BudgetLabels, col: Column) -> Field | None:

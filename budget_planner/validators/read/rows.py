@@ -333,7 +333,11 @@ class RowReader:
         if self.amount is None or self.amount.index >= len(line):
             return False
         raw = line[self.amount.index]
-        return raw is not None and parse_amount(raw, numbers_are_text=True).value is not None
+        in_yuan = self.amount.key in self.in_yuan
+        return (
+            raw is not None
+            and parse_amount(raw, numbers_are_text=True, in_yuan=in_yuan).value is not None
+        )
 
     def _is_header(self, cells: list[CellValue]) -> bool:
         """A header row repeated (page 2), or another table's header."""
@@ -523,14 +527,15 @@ class RowReader:
         issues: list[Issue],
     ) -> object:
         """An amount cell's value, with what its reading says (normalised, 元, merged) as issues."""
-        if type(raw) is float:
+        in_yuan = key in self.in_yuan
+        if type(raw) is float and not in_yuan:
             parsed = self._floats.get(raw) or self._parse_float(raw)
         else:
-            parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text)
+            parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text, in_yuan=in_yuan)
         if parsed.issue is not None:
             label = c.column.label
             issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
-        if key in self.in_yuan and parsed.value is not None and not yuan.carries_unit(raw):
+        if in_yuan and parsed.value is not None and not yuan.carries_unit(raw):
             parsed = yuan.from_yuan(parsed.value)
             if parsed.issue is not None:  # 元 with 分: rounded to 4 places of 万元
                 label = c.column.label

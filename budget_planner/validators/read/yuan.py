@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from budget_planner import money
 from budget_planner.text import compact
+from budget_planner.validators.read.amounts import YUAN_PER_WAN as _PER_WAN
 from budget_planner.validators.read.amounts import AmountParse
 
-YUAN_PER_WAN = Decimal(10000)
+YUAN_PER_WAN = Decimal(_PER_WAN)
 SUSPECT_BELOW = Decimal(1000)  # 元: a column of amounts all below this was likely filled in 万元
 # on compact text: 单位：元, 金额单位：元, 单位：人民币元 — never 单位：万元
 _UNIT_LINE = re.compile(r"单位:(人民币)?元(?!/)")
