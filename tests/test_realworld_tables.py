@@ -465,3 +465,61 @@ def test_a_budget_form_in_yuan_of_millions_keeps_every_source():
     assert report.stated_total == 400
     assert checked.table is not None and checked.table.budget is not None
     assert checked.table.budget.amount("self_raised") == 300
+
+
+def _table1(head: list[str], rows: list[list[object]]) -> tuple[str, bytes]:
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（一）"
+    ws["A2"] = "填报单位：清远市市场监督管理局"
+    rw._put(ws, 3, head)
+    for i, line in enumerate(rows, 4):
+        rw._put(ws, i, line)
+    return "表一.xlsx", rw._save(book)
+
+
+@pytest.mark.parametrize(
+    "amount_header",
+    [
+        "金额（单位：万元）",
+        "金额（万元）\n（保留两位小数）",
+        "金额(万元)(保留2位小数)",
+        "申请省级资金（万元）",
+        "省级资金",
+    ],
+)
+def test_an_amount_header_with_its_unit_or_places_said_in_words_is_the_amount(amount_header):
+    head = list(rw.HEAD_4)
+    head[4] = amount_header
+    made = _table4(
+        head,
+        [
+            rw.row4(1, "知识产权管理", "统计", "统计分析项目", 30),
+            ["合计", None, None, None, 30],
+        ],
+    )
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    assert checked.report.issues == []
+    assert (checked.report.total, checked.report.stated_total) == (30, 30)
+
+
+def test_a_funding_header_saying_its_unit_in_words_is_the_funding_column():
+    head = list(rw.HEAD_1)
+    head[3] = "经费安排（单位：万元）"
+    made = _table1(
+        head,
+        [rw.row1(1, "知识产权管理", "统计", 30, "统计分析项目", "1个×30万元")],
+    )
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    assert checked.report.issues == []
+    assert checked.report.total == 30
+
+
+def test_a_table_missing_its_amount_column_is_not_called_empty():
+    # its rows cannot be read without the column: header.missing, never "本表没有填写任何项目"
+    head = list(rw.HEAD_4)
+    head[4] = "拨款"
+    made = _table4(head, [rw.row4(1, "知识产权管理", "统计", "统计分析项目", 30)])
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    assert [i.code for i in checked.report.issues] == ["header.missing"]
+    assert checked.report.issues[0].message == "表四缺少必需的列：金额"

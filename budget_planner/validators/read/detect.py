@@ -28,6 +28,10 @@ HEADER_MAX_LEN = 40  # a longer cell is never a header
 
 _ARABIC = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _MARKS = re.compile(r"^\*+|\*+$|\((必填|选填|可选)\)$")  # on compact (NFKC) text
+# remarks a header cell may carry after its label, on compact text: the unit said in words
+# (金额（单位：万元） is 金额(万元)) and how many places to type (（保留两位小数）), dropped
+_UNIT_SAID = re.compile(r"\(单位:((?:人民币)?万?元)\)")
+_PLACES_REMARK = re.compile(r"\((?:保留|精确到)(?:小数点后)?[0-9一二两三四]位(?:小数)?\)$")
 _UNIT_REMARK = re.compile(r"\((单位:)?万?元\)|(单位:)?万?元")  # （万元） on its own under a header
 
 
@@ -85,7 +89,10 @@ def is_header_word(value: object) -> bool:
 
 @lru_cache(maxsize=8192)
 def _header_key(value: str) -> str:
-    return _MARKS.sub("", compact(value))
+    key = _MARKS.sub("", compact(value))
+    if "(" in key:
+        key = _UNIT_SAID.sub(r"(\1)", _PLACES_REMARK.sub("", key))
+    return key
 
 
 def _merge_tops(sheet: SheetGrid, last_row: int) -> dict[tuple[int, int], tuple[int, int]]:

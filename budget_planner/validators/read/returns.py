@@ -77,6 +77,8 @@ def nil_return_issue(table: ParsedTable) -> Issue | None:
     """table.nil_return for a collection table with no project row: rows saying 无, or none."""
     if table.table not in COLLECTION_TABLES or table.project_rows:
         return None
+    if any(i.code == "header.missing" for i in table.issues):
+        return None  # a column it needs is not found: its rows were not read, not left empty
     words = returns_spec().nil_words
     nil = next((r for r in table.rows if r.kind is RowKind.NIL), None)
     if nil is None:
