@@ -523,3 +523,32 @@ def test_a_table_missing_its_amount_column_is_not_called_empty():
     [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
     assert [i.code for i in checked.report.issues] == ["header.missing"]
     assert checked.report.issues[0].message == "表四缺少必需的列：金额"
+
+
+@pytest.mark.parametrize(
+    ("amount", "remark"),
+    [
+        (None, "本市无专利代办处"),
+        ("0", None),
+        ("0.00", "本市尚未设立专利代办处，也无省知识产权保护中心分中心"),
+    ],
+)
+def test_a_nil_row_may_say_why_in_its_remark_and_hold_a_zero_typed_as_text(amount, remark):
+    # DESIGN §3: a nil return is never required.missing (暂无 with a 备注 saying why, or WPS's text 0)
+    made = _table1(rw.HEAD_1, [[1, None, "暂无", amount, None, None, None, None, None, remark]])
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    assert [(i.code, i.cell) for i in checked.report.issues] == [("table.nil_return", "C4")]
+    assert checked.report.total == 0 and checked.table is not None
+    assert checked.table.project_rows == []
+
+
+def test_a_row_naming_a_project_is_not_nil_for_a_word_in_it():
+    line = [1, "知识产权管理", "暂无", 30, "统计分析项目", None, None, None, None, "本年新增"]
+    made = _table1(rw.HEAD_1, [line])
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    assert "table.nil_return" not in {i.code for i in checked.report.issues}
+    assert [i.cell for i in checked.report.issues if i.code == "required.missing"] == [
+        "G4",
+        "H4",
+        "I4",
+    ]

@@ -14,7 +14,7 @@ from budget_planner.templates.spec import COLLECTION_TABLES, ColumnKind, TableSp
 from budget_planner.text import canonical, compact
 from budget_planner.validators.intake.grid import CellValue, SheetGrid, a1
 from budget_planner.validators.read import yuan
-from budget_planner.validators.read.amounts import NOTHING
+from budget_planner.validators.read.amounts import NOTHING, parse_amount
 from budget_planner.validators.read.cells import blank
 from budget_planner.validators.read.detect import InYuan
 from budget_planner.validators.read.model import ParsedTable, RowKind
@@ -30,18 +30,20 @@ NIL, STRUCK = "nil", "struck"
 
 def row_says_nothing(
     line: Sequence[CellValue],
-    columns: Iterable[tuple[int, ColumnKind]],
+    columns: Iterable[tuple[int, ColumnKind, bool]],
     spec: TableSpec,
     words: frozenset[str] | None = None,
 ) -> str | None:
     """``NIL`` for a nil return's row: 无 / 暂无 / 本单位无需求 in one column or across the row;
     ``STRUCK`` for a row crossed out with ``/`` or ``—`` and nothing else; else None. Besides those,
-    such a row holds nothing but a 序号, a 类型 of the list, a 0 or a dash. ``columns``: (0-based
-    index, kind) read, text columns first; ``words``: the nil words (``returns_spec().nil_words``)."""
+    such a row holds nothing but a 序号, a 类型 of the list, a 0 (typed as a number or as text) or a
+    dash; a nil row may also say why in a column that is not required (备注：本市无专利代办处).
+    ``columns``: (0-based index, kind, required) read, text columns first; ``words``: the nil
+    words (``returns_spec().nil_words``)."""
     words = returns_spec().nil_words if words is None else words
-    said = marked = False
+    said = marked = explained = False
     n = len(line)
-    for index, kind in columns:
+    for index, kind, required in columns:
         raw = line[index] if index < n else None
         if raw is None or kind is ColumnKind.SERIAL:
             continue
@@ -49,7 +51,12 @@ def row_says_nothing(
             if kind is ColumnKind.AMOUNT and type(raw) in (int, float) and raw == 0:
                 continue
             return None
+        if kind is ColumnKind.AMOUNT and _zero_text(raw):
+            continue  # 0 typed as text (WPS keeps a number typed in a text cell so)
         if len(raw) > NIL_MAX_LEN:  # a project's text (the common case: decided at once)
+            if kind is ColumnKind.TEXT and not required:
+                explained = True
+                continue
             return None
         text = compact(raw)
         if not text:
@@ -58,14 +65,23 @@ def row_says_nothing(
             said = True
         elif text in NOTHING:
             marked = True
+        elif kind is ColumnKind.TEXT and not required:
+            explained = True
         elif not (kind is ColumnKind.CATEGORY and spec.is_category(text)):
             return None
-    return NIL if said else STRUCK if marked else None
+    if said:
+        return NIL
+    return STRUCK if marked and not explained else None
+
+
+def _zero_text(raw: str) -> bool:
+    """An amount cell holding 0 as text (``0``, ``0.00``, ``０``)."""
+    return len(raw) <= 12 and parse_amount(raw, numbers_are_text=True).value == 0
 
 
 def is_nil_row(
     line: Sequence[CellValue],
-    columns: Iterable[tuple[int, ColumnKind]],
+    columns: Iterable[tuple[int, ColumnKind, bool]],
     spec: TableSpec,
     words: frozenset[str] | None = None,
 ) -> bool:

@@ -161,7 +161,7 @@ class RowReader:
         self._nil_words = returns_spec().nil_words
         # the nil-return look: text columns first (a project's long text decides it at once)
         self._read_kinds = sorted(
-            ((c.index, c.column.kind) for c in self.cols),
+            ((c.index, c.column.kind, c.column.required) for c in self.cols),
             key=lambda k: k[1] is ColumnKind.CATEGORY,
         )
 
