@@ -199,10 +199,49 @@ def test_never_raises(raw):
         ("３个×２０万元", (3, D(20))),
         ("3 个 × 20 万元", (3, D(20))),
         ("若干", None),
-        ("3个", None),
+        ("30", None),  # a bare number: neither a count nor an amount for sure
         ("", None),
         (None, None),
     ],
 )
 def test_count_and_unit_amount(text, expected):
-    assert parse_count_amount(text) == expected
+    parsed = parse_count_amount(text)
+    assert (parsed if parsed is None else (parsed.number, parsed.each)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "each", "total"),
+    [
+        ("每个12万元，共3个", 3, D(12), D(36)),
+        ("不超过3个，每个15万元", 3, D(15), D(45)),
+        ("5个项目，每个10万元", 5, D(10), D(50)),
+        ("3项，合计60万元", 3, None, D(60)),
+        ("共2项，共计45万元", 2, None, D(45)),
+        ("20万元×2个+10万元×1个", 3, None, D(50)),
+        ("2个×20万元\uff0b1个×10万元", 3, None, D(50)),  # a full-width plus
+        ("1个", 1, None, None),
+        ("3项", 3, None, None),
+        ("30万元", None, D(30), None),  # was read as 3 × 0
+        ("每项30万元", None, D(30), None),
+        ("100万", None, D(100), None),
+    ],
+)
+def test_count_amount_as_people_write_it(text, number, each, total):
+    assert parse_count_amount(text) == (number, each, total)
+
+
+@pytest.mark.parametrize(
+    ("text", "funding", "agrees"),
+    [
+        ("30万元", D(30), True),
+        ("30万元", D(60), True),  # two of 30
+        ("30万元", D(45), False),
+        ("3项，合计60万元", D(60), True),
+        ("3项，合计60万元", D(50), False),
+        ("3个", D(47), True),  # nothing to compare
+        ("20万元×2个+10万元×1个", D(50), True),
+    ],
+)
+def test_count_amount_agrees_with_the_funding(text, funding, agrees):
+    parsed = parse_count_amount(text)
+    assert parsed is not None and parsed.agrees_with(funding, upper_bound=False) is agrees

@@ -552,3 +552,20 @@ def test_a_row_naming_a_project_is_not_nil_for_a_word_in_it():
         "H4",
         "I4",
     ]
+
+
+def test_count_amount_written_as_people_do_is_checked_against_the_funding():
+    made = _table1(
+        rw.HEAD_1,
+        [
+            rw.row1(1, "知识产权管理", "统计", 30, "统计分析项目", "30万元"),
+            rw.row1(2, "知识产权管理", "运营", 60, "专利运营项目", "3项，合计60万元"),
+            rw.row1(3, "知识产权管理", "导航", 50, "专利导航项目", "20万元×2个+10万元×1个"),
+            rw.row1(4, "知识产权管理", "培训", 36, "知识产权培训项目", "每个12万元，共3个"),
+            rw.row1(5, "知识产权管理", "宣传", 45, "知识产权宣传项目", "30万元"),
+        ],
+    )
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    [problem] = checked.report.issues
+    assert (problem.code, problem.cell) == ("count_amount.mismatch", "F8")
+    assert problem.message == "“30万元”单项 30 万元，经费安排(万元) 45 不是它的整数倍"

@@ -74,9 +74,18 @@ def drop_consequences_of_shift(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.code not in ROW_CELL_CODES or (i.sheet, i.row) not in rows]
 
 
-def _issue(code: str, table: ParsedTable, row: TableRow, col: Column, value=None, **fields):
+def _issue(
+    code: str,
+    table: ParsedTable,
+    row: TableRow,
+    col: Column,
+    value=None,
+    case: str | None = None,
+    **fields,
+):
     return issue(
         code,
+        case,
         sheet=table.sheet_of(row),
         cell=row.cell(col.key),
         row=row.excel_row,
@@ -118,18 +127,16 @@ def check_count_amount(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
             requested = row.value(amount.key)
             if not isinstance(requested, Decimal) or requested < 0:
                 continue  # unreadable or negative: the amount has its own error (one mistake, one)
-            count, each = parsed
-            product = count * each
-            agrees = requested <= product if UPPER_BOUND.search(text) else requested == product
-            if not agrees:
+            if not parsed.agrees_with(requested, bool(UPPER_BOUND.search(text))):
                 yield _issue(
                     "count_amount.mismatch",
                     table,
                     row,
                     col,
                     text,
+                    case="each" if parsed.total is None else None,
                     text=text,
-                    product=plain(product),
+                    product=plain(parsed.total if parsed.total is not None else parsed.each),
                     label=amount.label,
                     funding=plain(requested),
                 )

@@ -231,10 +231,50 @@ _MEASURE = r"(?:个|项|家|场次|场|次|期|批|所|件|名|人|座|条|类|�
 _JOIN = r"(?:[,;、×xX*:]|每" + _MEASURE + r"?|不超过|不高于|最高|最多|各|约|单项金额|单项|金额|为)*"
 _AMOUNT = r"(?P<a>\d+(?:\.\d+)?)"
 _PER = r"(?:/" + _MEASURE + r")?"
+_BOUND = r"(?:不超过|不多于|最多|最高|约)?"
+_SEP = r"[,;、]*"
+# n projects × an amount each (3个×20万元, 2项，每项25万元, 不超过3个，每个15万元)
 _COUNT_FIRST = re.compile(
-    rf"共?计?{_COUNT}{_MEASURE}?{_JOIN}{_AMOUNT}(?:万元|万)?{_PER}(?:左右)?", re.ASCII
+    rf"{_BOUND}共?计?{_COUNT}{_MEASURE}?(?:项目)?{_JOIN}{_AMOUNT}(?:万元|万)?{_PER}(?:左右)?",
+    re.ASCII,
 )
-_AMOUNT_FIRST = re.compile(rf"{_AMOUNT}(?:万元|万){_PER}[×xX*]共?{_COUNT}{_MEASURE}?", re.ASCII)
+# an amount each × n projects (20万元×3个, 每个12万元，共3个)
+_AMOUNT_FIRST = re.compile(
+    rf"(?:每{_MEASURE}?)?{_AMOUNT}(?:万元|万){_PER}(?:[×xX*]|{_SEP}共?计?){_COUNT}{_MEASURE}?",
+    re.ASCII,
+)
+# n projects and what they come to together (3项，合计60万元)
+_COUNT_AND_TOTAL = re.compile(
+    rf"{_BOUND}共?计?{_COUNT}{_MEASURE}(?:项目)?{_SEP}(?:合计|共计|总计|总金额|总额|共|计)"
+    rf"[:为]?{_AMOUNT}(?:万元|万)",
+    re.ASCII,
+)
+# the number of projects alone (1个, 3项): nothing to compare
+_COUNT_ONLY = re.compile(rf"{_BOUND}共?计?{_COUNT}{_MEASURE}(?:项目)?", re.ASCII)
+# the amount of each alone (30万元, 每项30万元): the funding must be a whole number of them
+_EACH_ONLY = re.compile(
+    rf"(?:单项金额|单项|每{_MEASURE})?[:为]?{_AMOUNT}(?:万元|万){_PER}(?:左右)?", re.ASCII
+)
+_PARTS = re.compile(r"\+")  # 20万元×2个+10万元×1个 (a full-width plus too: compact text is NFKC)
+
+
+class CountAmount(NamedTuple):
+    """What 项目数及单项金额 says: the number of projects and the amount of each, when said, and
+    what they come to (``total``, when the text says or implies it)."""
+
+    number: int | None  # of projects
+    each: Decimal | None
+    total: Decimal | None
+
+    def agrees_with(self, funding: Decimal, upper_bound: bool) -> bool:
+        """Whether the row's funding fits: equal to the total (at most it, under 不超过 …); a whole
+        number of the amount each when only that is said; anything when only a count is."""
+        if self.total is not None:
+            return funding <= self.total if upper_bound else funding == self.total
+        if self.each is not None and self.each > 0:
+            times = funding / self.each
+            return times >= 1 and times == times.to_integral_value()
+        return True
 
 
 def _count(text: str) -> int | None:
@@ -250,19 +290,48 @@ def _count(text: str) -> int | None:
     return _NUMERALS.get(text) if len(text) == 1 else None
 
 
-def parse_count_amount(text: object) -> tuple[int, Decimal] | None:
-    """(number of projects, amount of each in 万元) from 项目数及单项金额, or None when unreadable.
+def parse_count_amount(text: object) -> CountAmount | None:
+    """What 项目数及单项金额 says, or None when it cannot be read.
 
     ``3个×20万元``, ``3个*20万``, ``5个x10万元``, ``2项，每项25万元``, ``1个，50万元``,
-    ``共3项，每项不超过20万元``, ``三个×20万元``, ``20万元×3个``.
+    ``共3项，每项不超过20万元``, ``三个×20万元``, ``20万元×3个``, ``每个12万元，共3个`` (a count and an
+    amount each); ``3项，合计60万元`` (a count and a total); ``20万元×2个+10万元×1个`` (parts);
+    ``3个`` (a count alone); ``30万元`` (an amount each alone).
     """
     s = compact(text)
     if not s:
         return None
-    match = _COUNT_FIRST.fullmatch(s) or _AMOUNT_FIRST.fullmatch(s)
-    if match is None:
-        return None
-    count = _count(match["n"])
-    if count is None:
-        return None
-    return count, Decimal(match["a"])
+    if _PARTS.search(s):
+        parts = [_one(part) for part in _PARTS.split(s)]
+        if any(p is None or p.number is None or p.total is None for p in parts):
+            return None
+        return CountAmount(
+            sum(p.number for p in parts if p is not None and p.number is not None),
+            None,
+            sum((p.total for p in parts if p is not None and p.total is not None), Decimal(0)),
+        )
+    return _one(s)
+
+
+def _one(s: str) -> CountAmount | None:
+    for pattern in (_COUNT_FIRST, _AMOUNT_FIRST):
+        match = pattern.fullmatch(s)
+        # the count and the amount must be apart (30万元 is no 3 × 0)
+        if match is not None and match.end("n") != match.start("a"):
+            count = _count(match["n"])
+            if count is None:
+                return None
+            each = Decimal(match["a"])
+            return CountAmount(count, each, count * each)
+    match = _COUNT_AND_TOTAL.fullmatch(s)
+    if match is not None:
+        count = _count(match["n"])
+        return None if count is None else CountAmount(count, None, Decimal(match["a"]))
+    match = _COUNT_ONLY.fullmatch(s)
+    if match is not None:
+        count = _count(match["n"])
+        return None if count is None else CountAmount(count, None, None)
+    match = _EACH_ONLY.fullmatch(s)
+    if match is not None:
+        return CountAmount(None, Decimal(match["a"]), None)
+    return None

@@ -312,7 +312,10 @@ CODES: dict[str, Code] = {
         _cases(control_file="合计 {stated} 与各单位控制数之和 {summed} 不符"),
     ),
     "count_amount.mismatch": Code(
-        E, "项目数及单项金额与经费安排不符", "“{text}”合计 {product} 万元，与{label} {funding} 不符"
+        E,
+        "项目数及单项金额与经费安排不符",
+        "“{text}”合计 {product} 万元，与{label} {funding} 不符",
+        _cases(each="“{text}”单项 {product} 万元，{label} {funding} 不是它的整数倍"),
     ),
     "count_amount.unreadable": Code(
         W,
