@@ -569,3 +569,80 @@ def test_count_amount_written_as_people_do_is_checked_against_the_funding():
     [problem] = checked.report.issues
     assert (problem.code, problem.cell) == ("count_amount.mismatch", "F8")
     assert problem.message == "“30万元”单项 30 万元，经费安排(万元) 45 不是它的整数倍"
+
+
+def _subtotals_first(second_subtotal: float) -> tuple[str, bytes]:
+    """合计 under the header, then each 类型 opening with its 小计 (the 类型 merged over the 小计 and
+    its rows), as some offices lay the table out."""
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（一）"
+    ws["A2"] = "填报单位：茂名市市场监督管理局"
+    rw._put(ws, 3, rw.HEAD_1)
+    lines = [
+        ["合计", None, None, 115],
+        ["小计", "知识产权高质量创造", None, 100],
+        rw.row1(1, None, "专利导航", 40, "茂名产业专利导航", "1个×40万元"),
+        rw.row1(2, None, "高价值专利", 60, "茂名高价值专利培育", "2个×30万元"),
+        ["小计", "知识产权管理", None, second_subtotal],
+        rw.row1(3, None, "统计", 15, "茂名知识产权统计", "1个×15万元"),
+    ]
+    for r, line in enumerate(lines, 4):
+        rw._put(ws, r, line)
+    ws.merge_cells("B5:B7")
+    ws.merge_cells("B8:B9")
+    return "茂名市-表一.xlsx", rw._save(book)
+
+
+def test_a_subtotal_heading_its_group_sums_the_rows_below_it():
+    name, data = _subtotals_first(15)
+    [checked] = validate_bytes(data, name, load_round(), parse=read_workbook)
+    assert checked.report.issues == []
+    assert (checked.report.total, checked.report.stated_total) == (115, 115)
+    assert checked.table is not None
+    assert [r.category for r in checked.table.project_rows] == [
+        "知识产权高质量创造",
+        "知识产权高质量创造",
+        "知识产权管理",
+    ]
+
+
+def test_a_wrong_subtotal_heading_its_group_is_still_caught():
+    name, data = _subtotals_first(25)
+    [checked] = validate_bytes(data, name, load_round(), parse=read_workbook)
+    [problem] = checked.report.issues
+    assert (problem.code, problem.cell) == ("total.mismatch", "D8")
+    assert problem.message == "小计 25 与明细之和 15 不符（差 10）"
+
+
+@pytest.mark.parametrize("page_label", ["本页小计", "本页合计"])
+def test_a_page_subtotal_sums_its_page_whatever_the_types(page_label):
+    book = rw.openpyxl.Workbook()
+    first = book.active
+    first.title = "Sheet1"
+    first["A1"] = "2024年度知识产权项目需求征集表（四）"
+    first["A2"] = "填报单位：湛江市市场监督管理局"
+    rw._put(first, 3, rw.HEAD_4)
+    lines = [
+        rw.row4(1, "知识产权高质量创造", "高价值专利", "高价值专利培育布局中心建设", 30),
+        rw.row4(2, "知识产权高质量创造", "专利导航", "专利导航服务基地培育建设项目", 20),
+        rw.row4(3, "强化知识产权保护", "纠纷调解", "知识产权纠纷多元化解", 10),
+        [page_label, None, None, None, 60],
+    ]
+    for r, line in enumerate(lines, 4):
+        rw._put(first, r, line)
+    second = book.create_sheet("Sheet2")
+    rw._put(second, 1, rw.HEAD_4)
+    lines = [
+        rw.row4(4, "知识产权人才建设", "人才培训", "湛江市知识产权人才培训", 8),
+        rw.row4(5, "知识产权管理", "统计", "湛江市知识产权统计监测", 4),
+        [page_label, None, None, None, 12],
+        ["合计", None, None, None, 72],
+    ]
+    for r, line in enumerate(lines, 2):
+        rw._put(second, r, line)
+    [checked] = validate_bytes(
+        rw._save(book), "湛江市-表四.xlsx", load_round(), parse=read_workbook
+    )
+    assert [i.code for i in checked.report.issues] == ["table.continued"]
+    assert (checked.report.total, checked.report.stated_total) == (72, 72)

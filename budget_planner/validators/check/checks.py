@@ -183,8 +183,9 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     """A stated 合计 equals all project rows; a 小计 the rows of its group.
 
     A 小计 sums the project rows since the previous 小计 or the start of its 类型 group; where it sits
-    at the head of its group instead, the rows of its 类型 count. Nothing is said where an amount of
-    the rows it sums could not be read (that cell already has its error).
+    at the head of its group instead, the rows of its 类型 count; a page's 小计 (本页小计, 本页合计)
+    the rows of its sheet since the previous 小计 or 合计, whatever their 类型. Nothing is said where an
+    amount of the rows it sums could not be read (that cell already has its error).
     """
     col = spec.amount_column
     key = col.key
@@ -207,15 +208,20 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
     checked_cells: set[tuple[str, str | None]] = set()
     group: list[TableRow] = []
     so_far: list[TableRow] = []  # the project rows above, for a page's 合计 of a continued table
+    since: list[TableRow] = []  # the project rows of this sheet since the last 小计 or 合计
+    since_sheet = table.sheet
     for row in table.rows:
+        sheet = table.sheet_of(row)
+        if sheet != since_sheet:
+            since, since_sheet = [], sheet
         if row.kind is RowKind.PROJECT and row.has(key):
             if group and row.category != group[-1].category:
                 group = []
             group.append(row)
             so_far.append(row)
+            since.append(row)
             continue
         stated = row.value(key)
-        sheet = table.sheet_of(row)
         if row.kind is RowKind.TOTAL and isinstance(stated, Decimal):
             checked_cells.add((sheet, row.cell(key)))
             if not projects_readable:
@@ -235,7 +241,8 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
                 found.append(issues[-1])
         elif row.kind is RowKind.SUBTOTAL:
             same_type = by_category.get(row.category, []) if row.category else []
-            candidates = [g for g in (group, same_type) if g and readable(g)]
+            # (when none agrees, the last is the one the message names: the 类型's rows)
+            candidates = [g for g in (since, group, same_type) if g and readable(g)]
             if isinstance(stated, Decimal) and candidates:
                 issues = [
                     _total_issue(table, row.cell(key), "小计", col, stated, g, sheet)
@@ -244,6 +251,8 @@ def check_totals(table: ParsedTable, spec: TableSpec) -> Iterator[Issue]:
                 if all(issues):
                     found.append(issues[-1])
             group = []
+        if row.kind in (RowKind.SUBTOTAL, RowKind.TOTAL):
+            since = []
     stated_total = table.stated_total
     stated_sheet = table.stated_total_sheet or table.sheet
     if (

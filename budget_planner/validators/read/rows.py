@@ -219,10 +219,10 @@ class RowReader:
                     continue
                 kind = self._total_kind(cells) if r - first in self._ji else None
                 row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
-                if kind is None:
-                    if self.category is not None:
-                        category = row.category
-                else:
+                # (a 小计 heading its group names the 类型 of the rows below it)
+                if self.category is not None and kind in (None, RowKind.SUBTOTAL):
+                    category = row.category
+                if kind is not None:
                     row.kind = kind
                     self._total(row, r, kind, cells, totals)
                 result.rows.append(row)
@@ -285,6 +285,8 @@ class RowReader:
             else:
                 row.kind = kind
                 self._total(row, r, kind, cells, totals)
+                if kind is RowKind.SUBTOTAL and self.category is not None:
+                    category = row.category
             result.rows.append(row)
             last = r
         self._set_keys(result.rows)
@@ -507,9 +509,10 @@ class RowReader:
             value = values[at]
             index = self._plan[at][1]
             raw = line[index] if index < len(line) else None
-            if kind is not None:  # a 小计/合计 row: it belongs to no 类型 of its own
+            if kind is not None:  # a 合计 belongs to no 类型; a 小计 to the one it names, if any
+                said = None if value is None or total_label(raw) else self._category(value)  # type: ignore[arg-type]
                 value = None if total_label(raw) else value or category
-                row_category = category if kind is RowKind.SUBTOTAL else None
+                row_category = (said or category) if kind is RowKind.SUBTOTAL else None
             else:
                 value = self._category(value) if value is not None else category  # type: ignore[arg-type]
                 row_category = value
