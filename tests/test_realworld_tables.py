@@ -646,3 +646,66 @@ def test_a_page_subtotal_sums_its_page_whatever_the_types(page_label):
     )
     assert [i.code for i in checked.report.issues] == ["table.continued"]
     assert (checked.report.total, checked.report.stated_total) == (72, 72)
+
+
+def test_a_project_whose_work_goes_on_a_second_row_is_one_project():
+    # 主要工作内容 on two rows, every other cell of the project merged over both (a Word table
+    # copied into Excel): one project, its work on two lines, no amount.merged
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表三"
+    ws["A1"] = "2024年度知识产权项目需求征集表（三）"
+    ws["A2"] = "支持专利代办处和省知识产权保护中心开展工作"
+    ws["A3"] = "填报单位：佛山市市场监督管理局"
+    rw._put(ws, 4, rw.HEAD_1)
+    rw._put(
+        ws,
+        5,
+        rw.row1(
+            1,
+            "强化知识产权保护",
+            "1.开展快速预审服务",
+            60,
+            "保护中心快速协同保护能力提升",
+            "1个，60万元",
+        ),
+    )
+    rw._put(ws, 6, [None, None, "2.开展快速维权服务"])
+    rw._put(
+        ws,
+        7,
+        rw.row1(
+            2,
+            "知识产权高水平服务",
+            "专利代办处窗口服务",
+            20,
+            "专利代办处窗口服务提升",
+            "1个，20万元",
+        ),
+    )
+    rw._put(ws, 8, ["合计", None, None, 80])
+    for col in "ABDEFGHIJ":
+        ws.merge_cells(f"{col}5:{col}6")
+    [checked] = validate_bytes(
+        rw._save(book), "佛山市-表三.xlsx", load_round(), parse=read_workbook
+    )
+    assert checked.report.issues == []
+    assert checked.table is not None
+    projects = checked.table.project_rows
+    assert [r.excel_row for r in projects] == [5, 7]
+    assert projects[0].value("work_content") == "1.开展快速预审服务\n2.开展快速维权服务"
+    assert (checked.report.total, checked.report.stated_total) == (80, 80)
+
+
+def test_an_amount_merged_over_two_projects_is_still_said():
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    ws["A2"] = "填报单位：清远市市场监督管理局"
+    rw._put(ws, 3, rw.HEAD_4)
+    rw._put(ws, 4, rw.row4(1, "知识产权管理", "统计", "统计分析项目", 30))
+    rw._put(ws, 5, rw.row4(2, "知识产权管理", "运营", "专利运营项目", None))
+    ws.merge_cells("E4:E5")
+    [checked] = validate_bytes(rw._save(book), "表四.xlsx", load_round(), parse=read_workbook)
+    assert [(i.code, i.cell) for i in checked.report.issues] == [("amount.merged", "E4")]
+    assert checked.table is not None and len(checked.table.project_rows) == 2

@@ -143,6 +143,14 @@ class TableRow:
         f = self.fields.get(key)
         return None if f is None else f.value
 
+    def set_value(self, key: str, value: object) -> None:
+        """Change the typed value of a cell the row has (its raw and cell stay)."""
+        values = self._values
+        if values is not None:
+            values[self._layout.position[key]] = value  # type: ignore[union-attr]
+        else:
+            self.fields[key].value = value
+
     def raw(self, key: str) -> CellValue:
         if self._values is not None:  # (an absent cell's raw value is None)
             index = self._layout.column.get(key)  # type: ignore[union-attr]

@@ -196,6 +196,7 @@ class RowReader:
         last = first - 1
         width = self.width
         skip_to = 0  # the second row of a repeated two-row header
+        folded: set[int] = set()  # rows that go on with the project above (``_continues``)
         # a row whose amount is a number other than 0 (precomputed) is a project or a 合计/小计:
         # no header, group heading, placeholder or nil row — those looks are skipped for it
         amounts = self._pre[self._amount_at] if self._amount_at is not None else None
@@ -281,6 +282,13 @@ class RowReader:
                     ]
                 if row_kind is None:
                     continue  # nothing but a 序号, a 类型 or a 0: an empty template row
+                if row_kind is RowKind.PROJECT and self._continues(r, fills, amount_merges, result):
+                    # the project above goes on here (its name and amount merged over this row):
+                    # this row's own text is the rest of the project's, not another project
+                    del result.issues[said:]
+                    self._fold(row, result.rows[-1])
+                    folded.add(r)
+                    continue
                 row.kind = row_kind
             else:
                 row.kind = kind
@@ -289,6 +297,15 @@ class RowReader:
                     category = row.category
             result.rows.append(row)
             last = r
+        if folded:  # a merged amount over one project's rows is no amount.merged
+            one_project = {
+                top
+                for top, bottom in amount_merges.items()
+                if folded.issuperset(range(top + 1, bottom + 1))
+            }
+            result.issues = [
+                i for i in result.issues if not (i.code == "amount.merged" and i.row in one_project)
+            ]
         self._set_keys(result.rows)
         result.end_row = max(last, first - 1)
         self._stated_total(totals, result)
@@ -302,6 +319,37 @@ class RowReader:
                 shown.index + 1 if shown else None,
             )
         return result
+
+    def _continues(
+        self,
+        r: int,
+        fills: dict[tuple[int, int], tuple[int, int]],
+        amount_merges: dict[int, int],
+        result: RowsResult,
+    ) -> bool:
+        """Whether row r goes on with the project row above it: that row's project name and amount
+        are merged down over it (only text of its own, such as a second line of 主要工作内容)."""
+        if self.project is None or self.amount is None or not result.rows:
+            return False
+        above = result.rows[-1]
+        top = above.excel_row
+        if above.kind is not RowKind.PROJECT or amount_merges.get(top, 0) < r:
+            return False
+        col = self.project.index + 1
+        return fills.get((r, col)) == (top, col)
+
+    def _fold(self, row: TableRow, above: TableRow) -> None:
+        """Row's own text (each text cell not filled from a merge) added to the project above's, on
+        a line of its own."""
+        for c in self.cols:
+            if c.kind != _TEXT or row.raw(c.key) is None:
+                continue
+            more = row.value(c.key)
+            if isinstance(more, str) and more:
+                have = above.value(c.key)
+                above.set_value(
+                    c.key, f"{have}\n{more}" if isinstance(have, str) and have else more
+                )
 
     def _total(
         self,
