@@ -709,3 +709,14 @@ def test_an_amount_merged_over_two_projects_is_still_said():
     [checked] = validate_bytes(rw._save(book), "表四.xlsx", load_round(), parse=read_workbook)
     assert [(i.code, i.cell) for i in checked.report.issues] == [("amount.merged", "E4")]
     assert checked.table is not None and len(checked.table.project_rows) == 2
+
+
+def test_a_funding_column_in_yuan_is_named_without_its_unit_in_wan():
+    head = list(rw.HEAD_1)
+    head[3] = "经费安排\n（元）"
+    made = _table1(head, [rw.row1(1, "知识产权管理", "统计", "250,000.00", "统计分析项目", None)])
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    assert [i.message for i in checked.report.issues] == [
+        "表头“经费安排（元）”，经费安排按元填写：已除以 10000 换算为万元，合计 25 万元",
+        "经费安排“250,000.00”已去掉千位分隔符",
+    ]

@@ -32,6 +32,7 @@ _MARKS = re.compile(r"^\*+|\*+$|\((必填|选填|可选)\)$")  # on compact (NFK
 # (金额（单位：万元） is 金额(万元)) and how many places to type (（保留两位小数）), dropped
 _UNIT_SAID = re.compile(r"\(单位:((?:人民币)?万?元)\)")
 _PLACES_REMARK = re.compile(r"\((?:保留|精确到)(?:小数点后)?[0-9一二两三四]位(?:小数)?\)$")
+_ONE_LINE = re.compile(r"[ \t]*[\r\n]+[ \t]*")  # a header's line breaks, with the spaces about them
 _UNIT_REMARK = re.compile(r"\((单位:)?万?元\)|(单位:)?万?元")  # （万元） on its own under a header
 
 
@@ -383,7 +384,8 @@ def yuan_columns(
         for r in header.rows:
             value = sheet.get(r, col)
             if isinstance(value, str) and yuan.header_in_yuan(value):
-                found[key] = InYuan(a1(r, col), value.strip())
+                # (quoted on one line: 经费安排\n（元） is 经费安排（元）)
+                found[key] = InYuan(a1(r, col), _ONE_LINE.sub("", value.strip()))
                 break
     if len(found) < len(amounts):
         line = next(

@@ -5,7 +5,6 @@ once, as a warning: the table is never blocked for it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -21,7 +20,6 @@ from budget_planner.validators.read.model import ParsedTable, RowKind
 from budget_planner.validators.report.issues import Issue, issue
 
 NIL_MAX_LEN = 24  # longer text is never a nil return's word
-_IN_WAN = re.compile(r"\(万元?\)$")  # a label's own unit: 经费安排(万元) → 经费安排
 
 
 # ---------------------------------------------------------------- nil returns
@@ -117,7 +115,7 @@ def yuan_issues(table: ParsedTable, spec: TableSpec, in_yuan: dict[str, InYuan])
     issues = []
     for key, why in in_yuan.items():
         col = spec.column(key)
-        label = _IN_WAN.sub("", col.label)
+        label = yuan.bare_label(col.label)
         amounts = [v for r in table.project_rows if isinstance(v := r.value(key), Decimal)]
         total = sum(amounts, Decimal(0))
         said = None if why.line else "header"  # a 单位：元 line, or the column's own header

@@ -583,18 +583,16 @@ class RowReader:
             parsed = self._floats.get(raw) or self._parse_float(raw)
         else:
             parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text, in_yuan=in_yuan)
+        # (a column filed in 元 is not named by its label in 万元)
+        label = yuan.bare_label(c.column.label) if in_yuan else c.column.label
         if parsed.issue is not None:
-            label = c.column.label
             issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
         if in_yuan and parsed.value is not None and not yuan.carries_unit(raw):
             parsed = yuan.from_yuan(parsed.value)
             if parsed.issue is not None:  # 元 with 分: rounded to 4 places of 万元
-                label = c.column.label
                 issues.append(amount_issue(self.sheet.name, label, parsed, r, cell, raw))
         if r in amount_merges:
-            issues.append(
-                merged_issue(self.sheet.name, c.column.label, r, amount_merges[r], cell, raw)
-            )
+            issues.append(merged_issue(self.sheet.name, label, r, amount_merges[r], cell, raw))
         return parsed.value
 
     def _text(

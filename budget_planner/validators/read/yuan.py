@@ -25,6 +25,14 @@ _HEADER_SUFFIXES = ("(元)", "(人民币元)", "(单位:元)")
 _OWN_UNIT = re.compile(r"[元万亿]")
 
 
+_OWN_WAN = re.compile(r"\(万元?\)$")  # a label's own unit: 经费安排(万元) → 经费安排
+
+
+def bare_label(label: str) -> str:
+    """A spec label without its own unit, for a column filed in 元 (经费安排(万元) → 经费安排)."""
+    return _OWN_WAN.sub("", label)
+
+
 def says_yuan(text: object) -> bool:
     """A 单位：元 line (or a header cell saying so)."""
     return type(text) is str and "元" in text and bool(_UNIT_LINE.search(compact(text)))
