@@ -180,6 +180,8 @@ def test_metadata_and_unit_line_disagreeing_is_an_error(province_round):
         ("填报单位（盖章）：韶关市市场监管局      单位：万元", "韶关市"),
         ("填 报 单 位：  梅州", "梅州市"),
         ("表四    填报单位：江门市知识产权局", "江门市"),
+        ("填报单位（盖章）：江门市知识产权局   2024年4月20日", "江门市"),
+        ("填报单位：佛山市市场监督管理局      2024-04-20", "佛山市"),
     ],
 )
 def test_unit_from_the_unit_line(province_round, line, unit):
@@ -193,6 +195,19 @@ def test_unit_name_in_the_cell_after_its_label(province_round):
     sub.layout.merges.remove((3, 1, 3, 4))
     t = _table(province_round, sub, "表四.xlsx")
     assert t.unit == "肇庆市"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["填报单位（盖章）：                      2024年4月20日", "填报单位：          年  月  日"],
+)
+def test_a_unit_line_left_blank_before_its_date_leaves_the_unit_to_the_file_name(
+    province_round, line
+):
+    # the date is no unit's name (it was unit.unknown "2024年4月20日不是本轮的地市")
+    t = _table(province_round, Submission("表四", rows=ONE, unit_text=line), "清远市-表四.xlsx")
+    assert t.unit == "清远市"
+    assert [i.code for i in t.issues if i.severity.value == "error"] == []
 
 
 def test_unit_line_naming_no_unit_is_an_error_and_the_file_name_still_tells(province_round):

@@ -26,6 +26,8 @@ LINE_LABELS = (UNIT_LABEL, "报送单位", "单位名称")
 _AFTER_LABEL = re.compile(r"^(\((盖|公|签)?章\))?:?")
 _NEXT_LABEL = re.compile(
     r"(金额)?单位:|(填报|填表)?日期|填表人|填报人|联系人|联系电话|电话|审核人|负责人|\(盖章\)|\(公章\)"
+    # a date written after it (填报单位（盖章）：      2024年4月20日), or its blank 年 月 日
+    r"|[0-9]{4}年|[0-9]{4}[-./][0-9]{1,2}[-./][0-9]{1,2}|年月日"
 )
 _BLANKS = re.compile(r"_+")
 _BRACKETED = re.compile(r"\(([^()]*)\)")  # on compact text: （…） is (…) after NFKC
