@@ -720,3 +720,36 @@ def test_a_funding_column_in_yuan_is_named_without_its_unit_in_wan():
         "表头“经费安排（元）”，经费安排按元填写：已除以 10000 换算为万元，合计 25 万元",
         "经费安排“250,000.00”已去掉千位分隔符",
     ]
+
+
+def test_a_word_table_split_by_a_page_without_its_header_goes_on():
+    # 表四 in Word, its rows 3–4 and 合计 in a second table after a page break, the header not
+    # repeated: one table of four rows (they were dropped without a word)
+    import io
+
+    import realworld2_files as rw2
+    from docx.enum.text import WD_BREAK
+
+    doc = rw2.Document()
+    doc.add_paragraph("2024年度知识产权项目需求征集表（四）")
+    doc.add_paragraph("填报单位：清远市市场监督管理局")
+    first = [
+        rw.HEAD_4,
+        rw.row4(1, "知识产权管理", "统计", "统计分析项目", 20),
+        rw.row4(2, "知识产权管理", "运营", "专利运营项目", 15),
+    ]
+    rw2._doc_table(doc, first, len(rw.HEAD_4))
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    second = [
+        rw.row4(3, "知识产权人才建设", "培训", "知识产权人才培训", 10),
+        rw.row4(4, "知识产权人才建设", "实务", "知识产权实务培训", 5),
+        ["合计", None, None, None, 50],
+    ]
+    rw2._doc_table(doc, second, len(rw.HEAD_4))
+    out = io.BytesIO()
+    doc.save(out)
+    [checked] = validate_bytes(out.getvalue(), "清远市-表四.docx", load_round())
+    report = checked.report
+    assert [i.code for i in report.issues] == ["table.continued"]
+    assert "没有表头，按前表的列读取" in report.issues[0].message
+    assert (report.total, report.stated_total, len(report.sheets)) == (50, 50, 2)

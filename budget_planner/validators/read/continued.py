@@ -28,6 +28,12 @@ class Placed:
     line: UnitLine | None = None  # the 填报单位 line found with it
     first_on_sheet: bool = True
     last_on_sheet: bool = True
+    headerless: bool = False  # rows read in the columns of the table before it (``reader``)
+
+
+HEADERLESS = (
+    "没有表头，按前表的列读取"  # a Word table split by a page break, its header not repeated
+)
 
 
 def _marked(text: str) -> bool:
@@ -49,8 +55,10 @@ def continues(prev: Placed, nxt: Placed) -> str | None:
     a, b = prev.parsed, nxt.parsed
     if not (prev.last_on_sheet and nxt.first_on_sheet) or prev.sheet is nxt.sheet:
         return None
-    if a.table not in COLLECTION_TABLES or b.table != a.table or not b.header_rows:
+    if a.table not in COLLECTION_TABLES or b.table != a.table:
         return None
+    if not b.header_rows:
+        return HEADERLESS if nxt.headerless and b.columns == a.columns else None
     above = _above(nxt.sheet, b.header_rows[0])
     if _marked(nxt.sheet.name) or any(_marked(t) for t in above):
         return "注明为续表"

@@ -14,7 +14,13 @@ from typing import Any
 
 from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
-from budget_planner.templates.spec import BUDGET, budget_spec, load_specs, resolve_table
+from budget_planner.templates.spec import (
+    BUDGET,
+    COLLECTION_TABLES,
+    budget_spec,
+    load_specs,
+    resolve_table,
+)
 from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.read import budget_form, continued, detect, returns, units
 from budget_planner.validators.read.cells import category_label
@@ -25,6 +31,8 @@ from budget_planner.validators.report.issues import Issue, issue
 from budget_planner.warm import no_cyclic_gc
 
 FOOTER_ROWS = 8  # rows below a table searched for a 填报单位 line
+# the rows a sheet without a header may hold to go on with the table before it
+_GOING_ON = frozenset({RowKind.PROJECT, RowKind.SUBTOTAL, RowKind.TOTAL})
 PARAGRAPHS = "正文"  # where a Word file's paragraphs outside tables are said to be
 _NOT_LOOKED: Any = object()
 
@@ -55,7 +63,11 @@ def _read_tables(
             continue
         on_sheet = _read_sheet(sheet, name, meta, round_, words)
         if not on_sheet:
-            others.append(sheet)
+            going_on = _headerless_part(sheet, found[-1] if found else None, name, round_, words)
+            if going_on is None:
+                others.append(sheet)
+            else:
+                on_sheet = [going_on]
         found.extend(on_sheet)
     found = continued.merge(found)
     if grid.paragraphs:  # a Word 申报书's cover page: 推荐单位名称：…, 项目名称：…
@@ -149,6 +161,58 @@ def _read_sheet(
     for i, t in enumerate(out):
         t.first_on_sheet, t.last_on_sheet = i == 0, i == len(out) - 1
     return out
+
+
+def _headerless_part(
+    sheet: SheetGrid, before: Placed | None, name: str, round_: Round, words: bool
+) -> Placed | None:
+    """A sheet (a Word table) with no header that goes on with the collection table before it, its
+    header not repeated: read in that table's columns, it is taken when it holds nothing but project
+    rows and totals from its first line, and no column past the table's."""
+    a = before.parsed if before is not None and before.last_on_sheet else None
+    if a is None or a.table is None or a.table not in COLLECTION_TABLES:
+        return None
+    if not a.columns or not a.header_rows or sheet.width > max(a.columns.values()):
+        return None
+    spec = load_specs().table(a.table)
+    in_yuan = frozenset(
+        c.key
+        for c in spec.columns
+        if c.is_amount and any(i.code == "amount.in_yuan" and i.column == c.label for i in a.issues)
+    )
+    first = next(
+        (r for r, line in enumerate(sheet.values, 1) if any(v is not None for v in line)), 0
+    )
+    if not first:
+        return None
+    result = read_rows(
+        sheet,
+        spec,
+        a.columns,
+        first,
+        table=a.table,
+        unit=None,
+        round_=round_,
+        numbers_are_text=words,
+        in_yuan=in_yuan,
+    )
+    rows = result.rows
+    projects = [r for r in rows if r.kind is RowKind.PROJECT]
+    if (
+        not projects
+        or rows[0].excel_row != first
+        or result.next_header is not None
+        or any(r.kind not in _GOING_ON for r in rows)
+    ):
+        return None
+    parsed = ParsedTable(
+        file=name, sheet=sheet.name, table=a.table, unit=None, columns=dict(a.columns)
+    )
+    parsed.rows = rows
+    parsed.stated_total = result.stated_total
+    parsed.stated_total_cell = result.stated_total_cell
+    parsed.issues.extend(result.issues)
+    return Placed(sheet, parsed, None, headerless=True)
 
 
 def _read_table(
