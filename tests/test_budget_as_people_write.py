@@ -207,8 +207,37 @@ def test_a_budget_without_its_table_finds_its_row_by_name(tmp_path, amount, foun
     assert issues(got["清远市-预算表.xlsx"]) == found
     if found:
         assert got["清远市-预算表.xlsx"]["issues"][0]["message"] == (
-            "省局项目支出 20 与表四 E4“清远市2024年专利导航服务基地培育建设项目”的金额 25 不符"
+            # the row as the 表四 names it, not as the 预算表 does
+            "省局项目支出 20 与表四 E4“专利导航服务基地培育建设项目”的金额 25 不符"
         )
+
+
+@pytest.mark.parametrize(("amount", "ok"), [(20, True), (25, False)])
+def test_aggregate_finds_the_row_of_a_budget_without_its_table(tmp_path, amount, ok):
+    # as validate does: the 汇总表 names its 表 and row, and the row is not "without a 预算表"
+    data = budget(
+        ["实施周期", "2024年1月至2024年12月"], name="清远市2024年专利导航服务基地培育建设项目"
+    )
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    (folder / "清远市-表四.xlsx").write_bytes(table4(amount))
+    (folder / "清远市-预算表.xlsx").write_bytes(data)
+    out = tmp_path / "汇总.xlsx"
+    result = CliRunner().invoke(
+        main, ["aggregate", str(folder), "--out", str(out), "--json", "--no-cache"]
+    )
+    assert result.exit_code in (0, 1), result.output
+    [check] = json.loads(result.stdout)["budgets"]
+    assert (check["table"], check["row_amount"], check["ok"]) == ("表四", str(amount), ok)
+    book = openpyxl.load_workbook(out)
+    said = [
+        v
+        for ws in book
+        for r in ws.iter_rows(values_only=True)
+        for v in r
+        if isinstance(v, str) and v.startswith("未附预算表的需求表项目")
+    ]
+    assert said == ["未附预算表的需求表项目（0 项）"]
 
 
 def test_a_budget_whose_table_cannot_be_told_is_a_warning(tmp_path):

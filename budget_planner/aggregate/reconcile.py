@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from budget_planner.aggregate.control import ControlNumbers
 from budget_planner.aggregate.versions import CountedVersion
-from budget_planner.project_key import ProjectKey, matches_row
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import (
     BUDGET,
@@ -21,7 +20,7 @@ from budget_planner.templates.spec import (
     load_specs,
     resolve_table,
 )
-from budget_planner.validators.check.budget_checks import budget_key, budget_row_mismatch
+from budget_planner.validators.check.budget_checks import budget_row_mismatch, budget_rows
 from budget_planner.validators.read.model import TableRow
 from budget_planner.validators.report.issues import Issue
 
@@ -62,12 +61,13 @@ class BudgetCheck:
     """One counted 预算表: its own checks, and its 省局项目支出 against its table row."""
 
     version: CountedVersion
-    table_ref: str | None  # the table it says it belongs to (表一–表四), None when unreadable
+    table_ref: str | None  # the table it names (所属表), else the one its row was found in
     total: Decimal | None
     provincial: Decimal | None
     row: TableRow | None  # the table row with the same project key
     row_version: CountedVersion | None  # where that row is
     issues: list[Issue] = field(default_factory=list)  # its checks, then the row comparison
+    rows: list[TableRow] = field(default_factory=list)  # every row of the project (row the first)
 
     @property
     def row_amount(self) -> Decimal | None:
@@ -125,39 +125,41 @@ class Reconciliation:
         return self.control_total is not None and self.requested > self.control_total
 
 
-def _table_ref(version: CountedVersion) -> str | None:
+def _named_table(version: CountedVersion) -> str | None:
+    """The 所属表 a 预算表 names, if any."""
     parsed = version.parsed
     if parsed is None or parsed.budget is None:
         return None
     return resolve_table(parsed.budget.text("table_ref"))
 
 
-def _budget_key(version: CountedVersion) -> ProjectKey | None:
-    """The 预算表's key, with the unit the version is counted for."""
-    if version.parsed is None:
-        return None
-    key = budget_key(version.parsed)
-    return None if key is None else key._replace(unit=version.unit)
-
-
 def _check_budgets(
     budgets: list[CountedVersion], table_versions: dict[tuple[str, str], CountedVersion]
 ) -> list[BudgetCheck]:
+    """Each counted 预算表 with the row it belongs to, found as validation finds it
+    (``budget_rows``: in the 所属表 it names, else in any table of its unit)."""
+    holder: dict[int, CountedVersion] = {}  # id() of a table row → the version it is in
+    rows_of: dict[str, list[TableRow]] = {}  # unit → its counted tables' project rows
+    for (unit, _), tv in table_versions.items():
+        if tv.parsed is None:
+            continue
+        for r in tv.parsed.project_rows:
+            holder[id(r)] = tv
+        rows_of.setdefault(unit, []).extend(tv.parsed.project_rows)
     checks = []
     for version in budgets:
         parsed = version.parsed
         form = parsed.budget if parsed else None
-        ref = _table_ref(version)
-        row_version = table_versions.get((version.unit, ref)) if ref else None
-        rows = row_version.parsed.project_rows if row_version and row_version.parsed else []
-        key = _budget_key(version)
-        row = None
-        if key is not None:
-            row = next((r for r in rows if r.key is not None and matches_row(key, r.key)), None)
+        unit_rows = rows_of.get(version.unit, [])
+        found = budget_rows(parsed, unit_rows, version.unit) if parsed is not None else None
+        matched = found[1] if found is not None else []
+        row = matched[0] if matched else None
+        ref = _named_table(version) or (row.key.table if row is not None and row.key else None)
         issues = list(version.report.issues)
         if parsed is not None and form is not None:
             seen = {(i.code, i.cell) for i in issues}
-            issues += [i for i in budget_row_mismatch(parsed, rows) if (i.code, i.cell) not in seen]
+            fresh = budget_row_mismatch(parsed, unit_rows)
+            issues += [i for i in fresh if (i.code, i.cell) not in seen]
         checks.append(
             BudgetCheck(
                 version=version,
@@ -165,17 +167,18 @@ def _check_budgets(
                 total=form.amount("total") if form else None,
                 provincial=form.amount("provincial") if form else None,
                 row=row,
-                row_version=row_version if row is not None else None,
+                row_version=holder.get(id(row)) if row is not None else None,
                 issues=issues,
+                rows=matched,
             )
         )
     return checks
 
 
 def _unbudgeted(
-    table_versions: dict[tuple[str, str], CountedVersion], budgets: list[CountedVersion]
+    table_versions: dict[tuple[str, str], CountedVersion], checks: list[BudgetCheck]
 ) -> list[UnbudgetedRow]:
-    keys = [k for v in budgets if (k := _budget_key(v)) is not None]
+    budgeted = {id(r) for c in checks for r in c.rows}
     found = []
     for (unit, table), version in table_versions.items():
         parsed = version.parsed
@@ -184,7 +187,7 @@ def _unbudgeted(
         spec = load_specs().table(table)
         amount_key, name_key = spec.amount_column.key, spec.project_column.key
         for row in parsed.project_rows:
-            if row.key is not None and any(matches_row(k, row.key) for k in keys):
+            if id(row) in budgeted:
                 continue
             amount = row.value(amount_key)
             found.append(
@@ -236,13 +239,13 @@ def reconcile(
         for c, amount in controlled_by_category.items()
     ]
     table_versions = {(v.unit, v.table): v for v in counted if v.table != BUDGET}
-    budgets = [v for v in counted if v.table == BUDGET]
+    checks = _check_budgets([v for v in counted if v.table == BUDGET], table_versions)
     return Reconciliation(
         units=units,
         control_total=control_total,
         requested=table_totals[CONTROLLED_TABLE],
         by_table=by_table,
         by_category=by_category,
-        budgets=_check_budgets(budgets, table_versions),
-        unbudgeted=_unbudgeted(table_versions, budgets),
+        budgets=checks,
+        unbudgeted=_unbudgeted(table_versions, checks),
     )

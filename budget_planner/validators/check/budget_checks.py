@@ -258,29 +258,51 @@ def _same(key: ProjectKey, row: ProjectKey) -> bool:
     )
 
 
-def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow]) -> list[Issue]:
-    """Compare a 预算表's 省局项目支出 with the amount of the table row it belongs to.
+def budget_rows(
+    budget_table: ParsedTable, table_rows: Iterable[TableRow], unit: str | None = None
+) -> tuple[ProjectKey, list[TableRow]] | None:
+    """The table rows a 预算表 belongs to, and the key they were matched by: looked for in the 所属表
+    it names, else in every table of its unit (所属表 and 类型 inferred), all in one table.
 
-    ``table_rows`` are project rows of the batch's tables (with their keys). The row is looked for in
-    the 所属表 the 预算表 names, else in every table of its unit (所属表 and 类型 inferred). A mismatch
-    is an error at the 省局项目支出 cell; a table of that unit present without the project is
-    ``budget.no_row`` (a warning); no table of that unit (and kind, when named) says nothing.
+    ``table_rows`` are project rows with their keys; ``unit`` the unit it counts for, when not its
+    own. None when it has no 项目名称 or no table of that unit (and kind, when named) is among the
+    rows; an empty list when such a table holds no row of the project.
     """
     form = budget_table.budget
     name_col = next(c for c in budget_spec().header if c.role is Role.PROJECT_NAME)
     if form is None or not form.text(name_col.key):
-        return []
-    name = form.text(name_col.key)
+        return None
+    unit = unit or budget_table.unit
     key = budget_key(budget_table)
     if key is not None:
+        key = key._replace(unit=unit) if unit else key
         candidates = [r for r in table_rows if r.key and (r.key.unit, r.key.table) == key[:2]]
     else:
-        category = form.text("category")
-        key = project_key(budget_table.unit, "", category, name)
+        key = project_key(unit, "", form.text("category"), form.text(name_col.key))
         candidates = [r for r in table_rows if r.key and r.key.unit == key.unit]
     if not candidates:
-        return []
+        return None
     matched = [r for r in candidates if _same(key, r.key)]  # type: ignore[arg-type]
+    if matched:
+        table = matched[0].key.table  # type: ignore[union-attr]
+        matched = [r for r in matched if r.key and r.key.table == table]
+    return key, matched
+
+
+def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow]) -> list[Issue]:
+    """Compare a 预算表's 省局项目支出 with the amount of the table row it belongs to (``budget_rows``).
+
+    A mismatch is an error at the 省局项目支出 cell; a table of that unit present without the project
+    is ``budget.no_row`` (a warning); no table of that unit (and kind, when named) says nothing.
+    """
+    found = budget_rows(budget_table, table_rows)
+    if found is None:
+        return []
+    key, matched = found
+    form = budget_table.budget
+    assert form is not None
+    name_col = next(c for c in budget_spec().header if c.role is Role.PROJECT_NAME)
+    name = form.text(name_col.key)
     if not matched:
         where = key.table or "本单位的需求征集表"
         return [
@@ -295,7 +317,6 @@ def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow
             )
         ]
     table = matched[0].key.table  # type: ignore[union-attr]
-    matched = [r for r in matched if r.key and r.key.table == table]
     provincial_col = _role(Role.PROVINCIAL)
     provincial = form.amount(provincial_col.key)
     if provincial is None:
@@ -306,6 +327,7 @@ def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow
         return []
     row, amount = amounts[0]
     where = row.cell(amount_key) or f"第 {row.excel_row} 行"
+    named = row.value(load_specs().table(table).project_column.key)  # the row's own name
     return [
         _issue(
             "budget.row_mismatch",
@@ -317,7 +339,7 @@ def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow
             provincial=plain(provincial),
             table=table,
             where=where,
-            name=name,
+            name=named if isinstance(named, str) and named else name,
             amount=plain(amount),
         )
     ]
