@@ -210,6 +210,25 @@ def test_a_unit_line_left_blank_before_its_date_leaves_the_unit_to_the_file_name
     assert [i.code for i in t.issues if i.severity.value == "error"] == []
 
 
+def test_the_unit_named_by_the_sheet_alone(province_round):
+    sub = Submission("表四", rows=ONE, unit=None, sheet="韶关")
+    t = _table(province_round, sub, "2024年需求征集表（四）-报送版.xlsx")
+    assert (t.unit, t.issues) == ("韶关市", [])
+
+
+def test_a_table_whose_unit_nothing_tells_is_warned_before_it_is_aggregated(province_round):
+    # it validated clean, then aggregate left it out: validate says so first
+    t = _table(
+        province_round, Submission("表四", rows=ONE, unit=None), "2024年需求征集表（四）.xlsx"
+    )
+    assert t.unit is None
+    [said] = t.issues
+    assert (said.code, said.severity.value) == ("unit.unknown", "warning")
+    assert said.message == (
+        "无法识别填报单位：请在表上方写明“填报单位：…”或在文件名中写明单位，否则汇总时本文件不能计入"
+    )
+
+
 def test_unit_line_naming_no_unit_is_an_error_and_the_file_name_still_tells(province_round):
     sub = Submission("表四", rows=ONE, unit_text="填报单位：某某科技有限公司")
     t = _table(province_round, sub, "清远市-表四.xlsx")

@@ -143,11 +143,13 @@ class Unplaced:
     @property
     def issues(self) -> list[Issue]:
         own = self.checked.report.issues
-        return (
-            [*own, self.issue]
-            if self.issue and self.issue.code not in {i.code for i in own}
-            else own
-        )
+        if self.issue is None:
+            return own
+        same = [i for i in own if i.code == self.issue.code]
+        if any(i.is_error for i in same):
+            return own  # the file's own error says it already (填报单位“…”不是本轮的地市)
+        # aggregation's error in place of the file's warning (无法识别填报单位 … 不能计入)
+        return [*(i for i in own if i.code != self.issue.code), self.issue]
 
     @property
     def ok(self) -> bool:

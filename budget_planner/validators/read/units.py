@@ -192,8 +192,12 @@ def resolve_unit(
             )
     file_unit = round_.find_unit_in(PurePath(file_name).stem) if file_name else None
     expected_unit = round_.unit(expected) if expected else None
+    # the sheet named after the unit (a sheet 韶关 in 2024年需求征集表（四）.xlsx): the last the file says
+    sheet_unit = round_.find_unit_in(sheet) if sheet else None
 
-    unit = meta_unit or line_unit or file_unit or expected_unit
+    unit = meta_unit or line_unit or file_unit or sheet_unit or expected_unit
+    if unit is None and not issues:
+        issues.append(issue("unit.unknown", "none", sheet=sheet, severity=Severity.WARNING))
     if meta_unit and line_unit and meta_unit != line_unit:
         issues.append(
             issue(
