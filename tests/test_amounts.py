@@ -245,3 +245,15 @@ def test_count_amount_as_people_write_it(text, number, each, total):
 def test_count_amount_agrees_with_the_funding(text, funding, agrees):
     parsed = parse_count_amount(text)
     assert parsed is not None and parsed.agrees_with(funding, upper_bound=False) is agrees
+
+
+@pytest.mark.parametrize(
+    ("raw", "changes"),
+    [
+        ("8.00\u00a0", "是文本格式的数字，已按数字读取"),  # a no-break space is no full-width character
+        ("８.００", "全角字符已转为半角"),
+        ("5\u00a00", "已去掉空格"),
+    ],
+)
+def test_what_was_normalised_is_said_as_it_was(raw, changes):
+    assert parse_amount(raw).changes == changes

@@ -171,9 +171,10 @@ def _parse_text(raw: str, numbers_are_text: bool, bound: int = _MAX) -> AmountPa
         return AmountParse(None, "amount.normalised", "nothing", source)
     notes = []
     issue: str | None = None
-    if unicodedata.normalize("NFKC", raw) != raw:
+    visible = "".join(raw.split())  # (a no-break or ideographic space is a space, not full-width)
+    if unicodedata.normalize("NFKC", visible) != visible:
         notes.append("全角字符已转为半角")
-    if len(text) != len(nfkc):
+    if len(text) != len(nfkc) or visible != raw.strip():
         notes.append("已去掉空格")
     for prefix in _PREFIXES:
         if text.startswith(prefix):
