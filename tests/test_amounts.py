@@ -250,7 +250,10 @@ def test_count_amount_agrees_with_the_funding(text, funding, agrees):
 @pytest.mark.parametrize(
     ("raw", "changes"),
     [
-        ("8.00\u00a0", "是文本格式的数字，已按数字读取"),  # a no-break space is no full-width character
+        (
+            "8.00\u00a0",
+            "是文本格式的数字，已按数字读取",
+        ),  # a no-break space is no full-width character
         ("８.００", "全角字符已转为半角"),
         ("5\u00a00", "已去掉空格"),
     ],

@@ -753,3 +753,19 @@ def test_a_word_table_split_by_a_page_without_its_header_goes_on():
     assert [i.code for i in report.issues] == ["table.continued"]
     assert "没有表头，按前表的列读取" in report.issues[0].message
     assert (report.total, report.stated_total, len(report.sheets)) == (50, 50, 2)
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed"),
+    [
+        ("知识产权高质量创造（可加行）", "知识产权高质量创造"),  # the template's note copied in
+        ("知识产权文化宣传与合作交流", "知识产权文化宣传及合作交流"),
+        ("知识产权文化宣传和合作交流", "知识产权文化宣传及合作交流"),
+    ],
+)
+def test_a_category_typed_with_a_note_or_another_joining_word_is_the_listed_one(typed, listed):
+    made = _table4(rw.HEAD_4, [rw.row4(1, typed, "宣传", "知识产权宣传周活动", 10)])
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    assert checked.report.issues == []
+    assert checked.table is not None
+    assert [r.category for r in checked.table.project_rows] == [listed]

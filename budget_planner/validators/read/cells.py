@@ -98,22 +98,32 @@ def total_label(value: CellValue) -> RowKind | None:
     return None
 
 
-# what a 类型 may differ in from its list label: the punctuation between its words (知识产权强市，强县建设)
+# what a 类型 may differ in from its list label: the punctuation between its words (知识产权强市，强县建设),
+# the word joining two (与 or 和 for 及), and the template's note on adding rows copied in after it
 _CATEGORY_PUNCTUATION = re.compile(r"[、,.·;:。，；：]")
+_CATEGORY_JOINS = str.maketrans({"与": "及", "和": "及"})
+_ROWS_NOTE = re.compile(r"\([^()]*行[^()]*\)$")  # (可加行), (可增加行), (可续行) on compact text
+
+
+def _loose(text: str) -> str:
+    return _CATEGORY_PUNCTUATION.sub("", _ROWS_NOTE.sub("", compact(text))).translate(
+        _CATEGORY_JOINS
+    )
 
 
 @cache
 def _loose_categories(categories: tuple[str, ...]) -> dict[str, str]:
-    return {_CATEGORY_PUNCTUATION.sub("", compact(c)): c for c in categories}
+    return {_loose(c): c for c in categories}
 
 
 def category_label(spec, text: object) -> str | None:
     """The list label a 类型 stands for: whitespace ignored (``spec.is_category``), then the
-    punctuation between its words too — ``知识产权强市，强县建设`` is ``知识产权强市、强县建设``."""
+    punctuation between its words, 与/和 for 及 and a note on adding rows after it too —
+    ``知识产权强市，强县建设`` is ``知识产权强市、强县建设``, ``知识产权文化宣传与合作交流`` is
+    ``知识产权文化宣传及合作交流``, ``知识产权高质量创造（可加行）`` is ``知识产权高质量创造``."""
     got = spec.is_category(text)
     if got is None and type(text) is str and spec.categories:
-        key = _CATEGORY_PUNCTUATION.sub("", compact(text))
-        got = _loose_categories(tuple(spec.categories)).get(key)
+        got = _loose_categories(tuple(spec.categories)).get(_loose(text))
     return got
 
 
