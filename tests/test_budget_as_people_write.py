@@ -273,3 +273,40 @@ def test_a_declarations_period_is_pointed_at_in_its_own_word_table(tmp_path):
         issue["message"]
         == "实施起止年月“2024年1月至2026年12月”共 36 个月，超过 24 个月（实施周期不超过2年）"
     )
+
+
+def test_a_budget_by_year_reads_the_total_column_not_its_header(tmp_path):
+    # 资金来源 | 合计 | 2024年 | 2025年: the header cell 合计 is no 合计 line (it read “2024年” as one)
+    book = openpyxl.Workbook()
+    ws = book.active
+    lines: list[list[object]] = [
+        ["项目支出预算明细表"],
+        ["项目名称", "专利导航服务基地培育建设项目"],
+        ["填报单位", "清远市市场监督管理局"],
+        ["实施周期", "2024年7月—2025年12月"],
+        [None, None, None, None, "单位：万元"],
+        ["项目资金来源", "资金来源", "合计", "2024年", "2025年", "备注"],
+        [None, "合计", 60, 36, 24],
+        [None, "1、省局项目支出", 30, 20, 10],
+        [None, "2、地方、部门配套", 10, 6, 4],
+        [None, "3、单位自筹", 20, 10, 10],
+        [None, "4、其他来源", 0, 0, 0],
+        ["省局拨款项目支出明细", "支出项目内容", "合计", "2024年", "2025年"],
+        [None, "1、知识产权服务费", 15, 10, 5],
+        [None, "2、专利维持费", 3, 2, 1],
+        [None, "3、专家咨询费", 4, 2, 2],
+        [None, "4、维权援助费", 0, 0, 0],
+        [None, "5、培训费", 4, 3, 1],
+        [None, "6、宣传费", 4, 3, 1],
+        [None, "7、其他相关费用（须注明）", 0, 0, 0],
+        ["支出项目经费测算说明：服务费15万元；维持费3万元；专家4万元；培训4万元；宣传4万元。"],
+    ]
+    for r, line in enumerate(lines, 1):
+        for c, v in enumerate(line, 1):
+            if v is not None:
+                ws.cell(r, c, v)
+    out = io.BytesIO()
+    book.save(out)
+    got = validate(tmp_path, {"清远市-预算表.xlsx": out.getvalue()})["清远市-预算表.xlsx"]
+    assert issues(got) == []
+    assert got["stated_total"] == "60"

@@ -199,7 +199,9 @@ def read_form(sheet: SheetGrid, labels: BudgetLabels, *, numbers_are_text: bool 
         if place is None:
             continue
         if col.kind is ColumnKind.AMOUNT:
-            parsed, where, raw = _amount(sheet, place, headers, numbers_are_text, in_yuan)
+            parsed, where, raw = _amount_at(
+                sheet, labels.occurrences(col.key), headers, numbers_are_text, in_yuan
+            )
             cell = a1(*where)
             if parsed.issue is not None:
                 label = _NUMBERING.sub("", col.label)
@@ -215,6 +217,22 @@ def read_form(sheet: SheetGrid, labels: BudgetLabels, *, numbers_are_text: bool 
     if in_yuan:
         issues.append(_yuan_issue(sheet, labels, headers))
     return form, issues
+
+
+def _amount_at(
+    sheet: SheetGrid,
+    places: list[tuple[int, int]],
+    headers: list[tuple[int, int]],
+    numbers_are_text: bool,
+    in_yuan: bool,
+) -> tuple[AmountParse, tuple[int, int], CellValue]:
+    """An amount line's cell: at the first of its label's places whose cell holds a number, else
+    the first that is blank, else the first (a column header 合计 over 合计 | 2024年 | 2025年 is
+    no 合计 line)."""
+    got = [_amount(sheet, place, headers, numbers_are_text, in_yuan) for place in places]
+    return next(
+        (g for g in got if g[0].value is not None), next((g for g in got if g[0].ok), got[0])
+    )
 
 
 def _amount(
