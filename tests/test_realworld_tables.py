@@ -769,3 +769,54 @@ def test_a_category_typed_with_a_note_or_another_joining_word_is_the_listed_one(
     assert checked.report.issues == []
     assert checked.table is not None
     assert [r.category for r in checked.table.project_rows] == [listed]
+
+
+def _split_amount(subs: list[str], rows: list[list[object]]) -> tuple[str, bytes]:
+    """梅州's 表四: 金额 merged over sub-columns (the other header cells merged down)."""
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    ws["A2"] = "填报单位：梅州市市场监督管理局"
+    head = ["序号", "类型", "主要工作内容", "拟设置项目", "金额", None, None, "项目设置必要性"]
+    head += ["项目设置政策依据", "项目绩效", "备注"]
+    rw._put(ws, 3, head)
+    rw._put(ws, 4, [None, None, None, None, *subs])
+    ws.merge_cells("E3:G3")
+    for col in "ABCDHIJK":
+        ws.merge_cells(f"{col}3:{col}4")
+    for r, line in enumerate(rows, 5):
+        rw._put(ws, r, line)
+    return "梅州市-表四.xlsx", rw._save(book)
+
+
+def _split_row(n, category, project, amounts):
+    return [n, category, "工作", project, *amounts, rw.NECESSITY, rw.POLICY, rw.PERFORMANCE]
+
+
+def test_an_amount_split_into_sub_columns_reads_the_provincial_one():
+    name, data = _split_amount(
+        ["合计", "其中：省级资金", "其中：地方配套"],
+        [
+            _split_row(1, "知识产权强市、强县建设", "知识产权强市强县建设项目", [100, 80, 20]),
+            _split_row(2, "强化知识产权保护", "知识产权纠纷多元化解", [30, 20, 10]),
+            ["合计", None, None, None, 130, 100, 30],
+        ],
+    )
+    [checked] = validate_bytes(data, name, load_round(), parse=read_workbook)
+    [said] = checked.report.issues
+    assert (said.code, said.cell) == ("header.amount_split", "F4")
+    assert said.message == (
+        "“金额”下分为“合计”、“其中：省级资金”、“其中：地方配套”几列，按“其中：省级资金”一列计入；"
+        "如应按其他列，请改为一列金额后重新上传"
+    )
+    assert (checked.report.total, checked.report.stated_total) == (100, 100)
+
+
+def test_an_amount_split_by_year_is_not_taken_for_one_year():
+    name, data = _split_amount(
+        ["2024年", "2025年"],
+        [_split_row(1, "强化知识产权保护", "知识产权纠纷多元化解", [20, 10])],
+    )
+    [checked] = validate_bytes(data, name, load_round(), parse=read_workbook)
+    assert "header.amount_split" not in {i.code for i in checked.report.issues}
+    assert any(i.is_error for i in checked.report.issues)  # said, not summed as one year

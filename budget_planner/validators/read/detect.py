@@ -11,7 +11,7 @@ name, else the file name — else the table is ambiguous.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from budget_planner.templates import metadata
@@ -44,6 +44,9 @@ class HeaderMatch:
     tables: tuple[str, ...]  # the best-fitting tables (two when 表一 and 表三 tie)
     columns: dict[str, dict[str, int]]  # table → column key → 1-based column
     score: int = 0
+    # an amount header over sub-columns (金额 over 合计 | 其中：省级资金 | 其中：地方配套): per table,
+    # the column key → (the header's text, the sub-labels, the sub-column read)
+    split: dict[str, dict[str, tuple[str, tuple[str, ...], str]]] = field(default_factory=dict)
 
     @property
     def first_data_row(self) -> int:
@@ -226,7 +229,8 @@ def is_unit_remark(text: object) -> bool:
 
 def _merged_down(header: HeaderMatch, sheet: SheetGrid) -> None:
     """A header occupies the next row too when each of its cells is merged down over it or has
-    only a unit remark below (经费安排 over （万元） typed on its own row), or nothing."""
+    only a unit remark below (经费安排 over （万元） typed on its own row), or nothing; or when what
+    the next row holds is the sub-labels of an amount header merged across them (``_split``)."""
     r = header.rows[0]
     cols = {c for columns in header.columns.values() for c in columns.values()}
     down = {c0 for r0, c0, r1, c1 in sheet.merged if r0 == r and r1 == r + 1 and c0 == c1}
@@ -237,6 +241,74 @@ def _merged_down(header: HeaderMatch, sheet: SheetGrid) -> None:
     others = [v for c, v in enumerate(below, 1) if c not in down | remarks and v is not None]
     if cols <= down or (remarks and not any(str(v).strip() for v in others)):
         header.rows = (r, r + 1)
+        return
+    spans = [
+        (c0, c1) for r0, c0, r1, c1 in sheet.merged if r0 == r1 == r and c1 > c0 and c0 in cols
+    ]
+    under = {c for c0, c1 in spans for c in range(c0, c1 + 1)}
+    filled = {c for c, v in enumerate(below, 1) if v is not None and str(v).strip()}
+    if spans and filled and filled <= under and all(type(v) is str for v in below if v is not None):
+        for table, columns in header.columns.items():
+            _split(header, sheet, table, columns, spans)
+        if header.split:
+            header.rows = (r, r + 1)
+
+
+_SUB_PREFIX = re.compile(r"^(其中|含)[:：]?")  # 其中：省级资金, on compact text
+
+
+def _split(
+    header: HeaderMatch,
+    sheet: SheetGrid,
+    table: str,
+    columns: dict[str, int],
+    spans: list[tuple[int, int]],
+) -> None:
+    """An amount column whose header is merged over sub-columns reads the sub-column its own
+    label or alias names (其中：省级资金 for 表四's 金额), else the 合计 one; with neither (金额 over
+    2024年 | 2025年) it is left as it was, the row below read as data (and its text said wrong)."""
+    r = header.rows[0]
+    for col in _spec(table).columns:
+        at = columns.get(col.key)
+        if at is None or not col.is_amount:
+            continue
+        span = next(((c0, c1) for c0, c1 in spans if c0 == at), None)
+        if span is None:
+            continue
+        subs = [(c, header_key(sheet.get(r + 1, c))) for c in range(span[0], span[1] + 1)]
+        subs = [(c, _SUB_PREFIX.sub("", k)) for c, k in subs if k]
+        if len(subs) < 2:
+            continue
+        keys = set(col.match_keys)
+        chosen = next((c for c, k in subs if k in keys), None)
+        chosen = chosen or next((c for c, k in subs if k in ("合计", "小计", "总计")), None)
+        if chosen is None:
+            continue
+        columns[col.key] = chosen
+        shown = [str(sheet.get(r + 1, c)).strip() for c, _ in subs]
+        read = str(sheet.get(r + 1, chosen)).strip()
+        header.split.setdefault(table, {})[col.key] = (
+            str(sheet.get(r, at)).strip(),
+            tuple(shown),
+            read,
+        )
+
+
+def split_issue(sheet: SheetGrid, header: HeaderMatch, table_id: str) -> list[Issue]:
+    """header.amount_split for each amount column read from one of its sub-columns."""
+    return [
+        issue(
+            "header.amount_split",
+            sheet=sheet.name,
+            cell=a1(header.rows[-1], header.columns[table_id][key]),
+            row=header.rows[-1],
+            value=read,
+            label=label,
+            parts="、".join(f"“{p}”" for p in parts),
+            read=read,
+        )
+        for key, (label, parts, read) in header.split.get(table_id, {}).items()
+    ]
 
 
 # ---------------------------------------------------------------- telling 表一 from 表三

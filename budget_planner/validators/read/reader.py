@@ -241,6 +241,7 @@ def _read_table(
     missing = detect.missing_issue(sheet, spec_id, header)
     if missing is not None:
         parsed.issues.append(missing)
+    parsed.issues.extend(detect.split_issue(sheet, header, spec_id))
     in_yuan = detect.yuan_columns(sheet, header, spec_id, start)
     result = read_rows(
         sheet,

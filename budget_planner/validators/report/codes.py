@@ -195,6 +195,11 @@ CODES: dict[str, Code] = {
             control_file="控制数文件中找不到表头：应有{wanted}两列（控制数也可写作：{aliases}）"
         ),
     ),
+    "header.amount_split": Code(
+        W,
+        "金额分列填写",
+        "“{label}”下分为{parts}几列，按“{read}”一列计入；如应按其他列，请改为一列金额后重新上传",
+    ),
     "table.nil_return": Code(
         W,
         "本表报送为“无”（没有需求）",
