@@ -310,3 +310,33 @@ def test_a_budget_by_year_reads_the_total_column_not_its_header(tmp_path):
     got = validate(tmp_path, {"清远市-预算表.xlsx": out.getvalue()})["清远市-预算表.xlsx"]
     assert issues(got) == []
     assert got["stated_total"] == "60"
+
+
+def test_a_budget_with_sources_and_expenses_side_by_side(tmp_path):
+    # 资金来源 | 金额 on the left, 省局拨款项目支出明细 | 金额 on the right: each line's own 金额 column
+    book = openpyxl.Workbook()
+    ws = book.active
+    lines: list[list[object]] = [
+        ["项目支出预算明细表"],
+        ["项目名称", "专利导航服务基地培育建设项目", None, "填报单位", "清远市市场监督管理局"],
+        ["实施起止年月", "2024年6月至2025年5月"],
+        [None, None, None, None, "单位：万元"],
+        ["资金来源", "金额", None, "省局拨款项目支出明细", "金额"],
+        ["合计", 60, None, "1、知识产权服务费", 15],
+        ["1、省局项目支出", 30, None, "2、专利维持费", 3],
+        ["2、地方、部门配套", 10, None, "3、专家咨询费", 4],
+        ["3、单位自筹", 20, None, "4、维权援助费", 0],
+        ["4、其他来源", 0, None, "5、培训费", 4],
+        [None, None, None, "6、宣传费", 4],
+        [None, None, None, "7、其他相关费用（须注明）", 0],
+        ["支出项目经费测算说明：按工作量测算。"],
+    ]
+    for r, line in enumerate(lines, 1):
+        for c, v in enumerate(line, 1):
+            if v is not None:
+                ws.cell(r, c, v)
+    out = io.BytesIO()
+    book.save(out)
+    got = validate(tmp_path, {"清远市-预算表.xlsx": out.getvalue()})["清远市-预算表.xlsx"]
+    assert issues(got) == []
+    assert got["stated_total"] == "60"

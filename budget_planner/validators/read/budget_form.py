@@ -159,10 +159,15 @@ def right_of(sheet: SheetGrid, r: int, c: int) -> tuple[int, int]:
     return r, start
 
 
-def _amount_column(r: int, headers: list[tuple[int, int]]) -> int | None:
-    """The column of the nearest 金额 header above row r."""
+def _amount_column(r: int, c: int, headers: list[tuple[int, int]]) -> int | None:
+    """The column of the 金额 header over a label at (r, c): the nearest one above, and of those on
+    that row the first right of the label (sources and expense lines side by side each have one)."""
     above = [(hr, hc) for hr, hc in headers if hr < r]
-    return max(above)[1] if above else None
+    if not above:
+        return None
+    row = max(hr for hr, _ in above)
+    right = [hc for hr, hc in above if hr == row and hc > c]
+    return min(right) if right else max(hc for hr, hc in above if hr == row)
 
 
 def is_label(value: object) -> bool:
@@ -243,7 +248,7 @@ def _amount(
     in_yuan: bool,
 ) -> tuple[AmountParse, tuple[int, int], CellValue]:
     r, c = place
-    amount_col = _amount_column(r, headers)
+    amount_col = _amount_column(r, c, headers)
     where = (r, amount_col) if amount_col and amount_col > c else right_of(sheet, r, c)
     raw = sheet.get(*where)
     return parse_amount(raw, numbers_are_text=numbers_are_text, in_yuan=in_yuan), where, raw
