@@ -4,6 +4,8 @@ the exact (code, cell) of every issue."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import realworld_files as rw
 
@@ -820,3 +822,15 @@ def test_an_amount_split_by_year_is_not_taken_for_one_year():
     [checked] = validate_bytes(data, name, load_round(), parse=read_workbook)
     assert "header.amount_split" not in {i.code for i in checked.report.issues}
     assert any(i.is_error for i in checked.report.issues)  # said, not summed as one year
+
+
+def test_a_workbook_sheet_without_a_header_is_not_taken_for_the_table_going_on():
+    # a 测算 sheet the amounts were worked out on: a sheet of its own, not rows of the 表四
+    name, data = _table4(rw.HEAD_4, [rw.row4(1, "知识产权管理", "统计", "统计分析项目", 30)])
+    book = rw.openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.create_sheet("测算")
+    rw._put(sheet, 1, ["项目", "单价（万元）", "数量", "省级承担比例", "省级资金（万元）"])
+    rw._put(sheet, 2, ["统计分析项目", 10, 3, 1, 30])
+    [checked] = validate_bytes(rw._save(book), name, load_round(), parse=read_workbook)
+    assert (checked.report.issues, checked.report.sheets) == ([], ["Sheet"])
+    assert checked.report.total == 30

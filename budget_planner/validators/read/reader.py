@@ -166,10 +166,12 @@ def _read_sheet(
 def _headerless_part(
     sheet: SheetGrid, before: Placed | None, name: str, round_: Round, words: bool
 ) -> Placed | None:
-    """A sheet (a Word table) with no header that goes on with the collection table before it, its
-    header not repeated: read in that table's columns, it is taken when it holds nothing but project
-    rows and totals from its first line, and no column past the table's."""
-    a = before.parsed if before is not None and before.last_on_sheet else None
+    """A Word table with no header that goes on with the collection table before it (split by a
+    page break, its header not repeated): read in that table's columns, it is taken when it holds
+    nothing but project rows and totals from its first line, every project's amount a number, and
+    no column past the table's. (A workbook's sheet without a header is a sheet of its own: a
+    测算 sheet the amounts refer to.)"""
+    a = before.parsed if words and before is not None and before.last_on_sheet else None
     if a is None or a.table is None or a.table not in COLLECTION_TABLES:
         return None
     if not a.columns or not a.header_rows or sheet.width > max(a.columns.values()):
@@ -198,11 +200,13 @@ def _headerless_part(
     )
     rows = result.rows
     projects = [r for r in rows if r.kind is RowKind.PROJECT]
+    amount = spec.amount_column.key
     if (
         not projects
         or rows[0].excel_row != first
         or result.next_header is not None
         or any(r.kind not in _GOING_ON for r in rows)
+        or not all(isinstance(r.value(amount), Decimal) for r in projects)
     ):
         return None
     parsed = ParsedTable(
