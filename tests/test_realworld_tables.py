@@ -834,3 +834,38 @@ def test_a_workbook_sheet_without_a_header_is_not_taken_for_the_table_going_on()
     [checked] = validate_bytes(rw._save(book), name, load_round(), parse=read_workbook)
     assert (checked.report.issues, checked.report.sheets) == ([], ["Sheet"])
     assert checked.report.total == 30
+
+
+def _exported_table4(total_formula: str) -> bytes:
+    """A 表四 a system exported with xlsxwriter: its =SUM stored with 0 and the workbook asking to
+    be recalculated when opened (fullCalcOnLoad), as such programs write them."""
+    book, out = rw._xw_book()
+    ws = book.add_worksheet("表四")
+    ws.write_row(0, 0, ["2024年度知识产权项目需求征集表（四）"])
+    ws.write_row(1, 0, ["填报单位：江门市市场监督管理局"])
+    ws.write_row(2, 0, rw.HEAD_4)
+    ws.write_row(3, 0, rw.row4(1, "知识产权管理", "统计", "统计分析项目", 60))
+    ws.write_row(4, 0, rw.row4(2, "知识产权管理", "运营", "专利运营项目", 40))
+    ws.write_row(5, 0, ["合计", None, None, None])
+    ws.write_formula(5, 4, total_formula)  # stored with the result 0
+    book.close()
+    return out.getvalue()
+
+
+def test_a_total_a_program_stored_as_0_is_calculated_when_the_file_asks_for_it():
+    data = _exported_table4("=SUM(E4:E5)")
+    [checked] = validate_bytes(data, "江门市-表四.xlsx", load_round(), parse=read_workbook)
+    [said] = checked.report.issues
+    assert (said.code, said.cell) == ("formula.evaluated", "E6")
+    assert said.message == (
+        "公式 =SUM(E4:E5) 保存的结果是 0（文件要求打开时重新计算，生成它的程序没有计算），"
+        "已按公式计算为 100"
+    )
+    assert (checked.report.total, checked.report.stated_total) == (100, 100)
+
+
+def test_a_stored_0_that_cannot_be_calculated_stands():
+    data = _exported_table4("=SUMPRODUCT(E4:E5,E4:E5)")
+    [checked] = validate_bytes(data, "江门市-表四.xlsx", load_round(), parse=read_workbook)
+    assert "formula.evaluated" not in {i.code for i in checked.report.issues}
+    assert checked.report.stated_total == 0

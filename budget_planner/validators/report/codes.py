@@ -333,7 +333,13 @@ CODES: dict[str, Code] = {
         W, "政策依据未列出文件名称", "“{label}”未写明政策文件名称，请用书名号《》标出文件"
     ),
     "formula.evaluated": Code(
-        W, "公式无缓存值，已按公式计算", "公式 ={formula} 没有缓存值，已按公式计算为 {result}"
+        W,
+        "公式无缓存值，已按公式计算",
+        "公式 ={formula} 没有缓存值，已按公式计算为 {result}",
+        _cases(
+            stale="公式 ={formula} 保存的结果是 0（文件要求打开时重新计算，生成它的程序没有计算），"
+            "已按公式计算为 {result}"
+        ),
     ),
     "formula.no_cached_value": Code(
         E,

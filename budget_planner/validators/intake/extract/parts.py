@@ -67,3 +67,13 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         if rel and rel[1] in names:
             out[el.get("name", "")] = rel[1]
     return out
+
+
+def recalculated_on_open(zf: zipfile.ZipFile) -> bool:
+    """Whether the workbook asks to be recalculated when opened (``<calcPr fullCalcOnLoad="1">``):
+    written by a program that stored no real results (a spreadsheet application saves them)."""
+    root = _read_xml(zf, main_part(zf))
+    if root is None:
+        return False
+    calc = next((el for el in root.iter() if _local(el.tag) == "calcPr"), None)
+    return calc is not None and calc.get("fullCalcOnLoad", "").lower() in ("1", "true")

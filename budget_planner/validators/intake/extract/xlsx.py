@@ -10,7 +10,7 @@ from decimal import Decimal
 from budget_planner.money import plain
 from budget_planner.validators.intake.extract import calamine_grid
 from budget_planner.validators.intake.extract.formulas import Budget, NotEvaluable, evaluate
-from budget_planner.validators.intake.extract.parts import sheet_parts
+from budget_planner.validators.intake.extract.parts import recalculated_on_open, sheet_parts
 from budget_planner.validators.intake.extract.props import core_modified
 from budget_planner.validators.intake.extract.sharedstrings import check_shared_strings
 from budget_planner.validators.intake.extract.sheetscan import SheetScan, scan_sheet
@@ -35,17 +35,26 @@ def _put(sheet: SheetGrid, row: int, col: int, value: CellValue) -> None:
     line[col - 1] = value
 
 
-def _resolve_uncached(sheet: SheetGrid, uncached: dict[tuple[int, int], str]) -> None:
-    """Evaluate (or mark as Formula) the formulas stored without a result, in reading order."""
+def _resolve_uncached(
+    sheet: SheetGrid,
+    uncached: dict[tuple[int, int], str],
+    stale: dict[tuple[int, int], str] | None = None,
+) -> None:
+    """Evaluate (or mark as Formula) the formulas stored without a result, in reading order; and
+    the ``stale`` ones — stored with 0 in a workbook that asks to be recalculated when opened
+    (``fullCalcOnLoad``: written by a program, never calculated) — where they evaluate to
+    something else (otherwise their 0 stands, as stored)."""
+    stale = stale or {}
+    pending = {**stale, **uncached}
     done: dict[tuple[int, int], Decimal | Formula] = {}
     busy: set[tuple[int, int]] = set()
-    rows = max(sheet.height, *(r for r, _ in uncached))
-    cols = max(sheet.width, *(c for _, c in uncached))
+    rows = max(sheet.height, *(r for r, _ in pending))
+    cols = max(sheet.width, *(c for _, c in pending))
     budget = Budget(extent=(rows, cols))
 
     def lookup(row: int, col: int) -> CellValue:
         pos = (row, col)
-        return resolve(pos) if pos in uncached else sheet.get(row, col)
+        return resolve(pos) if pos in pending else sheet.get(row, col)
 
     def resolve(pos: tuple[int, int]) -> Decimal | Formula:
         if pos in done:
@@ -54,28 +63,28 @@ def _resolve_uncached(sheet: SheetGrid, uncached: dict[tuple[int, int], str]) ->
             return Formula(uncached[pos])
         busy.add(pos)
         try:
-            value: Decimal | Formula = evaluate(uncached[pos], lookup, budget)
+            value: Decimal | Formula = evaluate(pending[pos], lookup, budget)
         except (NotEvaluable, RecursionError, ArithmeticError):  # overflow: reported, not evaluated
-            value = Formula(uncached[pos])
+            value = Formula(pending[pos])
         busy.discard(pos)
+        if pos in stale and (not isinstance(value, Decimal) or value == 0):
+            value = Decimal(0)  # its stored 0 stands
         done[pos] = value
         return value
 
+    for pos in sorted(stale):
+        value = resolve(pos)
+        if isinstance(value, Decimal) and value != 0:
+            row, col = pos
+            _put(sheet, row, col, value)
+            sheet.issues.append(_evaluated(sheet, pos, stale[pos], value, stale=True))
     for pos in sorted(uncached):
         value = resolve(pos)
         row, col = pos
         cell, text = a1(row, col), uncached[pos]
         _put(sheet, row, col, value)
         if isinstance(value, Decimal):
-            found = issue(
-                "formula.evaluated",
-                sheet=sheet.name,
-                cell=cell,
-                row=row,
-                value=f"={text}",
-                formula=text,
-                result=plain(value),
-            )
+            found = _evaluated(sheet, pos, text, value)
         else:
             found = issue(
                 "formula.no_cached_value",
@@ -88,18 +97,39 @@ def _resolve_uncached(sheet: SheetGrid, uncached: dict[tuple[int, int], str]) ->
         sheet.issues.append(found)
 
 
-def apply_scan(sheet: SheetGrid, scan: SheetScan) -> None:
-    """Error cells become ErrorValue, formula texts are recorded, uncached formulas resolved."""
+def _evaluated(
+    sheet: SheetGrid, pos: tuple[int, int], text: str, value: Decimal, stale: bool = False
+):
+    """formula.evaluated; ``stale``: its stored 0 was not a result (``_resolve_uncached``)."""
+    row, col = pos
+    return issue(
+        "formula.evaluated",
+        "stale" if stale else None,
+        sheet=sheet.name,
+        cell=a1(row, col),
+        row=row,
+        value=f"={text}",
+        formula=text,
+        result=plain(value),
+    )
+
+
+def apply_scan(sheet: SheetGrid, scan: SheetScan, recalculate: bool = False) -> None:
+    """Error cells become ErrorValue, formula texts are recorded, uncached formulas resolved (and,
+    in a workbook to be ``recalculate``d on opening, the formulas stored with 0)."""
     for (row, col), text in scan.errors.items():
         _put(sheet, row, col, ErrorValue(text))
     sheet.hidden_rows = sorted(set(scan.hidden_rows))
     uncached: dict[tuple[int, int], str] = {}
+    stale: dict[tuple[int, int], str] = {}
     for pos, formula in scan.formulas.items():
         sheet.formulas[pos] = formula.text
         if not formula.cached:
             uncached[pos] = formula.text
-    if uncached:
-        _resolve_uncached(sheet, uncached)
+        elif recalculate and sheet.get(*pos) == 0 and type(sheet.get(*pos)) is not bool:
+            stale[pos] = formula.text
+    if uncached or stale:
+        _resolve_uncached(sheet, uncached, stale)
 
 
 def _part_for(parts: dict[str, str], names: set[str], sheet: str) -> str:
@@ -125,6 +155,7 @@ def read_xlsx(
         sheets_meta = list(calamine_grid.worksheets(book))
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             modified = core_modified(zf)
+            recalculate = recalculated_on_open(zf)
             parts, names = sheet_parts(zf), set(zf.namelist())
             # every sheet is scanned before calamine parses any: calamine aborts on huge ranges
             scans = [
@@ -134,7 +165,7 @@ def read_xlsx(
         sheets = []
         for (name, visibility), scan in zip(sheets_meta, scans, strict=True):
             sheet = calamine_grid.read_sheet(book, name, visibility)
-            apply_scan(sheet, scan)
+            apply_scan(sheet, scan, recalculate)
             calamine_grid.clip_merged(sheet)
             sheets.append(sheet)
     finally:
