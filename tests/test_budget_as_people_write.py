@@ -238,6 +238,10 @@ def test_aggregate_finds_the_row_of_a_budget_without_its_table(tmp_path, amount,
         if isinstance(v, str) and v.startswith("未附预算表的需求表项目")
     ]
     assert said == ["未附预算表的需求表项目（0 项）"]
+    rows = list(book["预算表"].iter_rows(values_only=True))
+    header = next(r for r in rows if "所属表" in r)
+    [line] = [r for r in rows if "清远市" in r]
+    assert line[header.index("所属表")] == "表四"  # found by its row, as 预算核对 says
 
 
 def test_a_budget_whose_table_cannot_be_told_is_a_warning(tmp_path):
@@ -340,3 +344,93 @@ def test_a_budget_with_sources_and_expenses_side_by_side(tmp_path):
     got = validate(tmp_path, {"清远市-预算表.xlsx": out.getvalue()})["清远市-预算表.xlsx"]
     assert issues(got) == []
     assert got["stated_total"] == "60"
+
+
+def table2_three_recipients() -> bytes:
+    """清远's 表二: one 后补助 to three 承接单位 (10 + 6 + 4), the recipient part of its key."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（二）"
+    ws["A2"] = "填报单位：清远市市场监督管理局"
+    head = [
+        "序号",
+        "主要工作内容",
+        "后补助名称",
+        "后补助经费",
+        "后补助依据",
+        "后补助承接单位",
+        "项目绩效",
+    ]
+    lines: list[list[object]] = [head]
+    for n, (firm, amount) in enumerate(
+        [("清远华能电机有限公司", 10), ("清远新材料有限公司", 6), ("清远精密制造有限公司", 4)], 1
+    ):
+        lines.append(
+            [
+                n,
+                "优势示范企业培育",
+                "国家知识产权优势示范企业后补助",
+                amount,
+                "《广东省知识产权强省建设纲要》",
+                firm,
+                "示范企业1家",
+            ]
+        )
+    for r, line in enumerate(lines, 3):
+        for c, v in enumerate(line, 1):
+            ws.cell(r, c, v)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_budget_of_one_subsidy_to_several_recipients_is_held_to_their_sum(tmp_path):
+    # 省局项目支出 20 = 10 + 6 + 4: the 后补助 as a whole (it was held to the first row, 10)
+    data = budget(["实施周期", "2024年1月至2024年12月"], name="国家知识产权优势示范企业后补助")
+    files = {"清远市-表二.xlsx": table2_three_recipients(), "清远市-预算表.xlsx": data}
+    got = validate(tmp_path, files)
+    assert issues(got["清远市-预算表.xlsx"]) == []
+    assert issues(got["清远市-表二.xlsx"]) == []
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    out = tmp_path / "汇总.xlsx"
+    result = CliRunner().invoke(
+        main, ["aggregate", str(folder), "--out", str(out), "--json", "--no-cache"]
+    )
+    [check] = json.loads(result.stdout)["budgets"]
+    assert (check["table"], check["row_amount"], check["ok"]) == ("表二", "20", True)
+    # the three recipients are three projects: no 重复申报 among them
+    book = openpyxl.load_workbook(out)
+    doubles = [r for r in book["重复申报"].iter_rows(values_only=True) if "清远市" in r]
+    assert doubles == []
+
+
+def test_a_unit_whose_tables_are_nil_returns_owes_no_budget(tmp_path):
+    # 衡阳 requires 表四 and a 预算表 of every county; 珠晖区's 表四 says 本单位无需求: nothing to budget
+    from budget_planner.templates import rounds
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    ws["A2"] = "填报单位：衡阳市珠晖区市场监督管理局"
+    head = ["序号", "类型", "主要工作内容", "拟设置项目", "金额", "项目设置必要性"]
+    for c, v in enumerate(head, 1):
+        ws.cell(3, c, v)
+    ws.cell(4, 1, 1)
+    ws.cell(4, 3, "本单位无需求")
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    out = io.BytesIO()
+    book.save(out)
+    (folder / "珠晖区-表四.xlsx").write_bytes(out.getvalue())
+    round_file = Path(rounds.__file__).parent / "hengyang-2024.toml"
+    result = CliRunner().invoke(
+        main,
+        ["aggregate", str(folder), "--out", str(tmp_path / "汇总.xlsx"), "--json", "--no-cache",
+         "--round", str(round_file)],
+    )  # fmt: skip
+    missing = [tuple(m) for m in json.loads(result.stdout)["missing"]]
+    assert ("珠晖区", "预算表") not in missing
+    assert ("雁峰区", "预算表") in missing and ("雁峰区", "表四") in missing

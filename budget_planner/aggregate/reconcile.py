@@ -20,7 +20,11 @@ from budget_planner.templates.spec import (
     load_specs,
     resolve_table,
 )
-from budget_planner.validators.check.budget_checks import budget_row_mismatch, budget_rows
+from budget_planner.validators.check.budget_checks import (
+    budget_row_mismatch,
+    budget_rows,
+    row_amount,
+)
 from budget_planner.validators.read.model import TableRow
 from budget_planner.validators.report.issues import Issue
 
@@ -71,10 +75,10 @@ class BudgetCheck:
 
     @property
     def row_amount(self) -> Decimal | None:
+        """The amount of its rows it is held to (``budget_checks.row_amount``)."""
         if self.row is None or self.table_ref is None:
             return None
-        value = self.row.value(load_specs().table(self.table_ref).amount_column.key)
-        return value if isinstance(value, Decimal) else None
+        return row_amount(self.rows or [self.row], self.table_ref, self.provincial)
 
     @property
     def ok(self) -> bool:

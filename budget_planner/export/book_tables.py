@@ -223,6 +223,8 @@ def write_budget_sheet(
         sheet.text(row, 0, rec["unit"], "text_center")
         for col, column in enumerate(header_cols, start=1):
             value = rec["project"] if column.key == "project_name" else rec.get(column.key)
+            if column.key == "table_ref" and not value and check is not None:
+                value = check.table_ref  # found by its row (as 预算核对 says)
             sheet.text(row, col, value, where=where)
         for col, key in enumerate(money_keys, start=money_start):
             sheet.money(row, col, _yuan(rec.get(key)))

@@ -6,7 +6,9 @@
   (``ProjectRef.lineage``: the rows share an id; a round's rows get it from
   ``aggregate.project_findings.lineage_of``, the hook forwarding fills);
 - the same unit's project in last year's round: that is 延续 (``continuation``), not 重复申报;
-- a 预算表 and the table row it details (the same unit and round): one project, told twice on purpose.
+- a 预算表 and the table row it details (the same unit and round): one project, told twice on purpose;
+- one unit's rows told apart by a key column beside the name (表二's 承接单位, a 来源单位): one
+  后补助 for several recipients is several projects.
 """
 
 from __future__ import annotations
@@ -83,10 +85,26 @@ def budget_of_row(a: ProjectRef, b: ProjectRef) -> bool:
     )
 
 
+def _key_extra(key: str) -> str:
+    """A stored project key's fifth part (its ``key_columns``: 表二's 承接单位, a 来源单位), or ""."""
+    parts = key.split("|")
+    return parts[4] if len(parts) > 4 else ""
+
+
+def told_apart_by_key(a: ProjectRef, b: ProjectRef) -> bool:
+    """Two rows of one unit's table in one round that differ in a key column beside the name (表二's
+    承接单位: one 后补助 for several recipients; the 来源单位 of forwarded rows): two projects."""
+    if a.unit != b.unit or a.round_id != b.round_id or a.table != b.table:
+        return False
+    extra_a, extra_b = _key_extra(a.key), _key_extra(b.key)
+    return bool(extra_a) and bool(extra_b) and extra_a != extra_b
+
+
 EXCLUSIONS = (
     (linked_by_forwarding, "转报关系：同一项目由下级单位报送、上级单位转报"),
     (is_continuation, "同一单位上一轮次的项目：延续，不是重复申报"),
     (budget_of_row, "预算表是同一单位该项目的明细"),
+    (told_apart_by_key, "同一单位的两个项目：承接单位（或来源单位）不同"),
 )
 
 

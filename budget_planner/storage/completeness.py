@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from budget_planner.aggregate.completeness import budget_owed
 from budget_planner.aggregate.status import DONE, least_advanced
 from budget_planner.storage.models import Round, Status, Submission, Version
 from budget_planner.storage.queries import Counted, counted_for, versions_by_submission
 from budget_planner.storage.roles import scope_in
 from budget_planner.storage.rounds import config_of, units
 from budget_planner.storage.types import utcnow
-from budget_planner.templates.spec import ALL_TABLES
+from budget_planner.templates.spec import ALL_TABLES, BUDGET
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,15 @@ def completeness(
     rows, required_any, present = [], set(), set()
     for unit in units(session, round_id, scope=visible):
         required = set(config.required_tables(unit.short_name))
+        projects = (
+            c.version.rows_count
+            for table in ALL_TABLES
+            if table != BUDGET
+            for s in threads.get((unit.id, table), [])
+            if (c := counted_for(s, grouped.get(s.id, []))) is not None
+        )
+        if not budget_owed(projects):
+            required.discard(BUDGET)  # nil returns only: no project to budget
         required_any |= required
         row = UnitRow(unit.id, unit.short_name, unit.full_name, unit.contact, unit.phone)
         for table in ALL_TABLES:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from budget_planner.aggregate.completeness import budget_owed
 from budget_planner.storage.history import unit_history, unit_of
 from budget_planner.storage.models import Decision, PublishedAllocation, Round, Submission
 from budget_planner.storage.publication import latest_publication, published_amounts
@@ -112,6 +113,9 @@ def receipt(
     threads = unit_history(session, round_id, unit_id, scope=scope)
     counted = {c.version.id: c for c in counted_versions(session, round_id, scope=unit_id)}
     required = config.required_tables(unit.short_name)
+    projects = (c.version.rows_count for c in counted.values() if c.submission.table_id != BUDGET)
+    if not budget_owed(projects):  # nil returns only: no project to budget (completeness too)
+        required = tuple(t for t in required if t != BUDGET)
     received = {t.submission.table_id for t in threads}
     requested = sum(
         (

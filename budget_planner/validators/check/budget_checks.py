@@ -4,7 +4,7 @@ agreement with the table row it belongs to."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from budget_planner.money import plain
@@ -289,6 +289,17 @@ def budget_rows(
     return key, matched
 
 
+def row_amount(rows: Sequence[TableRow], table: str, provincial: Decimal | None) -> Decimal | None:
+    """The amount of a project's rows a 预算表 is held to: the row whose amount its 省局项目支出
+    equals, else all of them together (one 后补助 to several 承接单位 is one project), None when no
+    amount can be read."""
+    key = load_specs().table(table).amount_column.key
+    amounts = [a for r in rows if isinstance(a := r.value(key), Decimal)]
+    if not amounts:
+        return None
+    return provincial if provincial in amounts else sum(amounts, Decimal(0))
+
+
 def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow]) -> list[Issue]:
     """Compare a 预算表's 省局项目支出 with the amount of the table row it belongs to (``budget_rows``).
 
@@ -323,10 +334,13 @@ def budget_row_mismatch(budget_table: ParsedTable, table_rows: Iterable[TableRow
         return []
     amount_key = load_specs().table(table).amount_column.key
     amounts = [(r, a) for r in matched if isinstance(a := r.value(amount_key), Decimal)]
-    if not amounts or any(a == provincial for _, a in amounts):
+    if not amounts or provincial == row_amount(matched, table, provincial):
         return []
     row, amount = amounts[0]
     where = row.cell(amount_key) or f"第 {row.excel_row} 行"
+    if len(amounts) > 1:  # the project's rows together (one 后补助, several 承接单位)
+        amount = sum((a for _, a in amounts), Decimal(0))
+        where = "、".join(r.cell(amount_key) or f"第 {r.excel_row} 行" for r, _ in amounts)
     named = row.value(load_specs().table(table).project_column.key)  # the row's own name
     return [
         _issue(
