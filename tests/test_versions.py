@@ -103,6 +103,24 @@ def test_budget_forms_are_versioned_per_project_name():
     assert (old.table, old.project, old.file) == ("预算表", "专利导航项目", "导航-旧.xlsx")
 
 
+def test_a_budget_revised_with_its_place_before_the_name_is_a_version_of_the_same_project():
+    # v2 names it 蒸湘区专利导航…: the same project (it was counted beside v1, the budgets doubled)
+    values = {"table_ref": "表四", "total": "40", "provincial": "40"}
+    choice = choose_versions([
+        budget_file("清远市", "专利导航服务基地培育建设项目", values, file="v1.xlsx",
+                    modified="2023-12-01 09:00"),
+        budget_file("清远市", "清远市专利导航服务基地培育建设项目", values, file="v2（修改版）.xlsx",
+                    modified="2023-12-02 09:00"),
+    ])  # fmt: skip
+    [counted] = choice.counted
+    assert (counted.project, counted.file, counted.version) == (
+        "清远市专利导航服务基地培育建设项目",
+        "v2（修改版）.xlsx",
+        2,
+    )
+    assert [s.file for s in choice.superseded] == ["v1.xlsx"]
+
+
 def test_the_newest_counts_even_with_errors_and_is_flagged():
     choice = choose_versions([
         table_file("表四", "清远市", [ROW], file="old-ok.xlsx", modified="2023-12-01 09:00"),

@@ -20,6 +20,7 @@ from budget_planner.templates.spec import BUDGET
 from budget_planner.text import canonical
 from budget_planner.validators.check.pipeline import Checked
 from budget_planner.validators.read.model import ParsedTable
+from budget_planner.validators.read.programmes import same_project
 from budget_planner.validators.report.issues import Issue, Report, issue
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -187,6 +188,30 @@ def _why_newer(newer: Candidate, older: Candidate) -> str:
     return "同一文件中位置在后的工作表"
 
 
+def _same_projects(slots: dict[Slot, list[Candidate]]) -> dict[Slot, list[Candidate]]:
+    """预算表 slots of one unit whose 项目名称 name the same project (``same_project``: one is the
+    other with its place, year or trailing 项目 — a revision that adds 蒸湘区 before the name) made
+    one: a 预算表's versions are the versions of its project."""
+    merged: dict[Slot, list[Candidate]] = {}
+    for slot, group in slots.items():
+        if slot.table == BUDGET:
+            into = next(
+                (
+                    other
+                    for other in merged
+                    if other.table == BUDGET
+                    and other.unit == slot.unit
+                    and same_project(other.project, slot.project)
+                ),
+                None,
+            )
+            if into is not None:
+                merged[into].extend(group)
+                continue
+        merged[slot] = list(group)
+    return merged
+
+
 def _unplaced_reason(report: Report) -> str:
     if report.unreadable:
         return "文件无法读取：" + "；".join(
@@ -211,9 +236,11 @@ def choose_versions(candidates: Iterable[Candidate]) -> VersionChoice:
             continue
         project = budget_project(cand.checked.table) if report.table == BUDGET else ""
         slots.setdefault(Slot(report.unit, report.table, project), []).append(cand)
-    for slot, group in slots.items():
+    for slot, group in _same_projects(slots).items():
         group.sort(key=Candidate.order)
         newest = group[-1]
+        if slot.table == BUDGET:  # the project as its newest version names it
+            slot = slot._replace(project=budget_project(newest.checked.table))
         choice.counted.append(
             CountedVersion(
                 unit=slot.unit,
