@@ -416,6 +416,7 @@ def test_a_unit_whose_tables_are_nil_returns_owes_no_budget(tmp_path):
     ws["A1"] = "2024年度知识产权项目需求征集表（四）"
     ws["A2"] = "填报单位：衡阳市珠晖区市场监督管理局"
     head = ["序号", "类型", "主要工作内容", "拟设置项目", "金额", "项目设置必要性"]
+    head += ["项目设置政策依据", "项目绩效", "备注"]
     for c, v in enumerate(head, 1):
         ws.cell(3, c, v)
     ws.cell(4, 1, 1)
@@ -434,3 +435,9 @@ def test_a_unit_whose_tables_are_nil_returns_owes_no_budget(tmp_path):
     missing = [tuple(m) for m in json.loads(result.stdout)["missing"]]
     assert ("珠晖区", "预算表") not in missing
     assert ("雁峰区", "预算表") in missing and ("雁峰区", "表四") in missing
+    sheet = openpyxl.load_workbook(tmp_path / "汇总.xlsx")["完成情况"]
+    rows = list(sheet.iter_rows(values_only=True))
+    at = next(n for n, r in enumerate(rows) if "必报完成" in r)
+    zhuhui = next(r for r in rows[at:] if r[0] == "珠晖区")
+    column = rows[at].index("必报完成")
+    assert (zhuhui[column - 1], zhuhui[column]) == ("—", "1/1")  # its 表四; no 预算表 owed

@@ -248,10 +248,14 @@ def _write_completeness(wb, styles: Styles, cons: Consolidation) -> None:
                 sheet.text(row, col, "—", "muted")  # neither owed nor sent, as on the site
                 continue
             count = len(cell.versions)
-            more = f" {count} 个项目" if table == BUDGET and count > 1 else ""
+            more = ""
+            if table == BUDGET and count > 1:  # several projects: how many are as the cell says
+                alike = sum(version_status(v) is cell.status for v in cell.versions)
+                more = f" {count} 个项目" if alike == count else f"（{count} 个项目中 {alike} 个）"
             sheet.text(row, col, f"{cell.status.label}{more}", TONES[cell.status])
             done += cell.required and cell.status is not TableStatus.MISSING
-        required = len(round_.required_tables(unit))
+        # (a 预算表 is not owed by a unit of nil returns: completeness says which are required)
+        required = sum(1 for c in cons.completeness if c.unit == unit.short_name and c.required)
         sheet.text(
             row,
             len(ALL_TABLES) + 1,
