@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import realworld_files as rw
 from click.testing import CliRunner
 
 from budget_planner.cli import main
@@ -26,6 +27,19 @@ def _parse_pool():
     worker.shutdown()
 
 
+def workbook(lines: list[list[object]], first_row: int = 1) -> bytes:
+    """A one-sheet workbook typed by hand (openpyxl): ``lines`` from ``first_row``, None left empty."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    for r, line in enumerate(lines, first_row):
+        for c, v in enumerate(line, 1):
+            if v is not None:
+                ws.cell(r, c, v)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def budget(
     period: list[object],
     *,
@@ -36,8 +50,6 @@ def budget(
 ) -> bytes:
     """A 预算表 typed by hand: labels in A, values from B; ``period`` is the period's row as filed
     (row 5); amounts in C under 金额, 省局项目支出 20 spent on 知识产权服务费."""
-    book = openpyxl.Workbook()
-    ws = book.active
     rows: list[list[object]] = [
         ["项目支出预算明细表"],
         ["项目名称", name],
@@ -60,13 +72,7 @@ def budget(
         [None, "7、其他相关费用（须注明）"],
         ["支出项目经费测算说明：", "服务费20万元。"],
     ]
-    for r, line in enumerate(rows, 1):
-        for c, v in enumerate(line, 1):
-            if v is not None:
-                ws.cell(r, c, v)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook(rows)
 
 
 def validate(tmp_path: Path, files: dict[str, bytes], *options: str) -> dict[str, dict]:
@@ -281,8 +287,6 @@ def test_a_declarations_period_is_pointed_at_in_its_own_word_table(tmp_path):
 
 def test_a_budget_by_year_reads_the_total_column_not_its_header(tmp_path):
     # 资金来源 | 合计 | 2024年 | 2025年: the header cell 合计 is no 合计 line (it read “2024年” as one)
-    book = openpyxl.Workbook()
-    ws = book.active
     lines: list[list[object]] = [
         ["项目支出预算明细表"],
         ["项目名称", "专利导航服务基地培育建设项目"],
@@ -305,21 +309,13 @@ def test_a_budget_by_year_reads_the_total_column_not_its_header(tmp_path):
         [None, "7、其他相关费用（须注明）", 0, 0, 0],
         ["支出项目经费测算说明：服务费15万元；维持费3万元；专家4万元；培训4万元；宣传4万元。"],
     ]
-    for r, line in enumerate(lines, 1):
-        for c, v in enumerate(line, 1):
-            if v is not None:
-                ws.cell(r, c, v)
-    out = io.BytesIO()
-    book.save(out)
-    got = validate(tmp_path, {"清远市-预算表.xlsx": out.getvalue()})["清远市-预算表.xlsx"]
+    got = validate(tmp_path, {"清远市-预算表.xlsx": workbook(lines)})["清远市-预算表.xlsx"]
     assert issues(got) == []
     assert got["stated_total"] == "60"
 
 
 def test_a_budget_with_sources_and_expenses_side_by_side(tmp_path):
     # 资金来源 | 金额 on the left, 省局拨款项目支出明细 | 金额 on the right: each line's own 金额 column
-    book = openpyxl.Workbook()
-    ws = book.active
     lines: list[list[object]] = [
         ["项目支出预算明细表"],
         ["项目名称", "专利导航服务基地培育建设项目", None, "填报单位", "清远市市场监督管理局"],
@@ -335,53 +331,23 @@ def test_a_budget_with_sources_and_expenses_side_by_side(tmp_path):
         [None, None, None, "7、其他相关费用（须注明）", 0],
         ["支出项目经费测算说明：按工作量测算。"],
     ]
-    for r, line in enumerate(lines, 1):
-        for c, v in enumerate(line, 1):
-            if v is not None:
-                ws.cell(r, c, v)
-    out = io.BytesIO()
-    book.save(out)
-    got = validate(tmp_path, {"清远市-预算表.xlsx": out.getvalue()})["清远市-预算表.xlsx"]
+    got = validate(tmp_path, {"清远市-预算表.xlsx": workbook(lines)})["清远市-预算表.xlsx"]
     assert issues(got) == []
     assert got["stated_total"] == "60"
 
 
 def table2_three_recipients() -> bytes:
     """清远's 表二: one 后补助 to three 承接单位 (10 + 6 + 4), the recipient part of its key."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws["A1"] = "2024年度知识产权项目需求征集表（二）"
-    ws["A2"] = "填报单位：清远市市场监督管理局"
-    head = [
-        "序号",
-        "主要工作内容",
-        "后补助名称",
-        "后补助经费",
-        "后补助依据",
-        "后补助承接单位",
-        "项目绩效",
+    lines: list[list[object]] = [
+        ["2024年度知识产权项目需求征集表（二）"],
+        ["填报单位：清远市市场监督管理局"],
+        list(rw.HEAD_2),
     ]
-    lines: list[list[object]] = [head]
-    for n, (firm, amount) in enumerate(
-        [("清远华能电机有限公司", 10), ("清远新材料有限公司", 6), ("清远精密制造有限公司", 4)], 1
-    ):
-        lines.append(
-            [
-                n,
-                "优势示范企业培育",
-                "国家知识产权优势示范企业后补助",
-                amount,
-                "《广东省知识产权强省建设纲要》",
-                firm,
-                "示范企业1家",
-            ]
-        )
-    for r, line in enumerate(lines, 3):
-        for c, v in enumerate(line, 1):
-            ws.cell(r, c, v)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    firms = [("清远华能电机有限公司", 10), ("清远新材料有限公司", 6), ("清远精密制造有限公司", 4)]
+    for n, (firm, amount) in enumerate(firms, 1):
+        subsidy = "国家知识产权优势示范企业后补助"
+        lines.append([n, "优势示范企业培育", subsidy, amount, rw.POLICY, firm, rw.PERFORMANCE])
+    return workbook(lines)
 
 
 def test_a_budget_of_one_subsidy_to_several_recipients_is_held_to_their_sum(tmp_path):
@@ -411,21 +377,15 @@ def test_a_unit_whose_tables_are_nil_returns_owes_no_budget(tmp_path):
     # 衡阳 requires 表四 and a 预算表 of every county; 珠晖区's 表四 says 本单位无需求: nothing to budget
     from budget_planner.templates import rounds
 
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
-    ws["A2"] = "填报单位：衡阳市珠晖区市场监督管理局"
-    head = ["序号", "类型", "主要工作内容", "拟设置项目", "金额", "项目设置必要性"]
-    head += ["项目设置政策依据", "项目绩效", "备注"]
-    for c, v in enumerate(head, 1):
-        ws.cell(3, c, v)
-    ws.cell(4, 1, 1)
-    ws.cell(4, 3, "本单位无需求")
+    lines: list[list[object]] = [
+        ["2024年度知识产权项目需求征集表（四）"],
+        ["填报单位：衡阳市珠晖区市场监督管理局"],
+        list(rw.HEAD_4),
+        [1, None, "本单位无需求"],
+    ]
     folder = tmp_path / "报送"
     folder.mkdir()
-    out = io.BytesIO()
-    book.save(out)
-    (folder / "珠晖区-表四.xlsx").write_bytes(out.getvalue())
+    (folder / "珠晖区-表四.xlsx").write_bytes(workbook(lines))
     round_file = Path(rounds.__file__).parent / "hengyang-2024.toml"
     result = CliRunner().invoke(
         main,

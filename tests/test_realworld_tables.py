@@ -445,14 +445,7 @@ def test_a_budget_form_in_yuan_of_millions_keeps_every_source():
     money |= {"1、知识产权服务费": 800000, "5、培训费": 200000}
     rw2._declaration_sheet(
         ws,
-        {
-            "name": "高效节能电机专利技术产业化",
-            "start": "2024年1月",
-            "end": "2025年12月",
-            "applicant": "清远市华能电机有限公司",
-            "code": "91441800MA4W000001",
-            "recommender": "清远市市场监督管理局（知识产权局）",
-        },
+        rw2.QY_FIRM,
         money,
         "知识产权服务费80万元用于专利布局分析；培训费20万元。",
     )

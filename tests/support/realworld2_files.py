@@ -230,6 +230,17 @@ def _declaration_sheet(ws, info: dict[str, object], money: dict[str, object], no
     ws.merge_cells(start_row=16, start_column=1, end_row=r - 1, end_column=1)
 
 
+# a firm's project as Qingyuan's 申报书 names it (§一)
+QY_FIRM = {
+    "name": "高效节能电机专利技术产业化",
+    "start": "2024年1月",
+    "end": "2025年12月",
+    "applicant": "清远市华能电机有限公司",
+    "code": "91441800MA4W000001",
+    "recommender": "清远市市场监督管理局（知识产权局）",
+}
+
+
 def qy_declaration_one_sheet() -> Made:
     """A firm's 申报书 for a Qingyuan patent-implementation project, §一 and §三 on one sheet (saved by
     LibreOffice): 研究起止日期 2024年1月 至 2025年12月 (24 months), the applicant a company, the
@@ -239,14 +250,7 @@ def qy_declaration_one_sheet() -> Made:
     ws.title = "申报书"
     _declaration_sheet(
         ws,
-        {
-            "name": "高效节能电机专利技术产业化",
-            "start": "2024年1月",
-            "end": "2025年12月",
-            "applicant": "清远市华能电机有限公司",
-            "code": "91441800MA4W000001",
-            "recommender": "清远市市场监督管理局（知识产权局）",
-        },
+        QY_FIRM,
         {
             "合计": 200,
             "1、省局项目支出": 50,
