@@ -862,3 +862,62 @@ def test_a_stored_0_that_cannot_be_calculated_stands():
     [checked] = validate_bytes(data, "江门市-表四.xlsx", load_round(), parse=read_workbook)
     assert "formula.evaluated" not in {i.code for i in checked.report.issues}
     assert checked.report.stated_total == 0
+
+
+def _word_markup(cell, tag: str, text: str, old: str | None = None, **attrs: str) -> None:
+    """Put ``text`` into a Word table cell as Word writes it inside ``tag`` (a tracked insertion
+    w:ins after the deleted ``old``, a content control w:sdt, a simple field w:fldSimple)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(text: str, kind: str = "w:t"):
+        r, t = OxmlElement("w:r"), OxmlElement(kind)
+        t.text = text
+        r.append(t)
+        return r
+
+    p = cell.paragraphs[0]._p
+    if old is not None:  # the text Word shows struck through
+        deleted = OxmlElement("w:del")
+        deleted.set(qn("w:id"), "1")
+        deleted.set(qn("w:author"), "张三")
+        deleted.append(run(old, "w:delText"))
+        p.append(deleted)
+    holder = OxmlElement(tag)
+    for key, value in attrs.items():
+        holder.set(qn(f"w:{key}"), value)
+    if tag == "w:sdt":  # a dropdown's chosen item
+        content = OxmlElement("w:sdtContent")
+        content.append(run(text))
+        holder.append(OxmlElement("w:sdtPr"))
+        holder.append(content)
+    else:
+        holder.append(run(text))
+    p.append(holder)
+
+
+def test_a_word_table_reads_text_as_word_shows_it():
+    # 修订 left on (30 → 35, 合计 40 → 45), a 类型 chosen in a dropdown control, a 合计 field
+    # {=SUM(ABOVE)}: the text Word shows (they were required.missing errors and a lost 合计)
+    import realworld2_files as rw2
+
+    doc = rw2.Document()
+    doc.add_paragraph("2024年度知识产权项目需求征集表（四）")
+    doc.add_paragraph("填报单位：清远市市场监督管理局")
+    lines = [
+        rw.HEAD_4,
+        rw.row4(1, "知识产权管理", "统计", "统计分析项目", None),
+        rw.row4(2, None, "运营", "专利运营项目", 10),
+        ["合计", None, None, None, None],
+    ]
+    table = rw2._doc_table(doc, lines, len(rw.HEAD_4))
+    _word_markup(table.cell(1, 4), "w:ins", "35", old="30", id="2", author="张三")
+    _word_markup(table.cell(2, 1), "w:sdt", "知识产权管理")
+    _word_markup(table.cell(3, 4), "w:fldSimple", "45", instr=" =SUM(ABOVE) ")
+    out = io.BytesIO()
+    doc.save(out)
+    [checked] = validate_bytes(out.getvalue(), "清远市-表四.docx", load_round())
+    assert checked.report.issues == []
+    assert (checked.report.total, checked.report.stated_total) == (45, 45)
+    assert checked.table is not None
+    assert [r.category for r in checked.table.project_rows] == ["知识产权管理", "知识产权管理"]

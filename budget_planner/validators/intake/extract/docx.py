@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
-from docx.text.paragraph import Paragraph
 
 from budget_planner.errors import UnreadableFile
 from budget_planner.validators.intake.extract.parts import main_part
@@ -45,8 +44,28 @@ def _unwrap(parent, tags: tuple[str, ...]) -> Iterator:
             yield from _unwrap(child, tags)
 
 
+# inside a paragraph: what holds runs to read (tracked insertions, content controls such as a 类型
+# dropdown, simple fields such as {=SUM(ABOVE)}, hyperlinks …) and what is not its text (tracked
+# deletions, text boxes and pictures, which hold paragraphs of their own)
+_SKIPPED = frozenset(qn(t) for t in ("w:del", "w:moveFrom", "w:txbxContent", "w:pict", "w:drawing"))
+_W_R = qn("w:r")
+
+
 def _paragraph_text(p) -> str:
-    return Paragraph(p, None).text  # type: ignore[arg-type]  # only the text is read
+    """The paragraph's text as Word shows it with changes accepted: every run, in document order,
+    inside insertions, content controls, fields and hyperlinks too; deleted text left out. (python-
+    docx's ``Paragraph.text`` reads the paragraph's own runs and hyperlinks only.)"""
+    parts: list[str] = []
+
+    def walk(parent) -> None:
+        for child in parent:
+            if child.tag == _W_R:
+                parts.append(child.text)
+            elif child.tag not in _SKIPPED:
+                walk(child)
+
+    walk(p)
+    return "".join(parts)
 
 
 def _cell_text(tc) -> str:
