@@ -921,3 +921,68 @@ def test_a_word_table_reads_text_as_word_shows_it():
     assert (checked.report.total, checked.report.stated_total) == (45, 45)
     assert checked.table is not None
     assert [r.category for r in checked.table.project_rows] == ["知识产权管理", "知识产权管理"]
+
+
+def _headings_with_totals(first_total: float, numeral_apart: bool) -> bytes:
+    """阳江's 表四: each 类型 a heading row carrying its group's 小计 under 金额, no 小计 written —
+    ``一、知识产权强市、强县建设`` merged across A:D, or ``一`` in 序号 and the 类型 merged across B:D."""
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    ws["A2"] = "填报单位：阳江市市场监督管理局"
+    rw._put(ws, 3, rw.HEAD_4)
+    groups = [
+        (
+            "一",
+            "知识产权强市、强县建设",
+            first_total,
+            [("知识产权强县建设", 60), ("县域专利导航", 20)],
+        ),
+        ("二", "知识产权管理", 5, [("知识产权统计监测分析", 5)]),
+    ]
+    r, n = 4, 0
+    for numeral, category, total, projects in groups:
+        if numeral_apart:
+            rw._put(ws, r, [numeral, category, None, None, total])
+            ws.merge_cells(f"B{r}:D{r}")
+        else:
+            rw._put(ws, r, [f"{numeral}、{category}", None, None, None, total])
+            ws.merge_cells(f"A{r}:D{r}")
+        for name, amount in projects:
+            n, r = n + 1, r + 1
+            rw._put(ws, r, rw.row4(n, None, "工作", name, amount))
+        r += 1
+    rw._put(ws, r, ["合计", None, None, None, 85])
+    return rw._save(book)
+
+
+@pytest.mark.parametrize("numeral_apart", [False, True])
+def test_a_heading_carrying_its_groups_total_is_that_groups_subtotal(numeral_apart):
+    data = _headings_with_totals(80, numeral_apart)
+    [checked] = validate_bytes(data, "阳江市-表四.xlsx", load_round(), parse=read_workbook)
+    assert checked.report.issues == []
+    assert (checked.report.total, checked.report.stated_total) == (85, 85)
+    assert checked.table is not None
+    assert [r.category for r in checked.table.project_rows] == [
+        "知识产权强市、强县建设",
+        "知识产权强市、强县建设",
+        "知识产权管理",
+    ]
+    # (they were project rows without a name: 20 required.missing errors, the total doubled)
+
+
+def test_a_heading_total_that_is_wrong_is_said():
+    data = _headings_with_totals(70, numeral_apart=False)
+    [checked] = validate_bytes(data, "阳江市-表四.xlsx", load_round(), parse=read_workbook)
+    [said] = checked.report.issues
+    assert (said.code, said.cell, said.message) == (
+        "total.mismatch",
+        "E4",
+        "小计 70 与明细之和 80 不符（差 -10）",
+    )
+
+
+def test_a_type_and_an_amount_alone_are_a_project_missing_its_name():
+    made = _table4(rw.HEAD_4, [[1, "知识产权管理", None, None, 30]])
+    [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
+    assert ("required.missing", "D4") in {(i.code, i.cell) for i in checked.report.issues}

@@ -66,6 +66,9 @@ def _canonical_or_none(raw: str) -> str | None:
 # warnings not given on a row that is not counted (a preset not taken up, a placeholder, an empty row)
 _UNCOUNTED_QUIET = frozenset({"amount.normalised"})
 # a group heading's numbering before its 类型: 一、 （一） 1. 1、 (canonical text: brackets half-width)
+_GROUP_NUMERAL = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+[、.]?|[(（][一二三四五六七八九十]+[)）])\s*"
+)
 _GROUP_NUMBER = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.])\s*"
 )
@@ -219,6 +222,8 @@ class RowReader:
                 if is_numbering(cells, detect.MIN_COLUMNS):
                     continue
                 kind = self._total_kind(cells) if r - first in self._ji else None
+                if kind is None and (heading := self._heading_total(r, cells, fills)) is not None:
+                    category, kind = heading, RowKind.SUBTOTAL
                 row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
                 # (a 小计 heading its group names the 类型 of the rows below it)
                 if self.category is not None and kind in (None, RowKind.SUBTOTAL):
@@ -260,6 +265,8 @@ class RowReader:
                 category = heading
                 continue
             kind = self._total_kind(cells) if r - first in self._ji else None
+            if kind is None and (heading := self._heading_total(r, cells, fills)) is not None:
+                category, kind = heading, RowKind.SUBTOTAL
             said = len(result.issues)
             row = self._row(r, line, fills, category, kind, amount_merges, result.issues)
             if kind is None:
@@ -656,6 +663,43 @@ class RowReader:
         text = text_value(value)
         label = self._category(text) if text else None
         return label if label is not None and self.spec.is_category(label) else None
+
+    def _heading_total(
+        self, r: int, cells: list[CellValue], fills: dict[tuple[int, int], tuple[int, int]]
+    ) -> str | None:
+        """The 类型 a group heading names that carries its group's 小计 in the amount column, with
+        no 小计 written (``一、知识产权强市、强县建设`` merged across, 80 under 金额), else None. In the
+        类型 column itself the heading must be numbered or merged across (a 类型 and an amount
+        alone are a project row missing its name)."""
+        if self.category is None or self.amount is None:
+            return None
+        if not 2 <= len(cells) - cells.count(None) <= 3:
+            return None
+        at = self.amount.index
+        serial = self.by_key.get("serial")
+        numbered = False  # a group's numeral in the 序号 column (一, （二）)
+        found = []
+        for i, v in enumerate(cells):
+            if v is None or i == at:
+                continue
+            if serial is not None and i == serial.index and _GROUP_NUMERAL.fullmatch(str(v)):
+                numbered = True
+                continue
+            found.append((i, v))
+        if len(found) != 1 or at >= len(cells) or cells[at] is None:
+            return None
+        index, value = found[0]
+        if type(value) is not str or len(value) > 40:
+            return None
+        text = text_value(value) or ""
+        label = self._category(text) if text else None
+        if label is None or not self.spec.is_category(label):
+            return None
+        if index == self.category.index and not (
+            numbered or _GROUP_NUMBER.match(text) or fills.get((r, index + 2)) == (r, index + 1)
+        ):
+            return None
+        return label
 
     def _category(self, text: str) -> str:
         """The list label a 类型 text stands for (a heading's numbering 一、 dropped), else the text as
