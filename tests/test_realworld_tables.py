@@ -986,3 +986,41 @@ def test_a_type_and_an_amount_alone_are_a_project_missing_its_name():
     made = _table4(rw.HEAD_4, [[1, "知识产权管理", None, None, 30]])
     [checked] = validate_bytes(made[1], made[0], load_round(), parse=read_workbook)
     assert ("required.missing", "D4") in {(i.code, i.cell) for i in checked.report.issues}
+
+
+def _with_sheet(name: str, data: bytes, sheet: str, rows: list[list[object]]) -> bytes:
+    book = rw.openpyxl.load_workbook(io.BytesIO(data))
+    ws = book.create_sheet(sheet)
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    rw._put(ws, 3, rw.HEAD_4)
+    for r, line in enumerate(rows, 4):
+        rw._put(ws, r, line)
+    return rw._save(book)
+
+
+def test_a_visible_backup_sheet_beside_the_table_is_not_read():
+    # 表四（备份） keeps the old draft (120); aggregate took it as the newest version of the 表四
+    name, data = _table4(rw.HEAD_4, [rw.row4(1, "知识产权管理", "统计", "统计分析项目", 100)])
+    old = [rw.row4(1, "知识产权管理", "统计", "统计分析项目", 120)]
+    data = _with_sheet(name, data, "表四（备份）", old)
+    [checked] = validate_bytes(data, "清远市-表四.xlsx", load_round(), parse=read_workbook)
+    assert (checked.report.sheet, checked.report.total) == ("Sheet", 100)
+    [said] = checked.report.issues
+    assert (said.code, said.sheet, said.message) == (
+        "sheet.hidden_ignored",
+        "表四（备份）",
+        "工作表“表四（备份）”的名称表明是备份，其中的表四未读取；如需报送，请改名后重新上传",
+    )
+
+
+def test_a_workbook_of_backup_sheets_alone_is_read():
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表四备份"
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    rw._put(ws, 3, rw.HEAD_4)
+    rw._put(ws, 4, rw.row4(1, "知识产权管理", "统计", "统计分析项目", 100))
+    [checked] = validate_bytes(
+        rw._save(book), "汕尾市-表四.xlsx", load_round(), parse=read_workbook
+    )
+    assert (checked.report.issues, checked.report.total) == ([], 100)

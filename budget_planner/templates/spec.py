@@ -181,11 +181,12 @@ class ControlSpec:
 
 @dataclass(frozen=True)
 class ReturnsSpec:
-    """How a return says what is not a project row: a nil return's words, a continued sheet's marks
-    (compact text)."""
+    """How a return says what is not a project row: a nil return's words, a continued sheet's marks,
+    the marks of a sheet kept as a backup (compact text)."""
 
     nil_words: frozenset[str] = frozenset()
     continued_marks: tuple[str, ...] = ()
+    backup_marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,7 @@ def parse_specs(data: dict) -> Specs:
     returns = ReturnsSpec(
         nil_words=frozenset(compact(w) for w in r.get("nil_words", ())),
         continued_marks=tuple(compact(m) for m in r.get("continued_marks", ())),
+        backup_marks=tuple(compact(m).lower() for m in r.get("backup_marks", ())),
     )
     return Specs(
         version=data["spec_version"],

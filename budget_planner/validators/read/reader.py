@@ -20,7 +20,9 @@ from budget_planner.templates.spec import (
     budget_spec,
     load_specs,
     resolve_table,
+    returns_spec,
 )
+from budget_planner.text import compact
 from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid
 from budget_planner.validators.read import budget_form, continued, detect, returns, units
 from budget_planner.validators.read.cells import category_label
@@ -53,13 +55,14 @@ def _read_tables(
     found: list[Placed] = []
     hidden: list[Issue] = []
     others: list[SheetGrid] = []  # visible sheets holding no table: a 申报书's other parts
+    backups = _backups(grid)
     for sheet in grid.sheets:
         if detect.is_own_sheet(sheet):
             continue
-        if sheet.visibility != "visible":
+        if sheet.visibility != "visible" or sheet.name in backups:
             what = _what_is_hidden(sheet, name, meta)
             if what is not None:
-                hidden.append(_hidden_issue(sheet, what))
+                hidden.append(_hidden_issue(sheet, what, backup=sheet.name in backups))
             continue
         on_sheet = _read_sheet(sheet, name, meta, round_, words)
         if not on_sheet:
@@ -348,8 +351,19 @@ def _what_is_hidden(sheet: SheetGrid, name: str, meta: dict[str, str] | None) ->
     return None
 
 
-def _hidden_issue(sheet: SheetGrid, what: str) -> Issue:
-    return issue("sheet.hidden_ignored", sheet=sheet.name, value=sheet.name, what=what)
+def _hidden_issue(sheet: SheetGrid, what: str, backup: bool = False) -> Issue:
+    """sheet.hidden_ignored; ``backup``: a visible sheet whose name says it is a backup."""
+    case = "backup" if backup else None
+    return issue("sheet.hidden_ignored", case, sheet=sheet.name, value=sheet.name, what=what)
+
+
+def _backups(grid: WorkbookGrid) -> set[str]:
+    """The visible sheets named as a backup (表四（备份）, ``returns.backup_marks``), when the
+    workbook has other visible sheets: an old draft kept beside the table sent, never read."""
+    marks = returns_spec().backup_marks
+    visible = [s.name for s in grid.sheets if s.visibility == "visible"]
+    found = {n for n in visible if any(m in compact(n).lower() for m in marks)}
+    return found if len(found) < len(visible) else set()
 
 
 # ---------------------------------------------------------------- totals
