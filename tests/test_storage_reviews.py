@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from builders import make_table, subsidy
-from test_storage_support import store, upload_table4, validate
+from test_storage_support import shipped_toml, store, upload_table4, validate
 
 from budget_planner.errors import UsageError
 from budget_planner.storage import repository as repo
 from budget_planner.storage.models import Status
+from budget_planner.validators.check.pipeline import validate_bytes
+from budget_planner.validators.intake.extract import read_workbook
 
 pytest_plugins = ["test_storage_support"]
 
@@ -215,3 +217,48 @@ def test_a_round_and_its_text_must_agree(db, world):
         repo.load_round_into_db(db, load_round(), shipped_toml("hengyang-2024"))
     with pytest.raises(UsageError, match="轮次配置文本无法读取"):
         repo.load_round_into_db(db, load_round(), "id = ")
+
+
+def test_a_county_of_nil_returns_owes_no_budget_on_the_site_either(db):
+    """衡阳 requires 表四 and a 预算表 of every county: a county whose 表四 says 本单位无需求 owes no
+    预算表 — the site's 完成情况 and its receipt say what the consolidated workbook says
+    (``aggregate.completeness.budget_owed``)."""
+    import tomllib
+
+    import realworld_files as rw
+    from openpyxl import Workbook
+
+    from budget_planner.templates.round import parse_round
+
+    text = shipped_toml("hengyang-2024")
+    round_ = parse_round(tomllib.loads(text))
+    stored = repo.load_round_into_db(db, round_, text)
+    repo.open_round(db, round_.id)
+    units = {u.short_name: u for u in repo.units(db, round_.id, scope=None)}
+    admin = repo.create_user(
+        db, "市局", "管理员密码123", stored.collector, reviewer=True, must_change_password=False
+    )
+    county = repo.create_user(db, "珠晖区", "珠晖密码1234", units["珠晖区"])
+    book = Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    ws["A2"] = "填报单位：衡阳市珠晖区市场监督管理局"
+    rw._put(ws, 3, rw.HEAD_4)
+    rw._put(ws, 4, [1, None, "本单位无需求"])
+    data = rw._save(book)
+    checked = validate_bytes(data, "珠晖区-表四.xlsx", round_, "珠晖区", parse=read_workbook)
+    repo.store_upload(
+        db,
+        round_id=round_.id,
+        unit_short_name="珠晖区",
+        data=data,
+        original_name="珠晖区-表四.xlsx",
+        checked=checked,
+        user=county,
+    )
+    matrix = repo.completeness(db, round_.id, scope=admin)
+    rows = {r.short_name: r for r in matrix.rows}
+    assert rows["珠晖区"].missing == []
+    assert rows["雁峰区"].missing == ["表四", "预算表"]
+    told = repo.receipt(db, round_.id, units["珠晖区"].id, scope=admin)
+    assert told is not None and told.missing == []
