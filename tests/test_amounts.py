@@ -260,3 +260,24 @@ def test_count_amount_agrees_with_the_funding(text, funding, agrees):
 )
 def test_what_was_normalised_is_said_as_it_was(raw, changes):
     assert parse_amount(raw).changes == changes
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "issue"),
+    [
+        ("伍拾万元", D(50), "amount.normalised"),
+        ("壹佰贰拾万元整", D(120), "amount.normalised"),
+        ("叁拾伍万", D(35), "amount.normalised"),
+        ("五十万元", D(50), "amount.normalised"),  # numerals not in capitals
+        ("壹仟零伍拾万元", D(1050), "amount.normalised"),
+        ("伍拾万零叁仟元", D("50.3"), "amount.in_yuan"),  # 503,000 元
+        ("约伍拾万", None, "amount.not_number"),  # not one number: refused as before
+        ("伍拾.5万", None, "amount.not_number"),
+    ],
+)
+def test_an_amount_written_in_chinese_numerals_is_read(raw, value, issue):
+    # a 申报书 writes 经费安排 as 伍拾万元: it was amount.not_number and the row left out
+    parsed = parse_amount(raw)
+    assert (parsed.value, parsed.issue) == (value, issue)
+    if value is not None:
+        assert "大写金额已按数字读取" in parsed.changes

@@ -3,7 +3,8 @@
 Accepted: numbers (a float through its shortest repr, Excel's 15-digit binary noise dropped), Decimals
 (evaluated formulas), and text that plainly writes one number: ``50``, ``50.00``, ``+50``, ``-5``,
 ``1,200`` (also ``1，200``), ``５０`` (full-width, via NFKC), ``￥50``, ``50万元``, ``50 万``,
-``50(万元)``, ``500000元`` (read as 50 万元, ``amount.in_yuan``), ``1.2亿元``. ``-``, ``—``, ``——``,
+``50(万元)``, ``500000元`` (read as 50 万元, ``amount.in_yuan``), ``1.2亿元``, a whole number in Chinese
+numerals (``伍拾万元``, ``壹佰贰拾万元整``, ``五十万元``). ``-``, ``—``, ``——``,
 ``/`` and ``无`` mean nothing (None, with a warning). A negative is a value: the schema reports it.
 
 Too large (``amount.too_large``, an error): above ``MAX_AMOUNT`` (10⁶ 万元 = 100 亿元, far beyond any
@@ -157,6 +158,35 @@ def parse_amount(
     return AmountParse(None, "amount.not_number", raw=str(raw))
 
 
+# an amount written in Chinese numerals, capitals or not (伍拾万元, 壹佰贰拾万元整, 五十万元): whole
+# numbers, as a 申报书 writes them
+_CAPITAL_DIGITS = re.compile("[壹贰叁肆伍陆柒捌玖拾佰仟一二三四五六七八九十百千]")
+_DIGITS = {c: n for n, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
+_DIGITS |= {c: n for n, c in enumerate("\u3007一二三四五六七八九")} | {"两": 2}
+_SMALL_UNITS = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
+
+
+def _capital_number(text: str) -> int | None:
+    """The whole number Chinese numerals write (伍拾 → 50, 壹佰零伍 → 105, 伍拾万零叁仟 → 503000,
+    壹亿贰仟万 → 120000000), None when ``text`` is anything else."""
+    done = since_yi = section = digit = 0  # 亿s so far, 万s since the last 亿, below 万, a digit
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _SMALL_UNITS:
+            section += (digit or 1) * _SMALL_UNITS[ch]
+            digit = 0
+        elif ch == "万":
+            since_yi += (section + digit) * 10**4
+            section = digit = 0
+        elif ch == "亿":
+            done = (done + since_yi + section + digit) * 10**8
+            since_yi = section = digit = 0
+        else:
+            return None
+    return done + since_yi + section + digit
+
+
 def _parse_text(raw: str, numbers_are_text: bool, bound: int = _MAX) -> AmountParse:
     """A text amount; ``bound`` for a bare number (one with its own unit is 万元, bound by _MAX)."""
     if _PLAIN.fullmatch(raw):  # the common case: digits as text, nothing else to undo
@@ -181,6 +211,9 @@ def _parse_text(raw: str, numbers_are_text: bool, bound: int = _MAX) -> AmountPa
             text = text[len(prefix) :]
             notes.append(f"已去掉“{prefix}”")
             break
+    capitals = bool(_CAPITAL_DIGITS.search(text))
+    if capitals and text.endswith(("整", "正")):
+        text = text[:-1]  # 伍拾万元整
     divisor = multiplier = 1
     own_unit = False
     for suffixes, kind in ((_WAN_SUFFIXES, "wan"), (_YI_SUFFIXES, "yi"), (_YUAN_SUFFIXES, "yuan")):
@@ -197,6 +230,9 @@ def _parse_text(raw: str, numbers_are_text: bool, bound: int = _MAX) -> AmountPa
         else:
             notes.append(f"已去掉“{suffix}”")
         break
+    if capitals and (written := _capital_number(text)) is not None:
+        notes.append("大写金额已按数字读取")
+        text = str(written)
     if not _NUMBER.fullmatch(text):
         return AmountParse(None, "amount.not_number", raw=source)
     if "," in text:
