@@ -277,7 +277,9 @@ def test_what_was_normalised_is_said_as_it_was(raw, changes):
 )
 def test_an_amount_written_in_chinese_numerals_is_read(raw, value, issue):
     # a 申报书 writes 经费安排 as 伍拾万元: it was amount.not_number and the row left out
-    parsed = parse_amount(raw)
+    parsed = parse_amount(raw, numerals=True)
     assert (parsed.value, parsed.issue) == (value, issue)
     if value is not None:
         assert "大写金额已按数字读取" in parsed.changes
+        # elsewhere (a 核定金额 typed on the site, a plan's amount) a number or nothing
+        assert parse_amount(raw).issue == "amount.not_number"

@@ -3,8 +3,8 @@
 Accepted: numbers (a float through its shortest repr, Excel's 15-digit binary noise dropped), Decimals
 (evaluated formulas), and text that plainly writes one number: ``50``, ``50.00``, ``+50``, ``-5``,
 ``1,200`` (also ``1，200``), ``５０`` (full-width, via NFKC), ``￥50``, ``50万元``, ``50 万``,
-``50(万元)``, ``500000元`` (read as 50 万元, ``amount.in_yuan``), ``1.2亿元``, a whole number in Chinese
-numerals (``伍拾万元``, ``壹佰贰拾万元整``, ``五十万元``). ``-``, ``—``, ``——``,
+``50(万元)``, ``500000元`` (read as 50 万元, ``amount.in_yuan``), ``1.2亿元``; in a return's amount
+cell (``numerals``) also a whole number in Chinese numerals (``伍拾万元``, ``壹佰贰拾万元整``, ``五十万元``). ``-``, ``—``, ``——``,
 ``/`` and ``无`` mean nothing (None, with a warning). A negative is a value: the schema reports it.
 
 Too large (``amount.too_large``, an error): above ``MAX_AMOUNT`` (10⁶ 万元 = 100 亿元, far beyond any
@@ -118,11 +118,17 @@ def from_float(value: float) -> tuple[Decimal, bool]:
 
 
 def parse_amount(
-    raw: CellValue | Decimal, *, numbers_are_text: bool = False, in_yuan: bool = False
+    raw: CellValue | Decimal,
+    *,
+    numbers_are_text: bool = False,
+    in_yuan: bool = False,
+    numerals: bool = False,
 ) -> AmountParse:
     """Type one amount cell. ``numbers_are_text``: the source holds only text (a Word table).
     ``in_yuan``: the column is filed in 元 — a bare number is 元 (the caller converts it; text
-    with its own unit, 50万元, comes back in 万元 as anywhere) and is bounded as 元."""
+    with its own unit, 50万元, comes back in 万元 as anywhere) and is bounded as 元.
+    ``numerals``: a whole number in Chinese numerals is read too (a return's amount cell, as a
+    申报书 writes it; a 核定金额 typed on the site or a plan's amount is a number or nothing)."""
     kind = type(raw)
     bound = _MAX * YUAN_PER_WAN if in_yuan else _MAX
     if kind is int:
@@ -140,7 +146,7 @@ def parse_amount(
     if raw is None:
         return BLANK
     if kind is str:
-        return _parse_text(raw, numbers_are_text, bound)  # type: ignore[arg-type]
+        return _parse_text(raw, numbers_are_text, bound, numerals)  # type: ignore[arg-type]
     if isinstance(raw, ErrorValue):
         return AmountParse(None, "cell.error_value", "amount", str(raw))
     if isinstance(raw, Formula):
@@ -154,7 +160,7 @@ def parse_amount(
     if isinstance(raw, dt.datetime | dt.date | dt.time):
         return AmountParse(None, "amount.not_number", "date", str(raw))
     if isinstance(raw, str):  # another str subclass
-        return _parse_text(str(raw), numbers_are_text, bound)
+        return _parse_text(str(raw), numbers_are_text, bound, numerals)
     return AmountParse(None, "amount.not_number", raw=str(raw))
 
 
@@ -187,7 +193,9 @@ def _capital_number(text: str) -> int | None:
     return done + since_yi + section + digit
 
 
-def _parse_text(raw: str, numbers_are_text: bool, bound: int = _MAX) -> AmountParse:
+def _parse_text(
+    raw: str, numbers_are_text: bool, bound: int = _MAX, numerals: bool = False
+) -> AmountParse:
     """A text amount; ``bound`` for a bare number (one with its own unit is 万元, bound by _MAX)."""
     if _PLAIN.fullmatch(raw):  # the common case: digits as text, nothing else to undo
         notes = [] if numbers_are_text else ["是文本格式的数字，已按数字读取"]
@@ -211,7 +219,7 @@ def _parse_text(raw: str, numbers_are_text: bool, bound: int = _MAX) -> AmountPa
             text = text[len(prefix) :]
             notes.append(f"已去掉“{prefix}”")
             break
-    capitals = bool(_CAPITAL_DIGITS.search(text))
+    capitals = numerals and bool(_CAPITAL_DIGITS.search(text))
     if capitals and text.endswith(("整", "正")):
         text = text[:-1]  # 伍拾万元整
     divisor = multiplier = 1

@@ -251,7 +251,8 @@ def _amount(
     amount_col = _amount_column(r, c, headers)
     where = (r, amount_col) if amount_col and amount_col > c else right_of(sheet, r, c)
     raw = sheet.get(*where)
-    return parse_amount(raw, numbers_are_text=numbers_are_text, in_yuan=in_yuan), where, raw
+    parsed = parse_amount(raw, numbers_are_text=numbers_are_text, in_yuan=in_yuan, numerals=True)
+    return parsed, where, raw
 
 
 def read_text_field(sheet: SheetGrid, labels: BudgetLabels, col: Column) -> Field | None:

@@ -589,7 +589,9 @@ class RowReader:
         if type(raw) is float and not in_yuan:
             parsed = self._floats.get(raw) or self._parse_float(raw)
         else:
-            parsed = parse_amount(raw, numbers_are_text=self.numbers_are_text, in_yuan=in_yuan)
+            parsed = parse_amount(
+                raw, numbers_are_text=self.numbers_are_text, in_yuan=in_yuan, numerals=True
+            )
         # (a column filed in 元 is not named by its label in 万元)
         label = yuan.bare_label(c.column.label) if in_yuan else c.column.label
         if parsed.issue is not None:
