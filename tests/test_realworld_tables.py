@@ -717,17 +717,23 @@ def test_a_funding_column_in_yuan_is_named_without_its_unit_in_wan():
     ]
 
 
-def test_a_word_table_split_by_a_page_without_its_header_goes_on():
-    # 表四 in Word, its rows 3–4 and 合计 in a second table after a page break, the header not
-    # repeated: one table of four rows (they were dropped without a word)
-    import io
-
+def _word_table4_doc():
+    """A Word 表四 as Qingyuan types it: the title and 填报单位 paragraphs, tables to come."""
     import realworld2_files as rw2
-    from docx.enum.text import WD_BREAK
 
     doc = rw2.Document()
     doc.add_paragraph("2024年度知识产权项目需求征集表（四）")
     doc.add_paragraph("填报单位：清远市市场监督管理局")
+    return doc
+
+
+def test_a_word_table_split_by_a_page_without_its_header_goes_on():
+    # 表四 in Word, its rows 3–4 and 合计 in a second table after a page break, the header not
+    # repeated: one table of four rows (they were dropped without a word)
+    import realworld2_files as rw2
+    from docx.enum.text import WD_BREAK
+
+    doc = _word_table4_doc()
     first = [
         rw.HEAD_4,
         rw.row4(1, "知识产权管理", "统计", "统计分析项目", 20),
@@ -901,9 +907,7 @@ def test_a_word_table_reads_text_as_word_shows_it():
     # {=SUM(ABOVE)}: the text Word shows (they were required.missing errors and a lost 合计)
     import realworld2_files as rw2
 
-    doc = rw2.Document()
-    doc.add_paragraph("2024年度知识产权项目需求征集表（四）")
-    doc.add_paragraph("填报单位：清远市市场监督管理局")
+    doc = _word_table4_doc()
     lines = [
         rw.HEAD_4,
         rw.row4(1, "知识产权管理", "统计", "统计分析项目", None),
