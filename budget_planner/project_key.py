@@ -28,6 +28,12 @@ class ProjectKey(NamedTuple):
         return "|".join(self if self.extra else self[:4])
 
 
+def stored_extra(text: str) -> str:
+    """The fifth part of a key in its stored form (``str(ProjectKey)``), "" when it has none."""
+    parts = text.split("|")
+    return parts[4] if len(parts) > 4 else ""
+
+
 def project_key(
     unit: str | None, table: str, category: str | None, name: object, extra: object = ""
 ) -> ProjectKey:

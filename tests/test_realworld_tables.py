@@ -820,7 +820,9 @@ def test_an_amount_split_by_year_is_not_taken_for_one_year():
     )
     [checked] = validate_bytes(data, name, load_round(), parse=read_workbook)
     assert "header.amount_split" not in {i.code for i in checked.report.issues}
-    assert any(i.is_error for i in checked.report.issues)  # said, not summed as one year
+    # said at the sub-header, not taken for one year's amount
+    said = {(i.code, i.cell): i.message for i in checked.report.issues}
+    assert said[("amount.not_number", "E4")] == "金额“2024年”不是数字，请填写数字（单位：万元）"
 
 
 def test_a_workbook_sheet_without_a_header_is_not_taken_for_the_table_going_on():

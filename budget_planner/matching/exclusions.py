@@ -20,6 +20,7 @@ from budget_planner.matching.blocking import could_be_same
 from budget_planner.matching.names import normal_name
 from budget_planner.matching.rows import ProjectRef
 from budget_planner.matching.similarity import match_projects
+from budget_planner.project_key import stored_extra
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import BUDGET
 from budget_planner.text import canonical, compact
@@ -85,18 +86,12 @@ def budget_of_row(a: ProjectRef, b: ProjectRef) -> bool:
     )
 
 
-def _key_extra(key: str) -> str:
-    """A stored project key's fifth part (its ``key_columns``: 表二's 承接单位, a 来源单位), or ""."""
-    parts = key.split("|")
-    return parts[4] if len(parts) > 4 else ""
-
-
 def told_apart_by_key(a: ProjectRef, b: ProjectRef) -> bool:
     """Two rows of one unit's table in one round that differ in a key column beside the name (表二's
     承接单位: one 后补助 for several recipients; the 来源单位 of forwarded rows): two projects."""
     if a.unit != b.unit or a.round_id != b.round_id or a.table != b.table:
         return False
-    extra_a, extra_b = _key_extra(a.key), _key_extra(b.key)
+    extra_a, extra_b = stored_extra(a.key), stored_extra(b.key)
     return bool(extra_a) and bool(extra_b) and extra_a != extra_b
 
 

@@ -19,6 +19,7 @@ from budget_planner.templates.spec import COLLECTION_TABLES, TableSpec, load_spe
 from budget_planner.text import compact
 from budget_planner.validators.intake.grid import SheetGrid, WorkbookGrid, a1
 from budget_planner.validators.read import yuan
+from budget_planner.validators.read.cells import total_label
 from budget_planner.validators.report.issues import Issue, issue
 
 SCAN_ROWS = 30
@@ -281,7 +282,7 @@ def _split(
             continue
         keys = set(col.match_keys)
         chosen = next((c for c, k in subs if k in keys), None)
-        chosen = chosen or next((c for c, k in subs if k in ("合计", "小计", "总计")), None)
+        chosen = chosen or next((c for c, k in subs if total_label(k) is not None), None)
         if chosen is None:
             continue
         columns[col.key] = chosen
