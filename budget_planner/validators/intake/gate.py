@@ -18,7 +18,7 @@ from budget_planner.validators.intake.cfb import CfbError, CompoundFile
 from budget_planner.validators.report.issues import unreadable
 
 if TYPE_CHECKING:
-    from budget_planner.validators.intake.extract.sheetcells import SheetScan
+    from budget_planner.validators.intake.extract.sheetscan import SheetXml
 
 MB = 1024 * 1024
 Kind = Literal["xlsx", "xlsm", "xls", "docx"]
@@ -41,13 +41,14 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass(frozen=True)
+@dataclass
 class SheetScans:
-    """Pass 1 of the worksheet parts the gate scanned while inflating them, by part name, under
-    these limits (the extractor uses them under the same limits only)."""
+    """What the gate kept of the parts it inflated, for the extractor in the same process: each
+    worksheet part's XML in the segments the sheet scan reads, by part name, looked at for the
+    quick proof under these limits (the extractor uses them under the same limits only)."""
 
     limits: Limits
-    parts: dict[str, SheetScan]
+    parts: dict[str, SheetXml] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,10 @@ def check_container(
 ) -> Container:
     """The kind of an upload that may be parsed; UnreadableFile (file.*) for anything else.
 
-    ``scan``: also run pass 1 of the sheet scan over each worksheet part while inflating it (the
-    extractor then does not inflate it again). Only for a file parsed in this same process: the web
-    process leaves the scan to the guarded worker, whose limits bound it on a hostile sheet."""
+    ``scan``: also keep each worksheet part as inflated, its cells looked at for the quick proof
+    (the extractor then does not inflate it again). Only for a file parsed in this same process:
+    the web process leaves the scan to the guarded worker, whose limits bound it on a hostile
+    sheet."""
     if not data:
         raise unreadable("file.empty")
     if len(data) > limits.max_upload:
@@ -72,9 +74,9 @@ def check_container(
     if data[:4] == b"PK\x03\x04":
         from budget_planner.validators.intake.zipgate import check_zip
 
-        parts: dict[str, SheetScan] | None = {} if scan else None
-        kind, macros = check_zip(data, name, limits, parts)
-        scans = SheetScans(limits, parts) if parts else None
+        kept = SheetScans(limits) if scan else None
+        kind, macros = check_zip(data, name, limits, kept)
+        scans = kept if kept is not None and kept.parts else None
         return Container(kind, macros, scans)  # type: ignore[arg-type]
     if data[:8] == CFB_MAGIC:
         return _check_cfb(data)

@@ -102,9 +102,9 @@ class _DtdWatch:
         return _declares(text)
 
 
-def check_zip(data: bytes, name: str, limits, sheets: dict | None = None) -> tuple[str, bool]:
+def check_zip(data: bytes, name: str, limits, kept=None) -> tuple[str, bool]:
     """(kind, macros) of a zip package that passes every check; UnreadableFile otherwise.
-    ``sheets``: filled with pass 1 of the sheet scan of each worksheet part, run while inflating."""
+    ``kept``: a ``SheetScans`` to fill with each worksheet part as inflated."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
@@ -124,7 +124,7 @@ def check_zip(data: bytes, name: str, limits, sheets: dict | None = None) -> tup
                 raise unreadable("file.too_large", "part", limit_mb=limits.max_part_size / MB)
         if sum(i.file_size for i in infos) > limits.max_total_size:
             raise unreadable("file.too_large", "total", limit_mb=limits.max_total_size / MB)
-        _inflate_all(data, infos, limits, sheets)  # every part checked before any is read
+        _inflate_all(data, infos, limits, kept)  # every part checked before any is read
         kind, macros = _kind(zf, seen)
     return kind, macros
 
@@ -156,12 +156,11 @@ def _kind(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, bool]:
     raise unreadable("file.not_spreadsheet")
 
 
-def _inflate_all(
-    data: bytes, infos: list[zipfile.ZipInfo], limits, sheets: dict | None = None
-) -> None:
+def _inflate_all(data: bytes, infos: list[zipfile.ZipInfo], limits, kept=None) -> None:
     """Inflate every part from its own bytes, counting, and hold it to its headers: a part that
     inflates to more or less than it declares, overlaps another, or fails its CRC is corrupt.
-    ``sheets``: each part that starts like a worksheet is also fed to pass 1 of the sheet scan."""
+    ``kept`` (a ``SheetScans``): each part that starts like a worksheet is kept in the sheet scan's
+    segments (``SheetFeed``)."""
     total = 0
     ends = _local_extents(data, infos)
     for info in infos:
@@ -173,7 +172,7 @@ def _inflate_all(
         crc = 0
         feed = None
         for chunk in _inflate(data, start, end, info):
-            if sheets is not None and not size:
+            if kept is not None and not size:
                 feed = _sheet_feed(info.filename, chunk, limits)
             size += len(chunk)
             total += len(chunk)
@@ -190,13 +189,13 @@ def _inflate_all(
                 feed.push(chunk)
         if size != info.file_size or crc != info.CRC:
             raise unreadable("file.corrupt")
-        if feed is not None and (scan := feed.close()) is not None:
-            sheets[info.filename] = scan  # type: ignore[index]
+        if feed is not None:
+            kept.parts[info.filename] = feed.close()
 
 
 def _sheet_feed(name: str, head: bytes, limits):
-    """Pass 1 of the sheet scan for a part that starts like a worksheet (which parts are worksheets
-    is only known once the workbook is read: a part scanned for nothing costs its scan only)."""
+    """A ``SheetFeed`` for a part that starts like a worksheet (which parts are worksheets is only
+    known once the workbook is read: a part kept for nothing costs its memory only)."""
     if not name.lower().endswith(".xml") or not _WORKSHEET.search(head, 0, _SHEET_HEAD):
         return None
     from budget_planner.validators.intake.extract.sheetscan import SheetFeed

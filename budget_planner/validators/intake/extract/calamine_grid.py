@@ -69,7 +69,11 @@ def _trim(rows: list[list[CellValue]]) -> list[list[CellValue]]:
 
 def read_sheet(book: pc.CalamineWorkbook, name: str, visibility: Visibility) -> SheetGrid:
     """One worksheet's values (anchored at A1) and merged ranges (1-based, inclusive)."""
-    sheet = book.get_sheet_by_name(name)
+    return sheet_grid(book.get_sheet_by_name(name), name, visibility)
+
+
+def sheet_grid(sheet: pc.CalamineSheet, name: str, visibility: Visibility) -> SheetGrid:
+    """The grid of a worksheet calamine has parsed (``CalamineWorkbook.get_sheet_by_name``)."""
     rows = sheet.to_python(skip_empty_area=False) if sheet.start is not None else []
     values = _trim([_row(line) for line in rows])
     merged = [

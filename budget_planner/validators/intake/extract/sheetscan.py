@@ -1,15 +1,18 @@
 """A streaming scan of one worksheet's XML before calamine sees it: data extent, formulas, error cells.
 
 calamine aborts the whole process on a sheet with values in A1 and XFD1048576, so the grid caps are
-checked here first. Three passes, cheapest first:
+checked here first. The part is inflated once (by the gate in one process, else by ``keep_sheet``)
+and kept in segments (``SheetXml``); as it is kept, one search looks for any cell tag other than a
+plain ``<c r="A1">`` in A–Z below row 100,000 — where there is none, no cell can make a range past
+the caps (the quick proof), and calamine may parse the sheet on another thread while the passes
+below run (extract/xlsx.py). Three passes, cheapest first:
 
 1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): one
    ``findall`` keeps every row, cell and formula tag in a few bytes (a digest), and a few regexes
    over that digest prove each cell's reference within its row's number, rows strictly rising and
    no cell twice (the order check per row); a segment they cannot settle is looked at cell by cell
    (two searches prove every cell tag usual, one ``findall`` of the references gives the rows and
-   the columns past Z), with no Python per cell either way. In one process the gate runs this pass
-   while it inflates the part (``SheetFeed``), so the part is not inflated twice;
+   the columns past Z), with no Python per cell either way, over the segments kept;
 2. exact extent — when the bounds do not hold: the rows and columns of the cells holding a value
    (a ``<v>``, ``<is>`` or ``<f>`` child) only; styled empty cells and ``<dimension>`` are not data;
 3. a cell-by-cell walk — when some cell has no ``r`` and its position must be counted.
@@ -22,6 +25,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from operator import itemgetter, lt
 
 from budget_planner.validators.intake.extract.cellorder import CellOrder
@@ -376,36 +380,76 @@ def _pass_walk(seg: bytes, run: _Run) -> None:
 _PASSES = (_pass_bounds, _pass_usual_extent, _pass_any_extent, _pass_walk)
 
 
+# a cell tag that is not a plain ``<c r="A1">`` in columns A–Z and rows below 100,000 (the only
+# cells calamine may parse before the scan has proved the sheet: such cells cannot make a range
+# past the caps), or a prefixed one
+_BEYOND_QUICK = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z][1-9][0-9]{0,4}")')
+QUICK_ROWS, QUICK_COLS = 99_999, 26
+
+
+def quick_proof_holds(limits) -> bool:
+    """Whether cells in A–Z and rows below 100,000 lie within ``limits`` (the default ones: yes)."""
+    return (
+        limits.max_rows >= QUICK_ROWS
+        and limits.max_cols >= QUICK_COLS
+        and limits.max_cells >= QUICK_ROWS * QUICK_COLS
+    )
+
+
+def _within_quick_bounds(buf: bytes, end: int) -> bool:
+    """Every cell tag of ``buf[:end]`` a plain one in A–Z below row 100,000 (``_BEYOND_QUICK``)."""
+    if buf.find(b":c", 0, end) >= 0 and _PREFIXED_CELL.search(buf, 0, end):
+        return False
+    return _BEYOND_QUICK.search(buf, 0, end) is None
+
+
+@dataclass
+class SheetXml:
+    """A worksheet part as the gate inflated it, kept for the scan (so that the part is not inflated
+    a second time): its segments as ``scan_sheet`` cuts them, and whether every cell tag is a plain
+    one within A–Z and 99,999 rows — then calamine may parse the sheet while the scan runs, since
+    no such cell makes a range past the caps (``quick_proof_holds``)."""
+
+    segments: list[tuple[bytes, int]] = field(default_factory=list)
+    calamine_safe: bool = True
+
+    def texts(self) -> Iterator[bytes]:
+        """The XML, segment by segment (each cut before a cell's opening tag)."""
+        for buf, end in self.segments:
+            yield buf if end == len(buf) else buf[:end]
+
+
 class SheetFeed:
-    """Pass 1 of a worksheet over its XML as the container gate inflates it (chunks of any size, cut
-    into the very segments ``scan_sheet`` reads), so that the part is not inflated a second time: the
-    scan when pass 1 settles the sheet, else None — a sheet pass 1 escalates or refuses is scanned
-    again from its part by ``scan_sheet``, which names the sheet in a refusal."""
+    """A worksheet part's XML as the container gate inflates it (chunks of any size), cut into the
+    very segments ``scan_sheet`` reads and kept for it, each looked at once for the quick proof."""
 
     def __init__(self, limits) -> None:
-        self.run: _Run | None = _Run("", limits, CellOrder(""))
+        self.xml = SheetXml(calamine_safe=quick_proof_holds(limits))
         self.cutter = Segments()
-        self.index = 0
 
     def push(self, chunk: bytes) -> None:
-        if self.run is not None:
-            self._steps(self.cutter.push(chunk))
+        self._keep(self.cutter.push(chunk))
 
-    def close(self) -> SheetScan | None:
-        if self.run is not None:
-            self._steps(self.cutter.close())
-        return None if self.run is None else self.run.scan
+    def close(self) -> SheetXml:
+        self._keep(self.cutter.close())
+        return self.xml
 
-    def _steps(self, segments: Iterator[tuple[bytes, int]]) -> None:
-        run = self.run
-        assert run is not None
-        try:
-            for buf, end in segments:
-                run.index = self.index
-                _pass_bounds(buf, run, end)
-                self.index += 1
-        except Exception:  # escalated, refused or anything else: scanned again from the part
-            self.run, self.cutter = None, Segments()
+    def _keep(self, segments: Iterator[tuple[bytes, int]]) -> None:
+        xml = self.xml
+        for buf, end in segments:
+            xml.segments.append((buf, end))
+            if xml.calamine_safe and not _within_quick_bounds(buf, end):
+                xml.calamine_safe = False
+
+
+def keep_sheet(zf: zipfile.ZipFile, part: str, limits) -> SheetXml:
+    """A worksheet part inflated and kept as the gate keeps it (for an extractor the gate did not
+    keep it for: the parse worker)."""
+    feed = SheetFeed(limits)
+    with zf.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            feed.push(chunk)
+    return feed.close()
 
 
 def scan_sheet(
@@ -413,22 +457,26 @@ def scan_sheet(
     part: str,
     sheet: str,
     limits,
-    ready: Mapping[str, SheetScan] | None = None,
+    ready: Mapping[str, SheetXml] | None = None,
 ) -> SheetScan:
     """Scan a worksheet part; raise file.out_of_grid / file.range_too_large before any parser runs.
-    ``ready``: the parts the gate already scanned while inflating them (``SheetFeed``), by name."""
-    if ready is not None and part in ready:
-        return ready[part]
+    ``ready``: the parts the gate kept as it inflated them (``SheetFeed``), by name: pass 1 reads
+    them instead of inflating the part again."""
+    kept = ready.get(part) if ready is not None else None
     order = CellOrder(sheet)
     for step in _PASSES:
         run = _Run(sheet, limits, order)
         try:
-            with zf.open(part) as stream:
-                for run.index, (buf, end) in enumerate(_pieces(stream, Segments())):
-                    if step is _pass_bounds:
-                        _pass_bounds(buf, run, end)
-                    else:
-                        step(buf if end == len(buf) else buf[:end], run)
+            if step is _pass_bounds and kept is not None:
+                for run.index, (buf, end) in enumerate(kept.segments):
+                    _pass_bounds(buf, run, end)
+            else:
+                with zf.open(part) as stream:
+                    for run.index, (buf, end) in enumerate(_pieces(stream, Segments())):
+                        if step is _pass_bounds:
+                            _pass_bounds(buf, run, end)
+                        else:
+                            step(buf if end == len(buf) else buf[:end], run)
         except _Escalate:
             continue
         if step is not _pass_bounds:

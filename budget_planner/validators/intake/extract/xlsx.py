@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor, wait
 from decimal import Decimal
 
 from budget_planner.money import plain
@@ -13,13 +14,19 @@ from budget_planner.validators.intake.extract.formulas import Budget, NotEvaluab
 from budget_planner.validators.intake.extract.parts import recalculated_on_open, sheet_parts
 from budget_planner.validators.intake.extract.props import core_modified
 from budget_planner.validators.intake.extract.sharedstrings import check_shared_strings
-from budget_planner.validators.intake.extract.sheetscan import SheetScan, scan_sheet
+from budget_planner.validators.intake.extract.sheetscan import (
+    SheetScan,
+    SheetXml,
+    keep_sheet,
+    scan_sheet,
+)
 from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Limits, SheetScans
 from budget_planner.validators.intake.grid import (
     CellValue,
     ErrorValue,
     Formula,
     SheetGrid,
+    Visibility,
     WorkbookGrid,
     a1,
 )
@@ -145,9 +152,14 @@ def read_xlsx(
     limits: Limits = DEFAULT_LIMITS,
     scanned: SheetScans | None = None,
 ) -> WorkbookGrid:
-    """Every worksheet of an OOXML workbook that passed the container gate (``scanned``: the sheet
-    parts the gate scanned while inflating them, used under the same limits)."""
-    ready = scanned.parts if scanned is not None and scanned.limits == limits else None
+    """Every worksheet of an OOXML workbook that passed the container gate (``scanned``: the parts
+    the gate kept as it inflated them, used under the same limits; the others are inflated here).
+
+    Every sheet is scanned before calamine parses it (calamine aborts on huge ranges), except a
+    sheet whose cells the quick proof bounds (``SheetXml.calamine_safe``): calamine, which releases
+    the GIL while it parses, parses that one on another thread while its scan runs. A refusal by
+    any scan still comes before a parser's error."""
+    kept = dict(scanned.parts) if scanned is not None and scanned.limits == limits else {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         check_shared_strings(zf, limits)  # calamine reads them when it opens the workbook
     book = calamine_grid.open_workbook(data)
@@ -157,17 +169,55 @@ def read_xlsx(
             modified = core_modified(zf)
             recalculate = recalculated_on_open(zf)
             parts, names = sheet_parts(zf), set(zf.namelist())
-            # every sheet is scanned before calamine parses any: calamine aborts on huge ranges
-            scans = [
-                scan_sheet(zf, _part_for(parts, names, name), name, limits, ready)
-                for name, _ in sheets_meta
-            ]
-        sheets = []
-        for (name, visibility), scan in zip(sheets_meta, scans, strict=True):
-            sheet = calamine_grid.read_sheet(book, name, visibility)
-            apply_scan(sheet, scan, recalculate)
+            sheet_parts_ = [_part_for(parts, names, name) for name, _ in sheets_meta]
+            for part in sheet_parts_:
+                if part not in kept and part in names:
+                    kept[part] = keep_sheet(zf, part, limits)
+            scans = {
+                part: scan_sheet(zf, part, name, limits, kept)
+                for (name, _), part in zip(sheets_meta, sheet_parts_, strict=True)
+                if part not in kept or not kept[part].calamine_safe
+            }
+            sheets = _read_sheets(book, sheets_meta, sheet_parts_, scans, zf, limits, kept)
+        for sheet, part in zip(sheets, sheet_parts_, strict=True):
+            apply_scan(sheet, scans[part], recalculate)
             calamine_grid.clip_merged(sheet)
-            sheets.append(sheet)
     finally:
         book.close()
     return WorkbookGrid(kind=kind, sheets=sheets, modified=modified)  # type: ignore[arg-type]
+
+
+def _read_sheets(
+    book,
+    sheets_meta: list[tuple[str, Visibility]],
+    parts: list[str],
+    scans: dict[str, SheetScan],
+    zf: zipfile.ZipFile,
+    limits: Limits,
+    kept: dict[str, SheetXml],
+) -> list[SheetGrid]:
+    """Each sheet read by calamine; a sheet not in ``scans`` is scanned (into ``scans``) from its
+    kept XML while calamine parses it (the XML let go once scanned)."""
+    sheets: list[SheetGrid] = []
+    with ThreadPoolExecutor(1, "bp-calamine") as pool:
+        for at, ((name, visibility), part) in enumerate(zip(sheets_meta, parts, strict=True)):
+            if part in scans:
+                sheets.append(calamine_grid.read_sheet(book, name, visibility))
+                continue
+            parsing = pool.submit(book.get_sheet_by_name, name)
+            try:
+                scans[part] = scan_sheet(zf, part, name, limits, kept)
+                del kept[part]
+            except BaseException:
+                wait([parsing])  # calamine is done with the book before the refusal leaves
+                raise
+            try:
+                parsed = parsing.result()
+            except BaseException:
+                # a scan's refusal comes before a parser's error, as when every sheet is scanned first
+                for later in range(at + 1, len(parts)):
+                    if parts[later] not in scans:
+                        scan_sheet(zf, parts[later], sheets_meta[later][0], limits, kept)
+                raise
+            sheets.append(calamine_grid.sheet_grid(parsed, name, visibility))
+    return sheets
