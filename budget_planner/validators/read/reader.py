@@ -10,7 +10,8 @@ stay where they are, for the pipeline to add. A hidden sheet holding a table is 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from itertools import groupby
+from operator import itemgetter
 
 from budget_planner.project_key import project_key
 from budget_planner.templates.round import Round
@@ -36,7 +37,6 @@ FOOTER_ROWS = 8  # rows below a table searched for a 填报单位 line
 # the rows a sheet without a header may hold to go on with the table before it
 _GOING_ON = frozenset({RowKind.PROJECT, RowKind.SUBTOTAL, RowKind.TOTAL})
 PARAGRAPHS = "正文"  # where a Word file's paragraphs outside tables are said to be
-_NOT_LOOKED: Any = object()
 
 
 def read_tables(
@@ -379,18 +379,18 @@ def summarise(parsed: ParsedTable) -> tuple[int, Decimal, dict[str, Decimal]]:
     if spec is None:
         return len(rows), Decimal(0), {}
     key = spec.amount_column.key
-    total = Decimal(0)
+    counted = [
+        (row.category, amount)
+        for row, amount in zip(rows, Columns(rows).values(key), strict=True)
+        if isinstance(amount, Decimal)
+    ]
+    total = sum(map(itemgetter(1), counted), Decimal(0))  # (exact: amounts are capped)
     by_category: dict[str, Decimal] = {}
-    labels: dict[str, str | None] = {}  # a row's 类型 → its list label (they repeat down a table)
-    for row, amount in zip(rows, Columns(rows).values(key), strict=True):
-        if not isinstance(amount, Decimal):
-            continue
-        total += amount
-        category = None
-        if spec.categories and row.category:
-            category = labels.get(row.category, _NOT_LOOKED)
-            if category is _NOT_LOOKED:
-                category = labels[row.category] = spec.is_category(row.category)
-        if category is not None:
-            by_category[category] = by_category.get(category, Decimal(0)) + amount
+    if spec.categories:
+        # the rows of one 类型 come together: each run summed at once, its label looked up once
+        for category, run in groupby(counted, key=itemgetter(0)):
+            label = spec.is_category(category) if category else None
+            if label is not None:
+                amounts = map(itemgetter(1), run)
+                by_category[label] = sum(amounts, by_category.get(label, Decimal(0)))
     return len(rows), total, {c: by_category[c] for c in spec.categories if c in by_category}

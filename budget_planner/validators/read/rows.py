@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
-from itertools import zip_longest
+from itertools import repeat, zip_longest
 from typing import Any
 
 from budget_planner.project_key import ProjectKey, key_extra
@@ -752,10 +752,18 @@ class RowReader:
         extras = none
         if self.key_columns:  # 表二's 承接单位, every table's 来源单位
             parts = [texts(columns.values(c.key)) for c in self.key_columns]
-            extras = [key_extra(list(p)) for p in zip(*parts, strict=True)]
+            # (one column: its compact text is the key's extra as it is)
+            extras = (
+                parts[0]
+                if len(parts) == 1
+                else [key_extra(list(p)) for p in zip(*parts, strict=True)]
+            )
         unit, table = self.unit or "", self.table
-        for row, category, name, extra in zip(rows, categories, names, extras, strict=True):
-            row.key = ProjectKey(unit, table, category, name, extra)
+        # each key made in C (tuple.__new__ is what ProjectKey's own constructor calls)
+        n = len(rows)
+        fields = zip(repeat(unit, n), repeat(table, n), categories, names, extras, strict=True)
+        for row, key in zip(rows, map(tuple.__new__, repeat(ProjectKey), fields), strict=True):
+            row.key = key
 
     def _compact_column(self, values: list[object]) -> list[str]:
         """``_compact`` of each text value, "" for any other."""
