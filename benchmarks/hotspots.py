@@ -114,25 +114,30 @@ def profile(name: str) -> str:
 # (label, module, function): wrapped where they exist; nested stages are indented
 STAGES = (
     (
-        "gate (container checks + sheet XML scan, inflating every part once)",
+        "gate (container checks, every part inflated once, sheets kept with the quick look)",
         "budget_planner.validators.intake.worker",
         "check_container",
     ),
     (
-        "  sheet XML scan (pass 1, as the gate inflates)",
+        "  quick look (every cell a plain A–Z reference below row 100,000?)",
         "budget_planner.validators.intake.extract.sheetscan",
-        "_pass_bounds",
+        "_beyond_quick",
     ),
     ("extract (scan + calamine + grid)", "budget_planner.validators.intake.extract", "extract"),
     (
-        "  sheet XML scan (sheets the gate did not settle)",
+        "  sheet XML scan (beside calamine where the quick proof holds)",
         "budget_planner.validators.intake.extract.xlsx",
         "scan_sheet",
     ),
     (
-        "  calamine + cell conversion",
+        "  reading the sheets (calamine, beside the scan, then cell conversion)",
+        "budget_planner.validators.intake.extract.xlsx",
+        "_read_sheets",
+    ),
+    (
+        "    cell conversion (calamine's values to the grid)",
         "budget_planner.validators.intake.extract.calamine_grid",
-        "read_sheet",
+        "sheet_grid",
     ),
     (
         "read tables (header, unit, rows normalised)",

@@ -2,10 +2,10 @@
 
 calamine aborts the whole process on a sheet with values in A1 and XFD1048576, so the grid caps are
 checked here first. The part is inflated once (by the gate in one process, else by ``keep_sheet``)
-and kept in segments (``SheetXml``); as it is kept, one search looks for any cell tag other than a
-plain ``<c r="A1">`` in A–Z below row 100,000 — where there is none, no cell can make a range past
-the caps (the quick proof), and calamine may parse the sheet on another thread while the passes
-below run (extract/xlsx.py). Three passes, cheapest first:
+and kept (``SheetXml``); as each chunk comes, one search looks for any cell tag other than a plain
+``<c r="A1">`` in A–Z below row 100,000 — where there is none, no cell can make a range past the
+caps (the quick proof), and calamine may parse the sheet on another thread while the passes below
+run (extract/xlsx.py). Three passes, cheapest first:
 
 1. bounds — for sheets written the usual way (every cell ``<c r="…"``, no namespace prefix): one
    ``findall`` keeps every row, cell and formula tag in a few bytes (a digest), and a few regexes
@@ -396,50 +396,77 @@ def quick_proof_holds(limits) -> bool:
     )
 
 
-def _within_quick_bounds(buf: bytes, end: int) -> bool:
-    """Every cell tag of ``buf[:end]`` a plain one in A–Z below row 100,000 (``_BEYOND_QUICK``)."""
-    if buf.find(b":c", 0, end) >= 0 and _PREFIXED_CELL.search(buf, 0, end):
-        return False
-    return _BEYOND_QUICK.search(buf, 0, end) is None
+_TAG_MAX = 16  # a cell's opening tag up to its reference's end: <c r="Z99999"
+
+
+def _beyond_quick(text: bytes) -> int:
+    """Where the first cell tag of ``text`` that is not a plain one in A–Z below row 100,000 starts
+    (a prefixed cell tag counts), -1 where there is none."""
+    found = _BEYOND_QUICK.search(text)
+    at = found.start() if found is not None else -1
+    # (memchr for a colon first: a sheet has a handful, in its root tag)
+    if text.find(b":") >= 0 and (prefixed := _PREFIXED_CELL.search(text)) is not None:
+        at = prefixed.start() if at < 0 else min(at, prefixed.start())
+    return at
 
 
 @dataclass
 class SheetXml:
     """A worksheet part as the gate inflated it, kept for the scan (so that the part is not inflated
-    a second time): its segments as ``scan_sheet`` cuts them, and whether every cell tag is a plain
-    one within A–Z and 99,999 rows — then calamine may parse the sheet while the scan runs, since
-    no such cell makes a range past the caps (``quick_proof_holds``)."""
+    a second time): its chunks, and whether every cell tag is a plain one within A–Z and 99,999
+    rows — then calamine may parse the sheet while the scan runs, since no such cell makes a range
+    past the caps (``quick_proof_holds``)."""
 
-    segments: list[tuple[bytes, int]] = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
     calamine_safe: bool = True
+
+    def segments(self) -> Iterator[tuple[bytes, int]]:
+        """The segments ``scan_sheet`` reads (``Segments``), cut from the chunks."""
+        cutter = Segments()
+        for chunk in self.chunks:
+            yield from cutter.push(chunk)
+        yield from cutter.close()
 
     def texts(self) -> Iterator[bytes]:
         """The XML, segment by segment (each cut before a cell's opening tag)."""
-        for buf, end in self.segments:
+        for buf, end in self.segments():
             yield buf if end == len(buf) else buf[:end]
 
 
 class SheetFeed:
-    """A worksheet part's XML as the container gate inflates it (chunks of any size), cut into the
-    very segments ``scan_sheet`` reads and kept for it, each looked at once for the quick proof."""
+    """A worksheet part's XML as the container gate inflates it (chunks of any size), kept for the
+    scan and looked at for the quick proof chunk by chunk, while each chunk is fresh in the cache
+    (a tag cut by a chunk's end is looked at again with the next chunk)."""
 
     def __init__(self, limits) -> None:
         self.xml = SheetXml(calamine_safe=quick_proof_holds(limits))
-        self.cutter = Segments()
+        self.tail = b""
 
     def push(self, chunk: bytes) -> None:
-        self._keep(self.cutter.push(chunk))
+        self.xml.chunks.append(chunk)
+        if not self.xml.calamine_safe:
+            return
+        if len(chunk) <= 4 * _TAG_MAX:  # a small chunk: looked at with what came before
+            self._look(self.tail + chunk, final=False)
+            return
+        # a large one is looked at as it is (no copy): a tag from the last chunk's end first
+        head = self.tail + chunk[:_TAG_MAX]
+        if 0 <= _beyond_quick(head) < len(self.tail):
+            self.xml.calamine_safe = False
+            return
+        self._look(chunk, final=False)
 
     def close(self) -> SheetXml:
-        self._keep(self.cutter.close())
+        if self.xml.calamine_safe and self.tail:
+            self._look(self.tail, final=True)
         return self.xml
 
-    def _keep(self, segments: Iterator[tuple[bytes, int]]) -> None:
-        xml = self.xml
-        for buf, end in segments:
-            xml.segments.append((buf, end))
-            if xml.calamine_safe and not _within_quick_bounds(buf, end):
-                xml.calamine_safe = False
+    def _look(self, text: bytes, final: bool) -> None:
+        at = _beyond_quick(text)
+        if at >= 0 and (final or at + _TAG_MAX < len(text)):
+            self.xml.calamine_safe = False
+        # (a tag that may be cut by the end is looked at again whole, with the next chunk)
+        self.tail = text[-_TAG_MAX:]
 
 
 def keep_sheet(zf: zipfile.ZipFile, part: str, limits) -> SheetXml:
@@ -468,7 +495,7 @@ def scan_sheet(
         run = _Run(sheet, limits, order)
         try:
             if step is _pass_bounds and kept is not None:
-                for run.index, (buf, end) in enumerate(kept.segments):
+                for run.index, (buf, end) in enumerate(kept.segments()):
                     _pass_bounds(buf, run, end)
             else:
                 with zf.open(part) as stream:
