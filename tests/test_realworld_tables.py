@@ -1030,3 +1030,21 @@ def test_a_workbook_of_backup_sheets_alone_is_read():
         rw._save(book), "汕尾市-表四.xlsx", load_round(), parse=read_workbook
     )
     assert (checked.report.issues, checked.report.total) == ([], 100)
+
+
+def test_rows_numbered_with_circled_numerals_are_read():
+    # 序号 typed ① ② ③ as in a Word notice: the look for a column-numbering row took ① for a digit
+    # (str.isdigit) and int("①") stopped validation with a traceback
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    rw._put(ws, 2, rw.HEAD_4)
+    rw._put(ws, 3, rw.row4("①", "知识产权高质量创造", "专利导航", "专利导航服务项目", 50))
+    rw._put(ws, 4, rw.row4("②", None, "质押融资", "知识产权质押融资贴息", 20.5))
+    rw._put(ws, 5, ["③", None, None, None, None])  # numbered, never filled
+    [checked] = validate_bytes(
+        rw._save(book), "韶关市-表四.xlsx", load_round(), parse=read_workbook
+    )
+    report = checked.report
+    assert (report.unit, report.rows, report.total, report.issues) == ("韶关市", 2, 70.5, [])
+    assert report.totals_by_category == {GAO: 70.5}

@@ -209,7 +209,7 @@ def is_numbering(cells: list[CellValue], least: int = 3) -> bool:
             continue
         if type(v) is str:
             v = v.strip()
-            if not v.isdigit():
+            if not v.isdecimal():  # (① and ² are digits int() cannot read)
                 return False
             n = int(v)
         elif type(v) is int or (type(v) is float and v.is_integer()):
