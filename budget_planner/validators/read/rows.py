@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import repeat, zip_longest
+from operator import itemgetter, sub
 from typing import Any
 
 from budget_planner.project_key import ProjectKey, key_extra
@@ -55,6 +56,7 @@ _WHITESPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")  # what text.compact 
 _TEXT, _AMOUNT, _CATEGORY = 0, 1, 2
 _UNSEEN: Any = object()  # not looked up yet (what is found may be None)
 _SLOW: Any = object()  # a cell whose value the row's own look decides (RowReader._row)
+_NUMBERS = frozenset({float, int, Decimal})  # a first cell such as these is no footer or note
 _TEXT_CACHE = 100_000  # distinct texts canonicalised once per table (政策依据 and names repeat)
 
 
@@ -131,6 +133,9 @@ class RowReader:
         self._first = 0
         self._ji: set[int] = set()  # rows (from _first) that may be totals (_precompute)
         self._pre: list[list[object]] = []  # each column's values from _first (_precompute)
+        # per row from _first: its values in ``_plan`` order, where the row is a plain project row
+        # (``_plain_rows``), else None
+        self._plain: list[tuple[object, ...] | None] = []
         cat_at = [n for n, c in enumerate(self.cols) if c.kind == _CATEGORY]
         self._category_at = cat_at[0] if cat_at else None
         amount_at = [n for n, c in enumerate(self.cols) if c.key == spec.amount_column.key]
@@ -203,8 +208,22 @@ class RowReader:
         # a row whose amount is a number other than 0 (precomputed) is a project or a 合计/小计:
         # no header, group heading, placeholder or nil row — those looks are skipped for it
         amounts = self._pre[self._amount_at] if self._amount_at is not None else None
+        plain, layout, category_at = self._plain, self.layout, self._category_at
         for r in range(first, sheet.height + 1):
             if r <= skip_to:
+                continue
+            if (known := plain[r - first]) is not None:
+                # a plain project row: what the looks below would find, found for the whole column
+                # (_plain_rows); its values are final but for its 类型, filled down
+                values = list(known)
+                if category_at is not None:
+                    value = values[category_at]
+                    category = values[category_at] = (
+                        self._category(value) if value is not None else category  # type: ignore[arg-type]
+                    )
+                row = TableRow.read(r, category, layout, sheet.values[r - 1], values)
+                result.rows.append(row)
+                blank_run, last = 0, r
                 continue
             line = sheet.values[r - 1]
             cells = line[:width]
@@ -457,8 +476,40 @@ class RowReader:
             n
             for column in by_column
             for n, v in enumerate(column)
-            if type(v) is str and "计" in v and len(v) <= TOTAL_MAX_LEN
+            if type(v) is str and len(v) <= TOTAL_MAX_LEN and "计" in v  # (no long text scanned)
         }
+        self._plain = self._plain_rows(lines, by_column)
+
+    def _plain_rows(
+        self, lines: list[list[CellValue]], by_column: list[Sequence[CellValue]]
+    ) -> list[tuple[object, ...] | None]:
+        """Each row's precomputed values where it is a plain project row, else None: an amount
+        other than 0, every value final (no ``_SLOW``), a first cell that is a number (no footer,
+        note or 其中 line), no short text saying 计 (no 合计/小计), a name that is text other than
+        digits (no column-numbering row) and at least four cells filled (no group heading with its
+        小计). The reading loop takes such a row as it is: every look of its own would say so."""
+        if self._amount_at is None or self.project is None or not lines:
+            return [None] * len(lines)
+        plain = [type(a) is Decimal and a != 0 for a in self._pre[self._amount_at]]
+        for column in self._pre:
+            at = -1
+            while (at := _index(column, _SLOW, at + 1)) >= 0:
+                plain[at] = False
+        for n in self._ji:
+            plain[n] = False
+        firsts = by_column[0] if by_column else ()
+        names = by_column[self.project.index] if self.project.index < len(by_column) else ()
+        cells = list(map(itemgetter(slice(0, self.width)), lines))
+        filled = map(sub, map(len, cells), map(list.count, cells, repeat(None)))
+        looks = [
+            type(v) in _NUMBERS and type(name) is str and not name.strip().isdecimal() and k >= 4
+            for v, name, k in zip(firsts, names, filled, strict=True)
+        ]
+        rows = zip(*self._pre, strict=True)
+        return [
+            values if ok and look else None
+            for values, ok, look in zip(rows, plain, looks, strict=True)
+        ]
 
     def _text_column(
         self,
@@ -797,6 +848,14 @@ class RowReader:
         _, _, _, value, cell = (named or grand)[-1]
         result.stated_total = value if isinstance(value, Decimal) else None
         result.stated_total_cell = cell
+
+
+def _index(column: list[object], value: object, start: int) -> int:
+    """``column.index(value, start)`` (by identity first, in C), -1 where it is not there."""
+    try:
+        return column.index(value, start)
+    except ValueError:
+        return -1
 
 
 def _transpose(lines: list[list[CellValue]], width: int) -> list[Sequence[CellValue]]:

@@ -155,10 +155,11 @@ def read_xlsx(
     """Every worksheet of an OOXML workbook that passed the container gate (``scanned``: the parts
     the gate kept as it inflated them, used under the same limits; the others are inflated here).
 
-    Every sheet is scanned before calamine parses it (calamine aborts on huge ranges), except a
-    sheet whose cells the quick proof bounds (``SheetXml.calamine_safe``): calamine, which releases
-    the GIL while it parses, parses that one on another thread while its scan runs. A refusal by
-    any scan still comes before a parser's error."""
+    Sheet by sheet, in order: a sheet is scanned before calamine parses it (calamine aborts on huge
+    ranges), except a sheet whose cells the quick proof bounds (``SheetXml.calamine_safe``):
+    calamine, which releases the GIL while it parses, parses that one on another thread while its
+    scan runs. The first sheet its scan refuses is named, and a refusal by any scan comes before a
+    parser's error — as when every sheet was scanned before any was parsed."""
     kept = dict(scanned.parts) if scanned is not None and scanned.limits == limits else {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         check_shared_strings(zf, limits)  # calamine reads them when it opens the workbook
@@ -173,11 +174,7 @@ def read_xlsx(
             for part in sheet_parts_:
                 if part not in kept and part in names:
                     kept[part] = keep_sheet(zf, part, limits)
-            scans = {
-                part: scan_sheet(zf, part, name, limits, kept)
-                for (name, _), part in zip(sheets_meta, sheet_parts_, strict=True)
-                if part not in kept or not kept[part].calamine_safe
-            }
+            scans: dict[str, SheetScan] = {}
             sheets = _read_sheets(book, sheets_meta, sheet_parts_, scans, zf, limits, kept)
         for sheet, part in zip(sheets, sheet_parts_, strict=True):
             apply_scan(sheet, scans[part], recalculate)
@@ -196,28 +193,30 @@ def _read_sheets(
     limits: Limits,
     kept: dict[str, SheetXml],
 ) -> list[SheetGrid]:
-    """Each sheet read by calamine; a sheet not in ``scans`` is scanned (into ``scans``) from its
-    kept XML while calamine parses it (the XML let go once scanned)."""
+    """Each sheet scanned (into ``scans``; its kept XML let go once scanned) and read by calamine,
+    beside its scan where the quick proof holds; after a parser's error, the sheets not yet
+    scanned are scanned, so that a refusal of theirs is what the user hears."""
     sheets: list[SheetGrid] = []
     with ThreadPoolExecutor(1, "bp-calamine") as pool:
         for at, ((name, visibility), part) in enumerate(zip(sheets_meta, parts, strict=True)):
-            if part in scans:
-                sheets.append(calamine_grid.read_sheet(book, name, visibility))
-                continue
-            parsing = pool.submit(book.get_sheet_by_name, name)
+            xml = kept.get(part)
+            parsing = (
+                pool.submit(book.get_sheet_by_name, name) if xml and xml.calamine_safe else None
+            )
             try:
                 scans[part] = scan_sheet(zf, part, name, limits, kept)
-                del kept[part]
             except BaseException:
-                wait([parsing])  # calamine is done with the book before the refusal leaves
+                if parsing is not None:
+                    wait([parsing])  # calamine is done with the book before the refusal leaves
                 raise
+            kept.pop(part, None)
             try:
-                parsed = parsing.result()
+                if parsing is not None:
+                    sheets.append(calamine_grid.sheet_grid(parsing.result(), name, visibility))
+                else:
+                    sheets.append(calamine_grid.read_sheet(book, name, visibility))
             except BaseException:
-                # a scan's refusal comes before a parser's error, as when every sheet is scanned first
                 for later in range(at + 1, len(parts)):
-                    if parts[later] not in scans:
-                        scan_sheet(zf, parts[later], sheets_meta[later][0], limits, kept)
+                    scan_sheet(zf, parts[later], sheets_meta[later][0], limits, kept)
                 raise
-            sheets.append(calamine_grid.sheet_grid(parsed, name, visibility))
     return sheets
