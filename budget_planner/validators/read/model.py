@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from itertools import groupby
-from operator import attrgetter, itemgetter
+from itertools import compress, groupby, repeat
+from operator import attrgetter, is_, itemgetter
 from typing import ClassVar
 
 from budget_planner.project_key import ProjectKey
@@ -97,18 +97,18 @@ class TableRow:
         """A PROJECT row as the reader reads it: ``values`` in ``layout``'s order (None for the
         ``absent`` column), ``line`` the sheet's values of the row."""
         row = cls.__new__(cls)
-        row.__dict__.update(
-            excel_row=excel_row,
-            kind=RowKind.PROJECT,
-            category=category,
-            key=None,
-            row_id=-1,
-            sheet=None,
-            _layout=layout,
-            _line=line,
-            _values=values,
-            _absent=absent,
-        )
+        row.__dict__ = {
+            "excel_row": excel_row,
+            "kind": RowKind.PROJECT,
+            "category": category,
+            "key": None,
+            "row_id": -1,
+            "sheet": None,
+            "_layout": layout,
+            "_line": line,
+            "_values": values,
+            "_absent": absent,
+        }
         return row
 
     def __getattr__(self, name: str) -> object:
@@ -242,6 +242,7 @@ def _one_layout(rows: Sequence[TableRow]) -> RowLayout | None:
 
 
 _LAYOUT, _VALUES, _LINE = attrgetter("_layout"), attrgetter("_values"), attrgetter("_line")
+_KIND = attrgetter("kind")
 
 
 @dataclass
@@ -287,7 +288,8 @@ class ParsedTable:
 
     @property
     def project_rows(self) -> list[TableRow]:
-        return [r for r in self.rows if r.kind is RowKind.PROJECT]
+        rows = self.rows  # (each row's kind compared in C)
+        return list(compress(rows, map(is_, map(_KIND, rows), repeat(RowKind.PROJECT))))
 
     def sheet_of(self, row: TableRow | None = None, key: str | None = None) -> str:
         """The sheet a row sits on (a continued table's later sheet), or a 预算表 field by its key

@@ -209,6 +209,7 @@ class RowReader:
         # no header, group heading, placeholder or nil row — those looks are skipped for it
         amounts = self._pre[self._amount_at] if self._amount_at is not None else None
         plain, layout, category_at = self._plain, self.layout, self._category_at
+        labels = self._categories
         for r in range(first, sheet.height + 1):
             if r <= skip_to:
                 continue
@@ -217,10 +218,10 @@ class RowReader:
                 # (_plain_rows); its values are final but for its 类型, filled down
                 values = list(known)
                 if category_at is not None:
-                    value = values[category_at]
-                    category = values[category_at] = (
-                        self._category(value) if value is not None else category  # type: ignore[arg-type]
-                    )
+                    text = values[category_at]
+                    if type(text) is str:  # (its list label, looked up once per 类型 text)
+                        category = labels.get(text) or self._category(text)
+                    values[category_at] = category
                 row = TableRow.read(r, category, layout, sheet.values[r - 1], values)
                 result.rows.append(row)
                 blank_run, last = 0, r
