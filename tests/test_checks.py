@@ -5,6 +5,8 @@ from __future__ import annotations
 from parsed_tables import make_table
 
 from budget_planner.validators.check.checks import (
+    _NUMBER_HEAD,
+    _NUMBER_START,
     check_count_amount,
     check_numbers_in_text,
     check_policy_basis,
@@ -284,3 +286,11 @@ def test_shifted_row_reports_only_the_shift(specs):
     }
     table = make_table("表四", [t4_row(CREATE), shifted])
     assert cells(check_table(table, specs.table("表四"))) == [("row.shifted", "E6")]
+
+
+def test_the_first_look_for_a_number_in_text_is_one_set():
+    # check_numbers_in_text's first look takes a cell whose first character may start a number
+    # (a digit, a sign, ¥ …) or is a space of any kind: one set, the same answer for every character
+    for code in range(0x110000):
+        c = chr(code)
+        assert (c in _NUMBER_HEAD) == (c in _NUMBER_START or c.isspace()), hex(code)

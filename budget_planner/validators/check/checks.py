@@ -30,6 +30,8 @@ UPPER_BOUND = re.compile(r"不超过|不高于|最高|最多|以内")
 # the first character of a number written as text (\uff0b is the full-width plus)
 _NUMBER_START = frozenset("+-.¥￥\uff0b－．RMB人0123456789０１２３４５６７８９")
 _NUMBER_TEXT_MAX = 32
+# … and those or a space of any kind (str.isspace): what may start a number's text before lstrip
+_NUMBER_HEAD = _NUMBER_START | frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 _SERIAL_LIKE = re.compile(r"[(（]?[0-9一二三四五六七八九十]{1,3}[)）.、]?")
 # codes that describe one cell of a row: on a shifted row they are consequences, not causes
 ROW_CELL_CODES = frozenset(
@@ -306,12 +308,7 @@ def check_numbers_in_text(table: ParsedTable, spec: TableSpec) -> Iterator[Issue
             (row, raw)
             for row, raw in zip(projects, columns.raws(key), strict=True)
             if raw is not None
-            and (
-                type(raw) is not str
-                or (
-                    len(raw) <= _NUMBER_TEXT_MAX and (raw[:1] in _NUMBER_START or raw[:1].isspace())
-                )
-            )
+            and (type(raw) is not str or (len(raw) <= _NUMBER_TEXT_MAX and raw[:1] in _NUMBER_HEAD))
             and row.has(key)
         ]
         for row, raw in candidates:
