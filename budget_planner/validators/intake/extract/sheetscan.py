@@ -427,11 +427,6 @@ class SheetXml:
             yield from cutter.push(chunk)
         yield from cutter.close()
 
-    def texts(self) -> Iterator[bytes]:
-        """The XML, segment by segment (each cut before a cell's opening tag)."""
-        for buf, end in self.segments():
-            yield buf if end == len(buf) else buf[:end]
-
 
 class SheetFeed:
     """A worksheet part's XML as the container gate inflates it (chunks of any size), kept for the
