@@ -5,11 +5,11 @@ example and every real-world file the tests make."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import openpyxl
 import pytest
+import realworld_files as rw
 from expected_reports import realworld_makers
 
 from budget_planner.templates.round import load_round
@@ -68,34 +68,8 @@ def test_a_row_the_plain_path_may_not_take_is_looked_at(serial, monkeypatch):
     # a first cell that is text or blank, a 合计 row: each is left to the row's own looks
     book = openpyxl.Workbook()
     ws = book.active
-    ws.append(
-        [
-            "序号",
-            "类型",
-            "主要工作内容",
-            "拟设置项目",
-            "金额",
-            "项目设置必要性",
-            "项目设置政策依据",
-            "项目绩效",
-            "备注",
-        ]
-    )
-    ws.append(
-        [
-            serial,
-            "知识产权高质量创造",
-            "专利导航",
-            "专利导航服务项目",
-            50,
-            "必要",
-            "《条例》",
-            "完成",
-            None,
-        ]
-    )
-    buf = io.BytesIO()
-    book.save(buf)
+    rw._put(ws, 1, rw.HEAD_4)
+    rw._put(ws, 2, rw.row4(serial, "知识产权高质量创造", "专利导航", "专利导航服务项目", 50))
     taken: list[int] = []
     plain_rows = rows_module.RowReader._plain_rows
 
@@ -106,7 +80,7 @@ def test_a_row_the_plain_path_may_not_take_is_looked_at(serial, monkeypatch):
 
     monkeypatch.setattr(rows_module.RowReader, "_plain_rows", watched)
     [table] = read_tables(
-        read_workbook(buf.getvalue(), "清远市-表四.xlsx"), "清远市-表四.xlsx", load_round(), None
+        read_workbook(rw._save(book), "清远市-表四.xlsx"), "清远市-表四.xlsx", load_round(), None
     )
     assert taken == ([0] if serial == 1.0 else [])
     [row] = table.rows

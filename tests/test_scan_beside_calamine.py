@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import handmade
 import pytest
-from handmade import MAIN_NS, PKG_REL, REL_NS, SHEET_CT
+from handmade import MAIN_NS
 
 from budget_planner.errors import UnreadableFile
 from budget_planner.validators.intake.extract import calamine_grid, extract, read_workbook
@@ -22,61 +22,24 @@ from budget_planner.validators.intake.extract.sheetscan import keep_sheet, quick
 from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Limits, check_container
 from budget_planner.validators.intake.grid import ErrorValue
 
-WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 SMALL = Limits(max_rows=30, max_cols=4, max_cells=100)
 PARSER, MAIN = "parser", "main"  # calamine's own thread (bp-calamine…, xlsx._read_sheets), ours
 
 
-def _part(i: int) -> str:
-    return f"xl/worksheets/sheet{i}.xml"
-
-
 def _book(*sheets: tuple[str, str]) -> bytes:
     """A workbook of several sheets, each (name, its sheetData or, starting with "<?xml", its whole
-    XML), modelled on ``handmade.xlsx``."""
-    n = len(sheets)
-    overrides = "".join(
-        f'<Override PartName="/{_part(i)}" ContentType="{WORKSHEET_CT}"/>' for i in range(1, n + 1)
-    )
-    entries = "".join(
-        f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
-        for i, (name, _) in enumerate(sheets, 1)
-    )
-    rels = "".join(
-        f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-        for i in range(1, n + 1)
-    )
-    parts: dict[str, bytes | str] = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" '
-            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{SHEET_CT}"/>{overrides}</Types>'
-        ),
-        "_rels/.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">'
-            f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>"
-        ),
-        "xl/workbook.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-            f"<sheets>{entries}</sheets></workbook>"
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">{rels}'
-            "</Relationships>"
-        ),
-    }
-    for i, (_, body) in enumerate(sheets, 1):
-        parts[_part(i)] = (
+    XML)."""
+    whole = [
+        (
+            name,
             body
             if body.startswith("<?xml")
             else f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">'
-            f"<sheetData>{body}</sheetData></worksheet>"
+            f"<sheetData>{body}</sheetData></worksheet>",
         )
-    return handmade.zip_bytes(parts)
+        for name, body in sheets
+    ]
+    return handmade.zip_bytes(handmade.workbook_parts(whole))
 
 
 def _safe_flags(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[bool]:

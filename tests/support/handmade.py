@@ -22,6 +22,33 @@ def xlsx(
     sheet_xml: str | None = None,
 ) -> bytes:
     """A minimal one-sheet workbook whose sheetData is exactly ``sheet_data``."""
+    xml = sheet_xml or (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">'
+        f'<dimension ref="{dimension}"/><sheetData>{sheet_data}</sheetData></worksheet>'
+    )
+    parts = workbook_parts([(sheet_name, xml)], main_content_type)
+    parts.update(extra_parts or {})
+    return zip_bytes(parts)
+
+
+def workbook_parts(
+    sheets: list[tuple[str, str]], main_content_type: str = SHEET_CT
+) -> dict[str, bytes | str]:
+    """The parts of a workbook of ``sheets`` (name, worksheet XML), in order, as
+    ``xl/worksheets/sheet1.xml`` …"""
+    worksheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    numbered = list(enumerate(sheets, 1))
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{worksheet}"/>'
+        for i, _ in numbered
+    )
+    entries = "".join(
+        f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>' for i, (name, _) in numbered
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i, _ in numbered
+    )
     parts: dict[str, bytes | str] = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8"?>'
@@ -30,8 +57,7 @@ def xlsx(
             'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             f'<Override PartName="/xl/workbook.xml" ContentType="{main_content_type}"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+            f"{overrides}</Types>"
         ),
         "_rels/.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">'
@@ -40,21 +66,16 @@ def xlsx(
         ),
         "xl/workbook.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-            f'<sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            f"<sheets>{entries}</sheets></workbook>"
         ),
         "xl/_rels/workbook.xml.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">'
-            f'<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">{rels}'
             "</Relationships>"
         ),
-        "xl/worksheets/sheet1.xml": sheet_xml
-        or (
-            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">'
-            f'<dimension ref="{dimension}"/><sheetData>{sheet_data}</sheetData></worksheet>'
-        ),
     }
-    parts.update(extra_parts or {})
-    return zip_bytes(parts)
+    for i, (_, xml) in numbered:
+        parts[f"xl/worksheets/sheet{i}.xml"] = xml
+    return parts
 
 
 def zip_bytes(parts: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
