@@ -1048,3 +1048,30 @@ def test_rows_numbered_with_circled_numerals_are_read():
     report = checked.report
     assert (report.unit, report.rows, report.total, report.issues) == ("韶关市", 2, 70.5, [])
     assert report.totals_by_category == {GAO: 70.5}
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        [str(n) for n in range(1, 10)],
+        list("①②③④⑤⑥⑦⑧⑨"),
+        [f"（{n}）" for n in range(1, 10)],
+        list("⑴⑵⑶⑷⑸⑹⑺⑻⑼"),
+        [f"{n}." for n in range(1, 10)],
+        list("ABCDEFGHI"),
+    ],
+    ids=["digits", "circled", "bracketed", "parenthesised", "dotted", "letters"],
+)
+def test_a_row_numbering_the_columns_is_no_project(numbers):
+    # forms copy a numbering row under the header (① ② ③, (1) (2), A B C …): read as a project it
+    # added 5 to the total (⑤ under 金额) and said 类型“2” was not in the list
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "2024年度知识产权项目需求征集表（四）"
+    ws["A2"] = "填报单位：清远市市场监督管理局（知识产权局）"
+    rw._put(ws, 3, rw.HEAD_4)
+    rw._put(ws, 4, numbers)
+    rw._put(ws, 5, rw.row4(1, "知识产权高质量创造", "专利导航", "专利导航服务项目", 50))
+    [checked] = validate_bytes(rw._save(book), "表四.xlsx", load_round(), parse=read_workbook)
+    report = checked.report
+    assert (report.unit, report.rows, report.total, report.issues) == ("清远市", 1, 50, [])

@@ -200,21 +200,36 @@ def merged_issue(sheet: str, label: str, r0: int, r1: int, cell: str, raw: CellV
     )
 
 
+# a cell numbering a column: 1, (1), 1., 1、 — and ①, ⑴, ⒈, which NFKC makes 1, (1), 1. — or a letter
+_COLUMN_NUMBER = re.compile(r"[(\[]?(\d{1,3}|[A-Za-z])[)\].、]?")
+_COLUMN_NUMBER_MAX = 8  # characters, spaces around it left out
+
+
+def column_number(value: CellValue) -> int | None:
+    """The number a cell of a column-numbering row gives its column (A is 1), else None."""
+    if type(value) is str:
+        if len(value) > _COLUMN_NUMBER_MAX and len(value.strip()) > _COLUMN_NUMBER_MAX:
+            return None  # (most text: no canonical form worked out)
+        found = _COLUMN_NUMBER.fullmatch(canonical(value))
+        if found is None:
+            return None
+        token = found[1]
+        return int(token) if token.isdecimal() else ord(token.upper()) - 64
+    if type(value) is int or (type(value) is float and value.is_integer()):
+        return int(value)
+    return None
+
+
 def is_numbering(cells: list[CellValue], least: int = 3) -> bool:
-    """A row 1 2 3 … numbering the columns under a header (at least ``least`` numbers)."""
+    """A row numbering the columns under a header — 1 2 3 …, ① ② ③ …, (1) (2) …, A B C … — with
+    at least ``least`` numbers."""
     expected = None
     count = 0
     for v in cells:
         if v is None:
             continue
-        if type(v) is str:
-            v = v.strip()
-            if not v.isdecimal():  # (① and ² are digits int() cannot read)
-                return False
-            n = int(v)
-        elif type(v) is int or (type(v) is float and v.is_integer()):
-            n = int(v)
-        else:
+        n = column_number(v)
+        if n is None:
             return False
         if expected is None:
             if n not in (0, 1):

@@ -38,6 +38,7 @@ from budget_planner.validators.read.cells import (
     amount_issue,
     blank,
     category_label,
+    column_number,
     error_issue,
     is_breakdown,
     is_note,
@@ -486,8 +487,8 @@ class RowReader:
     ) -> list[tuple[object, ...] | None]:
         """Each row's precomputed values where it is a plain project row, else None: an amount
         other than 0, every value final (no ``_SLOW``), a first cell that is a number (no footer,
-        note or 其中 line), no short text saying 计 (no 合计/小计), a name that is text other than
-        digits (no column-numbering row) and at least four cells filled (no group heading with its
+        note or 其中 line), no short text saying 计 (no 合计/小计), a name that is text numbering no
+        column (no column-numbering row) and at least four cells filled (no group heading with its
         小计). The reading loop takes such a row as it is: every look of its own would say so."""
         if self._amount_at is None or self.project is None or not lines:
             return [None] * len(lines)
@@ -503,7 +504,7 @@ class RowReader:
         cells = list(map(itemgetter(slice(0, self.width)), lines))
         filled = map(sub, map(len, cells), map(list.count, cells, repeat(None)))
         looks = [
-            type(v) in _NUMBERS and type(name) is str and not name.strip().isdecimal() and k >= 4
+            type(v) in _NUMBERS and type(name) is str and column_number(name) is None and k >= 4
             for v, name, k in zip(firsts, names, filled, strict=True)
         ]
         rows = zip(*self._pre, strict=True)
