@@ -63,13 +63,20 @@ def test_plain_rows_are_read_as_row_by_row(monkeypatch):
     assert taken > 100
 
 
-@pytest.mark.parametrize("serial", [1.0, "1", None, "合计"])
-def test_a_row_the_plain_path_may_not_take_is_looked_at(serial, monkeypatch):
+PROJECT = rw.row4(1.0, "知识产权高质量创造", "专利导航", "专利导航服务项目", 50)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [PROJECT, ["1", *PROJECT[1:]], [None, *PROJECT[1:]], ["合计", None, None, None, 50]],
+    ids=["number", "text", "blank", "total"],
+)
+def test_a_row_the_plain_path_may_not_take_is_looked_at(line, monkeypatch):
     # a first cell that is text or blank, a 合计 row: each is left to the row's own looks
     book = openpyxl.Workbook()
     ws = book.active
     rw._put(ws, 1, rw.HEAD_4)
-    rw._put(ws, 2, rw.row4(serial, "知识产权高质量创造", "专利导航", "专利导航服务项目", 50))
+    rw._put(ws, 2, line)
     taken: list[int] = []
     plain_rows = rows_module.RowReader._plain_rows
 
@@ -82,6 +89,6 @@ def test_a_row_the_plain_path_may_not_take_is_looked_at(serial, monkeypatch):
     [table] = read_tables(
         read_workbook(rw._save(book), "清远市-表四.xlsx"), "清远市-表四.xlsx", load_round(), None
     )
-    assert taken == ([0] if serial == 1.0 else [])
+    assert taken == ([0] if line is PROJECT else [])
     [row] = table.rows
-    assert row.kind == ("total" if serial == "合计" else "project")
+    assert row.kind == ("total" if line[0] == "合计" else "project")

@@ -1075,3 +1075,19 @@ def test_a_row_numbering_the_columns_is_no_project(numbers):
     [checked] = validate_bytes(rw._save(book), "表四.xlsx", load_round(), parse=read_workbook)
     report = checked.report
     assert (report.unit, report.rows, report.total, report.issues) == ("清远市", 1, 50, [])
+
+
+def test_a_remark_saying_heji_on_a_project_row_is_no_total():
+    # 备注 “合计3个子项目” / “小计另报” on a project's own row: read as 合计 and 小计 rows, the table
+    # had no project left (“按没有需求处理”) and a 合计 of 50 against a sum of 0
+    book = rw.openpyxl.Workbook()
+    ws = book.active
+    rw._put(ws, 1, rw.HEAD_4)
+    rw._put(ws, 2, rw.row4(1, GAO, "专利导航", "专利导航服务项目", 50, remark="合计3个子项目"))
+    rw._put(ws, 3, rw.row4(2, None, "统计监测", "知识产权统计监测", 30, remark="小计另报"))
+    rw._put(ws, 4, ["合计", None, None, None, 80])
+    [checked] = validate_bytes(
+        rw._save(book), "清远市-表四.xlsx", load_round(), parse=read_workbook
+    )
+    report = checked.report
+    assert (report.rows, report.total, report.stated_total, report.issues) == (2, 80, 80, [])

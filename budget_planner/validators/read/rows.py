@@ -440,14 +440,28 @@ class RowReader:
         return detect.titled_otherwise(self.sheet, match, self.table or self.spec.id, since)
 
     def _total_kind(self, cells: list[CellValue]) -> RowKind | None:
-        """TOTAL or SUBTOTAL when a short text cell of the row says 合计/小计."""
-        for v in cells:
+        """TOTAL or SUBTOTAL when a short text cell of the row says 合计/小计 — unless, beside
+        that cell, the row names a project and describes it (a 备注 of 合计3个子项目 or 小计另报 on a
+        project's row)."""
+        for at, v in enumerate(cells):
             # total_label reads no text longer than TOTAL_MAX_LEN: long text is never scanned
             if type(v) is str and len(v) <= TOTAL_MAX_LEN and "计" in v:
                 kind = total_label(v)
                 if kind is not None:
-                    return kind
+                    return None if self._describes_project(cells, at) else kind
         return None
+
+    def _describes_project(self, cells: list[CellValue], label_at: int) -> bool:
+        """Whether a row, its cell ``label_at`` left out, holds a project name and more of the
+        project's own text (主要工作内容, 必要性, 政策依据, 绩效 …)."""
+        if self.project is None:
+            return False
+        filled = [
+            c
+            for c in self.content
+            if c.index != label_at and c.index < len(cells) and not blank(cells[c.index])
+        ]
+        return self.project in filled and len(filled) >= 2
 
     def _precompute(
         self,
