@@ -224,6 +224,12 @@ def test_count_and_unit_amount(text, expected):
         ("30万元", None, D(30), None),  # was read as 3 × 0
         ("每项30万元", None, D(30), None),
         ("100万", None, D(100), None),
+        # what is counted after its measure word (后补助 by firm, by university, by county)
+        ("5家企业，每家5万元", 5, D(5), D(25)),
+        ("3所高校×10万元", 3, D(10), D(30)),
+        ("每个8万元，共2个县区", 2, D(8), D(16)),
+        ("4家单位，合计40万元", 4, None, D(40)),
+        ("6家企业", 6, None, None),
     ],
 )
 def test_count_amount_as_people_write_it(text, number, each, total):

@@ -273,6 +273,8 @@ _NUMERALS = {
 }
 _COUNT = r"(?P<n>\d+|[一二两三四五六七八九十]{1,3})"
 _MEASURE = r"(?:个|项|家|场次|场|次|期|批|所|件|名|人|座|条|类|户)"
+# what is counted, written after its measure word (5家企业, 3所高校, 2个县区): a closed list
+_OBJECT = r"(?:项目|企业|单位|高校|院校|机构|县区|镇街|园区|服务站|工作站)?"
 _JOIN = r"(?:[,;、×xX*:]|每" + _MEASURE + r"?|不超过|不高于|最高|最多|各|约|单项金额|单项|金额|为)*"
 _AMOUNT = r"(?P<a>\d+(?:\.\d+)?)"
 _PER = r"(?:/" + _MEASURE + r")?"
@@ -280,22 +282,22 @@ _BOUND = r"(?:不超过|不多于|最多|最高|约)?"
 _SEP = r"[,;、]*"
 # n projects × an amount each (3个×20万元, 2项，每项25万元, 不超过3个，每个15万元)
 _COUNT_FIRST = re.compile(
-    rf"{_BOUND}共?计?{_COUNT}{_MEASURE}?(?:项目)?{_JOIN}{_AMOUNT}(?:万元|万)?{_PER}(?:左右)?",
+    rf"{_BOUND}共?计?{_COUNT}{_MEASURE}?{_OBJECT}{_JOIN}{_AMOUNT}(?:万元|万)?{_PER}(?:左右)?",
     re.ASCII,
 )
 # an amount each × n projects (20万元×3个, 每个12万元，共3个)
 _AMOUNT_FIRST = re.compile(
-    rf"(?:每{_MEASURE}?)?{_AMOUNT}(?:万元|万){_PER}(?:[×xX*]|{_SEP}共?计?){_COUNT}{_MEASURE}?",
+    rf"(?:每{_MEASURE}?)?{_AMOUNT}(?:万元|万){_PER}(?:[×xX*]|{_SEP}共?计?){_COUNT}{_MEASURE}?{_OBJECT}",
     re.ASCII,
 )
 # n projects and what they come to together (3项，合计60万元)
 _COUNT_AND_TOTAL = re.compile(
-    rf"{_BOUND}共?计?{_COUNT}{_MEASURE}(?:项目)?{_SEP}(?:合计|共计|总计|总金额|总额|共|计)"
+    rf"{_BOUND}共?计?{_COUNT}{_MEASURE}{_OBJECT}{_SEP}(?:合计|共计|总计|总金额|总额|共|计)"
     rf"[:为]?{_AMOUNT}(?:万元|万)",
     re.ASCII,
 )
 # the number of projects alone (1个, 3项): nothing to compare
-_COUNT_ONLY = re.compile(rf"{_BOUND}共?计?{_COUNT}{_MEASURE}(?:项目)?", re.ASCII)
+_COUNT_ONLY = re.compile(rf"{_BOUND}共?计?{_COUNT}{_MEASURE}{_OBJECT}", re.ASCII)
 # the amount of each alone (30万元, 每项30万元): the funding must be a whole number of them
 _EACH_ONLY = re.compile(
     rf"(?:单项金额|单项|每{_MEASURE})?[:为]?{_AMOUNT}(?:万元|万){_PER}(?:左右)?", re.ASCII
