@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
 from typing import NamedTuple
 
 from budget_planner.text import compact
@@ -26,6 +27,12 @@ class ProjectKey(NamedTuple):
         # the stored form: four parts, a fifth only where the table has one (keys stored before
         # 表二 gained its recipient keep their text for every other table)
         return "|".join(self if self.extra else self[:4])
+
+
+def keys_of(parts: Iterable[tuple[str, ...]]) -> Iterator[ProjectKey]:
+    """A ``ProjectKey`` of each tuple of its five parts, already in key form, made in C
+    (``tuple.__new__`` is what the key's own constructor calls): for whole tables at once."""
+    return map(tuple.__new__, repeat(ProjectKey), parts)
 
 
 def stored_extra(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budget_planner.project_key import project_key
+from budget_planner.project_key import ProjectKey, keys_of, project_key
 from budget_planner.templates.spec import load_specs
 from budget_planner.validators.intake.grid import ErrorValue, Formula, SheetGrid
 from budget_planner.validators.read.cells import total_label
@@ -371,3 +371,21 @@ def test_a_two_row_header_repeated_on_page_two_is_skipped_whole(province_round):
     )
     result = read(sheet, province_round, first=3, header_height=2)
     assert kinds(result) == [(3, "project"), (6, "project")]
+
+
+def test_keys_made_for_a_whole_table_are_the_keys_the_constructor_makes():
+    # the reader makes a table's keys at once (keys_of); each must be a ProjectKey like any other:
+    # equal, the same hash (a dict of keys finds it), its fields by name, its stored form
+    parts = [
+        ("清远市", "表四", "知识产权管理", "统计分析项目", ""),
+        ("", "表二", "", "专利奖", "某公司"),
+    ]
+    made = list(keys_of(parts))
+    assert made == [ProjectKey(*p) for p in parts]
+    assert [type(k) for k in made] == [ProjectKey, ProjectKey]
+    assert {ProjectKey(*parts[0]): 1}[made[0]] == 1
+    assert (made[1].name, made[1].extra, str(made[1])) == (
+        "专利奖",
+        "某公司",
+        "|表二||专利奖|某公司",
+    )

@@ -45,7 +45,7 @@ def _book(*sheets: tuple[str, str]) -> bytes:
 def _safe_flags(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[bool]:
     """``calamine_safe`` of each sheet part, as the gate keeps it and as the parse worker keeps it
     (the two must agree)."""
-    scans = check_container(data, "x.xlsx", limits, scan=True).scans
+    scans = check_container(data, "x.xlsx", limits, keep_sheets=True).kept
     assert scans is not None
     by_gate = [scans.parts[p].calamine_safe for p in sorted(scans.parts)]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -121,11 +121,11 @@ def test_rows_proved_at_once_settle_as_cell_by_cell(monkeypatch):
 
 def test_the_gate_scans_the_sheets_only_when_asked():
     data = handmade.xlsx('<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>')
-    scanned = check_container(data, "x.xlsx", scan=True)
+    scanned = check_container(data, "x.xlsx", keep_sheets=True)
     assert scanned == Container("xlsx") == check_container(data, "x.xlsx")
-    assert check_container(data, "x.xlsx").scans is None
-    assert scanned.scans is not None and list(scanned.scans.parts) == [PART]
-    kept = scanned.scans.parts[PART]
+    assert check_container(data, "x.xlsx").kept is None
+    assert scanned.kept is not None and list(scanned.kept.parts) == [PART]
+    kept = scanned.kept.parts[PART]
     assert kept.calamine_safe and b"<f>1+1</f>" in b"".join(kept.chunks)
     grid = extract(data, scanned)
     assert grid.sheets[0].formulas == {(1, 1): "1+1"}
@@ -137,7 +137,7 @@ def test_the_gate_scans_the_sheets_only_when_asked():
 def test_the_gates_scans_serve_under_the_same_limits_only():
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 41))
     data = handmade.xlsx(rows)
-    scanned = check_container(data, "x.xlsx", scan=True)  # the default limits
+    scanned = check_container(data, "x.xlsx", keep_sheets=True)  # the default limits
     with pytest.raises(UnreadableFile) as caught:
         extract(data, scanned, Limits(max_rows=30))
     assert caught.value.code == "file.range_too_large"
@@ -149,7 +149,7 @@ def test_a_sheet_refused_while_calamine_parses_it_is_named(monkeypatch):
     data = handmade.xlsx(
         f'<row r="9">{cells}</row><row r="10"><c r="A10"/></row><row r="11"><c r="A9"/></row>'
     )
-    scans = check_container(data, "x.xlsx", scan=True).scans
+    scans = check_container(data, "x.xlsx", keep_sheets=True).kept
     assert scans is not None and scans.parts[PART].calamine_safe  # parsed while it is scanned
     with pytest.raises(UnreadableFile) as caught:
         read_workbook(data, "x.xlsx")

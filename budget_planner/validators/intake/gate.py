@@ -42,10 +42,10 @@ DEFAULT_LIMITS = Limits()
 
 
 @dataclass
-class SheetScans:
-    """What the gate kept of the parts it inflated, for the extractor in the same process: each
-    worksheet part's XML in the segments the sheet scan reads, by part name, looked at for the
-    quick proof under these limits (the extractor uses them under the same limits only)."""
+class KeptSheets:
+    """The worksheet parts the gate kept as it inflated them, for the extractor in the same process:
+    each part's XML by part name, looked at for the quick proof under these limits (the extractor
+    uses them under the same limits only)."""
 
     limits: Limits
     parts: dict[str, SheetXml] = field(default_factory=dict)
@@ -55,15 +55,15 @@ class SheetScans:
 class Container:
     kind: Kind
     macros: bool = False  # a vbaProject part, a macro-enabled type or a VBA storage: warn, ignore
-    scans: SheetScans | None = field(default=None, compare=False, repr=False)
+    kept: KeptSheets | None = field(default=None, compare=False, repr=False)
 
 
 def check_container(
-    data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, scan: bool = False
+    data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, keep_sheets: bool = False
 ) -> Container:
     """The kind of an upload that may be parsed; UnreadableFile (file.*) for anything else.
 
-    ``scan``: also keep each worksheet part as inflated, its cells looked at for the quick proof
+    ``keep_sheets``: also keep each worksheet part as inflated, its cells looked at for the quick proof
     (the extractor then does not inflate it again). Only for a file parsed in this same process:
     the web process leaves the scan to the guarded worker, whose limits bound it on a hostile
     sheet."""
@@ -74,10 +74,9 @@ def check_container(
     if data[:4] == b"PK\x03\x04":
         from budget_planner.validators.intake.zipgate import check_zip
 
-        kept = SheetScans(limits) if scan else None
+        kept = KeptSheets(limits) if keep_sheets else None
         kind, macros = check_zip(data, name, limits, kept)
-        scans = kept if kept is not None and kept.parts else None
-        return Container(kind, macros, scans)  # type: ignore[arg-type]
+        return Container(kind, macros, kept if kept is not None and kept.parts else None)  # type: ignore[arg-type]
     if data[:8] == CFB_MAGIC:
         return _check_cfb(data)
     if data[:2] == b"PK":  # an empty or spanned zip archive

@@ -477,7 +477,7 @@ def parse_workbook(
 
         # in one process the gate scans the sheets as it inflates them; the web process does not
         # (a hostile sheet's scan belongs in the worker, under its limits)
-        return extract(data, check_container(data, name, limits, scan=True), limits)
+        return extract(data, check_container(data, name, limits, keep_sheets=True), limits)
     # a large zip takes the gate a while to inflate: start the first worker meanwhile (no file is
     # sent to it before the gate passes; a small or non-zip upload starts none)
     big = len(data) >= WARM_SOON_SIZE and data[:2] == b"PK"

@@ -104,7 +104,7 @@ class _DtdWatch:
 
 def check_zip(data: bytes, name: str, limits, kept=None) -> tuple[str, bool]:
     """(kind, macros) of a zip package that passes every check; UnreadableFile otherwise.
-    ``kept``: a ``SheetScans`` to fill with each worksheet part as inflated."""
+    ``kept``: a ``KeptSheets`` to fill with each worksheet part as inflated."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
@@ -159,8 +159,8 @@ def _kind(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, bool]:
 def _inflate_all(data: bytes, infos: list[zipfile.ZipInfo], limits, kept=None) -> None:
     """Inflate every part from its own bytes, counting, and hold it to its headers: a part that
     inflates to more or less than it declares, overlaps another, or fails its CRC is corrupt.
-    ``kept`` (a ``SheetScans``): each part that starts like a worksheet is kept in the sheet scan's
-    segments (``SheetFeed``)."""
+    ``kept`` (a ``KeptSheets``): each part that starts like a worksheet is kept as it is inflated,
+    looked at for the quick proof (``SheetFeed``)."""
     total = 0
     ends = _local_extents(data, infos)
     for info in infos:

@@ -10,10 +10,10 @@ stay where they are, for the pipeline to add. A hidden sheet holding a table is 
 from __future__ import annotations
 
 from decimal import Decimal
-from itertools import groupby, repeat
+from itertools import groupby
 from operator import itemgetter
 
-from budget_planner.project_key import ProjectKey, project_key
+from budget_planner.project_key import keys_of, project_key
 from budget_planner.templates.round import Round
 from budget_planner.templates.spec import (
     BUDGET,
@@ -318,9 +318,8 @@ def _set_unit(parsed: ParsedTable, unit: str | None) -> None:
     rows = [row for row in parsed.rows if row.key is not None and row.key.unit != u]
     if not rows:
         return
-    # each key made again with the unit, in C (tuple.__new__ is what ProjectKey's constructor calls)
-    keys = [(u, *row.key[1:]) for row in rows]  # type: ignore[index]
-    for row, key in zip(rows, map(tuple.__new__, repeat(ProjectKey), keys), strict=True):
+    parts = [(u, *row.key[1:]) for row in rows]  # type: ignore[index]
+    for row, key in zip(rows, keys_of(parts), strict=True):
         row.key = key
 
 

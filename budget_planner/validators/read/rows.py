@@ -20,7 +20,7 @@ from itertools import repeat, zip_longest
 from operator import itemgetter, sub
 from typing import Any
 
-from budget_planner.project_key import ProjectKey, key_extra
+from budget_planner.project_key import key_extra, keys_of
 from budget_planner.templates.round import PLACEHOLDER, Round, is_placeholder
 from budget_planner.templates.spec import Column, ColumnKind, TableSpec, returns_spec
 from budget_planner.text import canonical, compact
@@ -826,10 +826,9 @@ class RowReader:
                 else [key_extra(list(p)) for p in zip(*parts, strict=True)]
             )
         unit, table = self.unit or "", self.table
-        # each key made in C (tuple.__new__ is what ProjectKey's own constructor calls)
         n = len(rows)
         fields = zip(repeat(unit, n), repeat(table, n), categories, names, extras, strict=True)
-        for row, key in zip(rows, map(tuple.__new__, repeat(ProjectKey), fields), strict=True):
+        for row, key in zip(rows, keys_of(fields), strict=True):
             row.key = key
 
     def _compact_column(self, values: list[object]) -> list[str]:

@@ -34,7 +34,7 @@ def _extract(data: bytes, container: Container, limits: Limits) -> WorkbookGrid:
     if container.kind in ("xlsx", "xlsm"):
         from budget_planner.validators.intake.extract.xlsx import read_xlsx
 
-        return read_xlsx(data, container.kind, limits, container.scans)
+        return read_xlsx(data, container.kind, limits, container.kept)
     if container.kind == "docx":
         from budget_planner.validators.intake.extract.docx import read_docx
 
@@ -47,4 +47,4 @@ def _extract(data: bytes, container: Container, limits: Limits) -> WorkbookGrid:
 def read_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
     """Gate then extract, in this process (the gate scans the sheets while it inflates them).
     Raises UnreadableFile with a file.* code."""
-    return extract(data, check_container(data, name, limits, scan=True), limits)
+    return extract(data, check_container(data, name, limits, keep_sheets=True), limits)

@@ -1,5 +1,5 @@
-"""Extraction of .xlsx/.xlsm: every worksheet scanned first (caps, formulas, error cells), then read
-with python-calamine (values anchored at A1, merged ranges, visibility)."""
+"""Extraction of .xlsx/.xlsm: every worksheet scanned (caps, formulas, error cells) before or beside
+python-calamine reading it (values anchored at A1, merged ranges, visibility)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from budget_planner.validators.intake.extract.sheetscan import (
     keep_sheet,
     scan_sheet,
 )
-from budget_planner.validators.intake.gate import DEFAULT_LIMITS, Limits, SheetScans
+from budget_planner.validators.intake.gate import DEFAULT_LIMITS, KeptSheets, Limits
 from budget_planner.validators.intake.grid import (
     CellValue,
     ErrorValue,
@@ -150,17 +150,20 @@ def read_xlsx(
     data: bytes,
     kind: str = "xlsx",
     limits: Limits = DEFAULT_LIMITS,
-    scanned: SheetScans | None = None,
+    kept_sheets: KeptSheets | None = None,
 ) -> WorkbookGrid:
-    """Every worksheet of an OOXML workbook that passed the container gate (``scanned``: the parts
-    the gate kept as it inflated them, used under the same limits; the others are inflated here).
+    """Every worksheet of an OOXML workbook that passed the container gate (``kept_sheets``: the
+    parts the gate kept as it inflated them, used under the same limits; the others are inflated
+    here, one at a time).
 
     Sheet by sheet, in order: a sheet is scanned before calamine parses it (calamine aborts on huge
     ranges), except a sheet whose cells the quick proof bounds (``SheetXml.calamine_safe``):
     calamine, which releases the GIL while it parses, parses that one on another thread while its
     scan runs. The first sheet its scan refuses is named, and a refusal by any scan comes before a
     parser's error — as when every sheet was scanned before any was parsed."""
-    kept = dict(scanned.parts) if scanned is not None and scanned.limits == limits else {}
+    kept = (
+        dict(kept_sheets.parts) if kept_sheets is not None and kept_sheets.limits == limits else {}
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         check_shared_strings(zf, limits)  # calamine reads them when it opens the workbook
     book = calamine_grid.open_workbook(data)
@@ -171,9 +174,6 @@ def read_xlsx(
             recalculate = recalculated_on_open(zf)
             parts, names = sheet_parts(zf), set(zf.namelist())
             sheet_parts_ = [_part_for(parts, names, name) for name, _ in sheets_meta]
-            for part in sheet_parts_:
-                if part not in kept and part in names:
-                    kept[part] = keep_sheet(zf, part, limits)
             scans: dict[str, SheetScan] = {}
             sheets = _read_sheets(book, sheets_meta, sheet_parts_, scans, zf, limits, kept)
         for sheet, part in zip(sheets, sheet_parts_, strict=True):
@@ -193,12 +193,16 @@ def _read_sheets(
     limits: Limits,
     kept: dict[str, SheetXml],
 ) -> list[SheetGrid]:
-    """Each sheet scanned (into ``scans``; its kept XML let go once scanned) and read by calamine,
-    beside its scan where the quick proof holds; after a parser's error, the sheets not yet
-    scanned are scanned, so that a refusal of theirs is what the user hears."""
+    """Each sheet kept (inflated here unless the gate kept it), scanned (into ``scans``; its XML
+    let go once scanned) and read by calamine, beside its scan where the quick proof holds; after
+    a parser's error, the sheets not yet scanned are scanned, so that a refusal of theirs is what
+    the user hears."""
+    names = set(zf.namelist())
     sheets: list[SheetGrid] = []
     with ThreadPoolExecutor(1, "bp-calamine") as pool:
         for at, ((name, visibility), part) in enumerate(zip(sheets_meta, parts, strict=True)):
+            if part not in kept and part in names:  # (a part not there: the scan says so)
+                kept[part] = keep_sheet(zf, part, limits)
             xml = kept.get(part)
             parsing = (
                 pool.submit(book.get_sheet_by_name, name) if xml and xml.calamine_safe else None
